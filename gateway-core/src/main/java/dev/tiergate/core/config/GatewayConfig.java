@@ -1,0 +1,23 @@
+package dev.tiergate.core.config;
+
+import java.util.Map;
+
+/** The whole, validated configuration: gateway.yaml plus the teams folder. */
+public record GatewayConfig(
+        ServerConfig server,
+        Map<String, ProviderConfig> providers,
+        Map<String, ModelConfig> models,
+        Map<String, AliasConfig> aliases,
+        Map<String, TeamConfig> teams) {
+
+    public GatewayConfig {
+        providers = Map.copyOf(providers);
+        models = Map.copyOf(models);
+        aliases = Map.copyOf(aliases);
+        teams = Map.copyOf(teams);
+    }
+
+    public GatewayConfig withServer(ServerConfig newServer) {
+        return new GatewayConfig(newServer, providers, models, aliases, teams);
+    }
+}

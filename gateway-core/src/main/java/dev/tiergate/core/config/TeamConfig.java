@@ -1,0 +1,29 @@
+package dev.tiergate.core.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One file under {@code teams/}. {@code allowedModels} names models and aliases the team may use;
+ * {@code "*"} allows all. {@code defaultModel} is listed first by {@code /v1/models} (OpenAI
+ * requires every request to name a model, so it never replaces one). {@code aliases} add to or
+ * override the gateway's aliases for this team.
+ */
+public record TeamConfig(
+        String id,
+        List<ApiKeyConfig> keys,
+        Set<String> allowedModels,
+        String defaultModel,
+        Map<String, AliasConfig> aliases) {
+
+    public TeamConfig {
+        keys = List.copyOf(keys);
+        allowedModels = Set.copyOf(allowedModels);
+        aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
+    }
+
+    public boolean allows(String model) {
+        return allowedModels.contains("*") || allowedModels.contains(model);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tiergate.core.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+
+/** One streamed chunk, {@code object: "chat.completion.chunk"}; a usage-only chunk has no choices. */
+public record ChatChunk(
+        String id,
+        String object,
+        Long created,
+        String model,
+        @JsonInclude(JsonInclude.Include.ALWAYS) List<ChunkChoice> choices,
+        Usage usage,
+        String systemFingerprint,
+        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+
+    public static final String OBJECT = "chat.completion.chunk";
+
+    public ChatChunk {
+        choices = choices == null ? List.of() : List.copyOf(choices);
+        extra = Extras.copy(extra);
+    }
+
+    public ChatChunk withIdentity(String newId, long newCreated) {
+        return new ChatChunk(newId, object, newCreated, model, choices, usage, systemFingerprint, extra);
+    }
+
+    public ChatChunk withModel(String newModel) {
+        return new ChatChunk(id, object, created, newModel, choices, usage, systemFingerprint, extra);
+    }
+
+    /** The finish reason of the first choice that has one, or null. */
+    public String finishReason() {
+        for (ChunkChoice c : choices) {
+            if (c.finishReason() != null) {
+                return c.finishReason();
+            }
+        }
+        return null;
+    }
+
+    /** A choice's increment. */
+    public record ChunkChoice(
+            Integer index,
+            Delta delta,
+            String finishReason,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+        public ChunkChoice {
+            extra = Extras.copy(extra);
+        }
+    }
+
+    /** What a chunk adds to the message: role once, then content or tool call fragments. */
+    public record Delta(
+            String role,
+            String content,
+            List<ToolCall> toolCalls,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+        public Delta {
+            toolCalls = toolCalls == null ? null : List.copyOf(toolCalls);
+            extra = Extras.copy(extra);
+        }
+
+        public static Delta content(String text) {
+            return new Delta(null, text, null, Map.of());
+        }
+    }
+}
