@@ -1,0 +1,85 @@
+package dev.tiergate.core.sse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SseDecoderTest {
+
+    private static List<SseEvent> decodeInSlices(String text, int sliceSize) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        SseDecoder decoder = new SseDecoder();
+        List<SseEvent> out = new ArrayList<>();
+        for (int off = 0; off < bytes.length; off += sliceSize) {
+            decoder.feed(bytes, off, Math.min(sliceSize, bytes.length - off), out::add);
+        }
+        return out;
+    }
+
+    @Test
+    void decodesLfFramedEvents() {
+        assertThat(decodeInSlices("data: {\"a\":1}\n\ndata: [DONE]\n\n", 1024))
+                .containsExactly(new SseEvent(null, "{\"a\":1}"), new SseEvent(null, "[DONE]"));
+    }
+
+    @Test
+    void decodesCrlfAndCrFramedEvents() {
+        assertThat(decodeInSlices("data: a\r\n\r\ndata: b\r\rdata: c\r\n\n", 1024))
+                .containsExactly(new SseEvent(null, "a"), new SseEvent(null, "b"), new SseEvent(null, "c"));
+    }
+
+    @Test
+    void everySplitPointGivesTheSameEvents() {
+        String text = "event: message_start\r\ndata: {\"t\":\"héllo 世界 🎉\"}\r\n\r\n: ping\n\ndata: x\ndata: y\n\n";
+        List<SseEvent> expected = List.of(
+                new SseEvent("message_start", "{\"t\":\"héllo 世界 🎉\"}"), new SseEvent(null, "x\ny"));
+        for (int slice = 1; slice <= 8; slice++) {
+            assertThat(decodeInSlices(text, slice)).as("slice %d", slice).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void joinsMultiLineDataAndKeepsEventName() {
+        assertThat(decodeInSlices("event: delta\ndata: one\ndata:two\ndata\n\n", 5))
+                .containsExactly(new SseEvent("delta", "one\ntwo\n"));
+    }
+
+    @Test
+    void ignoresCommentsIdsAndEventsWithoutData() {
+        assertThat(decodeInSlices(": keep-alive\n\nid: 7\nretry: 100\n\nevent: ping\n\ndata: z\n\n", 3))
+                .containsExactly(new SseEvent(null, "z"));
+    }
+
+    @Test
+    void holdsAnIncompleteEventUntilTheBlankLine() {
+        SseDecoder decoder = new SseDecoder();
+        List<SseEvent> out = new ArrayList<>();
+        decoder.feed("data: partial\n".getBytes(StandardCharsets.UTF_8), out::add);
+        assertThat(out).isEmpty();
+        decoder.feed("\n".getBytes(StandardCharsets.UTF_8), out::add);
+        assertThat(out).containsExactly(new SseEvent(null, "partial"));
+    }
+
+    @Test
+    void rejectsAnEventPastTheSizeLimit() {
+        SseDecoder decoder = new SseDecoder(16);
+        byte[] big = ("data: " + "x".repeat(32) + "\n\n").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> decoder.feed(big, e -> { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("16 bytes");
+    }
+
+    @Test
+    void theLimitAppliesPerEvent() {
+        SseDecoder decoder = new SseDecoder(16);
+        List<SseEvent> out = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            decoder.feed("data: 0123456\n\n".getBytes(StandardCharsets.UTF_8), out::add);
+        }
+        assertThat(out).hasSize(10);
+    }
+}
