@@ -1,0 +1,130 @@
+package dev.tiergate.cache.exact;
+
+import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.core.model.ChatCompletion;
+import dev.tiergate.core.model.Message;
+import dev.tiergate.core.model.MessageContent;
+import dev.tiergate.core.model.ToolCall;
+import dev.tiergate.core.model.Usage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Folds a stream of chunks into the {@link ChatCompletion} a plain request would have received:
+ * content concatenated per choice, tool call fragments joined by their index, the finish reason
+ * and the last usage seen. Not thread-safe: one per stream, fed in order.
+ */
+final class ChunkAggregator {
+    private String id;
+    private Long created;
+    private String model;
+    private String systemFingerprint;
+    private Usage usage;
+    private final TreeMap<Integer, ChoiceBuilder> choices = new TreeMap<>();
+
+    void add(ChatChunk chunk) {
+        if (id == null) {
+            id = chunk.id();
+        }
+        if (created == null) {
+            created = chunk.created();
+        }
+        if (model == null) {
+            model = chunk.model();
+        }
+        if (chunk.systemFingerprint() != null) {
+            systemFingerprint = chunk.systemFingerprint();
+        }
+        if (chunk.usage() != null) {
+            usage = chunk.usage();
+        }
+        for (ChatChunk.ChunkChoice choice : chunk.choices()) {
+            int index = choice.index() == null ? 0 : choice.index();
+            ChoiceBuilder builder = choices.computeIfAbsent(index, i -> new ChoiceBuilder());
+            builder.add(choice);
+        }
+    }
+
+    ChatCompletion toCompletion() {
+        List<ChatCompletion.Choice> built = new ArrayList<>(choices.size());
+        choices.forEach((index, builder) -> built.add(builder.build(index)));
+        return new ChatCompletion(id, ChatCompletion.OBJECT, created, model, built, usage, systemFingerprint,
+                Map.of());
+    }
+
+    private static final class ChoiceBuilder {
+        private String role;
+        private StringBuilder content;
+        private final TreeMap<Integer, ToolCallBuilder> toolCalls = new TreeMap<>();
+        private String finishReason;
+
+        void add(ChatChunk.ChunkChoice choice) {
+            ChatChunk.Delta delta = choice.delta();
+            if (delta != null) {
+                if (delta.role() != null) {
+                    role = delta.role();
+                }
+                if (delta.content() != null) {
+                    if (content == null) {
+                        content = new StringBuilder();
+                    }
+                    content.append(delta.content());
+                }
+                if (delta.toolCalls() != null) {
+                    for (ToolCall fragment : delta.toolCalls()) {
+                        int index = fragment.index() != null ? fragment.index() : toolCalls.size();
+                        toolCalls.computeIfAbsent(index, i -> new ToolCallBuilder()).add(fragment);
+                    }
+                }
+            }
+            if (choice.finishReason() != null) {
+                finishReason = choice.finishReason();
+            }
+        }
+
+        ChatCompletion.Choice build(int index) {
+            List<ToolCall> calls = null;
+            if (!toolCalls.isEmpty()) {
+                calls = new ArrayList<>(toolCalls.size());
+                for (ToolCallBuilder call : toolCalls.values()) {
+                    calls.add(call.build());
+                }
+            }
+            MessageContent text = content != null ? MessageContent.of(content.toString())
+                    : calls == null ? MessageContent.of("") : null;
+            Message message = new Message(role == null ? "assistant" : role, text, null, calls, null, Map.of());
+            return new ChatCompletion.Choice(index, message, finishReason, Map.of());
+        }
+    }
+
+    private static final class ToolCallBuilder {
+        private String id;
+        private String type;
+        private String name;
+        private final StringBuilder arguments = new StringBuilder();
+
+        void add(ToolCall fragment) {
+            if (fragment.id() != null) {
+                id = fragment.id();
+            }
+            if (fragment.type() != null) {
+                type = fragment.type();
+            }
+            if (fragment.function() != null) {
+                if (fragment.function().name() != null) {
+                    name = fragment.function().name();
+                }
+                if (fragment.function().arguments() != null) {
+                    arguments.append(fragment.function().arguments());
+                }
+            }
+        }
+
+        ToolCall build() {
+            return new ToolCall(null, id, type == null ? "function" : type,
+                    new ToolCall.FunctionCall(name, arguments.toString()));
+        }
+    }
+}
