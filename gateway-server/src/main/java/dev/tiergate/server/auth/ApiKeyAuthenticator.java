@@ -1,0 +1,59 @@
+package dev.tiergate.server.auth;
+
+import dev.tiergate.core.config.ApiKeyConfig;
+import dev.tiergate.core.config.TeamConfig;
+import dev.tiergate.core.error.AuthenticationError;
+import dev.tiergate.core.pipeline.Caller;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Finds the team of a virtual API key. Keys are known only by their SHA-256; the presented key is
+ * hashed and the stored digest compared in constant time.
+ */
+public final class ApiKeyAuthenticator {
+    private static final String BEARER = "Bearer ";
+    private final Map<String, Entry> byHash = new HashMap<>();
+
+    public ApiKeyAuthenticator(Iterable<TeamConfig> teams) {
+        for (TeamConfig team : teams) {
+            for (ApiKeyConfig key : team.keys()) {
+                byHash.put(key.sha256(), new Entry(HexFormat.of().parseHex(key.sha256()), new Caller(team, key.id())));
+            }
+        }
+    }
+
+    /** The caller for an {@code Authorization} header value; AuthenticationError when absent or unknown. */
+    public Caller authenticate(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            throw new AuthenticationError("Missing API key: send it as 'Authorization: Bearer <key>'.",
+                    "missing_api_key", null);
+        }
+        if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw new AuthenticationError("Malformed Authorization header (expected: 'Bearer <key>').",
+                    "invalid_api_key", null);
+        }
+        String key = authorization.substring(BEARER.length()).trim();
+        byte[] digest = sha256(key);
+        Entry entry = byHash.get(HexFormat.of().formatHex(digest));
+        if (entry == null || !MessageDigest.isEqual(entry.digest, digest)) {
+            throw new AuthenticationError("Incorrect API key provided.", "invalid_api_key", null);
+        }
+        return entry.caller;
+    }
+
+    public static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Entry(byte[] digest, Caller caller) {
+    }
+}

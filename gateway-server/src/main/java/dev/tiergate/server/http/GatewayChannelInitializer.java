@@ -1,0 +1,55 @@
+package dev.tiergate.server.http;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The handlers of one client connection, in order. */
+final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> {
+    static final String CODEC = "http-codec";
+    static final String IDLE = "idle";
+    static final String EXPECT_CONTINUE = "expect-continue";
+    static final String AGGREGATOR = "aggregator";
+    static final String GATEWAY = "gateway";
+
+    private static final int MAX_INITIAL_LINE = 8192;
+    private static final int MAX_HEADER_BYTES = 32 * 1024;
+
+    private final Map<GatewayHttpHandler.Route, Endpoint> routes;
+    private final int maxRequestBytes;
+    private final Duration idleTimeout;
+
+    GatewayChannelInitializer(Map<GatewayHttpHandler.Route, Endpoint> routes, int maxRequestBytes, Duration idleTimeout) {
+        this.routes = Map.copyOf(routes);
+        this.maxRequestBytes = maxRequestBytes;
+        this.idleTimeout = idleTimeout;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        addCodec(p);
+        addIdleTimeout(p);
+        addAggregation(p);
+        p.addLast(GATEWAY, new GatewayHttpHandler(routes));
+    }
+
+    private static void addCodec(ChannelPipeline p) {
+        p.addLast(CODEC, new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192));
+    }
+
+    private void addIdleTimeout(ChannelPipeline p) {
+        p.addLast(IDLE, new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private void addAggregation(ChannelPipeline p) {
+        p.addLast(EXPECT_CONTINUE, new HttpServerExpectContinueHandler());
+        p.addLast(AGGREGATOR, new RequestAggregator(maxRequestBytes));
+    }
+}

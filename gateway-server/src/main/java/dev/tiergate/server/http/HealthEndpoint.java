@@ -1,0 +1,38 @@
+package dev.tiergate.server.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/** {@code /healthz} (liveness: always ok while serving) and {@code /readyz} (ready to answer traffic). */
+final class HealthEndpoint implements Endpoint {
+    private static final byte[] OK = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] READY = "{\"status\":\"ready\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NOT_READY = "{\"status\":\"not_ready\"}".getBytes(StandardCharsets.UTF_8);
+
+    private final BooleanSupplier ready;
+
+    private HealthEndpoint(BooleanSupplier ready) {
+        this.ready = ready;
+    }
+
+    static HealthEndpoint liveness() {
+        return new HealthEndpoint(null);
+    }
+
+    static HealthEndpoint readiness(BooleanSupplier ready) {
+        return new HealthEndpoint(ready);
+    }
+
+    @Override
+    public void handle(ServerExchange exchange) {
+        if (ready == null) {
+            exchange.respond(HttpResponses.json(HttpResponseStatus.OK, OK, exchange.requestId), "health");
+        } else if (ready.getAsBoolean()) {
+            exchange.respond(HttpResponses.json(HttpResponseStatus.OK, READY, exchange.requestId), "ready");
+        } else {
+            exchange.respond(HttpResponses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, NOT_READY, exchange.requestId),
+                    "not_ready");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.tiergate.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tiergate.core.error.GatewayError;
+import dev.tiergate.core.error.OpenAiErrorBody;
+import dev.tiergate.core.error.RateLimitedError;
+import dev.tiergate.core.error.UpstreamError;
+import dev.tiergate.core.json.Json;
+import dev.tiergate.core.pipeline.ResultMetadata;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+
+/** Builds the gateway's HTTP responses: JSON bodies, OpenAI-format errors, SSE heads, x-tiergate headers. */
+final class HttpResponses {
+    static final String REQUEST_ID = "x-tiergate-request-id";
+    static final String PROVIDER = "x-tiergate-provider";
+    static final String MODEL = "x-tiergate-model";
+    static final String CACHE = "x-tiergate-cache";
+    static final String TIER = "x-tiergate-tier";
+
+    private HttpResponses() {
+    }
+
+    static FullHttpResponse json(HttpResponseStatus status, byte[] body, String requestId) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        res.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (requestId != null) {
+            res.headers().set(REQUEST_ID, requestId);
+        }
+        return res;
+    }
+
+    static FullHttpResponse json(HttpResponseStatus status, Object value, String requestId) {
+        try {
+            return json(status, Json.mapper().writeValueAsBytes(value), requestId);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static FullHttpResponse error(GatewayError error, String requestId) {
+        FullHttpResponse res = json(HttpResponseStatus.valueOf(error.status()), OpenAiErrorBody.toJson(error), requestId);
+        Duration retryAfter = error instanceof RateLimitedError r ? r.retryAfter()
+                : error instanceof UpstreamError u ? u.retryAfter() : null;
+        if (retryAfter != null) {
+            res.headers().set(HttpHeaderNames.RETRY_AFTER, Math.max(1, retryAfter.toSeconds()));
+        }
+        if (error instanceof UpstreamError u) {
+            res.headers().set(PROVIDER, u.provider());
+        }
+        return res;
+    }
+
+    static HttpResponse eventStreamHead(String requestId, ResultMetadata metadata) {
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        res.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+                .set(REQUEST_ID, requestId);
+        HttpUtil.setTransferEncodingChunked(res, true);
+        addMetadata(res.headers(), metadata);
+        return res;
+    }
+
+    static void addMetadata(HttpHeaders headers, ResultMetadata metadata) {
+        if (metadata == null) {
+            return;
+        }
+        if (metadata.provider() != null) {
+            headers.set(PROVIDER, metadata.provider());
+        }
+        if (metadata.model() != null) {
+            headers.set(MODEL, metadata.model());
+        }
+        if (metadata.tier() != null) {
+            headers.set(TIER, metadata.tier());
+        }
+        if (metadata.cache() != null) {
+            headers.set(CACHE, metadata.cache().headerValue());
+        }
+        metadata.headers().forEach(headers::set);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.tiergate.server.http;
+
+import dev.tiergate.core.error.GatewayError;
+import dev.tiergate.core.error.OpenAiErrorBody;
+import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.core.pipeline.ChatResult;
+import dev.tiergate.core.sse.SseEncoder;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+
+/**
+ * Writes a streamed answer to the client as SSE, chunk by chunk as it arrives. Commits late: the
+ * 200 head goes out with the first chunk, so an upstream failure before it is still a proper
+ * HTTP error. Demand follows the client socket: one chunk is requested at a time and reading
+ * pauses while the socket is not writable. A client that goes away cancels the subscription,
+ * which closes the upstream call.
+ */
+final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
+    private final ServerExchange exchange;
+    private final ChatResult.Streaming result;
+    private Subscription subscription;
+    private boolean headSent;
+    private boolean awaitingWritable;
+    private int chunks;
+
+    SseStreamWriter(ServerExchange exchange, ChatResult.Streaming result) {
+        this.exchange = exchange;
+        this.result = result;
+    }
+
+    void start() {
+        exchange.onCancel(this::cancel);
+        exchange.onWritable(() -> {
+            if (awaitingWritable) {
+                awaitingWritable = false;
+                subscription.request(1);
+            }
+        });
+        result.chunks().subscribe(this);
+    }
+
+    private void cancel() {
+        if (subscription != null) {
+            subscription.cancel();
+        }
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+        exchange.onLoop(() -> {
+            this.subscription = s;
+            if (exchange.isDone()) {
+                s.cancel();
+            } else {
+                s.request(1);
+            }
+        });
+    }
+
+    @Override
+    public void onNext(ChatChunk chunk) {
+        byte[] frame = SseEncoder.encode(chunk);
+        exchange.onLoop(() -> {
+            if (exchange.isDone()) {
+                return;
+            }
+            sendHeadOnce();
+            chunks++;
+            exchange.ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)));
+            if (exchange.ctx.channel().isWritable()) {
+                subscription.request(1);
+            } else {
+                awaitingWritable = true;
+            }
+        });
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        exchange.onLoop(() -> {
+            if (exchange.isDone()) {
+                return;
+            }
+            if (!headSent) {
+                exchange.fail(t);
+                return;
+            }
+            GatewayError error = GatewayError.from(t);
+            exchange.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseEncoder.frame(OpenAiErrorBody.toJson(error)))));
+            exchange.ctx.writeAndFlush(new DefaultLastHttpContent()).addListener(ChannelFutureListener.CLOSE);
+            exchange.finish(200, "stream_error:" + error.code() + " after " + chunks + " chunks");
+        });
+    }
+
+    @Override
+    public void onComplete() {
+        exchange.onLoop(() -> {
+            if (exchange.isDone()) {
+                return;
+            }
+            sendHeadOnce();
+            exchange.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseEncoder.done())));
+            var future = exchange.ctx.writeAndFlush(new DefaultLastHttpContent());
+            if (!exchange.request.keepAlive()) {
+                future.addListener(ChannelFutureListener.CLOSE);
+            }
+            exchange.finish(200, "stream " + chunks + " chunks");
+        });
+    }
+
+    private void sendHeadOnce() {
+        if (!headSent) {
+            headSent = true;
+            var head = HttpResponses.eventStreamHead(exchange.requestId, result.metadata());
+            exchange.prepareHead(head);
+            exchange.ctx.write(head);
+        }
+    }
+}
