@@ -35,7 +35,7 @@ record CachedAnswer(
             return false;
         }
         for (ChatCompletion.Choice choice : completion.choices()) {
-            if (!STORABLE_FINISH_REASONS.contains(choice.finishReason())) {
+            if (choice.finishReason() == null || !STORABLE_FINISH_REASONS.contains(choice.finishReason())) {
                 return false;
             }
         }

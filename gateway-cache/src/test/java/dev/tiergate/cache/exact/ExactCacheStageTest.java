@@ -1,0 +1,541 @@
+package dev.tiergate.cache.exact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tiergate.core.config.TeamConfig;
+import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.core.model.ChatCompletion;
+import dev.tiergate.core.model.ChatRequestParser;
+import dev.tiergate.core.model.ToolCall;
+import dev.tiergate.core.pipeline.Attributes;
+import dev.tiergate.core.pipeline.CacheOutcome;
+import dev.tiergate.core.pipeline.Caller;
+import dev.tiergate.core.pipeline.ChatExchange;
+import dev.tiergate.core.pipeline.ChatResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+class ExactCacheStageTest {
+    private static final String HELLO = """
+            {"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello"}],"temperature":0}""";
+    private static final String HELLO_STREAM = """
+            {"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello"}],"temperature":0,"stream":true}""";
+    private static final String HELLO_STREAM_USAGE = """
+            {"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello"}],"temperature":0,"stream":true,
+             "stream_options":{"include_usage":true}}""";
+    private static final Caller TEAM_A = caller("team-a");
+    private static final Caller TEAM_B = caller("team-b");
+    private static final Caller TEAM_C = caller("team-c");
+    private static final long NOW_SECONDS = 1_800_000_000L;
+
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    private final FakeTicker ticker = new FakeTicker();
+    private final FakeUpstream upstream = new FakeUpstream();
+
+    @AfterEach
+    void shutdown() {
+        executor.shutdownNow();
+    }
+
+    // --- the four combinations of stream and plain ---
+
+    @Test
+    void plainMissThenPlainHit() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        ChatResult.Complete first = (ChatResult.Complete) run(stage, HELLO);
+        ChatResult.Complete second = (ChatResult.Complete) run(stage, HELLO);
+
+        assertThat(upstream.calls()).isEqualTo(1);
+        assertThat(first.metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(second.metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(second.metadata().provider()).isEqualTo("fake");
+        assertThat(second.metadata().model()).isEqualTo("fake-model-2025");
+        assertThat(second.metadata().tier()).isEqualTo("small");
+        assertThat(second.metadata().headers()).containsEntry(ExactCacheStage.AGE_HEADER, "0");
+        ChatCompletion hit = second.completion();
+        assertThat(hit.choices().getFirst().message().text()).isEqualTo("answer 1");
+        assertThat(hit.id()).startsWith("chatcmpl-").isNotEqualTo("chatcmpl-upstream");
+        assertThat(hit.created()).isEqualTo(NOW_SECONDS);
+        assertThat(hit.usage().promptTokens()).isEqualTo(11);
+        assertThat(hit.usage().completionTokens()).isEqualTo(7);
+        ChatCompletion third = ((ChatResult.Complete) run(stage, HELLO)).completion();
+        assertThat(third.id()).isNotEqualTo(hit.id());
+        assertThat(stage.stats()).extracting(ExactCacheStats::hits, ExactCacheStats::misses, ExactCacheStats::stores)
+                .containsExactly(2L, 1L, 1L);
+    }
+
+    @Test
+    void streamMissThenStreamHitReplaysTheRecordedChunksUnderAFreshId() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        ChatResult.Streaming first = (ChatResult.Streaming) run(stage, HELLO_STREAM_USAGE);
+        assertThat(first.metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        List<ChatChunk> original = first.chunks().collectList().block();
+
+        ChatResult.Streaming second = (ChatResult.Streaming) run(stage, HELLO_STREAM_USAGE);
+        List<ChatChunk> replayed = second.chunks().collectList().block();
+
+        assertThat(upstream.calls()).isEqualTo(1);
+        assertThat(second.metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(replayed).hasSameSizeAs(original);
+        assertThat(replayed).extracting(ChatChunk::id).containsOnly(replayed.getFirst().id())
+                .doesNotContain("chatcmpl-upstream");
+        assertThat(replayed).extracting(ChatChunk::created).containsOnly(NOW_SECONDS);
+        assertThat(text(replayed)).isEqualTo("answer 1");
+        assertThat(replayed).extracting(ChatChunk::choices).extracting(List::size).containsExactly(1, 1, 1, 1, 0);
+        assertThat(replayed.getLast().usage().totalTokens()).isEqualTo(18);
+    }
+
+    @Test
+    void streamMissThenPlainHitServesTheAggregate() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        drain(run(stage, HELLO_STREAM_USAGE));
+        ChatResult.Complete hit = (ChatResult.Complete) run(stage, HELLO);
+
+        assertThat(upstream.calls()).isEqualTo(1);
+        assertThat(hit.metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        ChatCompletion.Choice choice = hit.completion().choices().getFirst();
+        assertThat(choice.message().role()).isEqualTo("assistant");
+        assertThat(choice.message().text()).isEqualTo("answer 1");
+        assertThat(choice.finishReason()).isEqualTo("stop");
+        assertThat(hit.completion().object()).isEqualTo(ChatCompletion.OBJECT);
+        assertThat(hit.completion().model()).isEqualTo("fake-model-2025");
+        assertThat(hit.completion().usage().totalTokens()).isEqualTo(18);
+    }
+
+    @Test
+    void plainMissThenStreamHitGetsChunksMadeFromTheAggregate() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        run(stage, HELLO);
+
+        ChatResult.Streaming withoutUsage = (ChatResult.Streaming) run(stage, HELLO_STREAM);
+        List<ChatChunk> chunks = withoutUsage.chunks().collectList().block();
+        assertThat(withoutUsage.metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(chunks).hasSize(3);
+        assertThat(chunks.getFirst().choices().getFirst().delta().role()).isEqualTo("assistant");
+        assertThat(text(chunks)).isEqualTo("answer 1");
+        assertThat(chunks.getLast().finishReason()).isEqualTo("stop");
+        assertThat(chunks).extracting(ChatChunk::usage).containsOnlyNulls();
+        assertThat(chunks).extracting(ChatChunk::object).containsOnly(ChatChunk.OBJECT);
+
+        List<ChatChunk> withUsage = ((ChatResult.Streaming) run(stage, HELLO_STREAM_USAGE)).chunks()
+                .collectList().block();
+        assertThat(withUsage).hasSize(4);
+        assertThat(withUsage.getLast().choices()).isEmpty();
+        assertThat(withUsage.getLast().usage().promptTokens()).isEqualTo(11);
+        assertThat(upstream.calls()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordedUsageChunkIsLeftOutWhenTheHitDoesNotAskForUsage() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        drain(run(stage, HELLO_STREAM_USAGE));
+        List<ChatChunk> replayed = ((ChatResult.Streaming) run(stage, HELLO_STREAM)).chunks().collectList().block();
+        assertThat(replayed).hasSize(4).extracting(ChatChunk::usage).containsOnlyNulls();
+    }
+
+    @Test
+    void toolCallFragmentsAreJoinedByIndex() {
+        upstream.answeringStream(call -> new ChatResult.Streaming(Flux.just(
+                FakeUpstream.chunk(new ChatChunk.Delta("assistant", null, List.of(
+                        new ToolCall(0, "call_1", "function", new ToolCall.FunctionCall("weather", "")),
+                        new ToolCall(1, "call_2", "function", new ToolCall.FunctionCall("time", "{}"))),
+                        Map.of()), null),
+                FakeUpstream.chunk(new ChatChunk.Delta(null, null, List.of(
+                        new ToolCall(0, null, null, new ToolCall.FunctionCall(null, "{\"city\":"))), Map.of()), null),
+                FakeUpstream.chunk(new ChatChunk.Delta(null, null, List.of(
+                        new ToolCall(0, null, null, new ToolCall.FunctionCall(null, "\"Oslo\"}"))), Map.of()), null),
+                FakeUpstream.chunk(new ChatChunk.Delta(null, null, null, Map.of()), "tool_calls")),
+                FakeUpstream.ORIGIN));
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        drain(run(stage, HELLO_STREAM));
+        ChatResult.Complete hit = (ChatResult.Complete) run(stage, HELLO);
+
+        ChatCompletion.Choice choice = hit.completion().choices().getFirst();
+        assertThat(choice.finishReason()).isEqualTo("tool_calls");
+        assertThat(choice.message().content()).isNull();
+        assertThat(choice.message().toolCalls()).containsExactly(
+                ToolCall.function("call_1", "weather", "{\"city\":\"Oslo\"}"),
+                ToolCall.function("call_2", "time", "{}"));
+    }
+
+    // --- the key ---
+
+    @Test
+    void reorderedKeysAndWhitespaceInToolsAndExtraHit() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        run(stage, """
+                {"model":"gpt-4o-mini","messages":[{"role":"user","content":"weather?"}],"temperature":0,
+                 "tools":[{"type":"function","function":{"name":"weather","parameters":
+                   {"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string"}}}}}],
+                 "metadata":{"a":1,"b":{"x":true,"y":[1,2]}},"logit_bias":{"50256":-100}}""");
+        ChatResult reordered = run(stage, """
+                { "logit_bias" : { "50256" : -100.0 },
+                  "metadata" : { "b" : { "y" : [ 1, 2 ], "x" : true }, "a" : 1 },
+                  "tools" : [ { "function" : { "parameters" : { "properties" : { "unit" : { "type" : "string" },
+                      "city" : { "type" : "string" } }, "type" : "object" }, "name" : "weather" },
+                      "type" : "function" } ],
+                  "temperature" : 0.0, "messages" : [ { "content" : "weather?", "role" : "user" } ],
+                  "model" : "gpt-4o-mini" }""");
+        assertThat(reordered.metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(upstream.calls()).isEqualTo(1);
+    }
+
+    @Test
+    void userAndStreamOptionsDoNotChangeTheKey() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        run(stage, HELLO);
+        ChatResult hit = run(stage, """
+                {"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello"}],"temperature":0,
+                 "user":"someone-else","stream":false}""");
+        assertThat(hit.metadata().cache()).isEqualTo(CacheOutcome.HIT);
+    }
+
+    @Test
+    void aChangedParameterMisses() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        run(stage, HELLO);
+        List<String> variants = List.of(
+                HELLO.replace("\"temperature\":0", "\"temperature\":0.2"),
+                HELLO.replace("gpt-4o-mini", "gpt-4o"),
+                HELLO.replace("hello", "hello!"),
+                HELLO.replace("\"user\"", "\"system\""),
+                withParam("\"max_tokens\":10"),
+                withParam("\"max_completion_tokens\":10"),
+                withParam("\"tool_choice\":\"none\""),
+                withParam("\"seed\":7"),
+                withParam("\"top_p\":0.5"),
+                withParam("\"stop\":[\"\\n\"]"),
+                withParam("\"n\":2"),
+                withParam("\"response_format\":{\"type\":\"json_object\"}"),
+                withParam("\"presence_penalty\":1"));
+        for (String variant : variants) {
+            assertThat(run(stage, variant).metadata().cache()).as(variant).isEqualTo(CacheOutcome.MISS);
+        }
+        assertThat(upstream.calls()).isEqualTo(1 + variants.size());
+    }
+
+    @Test
+    void theTierChosenForTheRequestIsPartOfTheKey() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        ChatExchange small = exchange(TEAM_A, HELLO, Map.of());
+        small.setAttribute(Attributes.TIER, "small");
+        ChatExchange large = exchange(TEAM_A, HELLO, Map.of());
+        large.setAttribute(Attributes.TIER, "large");
+        run(stage, small);
+        assertThat(run(stage, large).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, exchange(TEAM_A, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        ChatExchange smallAgain = exchange(TEAM_A, HELLO, Map.of());
+        smallAgain.setAttribute(Attributes.TIER, "small");
+        assertThat(run(stage, smallAgain).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+    }
+
+    // --- what is never stored ---
+
+    @Test
+    void anErroredStreamIsNotStored() {
+        upstream.answeringStream(call -> new ChatResult.Streaming(
+                Flux.fromIterable(FakeUpstream.streamChunks("half an answ", "stop", false).subList(0, 3))
+                        .concatWith(Flux.error(new IllegalStateException("upstream reset"))),
+                FakeUpstream.ORIGIN));
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        ChatResult.Streaming first = (ChatResult.Streaming) run(stage, HELLO_STREAM);
+        assertThatThrownBy(() -> first.chunks().collectList().block()).hasMessageContaining("upstream reset");
+
+        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(stage.stats().stores()).isEqualTo(1);
+        assertThat(stage.stats().rejected()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamThatEndsWithoutAFinishReasonIsNotStored() {
+        upstream.answeringStream(call -> new ChatResult.Streaming(
+                Flux.fromIterable(FakeUpstream.streamChunks("truncated", "stop", false).subList(0, 3)),
+                FakeUpstream.ORIGIN));
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        drain(run(stage, HELLO_STREAM));
+        assertThat(run(stage, HELLO_STREAM).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(upstream.calls()).isEqualTo(2);
+        assertThat(stage.stats().stores()).isZero();
+        assertThat(stage.stats().rejected()).isEqualTo(1);
+    }
+
+    @Test
+    void aCancelledStreamIsNotStored() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        List<ChatChunk> firstTwo = ((ChatResult.Streaming) run(stage, HELLO_STREAM)).chunks().take(2)
+                .collectList().block();
+        assertThat(firstTwo).hasSize(2);
+        assertThat(run(stage, HELLO_STREAM).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(stage.stats().stores()).isZero();
+    }
+
+    @Test
+    void aStreamLargerThanTheEntryCapIsPassedOnButNotStored() {
+        String big = "x".repeat(20_000);
+        upstream.answeringStream(call -> new ChatResult.Streaming(
+                Flux.fromIterable(FakeUpstream.streamChunks(big, "stop", false)), FakeUpstream.ORIGIN));
+        ExactCacheStage stage = stage(ExactCacheSettings.builder().maxEntryBytes(10_000).build());
+        List<ChatChunk> chunks = ((ChatResult.Streaming) run(stage, HELLO_STREAM)).chunks().collectList().block();
+        assertThat(text(chunks)).isEqualTo(big);
+        assertThat(run(stage, HELLO_STREAM).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(stage.stats().stores()).isZero();
+    }
+
+    @Test
+    void contentFilterIsNotStoredPlainOrStreamed() {
+        upstream.answeringPlain(call -> FakeUpstream.plain("filtered", "content_filter"))
+                .answeringStream(call -> new ChatResult.Streaming(
+                        Flux.fromIterable(FakeUpstream.streamChunks("filtered", "content_filter", true)),
+                        FakeUpstream.ORIGIN));
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        run(stage, HELLO);
+        drain(run(stage, HELLO_STREAM));
+        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(upstream.calls()).isEqualTo(3);
+        assertThat(stage.stats().stores()).isZero();
+    }
+
+    @Test
+    void lengthIsStored() {
+        upstream.answeringPlain(call -> FakeUpstream.plain("cut at max_tokens", "length"));
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        run(stage, HELLO);
+        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+    }
+
+    // --- teams ---
+
+    @Test
+    void teamsAreIsolated() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        run(stage, exchange(TEAM_A, HELLO, Map.of()));
+        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, exchange(TEAM_A, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(upstream.calls()).isEqualTo(2);
+    }
+
+    @Test
+    void teamsNamingTheSameNamespaceShareEntries() {
+        ExactCacheStage stage = stage(ExactCacheSettings.builder()
+                .namespaces(Map.of("team-a", "shared", "team-b", "shared")).build());
+        run(stage, exchange(TEAM_A, HELLO, Map.of()));
+        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(run(stage, exchange(TEAM_C, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+    }
+
+    @Test
+    void aTeamCalledLikeAnotherTeamsNamespaceDoesNotReadIt() {
+        ExactCacheStage stage = stage(ExactCacheSettings.builder().namespaces(Map.of("team-a", "team-b")).build());
+        run(stage, exchange(TEAM_A, HELLO, Map.of()));
+        // team-b has no mapping, so its namespace is its id: the same as team-a chose to name.
+        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(run(stage, exchange(TEAM_C, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+    }
+
+    // --- time and size ---
+
+    @Test
+    void entriesExpireAfterTheTeamsTtlAndReportTheirAge() {
+        ExactCacheStage stage = stage(ExactCacheSettings.builder()
+                .defaultTtl(Duration.ofMinutes(10))
+                .teamTtls(Map.of("team-b", Duration.ofMinutes(1)))
+                .build());
+        run(stage, exchange(TEAM_A, HELLO, Map.of()));
+        run(stage, exchange(TEAM_B, HELLO, Map.of()));
+
+        ticker.advance(Duration.ofSeconds(59));
+        ChatResult a = run(stage, exchange(TEAM_A, HELLO, Map.of()));
+        assertThat(a.metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(a.metadata().headers()).containsEntry(ExactCacheStage.AGE_HEADER, "59");
+        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+
+        ticker.advance(Duration.ofSeconds(2));
+        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, exchange(TEAM_A, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+
+        ticker.advance(Duration.ofMinutes(10));
+        assertThat(run(stage, exchange(TEAM_A, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(stage.stats().expirations()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aZeroTtlTurnsStoringOffForATeam() {
+        ExactCacheStage stage = stage(ExactCacheSettings.builder().teamTtls(Map.of("team-a", Duration.ZERO)).build());
+        run(stage, HELLO);
+        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+    }
+
+    @Test
+    void theCacheStaysWithinItsSizeByEvicting() {
+        long maxBytes = 200_000;
+        String big = "y".repeat(20_000); // about 40 kB an entry
+        upstream.answeringPlain(call -> FakeUpstream.plain(big + call, "stop"));
+        ExactCacheStage stage = stage(ExactCacheSettings.builder().maxSizeBytes(maxBytes).build());
+        for (int i = 0; i < 20; i++) {
+            run(stage, HELLO.replace("hello", "hello " + i));
+        }
+        ExactCacheStats stats = stage.stats();
+        assertThat(stats.stores()).isEqualTo(20);
+        assertThat(stats.evictions()).isGreaterThanOrEqualTo(15);
+        assertThat(stats.bytes()).isPositive().isLessThanOrEqualTo(maxBytes);
+        assertThat(stats.entries()).isBetween(1L, 5L);
+    }
+
+    // --- headers and policy ---
+
+    @Test
+    void noCacheAndCacheOffBypassLookupAndStore() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        run(stage, HELLO);
+        for (Map<String, String> headers : List.of(Map.of("cache-control", "no-cache"),
+                Map.of("cache-control", "max-age=0, No-Cache"), Map.of("x-tiergate-cache", "off"))) {
+            ChatResult result = run(stage, exchange(TEAM_A, HELLO, headers));
+            assertThat(result.metadata().cache()).as(headers.toString()).isEqualTo(CacheOutcome.BYPASS);
+        }
+        assertThat(upstream.calls()).isEqualTo(4);
+        ChatResult.Complete hit = (ChatResult.Complete) run(stage, HELLO);
+        assertThat(hit.completion().choices().getFirst().message().text()).isEqualTo("answer 1");
+
+        ChatResult bypassedFresh = run(stage, exchange(TEAM_A, HELLO.replace("hello", "new"),
+                Map.of("x-tiergate-cache", "off")));
+        assertThat(bypassedFresh.metadata().cache()).isEqualTo(CacheOutcome.BYPASS);
+        assertThat(run(stage, HELLO.replace("hello", "new")).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(stage.stats().bypasses()).isEqualTo(4);
+    }
+
+    @Test
+    void noStoreReadsButNeverStores() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        Map<String, String> noStore = Map.of("cache-control", "no-store");
+        assertThat(run(stage, exchange(TEAM_A, HELLO, noStore)).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        drain(run(stage, exchange(TEAM_A, HELLO_STREAM, noStore)));
+        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, exchange(TEAM_A, HELLO, noStore)).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(stage.stats().stores()).isEqualTo(1);
+    }
+
+    @Test
+    void samplingRequestsAreCachedByDefaultAndBypassedWhenTheTeamSaysNo() {
+        String sampling = HELLO.replace("\"temperature\":0", "\"temperature\":0.8");
+        String seeded = HELLO.replace("\"temperature\":0", "\"temperature\":0.8,\"seed\":42");
+        String defaultTemperature = HELLO.replace(",\"temperature\":0", "");
+
+        ExactCacheStage byDefault = stage(ExactCacheSettings.defaults());
+        run(byDefault, sampling);
+        assertThat(run(byDefault, sampling).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+
+        ExactCacheStage strict = stage(ExactCacheSettings.builder()
+                .cacheNonDeterministic(caller -> !caller.teamId().equals("team-a")).build());
+        run(strict, sampling);
+        assertThat(run(strict, sampling).metadata().cache()).isEqualTo(CacheOutcome.BYPASS);
+        assertThat(run(strict, defaultTemperature).metadata().cache()).isEqualTo(CacheOutcome.BYPASS);
+        run(strict, seeded);
+        assertThat(run(strict, seeded).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        run(strict, HELLO);
+        assertThat(run(strict, HELLO).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        run(strict, exchange(TEAM_B, sampling, Map.of()));
+        assertThat(run(strict, exchange(TEAM_B, sampling, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+    }
+
+    @Test
+    void anOutcomeSetByALaterCacheIsKeptAndNotStored() {
+        upstream.answeringPlain(call -> FakeUpstream.plain("similar", "stop").withMetadata(
+                FakeUpstream.ORIGIN.withCache(CacheOutcome.SEMANTIC_HIT)));
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(upstream.calls()).isEqualTo(2);
+    }
+
+    @Test
+    void describesItselfAsTheFirstFailOpenStage() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        assertThat(stage.name()).isEqualTo("exact-cache");
+        assertThat(stage.order()).isEqualTo(100);
+        assertThat(stage.failurePolicy()).isEqualTo(dev.tiergate.core.pipeline.FailurePolicy.FAIL_OPEN);
+    }
+
+    @Test
+    void settingsRejectNonsense() {
+        assertThatThrownBy(() -> ExactCacheSettings.builder().maxSizeMb(0))
+                .hasMessage("max-size-mb: 0 (expected: > 0)");
+        assertThatThrownBy(() -> ExactCacheSettings.builder().defaultTtl(Duration.ofSeconds(-1)))
+                .hasMessage("ttl: PT-1S (expected: > 0)");
+        assertThat(ExactCacheSettings.builder().maxSizeMb(2).build().maxSizeBytes()).isEqualTo(2L * 1024 * 1024);
+    }
+
+    // --- helpers ---
+
+    private ExactCacheStage stage(ExactCacheSettings settings) {
+        return ExactCacheStage.builder(settings)
+                .ticker(ticker)
+                .clock(Clock.fixed(Instant.ofEpochSecond(NOW_SECONDS), ZoneOffset.UTC))
+                .build();
+    }
+
+    private ChatResult run(ExactCacheStage stage, String body) {
+        return run(stage, exchange(TEAM_A, body, Map.of()));
+    }
+
+    private ChatResult run(ExactCacheStage stage, ChatExchange exchange) {
+        return stage.handle(exchange, upstream).toCompletableFuture().join();
+    }
+
+    /** HELLO with one more top-level field, e.g. {@code \"seed\":7}. */
+    private static String withParam(String field) {
+        return HELLO.replace("\"temperature\":0", "\"temperature\":0," + field);
+    }
+
+    private ChatExchange exchange(Caller caller, String body, Map<String, String> headers) {
+        return ChatExchange.of("req-1", caller, ChatRequestParser.parseChat(body.getBytes(StandardCharsets.UTF_8)),
+                headers, executor);
+    }
+
+    private static void drain(ChatResult result) {
+        ((ChatResult.Streaming) result).chunks().blockLast();
+    }
+
+    private static String text(List<ChatChunk> chunks) {
+        StringBuilder sb = new StringBuilder();
+        for (ChatChunk chunk : chunks) {
+            for (ChatChunk.ChunkChoice choice : chunk.choices()) {
+                if (choice.delta() != null && choice.delta().content() != null) {
+                    sb.append(choice.delta().content());
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static Caller caller(String team) {
+        return new Caller(new TeamConfig(team, List.of(), Set.of("*"), null, Map.of()), "key-" + team);
+    }
+
+    /** A Caffeine ticker moved by hand. */
+    private static final class FakeTicker implements Ticker {
+        private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+
+        @Override
+        public long read() {
+            return nanos.get();
+        }
+
+        void advance(Duration duration) {
+            nanos.addAndGet(duration.toNanos());
+        }
+    }
+}
