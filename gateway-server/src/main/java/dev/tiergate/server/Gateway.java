@@ -1,6 +1,13 @@
 package dev.tiergate.server;
 
+import dev.tiergate.cache.exact.ExactCacheSettings;
+import dev.tiergate.cache.exact.ExactCacheStage;
+import dev.tiergate.core.config.ExactCacheConfig;
 import dev.tiergate.core.config.GatewayConfig;
+import dev.tiergate.core.config.TeamCacheConfig;
+import dev.tiergate.core.config.TeamConfig;
+import java.time.Duration;
+import java.util.HashMap;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.pipeline.Pipeline;
 import dev.tiergate.core.pipeline.PipelineStage;
@@ -49,6 +56,9 @@ public final class Gateway implements AutoCloseable {
             }
             ModelCatalog catalog = new ModelCatalog(config);
             List<PipelineStage> stages = new ArrayList<>();
+            if (config.exactCache().enabled()) {
+                stages.add(ExactCacheStage.of(exactCacheSettings(config)));
+            }
             Pipeline pipeline = Pipeline.of(stages, new ProviderDispatcher(catalog, adapters));
             GatewayServer server = GatewayServer.start(config.server(), group,
                     new ApiKeyAuthenticator(config.teams().values()), catalog, pipeline, adapters);
@@ -59,6 +69,31 @@ public final class Gateway implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    private static ExactCacheSettings exactCacheSettings(GatewayConfig config) {
+        ExactCacheConfig cache = config.exactCache();
+        Map<String, Duration> ttls = new HashMap<>();
+        Map<String, String> namespaces = new HashMap<>();
+        Map<String, Boolean> nonDeterministic = new HashMap<>();
+        for (TeamConfig team : config.teams().values()) {
+            TeamCacheConfig t = team.cache();
+            if (t.ttl() != null) {
+                ttls.put(team.id(), t.ttl());
+            }
+            if (t.namespace() != null) {
+                namespaces.put(team.id(), t.namespace());
+            }
+            nonDeterministic.put(team.id(), t.cacheNonDeterministic() != null ? t.cacheNonDeterministic()
+                    : cache.cacheNonDeterministic());
+        }
+        return ExactCacheSettings.builder()
+                .maxSizeMb(cache.maxSizeMb())
+                .defaultTtl(cache.ttl())
+                .teamTtls(ttls)
+                .namespaces(namespaces)
+                .cacheNonDeterministic(caller -> nonDeterministic.getOrDefault(caller.teamId(), cache.cacheNonDeterministic()))
+                .build();
     }
 
     private static void logBanner(GatewayConfig config, Pipeline pipeline, int port) {

@@ -8,16 +8,24 @@ public record GatewayConfig(
         Map<String, ProviderConfig> providers,
         Map<String, ModelConfig> models,
         Map<String, AliasConfig> aliases,
-        Map<String, TeamConfig> teams) {
+        Map<String, TeamConfig> teams,
+        ExactCacheConfig exactCache) {
 
     public GatewayConfig {
         providers = Map.copyOf(providers);
         models = Map.copyOf(models);
         aliases = Map.copyOf(aliases);
         teams = Map.copyOf(teams);
+        exactCache = exactCache == null ? ExactCacheConfig.disabled() : exactCache;
+    }
+
+    /** A config without caches (tests that build one by hand). */
+    public GatewayConfig(ServerConfig server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                         Map<String, AliasConfig> aliases, Map<String, TeamConfig> teams) {
+        this(server, providers, models, aliases, teams, ExactCacheConfig.disabled());
     }
 
     public GatewayConfig withServer(ServerConfig newServer) {
-        return new GatewayConfig(newServer, providers, models, aliases, teams);
+        return new GatewayConfig(newServer, providers, models, aliases, teams, exactCache);
     }
 }

@@ -15,12 +15,19 @@ public record TeamConfig(
         List<ApiKeyConfig> keys,
         Set<String> allowedModels,
         String defaultModel,
-        Map<String, AliasConfig> aliases) {
+        Map<String, AliasConfig> aliases,
+        TeamCacheConfig cache) {
 
     public TeamConfig {
         keys = List.copyOf(keys);
         allowedModels = Set.copyOf(allowedModels);
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
+        cache = cache == null ? TeamCacheConfig.INHERIT : cache;
+    }
+
+    public TeamConfig(String id, List<ApiKeyConfig> keys, Set<String> allowedModels, String defaultModel,
+                      Map<String, AliasConfig> aliases) {
+        this(id, keys, allowedModels, defaultModel, aliases, TeamCacheConfig.INHERIT);
     }
 
     public boolean allows(String model) {

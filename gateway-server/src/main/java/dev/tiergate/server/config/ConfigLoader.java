@@ -1,6 +1,8 @@
 package dev.tiergate.server.config;
 
 import dev.tiergate.core.config.AliasConfig;
+import dev.tiergate.core.config.ExactCacheConfig;
+import dev.tiergate.core.config.TeamCacheConfig;
 import dev.tiergate.core.config.ApiKeyConfig;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.ModelConfig;
@@ -29,7 +31,10 @@ import java.util.regex.Pattern;
  * are left out.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("server", "providers", "models", "aliases");
+    private static final Set<String> TOP_KEYS = Set.of("server", "providers", "models", "aliases", "cache");
+    private static final Set<String> CACHE_KEYS = Set.of("exact");
+    private static final Set<String> EXACT_CACHE_KEYS = Set.of("enabled", "max-size-mb", "ttl-seconds", "cache-non-deterministic");
+    private static final Set<String> TEAM_CACHE_KEYS = Set.of("ttl-seconds", "namespace", "cache-non-deterministic");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max-request-bytes",
             "idle-timeout-seconds", "request-timeout-seconds", "io-threads");
     private static final Set<String> PROVIDER_KEYS = Set.of("type", "base-url", "api-key", "optional",
@@ -38,7 +43,7 @@ public final class ConfigLoader {
     private static final Set<String> MODEL_KEYS = Set.of("provider", "upstream-model", "kind", "price");
     private static final Set<String> PRICE_KEYS = Set.of("input", "output", "cached-input");
     private static final Set<String> ALIAS_KEYS = Set.of("default-tier", "tiers");
-    private static final Set<String> TEAM_KEYS = Set.of("id", "keys", "allowed-models", "default-model", "aliases");
+    private static final Set<String> TEAM_KEYS = Set.of("id", "keys", "allowed-models", "default-model", "aliases", "cache");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
@@ -62,6 +67,7 @@ public final class ConfigLoader {
         Set<String> skippedModels = new HashSet<>();
         Map<String, ModelConfig> models = models(g, providers, skippedProviders, skippedModels);
         Map<String, AliasConfig> aliases = aliases(g, "aliases", models, skippedModels);
+        ExactCacheConfig exactCache = exactCache(g);
         Map<String, TeamConfig> teams = new LinkedHashMap<>();
         Map<String, String> keyOwners = new HashMap<>();
         for (Map.Entry<String, String> file : source.teamFiles().entrySet()) {
@@ -80,7 +86,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new GatewayConfig(server, providers, models, aliases, teams);
+        return new GatewayConfig(server, providers, models, aliases, teams, exactCache);
     }
 
     private static ServerConfig server(YamlFields g) {
@@ -93,6 +99,26 @@ public final class ConfigLoader {
                 Duration.ofSeconds(g.number("server.idle-timeout-seconds", d.idleTimeout().toSeconds(), 1, 86_400)),
                 Duration.ofSeconds(g.number("server.request-timeout-seconds", d.requestTimeout().toSeconds(), 1, 86_400)),
                 (int) g.number("server.io-threads", d.ioThreads(), 0, 1024));
+    }
+
+    private static ExactCacheConfig exactCache(YamlFields g) {
+        g.onlyKeys("cache", CACHE_KEYS);
+        g.onlyKeys("cache.exact", EXACT_CACHE_KEYS);
+        ExactCacheConfig d = ExactCacheConfig.defaults();
+        return new ExactCacheConfig(
+                g.bool("cache.exact.enabled", d.enabled()),
+                g.number("cache.exact.max-size-mb", d.maxSizeMb(), 1, 1_048_576),
+                Duration.ofSeconds(g.number("cache.exact.ttl-seconds", d.ttl().toSeconds(), 0, 365L * 86_400)),
+                g.bool("cache.exact.cache-non-deterministic", d.cacheNonDeterministic()));
+    }
+
+    private static TeamCacheConfig teamCache(YamlFields t) {
+        t.onlyKeys("cache", TEAM_CACHE_KEYS);
+        long ttl = t.number("cache.ttl-seconds", -1, 0, 365L * 86_400);
+        String namespace = t.string("cache.namespace", null);
+        Boolean nonDeterministic = t.node("cache.cache-non-deterministic") == null ? null
+                : t.bool("cache.cache-non-deterministic", true);
+        return new TeamCacheConfig(ttl < 0 ? null : Duration.ofSeconds(ttl), namespace, nonDeterministic);
     }
 
     private static Map<String, ProviderConfig> providers(YamlFields g, Set<String> skipped) {
@@ -260,6 +286,7 @@ public final class ConfigLoader {
                 && !teamAliases.containsKey(defaultModel)) {
             t.problem("default-model", "'" + defaultModel + "' is neither a model nor an alias");
         }
-        return id == null ? null : new TeamConfig(id, keys, allowed, defaultModel, teamAliases);
+        TeamCacheConfig cache = teamCache(t);
+        return id == null ? null : new TeamConfig(id, keys, allowed, defaultModel, teamAliases, cache);
     }
 }

@@ -1,0 +1,11 @@
+package dev.tiergate.core.config;
+
+import java.time.Duration;
+
+/**
+ * {@code cache:} in a team file; null fields take the gateway's settings. Teams that name the same
+ * {@code namespace} share cached answers; otherwise a team's entries are its own.
+ */
+public record TeamCacheConfig(Duration ttl, String namespace, Boolean cacheNonDeterministic) {
+    public static final TeamCacheConfig INHERIT = new TeamCacheConfig(null, null, null);
+}
