@@ -1,0 +1,101 @@
+package dev.tiergate.providers.transport;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+
+/**
+ * A non-blocking HTTP/1.1 client for provider APIs, on Netty. Connections are pooled and kept
+ * alive per (event loop, origin), bounded by {@link UpstreamOptions#maxConnections()}; when the
+ * executor passed to a call is a Netty event loop the whole exchange runs on it. TLS (with SNI and
+ * host name verification) is used for {@code https} URIs. Failures are {@link UpstreamException}s.
+ *
+ * <p>Create one per provider ({@code new UpstreamClient(UpstreamOptions.from(providerConfig))})
+ * and {@link #close()} it at shutdown.
+ */
+public final class UpstreamClient implements AutoCloseable {
+    private final UpstreamOptions options;
+    private final ConnectionPools pools;
+
+    public UpstreamClient(UpstreamOptions options) {
+        this(options, defaultSslContext());
+    }
+
+    /** With a custom TLS context (trust store, client certificate, test certificates). */
+    public UpstreamClient(UpstreamOptions options, SslContext sslContext) {
+        this.options = requireNonNull(options, "options");
+        this.pools = new ConnectionPools(options, requireNonNull(sslContext, "sslContext"));
+    }
+
+    public UpstreamOptions options() {
+        return options;
+    }
+
+    /**
+     * Sends {@code request} and reads the whole response, whatever its status (non-2xx bodies are
+     * truncated at {@code maxErrorBodyBytes}). Cancelling the returned future closes the connection.
+     */
+    public CompletionStage<UpstreamResponse> send(UpstreamRequest request, Executor executor) {
+        requireNonNull(request, "request");
+        CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
+        UpstreamExchange exchange = newExchange(request, executor, new FullResponseListener(result, options));
+        result.whenComplete((r, t) -> {
+            if (result.isCancelled()) {
+                exchange.cancel();
+            }
+        });
+        exchange.start();
+        return result;
+    }
+
+    /** {@link #stream(UpstreamRequest, Executor, Consumer)} without interest in the response head. */
+    public Flux<byte[]> stream(UpstreamRequest request, Executor executor) {
+        return stream(request, executor, head -> { });
+    }
+
+    /**
+     * A cold stream of the response body: each subscription sends the request; body slices are
+     * read only as the subscriber requests them; cancelling closes the connection. {@code onHead}
+     * sees the status and headers of a 2xx response before its first slice; a non-2xx response
+     * fails the stream with an {@link UpstreamStatusException} holding the error body.
+     */
+    public Flux<byte[]> stream(UpstreamRequest request, Executor executor, Consumer<ResponseHead> onHead) {
+        requireNonNull(request, "request");
+        requireNonNull(onHead, "onHead");
+        return Flux.create(sink -> {
+            UpstreamExchange exchange = newExchange(request, executor,
+                    new StreamingListener(sink, onHead, options.maxErrorBodyBytes()));
+            sink.onRequest(n -> exchange.demand());
+            sink.onDispose(exchange::cancel);
+            exchange.start();
+        }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    private UpstreamExchange newExchange(UpstreamRequest request, Executor executor, ExchangeListener listener) {
+        EventLoop loop = EventLoops.select(requireNonNull(executor, "executor"));
+        return new UpstreamExchange(pools.pool(loop, Origin.of(request.uri())), loop, request, listener, options);
+    }
+
+    /** Closes the pooled connections; in-flight exchanges fail. */
+    @Override
+    public void close() {
+        pools.close();
+    }
+
+    private static SslContext defaultSslContext() {
+        try {
+            return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot create the default TLS context", e);
+        }
+    }
+}

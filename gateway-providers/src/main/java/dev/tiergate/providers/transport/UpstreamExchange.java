@@ -1,0 +1,240 @@
+package dev.tiergate.providers.transport;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.pool.ChannelPool;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One request and its response on one pooled connection. Runs entirely on the connection's event
+ * loop: acquires a connection, attaches itself to the pipeline, writes the request and reads only
+ * when the listener wants more. A read timeout runs while a read is outstanding. A response read
+ * to its end on a keep-alive connection returns the connection to the pool; anything else
+ * (error, timeout, cancel) closes it.
+ */
+final class UpstreamExchange extends ChannelInboundHandlerAdapter {
+    static final String NAME = "exchange";
+
+    private final ChannelPool pool;
+    private final EventLoop loop;
+    private final UpstreamRequest request;
+    private final Origin origin;
+    private final ExchangeListener listener;
+    private final long readTimeoutNanos;
+
+    private Channel channel;
+    private ScheduledFuture<?> timeout;
+    private HttpResponse head;
+    private boolean done;
+
+    UpstreamExchange(ChannelPool pool, EventLoop loop, UpstreamRequest request, ExchangeListener listener,
+                     UpstreamOptions options) {
+        this.pool = pool;
+        this.loop = loop;
+        this.request = request;
+        this.origin = Origin.of(request.uri());
+        this.listener = listener;
+        this.readTimeoutNanos = options.readTimeout().toNanos();
+    }
+
+    /** Acquires a connection and sends the request. */
+    void start() {
+        pool.acquire().addListener((Future<Channel> f) -> onAcquired(f));
+    }
+
+    /** Abandons the exchange from any thread: the connection, if any, is closed. No listener call follows. */
+    void cancel() {
+        onLoop(() -> {
+            if (!done) {
+                done = true;
+                closeAndRelease();
+            }
+        });
+    }
+
+    /** Reads more if the listener wants to; safe from any thread. */
+    void demand() {
+        onLoop(this::readIfWanted);
+    }
+
+    private void onAcquired(Future<Channel> f) {
+        if (!f.isSuccess()) {
+            fail(connectionError(f.cause()));
+            return;
+        }
+        if (done) {
+            pool.release(f.getNow());
+            return;
+        }
+        channel = f.getNow();
+        channel.pipeline().addBefore(UpstreamChannelHandler.IDLE_GUARD, NAME, this);
+        ChannelFuture write = channel.writeAndFlush(newHttpRequest());
+        write.addListener((ChannelFuture w) -> {
+            if (!w.isSuccess()) {
+                fail(connectionError(w.cause()));
+            }
+        });
+        read();
+    }
+
+    private FullHttpRequest newHttpRequest() {
+        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
+                request.target(), Unpooled.wrappedBuffer(request.body()));
+        for (Map.Entry<String, String> h : request.headers().entrySet()) {
+            req.headers().set(h.getKey(), h.getValue());
+        }
+        req.headers().set(HttpHeaderNames.HOST, origin.hostHeader());
+        HttpUtil.setContentLength(req, request.body().length);
+        return req;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            cancelTimeout();
+            if (done) {
+                return;
+            }
+            if (msg instanceof HttpResponse response) {
+                if (response.decoderResult().isFailure()) {
+                    fail(connectionError(response.decoderResult().cause()));
+                    return;
+                }
+                head = response;
+                listener.onHead(response);
+            }
+            if (msg instanceof HttpContent content && !done) {
+                if (content.decoderResult().isFailure()) {
+                    fail(connectionError(content.decoderResult().cause()));
+                    return;
+                }
+                listener.onContent(content.content());
+                if (content instanceof LastHttpContent && !done) {
+                    complete();
+                }
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        readIfWanted();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        fail(new UpstreamConnectionException("upstream closed the connection before the response ended", null));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(connectionError(cause));
+    }
+
+    private void readIfWanted() {
+        if (!done && channel != null && listener.wantsMore()) {
+            read();
+        }
+    }
+
+    private void read() {
+        if (timeout == null && readTimeoutNanos > 0) {
+            timeout = loop.schedule(this::onTimeout, readTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        channel.read();
+    }
+
+    private void onTimeout() {
+        timeout = null;
+        fail(new UpstreamTimeoutException("no data from " + origin.host() + " for "
+                + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos) + " ms"));
+    }
+
+    private void complete() {
+        done = true;
+        cancelTimeout();
+        if (HttpUtil.isKeepAlive(head)) {
+            Channel ch = channel;
+            channel = null;
+            ch.pipeline().remove(this);
+            pool.release(ch);
+        } else {
+            closeAndRelease();
+        }
+        listener.onComplete();
+    }
+
+    private void fail(UpstreamException error) {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelTimeout();
+        if (channel != null) {
+            closeAndRelease();
+        }
+        listener.onError(error);
+    }
+
+    private void closeAndRelease() {
+        cancelTimeout();
+        Channel ch = channel;
+        channel = null;
+        if (ch == null) {
+            return;
+        }
+        if (ch.pipeline().context(this) != null) {
+            ch.pipeline().remove(this);
+        }
+        ch.close();
+        pool.release(ch);
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    static UpstreamException connectionError(Throwable cause) {
+        if (cause instanceof UpstreamException e) {
+            return e;
+        }
+        if (cause instanceof TimeoutException) {
+            return new UpstreamConnectionException("no free upstream connection in time", cause);
+        }
+        String detail = cause == null ? "unknown" : cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return new UpstreamConnectionException("upstream connection failed: " + detail, cause);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.tiergate.providers.transport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A plain-socket HTTP/1.1 upstream for transport tests: counts accepted connections and runs a
+ * script per request on its own thread, so tests can see exactly what happens on the wire.
+ */
+final class FakeUpstream implements AutoCloseable {
+
+    /** What to do with one request on a connection; return false to stop serving that connection. */
+    interface Script {
+        boolean serve(String requestHead, InputStream in, OutputStream out) throws IOException;
+    }
+
+    private final ServerSocket server;
+    private final Script script;
+    private final AtomicInteger connections = new AtomicInteger();
+    final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+    FakeUpstream(Script script) throws IOException {
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.script = script;
+        Thread acceptor = new Thread(this::acceptLoop, "fake-upstream");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.getLocalPort() + path);
+    }
+
+    int connections() {
+        return connections.get();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                connections.incrementAndGet();
+                Thread t = new Thread(() -> serve(socket), "fake-upstream-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            while (true) {
+                String head = readHead(in);
+                if (head == null) {
+                    events.add("eof");
+                    return;
+                }
+                readBody(head, in);
+                if (!script.serve(head, in, out)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            events.add("error: " + e.getMessage());
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            buf.write(b);
+            String s = buf.toString(StandardCharsets.ISO_8859_1);
+            if (s.endsWith("\r\n\r\n")) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static void readBody(String head, InputStream in) throws IOException {
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                in.readNBytes(Integer.parseInt(line.substring(15).strip()));
+            }
+        }
+    }
+
+    /** Waits until the client's side of the connection is gone (EOF or reset). */
+    static boolean waitsForEof(InputStream in) {
+        try {
+            return in.read() == -1;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    static void write(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}

@@ -1,0 +1,205 @@
+package dev.tiergate.providers.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.Exceptions;
+
+class UpstreamClientTest {
+    private static EventLoopGroup group;
+    private UpstreamClient client = new UpstreamClient(new UpstreamOptions(Duration.ofSeconds(2),
+            Duration.ofSeconds(5), 4, 1024 * 1024, 1024));
+
+    @BeforeAll
+    static void startLoop() {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    @AfterAll
+    static void stopLoop() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @AfterEach
+    void closeClient() {
+        client.close();
+    }
+
+    private static ScheduledExecutorService loop() {
+        return group.next();
+    }
+
+    static Throwable failureOf(reactor.core.publisher.Flux<?> flux) {
+        try {
+            flux.blockLast(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            return Exceptions.unwrap(e);
+        }
+        throw new AssertionError("expected the stream to fail");
+    }
+
+    private static String okResponse(String body) {
+        return "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: "
+                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    @Test
+    void sequentialCallsReuseOneKeepAliveConnection() throws Exception {
+        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
+            FakeUpstream.write(out, okResponse("hello"));
+            return true;
+        })) {
+            UpstreamRequest request = UpstreamRequest.post(upstream.uri("/v1/x"), Map.of(), "{}".getBytes());
+            for (int i = 0; i < 3; i++) {
+                UpstreamResponse response = client.send(request, loop()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.bodyAsString()).isEqualTo("hello");
+            }
+            assertThat(upstream.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aConnectionClosingResponseIsNotReused() throws Exception {
+        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
+            FakeUpstream.write(out, "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 2\r\n\r\nok");
+            return false;
+        })) {
+            UpstreamRequest request = UpstreamRequest.get(upstream.uri("/"), Map.of());
+            for (int i = 0; i < 2; i++) {
+                assertThat(client.send(request, loop()).toCompletableFuture().get(5, TimeUnit.SECONDS).status())
+                        .isEqualTo(200);
+            }
+            assertThat(upstream.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void sendsHostAndContentLengthAndTheTargetWithItsQuery() throws Exception {
+        StringBuilder seen = new StringBuilder();
+        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
+            seen.append(head);
+            FakeUpstream.write(out, okResponse(""));
+            return true;
+        })) {
+            UpstreamRequest request = UpstreamRequest.post(upstream.uri("/v1/chat?api-version=1"),
+                    Map.of("x-test", "yes"), "abc".getBytes());
+            client.send(request, loop()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(seen.toString())
+                    .startsWith("POST /v1/chat?api-version=1 HTTP/1.1\r\n")
+                    .containsIgnoringCase("host: 127.0.0.1:")
+                    .containsIgnoringCase("content-length: 3")
+                    .containsIgnoringCase("x-test: yes");
+        }
+    }
+
+    @Test
+    void streamsChunksAndReturnsTheConnectionAfterTheEnd() throws Exception {
+        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
+            FakeUpstream.write(out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n");
+            FakeUpstream.write(out, "3\r\none\r\n");
+            FakeUpstream.write(out, "3\r\ntwo\r\n0\r\n\r\n");
+            return true;
+        })) {
+            UpstreamRequest request = UpstreamRequest.post(upstream.uri("/s"), Map.of(), new byte[0]);
+            for (int i = 0; i < 2; i++) {
+                List<String> parts = client.stream(request, loop())
+                        .map(b -> new String(b, StandardCharsets.UTF_8))
+                        .collectList().block(Duration.ofSeconds(5));
+                assertThat(String.join("", parts)).isEqualTo("onetwo");
+            }
+            assertThat(upstream.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void cancellingAStreamClosesTheUpstreamConnection() throws Exception {
+        CountDownLatch eof = new CountDownLatch(1);
+        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
+            FakeUpstream.write(out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nfirst\r\n");
+            if (FakeUpstream.waitsForEof(in)) {
+                eof.countDown();
+            }
+            return false;
+        })) {
+            CountDownLatch first = new CountDownLatch(1);
+            Disposable subscription = client.stream(UpstreamRequest.get(upstream.uri("/s"), Map.of()), loop())
+                    .subscribe(b -> first.countDown());
+            assertThat(first.await(5, TimeUnit.SECONDS)).isTrue();
+            subscription.dispose();
+            assertThat(eof.await(5, TimeUnit.SECONDS)).as("upstream saw EOF").isTrue();
+        }
+    }
+
+    @Test
+    void aStreamOfAnErrorStatusFailsWithTheWholeErrorBody() throws Exception {
+        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
+            FakeUpstream.write(out, "HTTP/1.1 503 Service Unavailable\r\ntransfer-encoding: chunked\r\n\r\n"
+                    + "4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\n\r\n");
+            return true;
+        })) {
+            Throwable e = failureOf(client.stream(UpstreamRequest.get(upstream.uri("/s"), Map.of()), loop()));
+            assertThat(e).isInstanceOf(UpstreamStatusException.class);
+            UpstreamResponse r = ((UpstreamStatusException) e).response();
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.bodyAsString()).isEqualTo("{\"a\":1}");
+            assertThat(upstream.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSilentUpstreamTimesOut() throws Exception {
+        client.close();
+        client = new UpstreamClient(UpstreamOptions.defaults().withReadTimeout(Duration.ofMillis(200)));
+        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
+            FakeUpstream.waitsForEof(in);
+            return false;
+        })) {
+            assertThatThrownBy(() -> client.send(UpstreamRequest.get(upstream.uri("/"), Map.of()), loop())
+                    .toCompletableFuture().join())
+                    .isInstanceOf(CompletionException.class)
+                    .hasCauseInstanceOf(UpstreamTimeoutException.class);
+        }
+    }
+
+    @Test
+    void aRefusedConnectionIsAConnectionError() throws Exception {
+        FakeUpstream closed = new FakeUpstream((head, in, out) -> false);
+        closed.close();
+        assertThatThrownBy(() -> client.send(UpstreamRequest.get(closed.uri("/"), Map.of()), loop())
+                .toCompletableFuture().join())
+                .hasCauseInstanceOf(UpstreamConnectionException.class);
+    }
+
+    @Test
+    void aNonNettyExecutorFallsBackToTheSharedLoops() throws Exception {
+        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
+            FakeUpstream.write(out, okResponse("x"));
+            return true;
+        })) {
+            ScheduledExecutorService plain = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            try {
+                assertThat(client.send(UpstreamRequest.get(upstream.uri("/"), Map.of()), plain)
+                        .toCompletableFuture().get(5, TimeUnit.SECONDS).bodyAsString()).isEqualTo("x");
+            } finally {
+                plain.shutdownNow();
+            }
+        }
+    }
+}
