@@ -313,6 +313,43 @@ class OpenAiAdapterTest {
     }
 
     @Test
+    void cancellingTheChunkStreamClosesTheUpstreamConnection() throws Exception {
+        java.util.concurrent.CountDownLatch eof = new java.util.concurrent.CountDownLatch(1);
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread upstream = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    InputStream in = s.getInputStream();
+                    byte[] head = new byte[4096];
+                    in.read(head);
+                    String chunk = fixture("text.sse").split("\n\n")[0] + "\n\n";
+                    byte[] data = chunk.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                            + "transfer-encoding: chunked\r\n\r\n" + Integer.toHexString(data.length) + "\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().write(data);
+                    s.getOutputStream().write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    while (in.read(head) != -1) {
+                        // drain until the gateway closes
+                    }
+                    eof.countDown();
+                } catch (IOException e) {
+                    eof.countDown();
+                }
+            });
+            upstream.setDaemon(true);
+            upstream.start();
+            ProviderConfig cfg = new ProviderConfig("openai", "openai",
+                    URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1"), "k", null, null, 1, Map.of(), Map.of());
+            try (OpenAiAdapter local = new OpenAiAdapter(cfg)) {
+                ChatChunk first = local.chatStream(call(true)).next().block(Duration.ofSeconds(5));
+                assertThat(first.choices().getFirst().delta().role()).isEqualTo("assistant");
+                assertThat(eof.await(5, TimeUnit.SECONDS)).as("upstream saw the connection close").isTrue();
+            }
+        }
+    }
+
+    @Test
     void embedPostsToEmbeddings() throws Exception {
         wm.stubFor(post(urlEqualTo("/v1/embeddings")).willReturn(aResponse().withBody(fixture("embeddings.json"))));
         EmbeddingRequest request = new EmbeddingRequest("text-embedding-3-small",

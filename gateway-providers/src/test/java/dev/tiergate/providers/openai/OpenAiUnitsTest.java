@@ -1,0 +1,75 @@
+package dev.tiergate.providers.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tiergate.core.error.UpstreamError;
+import dev.tiergate.core.model.ChatChunk;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Endpoint joining, Retry-After parsing and the stream decoder, without a network. */
+class OpenAiUnitsTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private final OpenAiErrorMapper errors = new OpenAiErrorMapper("openai", CLOCK);
+
+    @Test
+    void joinsBaseUrlsAndPaths() {
+        assertThat(OpenAiEndpoints.resolve(URI.create("https://api.openai.com/v1"), "chat/completions"))
+                .hasToString("https://api.openai.com/v1/chat/completions");
+        assertThat(OpenAiEndpoints.resolve(URI.create("https://api.openai.com/v1/"), "/embeddings"))
+                .hasToString("https://api.openai.com/v1/embeddings");
+        assertThat(OpenAiEndpoints.resolve(
+                URI.create("https://x.openai.azure.com/openai/deployments/d1?api-version=2024-10-21"), "chat/completions"))
+                .hasToString("https://x.openai.azure.com/openai/deployments/d1/chat/completions?api-version=2024-10-21");
+        assertThat(OpenAiEndpoints.resolve(URI.create("http://localhost:11434"), "chat/completions"))
+                .hasToString("http://localhost:11434/chat/completions");
+    }
+
+    @Test
+    void readsRetryAfterInAllItsForms() {
+        assertThat(errors.retryAfter(new DefaultHttpHeaders().add("retry-after", "20"))).isEqualTo(Duration.ofSeconds(20));
+        assertThat(errors.retryAfter(new DefaultHttpHeaders().add("retry-after", "1.5"))).isEqualTo(Duration.ofMillis(1500));
+        assertThat(errors.retryAfter(new DefaultHttpHeaders().add("retry-after-ms", "250").add("retry-after", "9")))
+                .isEqualTo(Duration.ofMillis(250));
+        assertThat(errors.retryAfter(new DefaultHttpHeaders().add("retry-after", "Wed, 01 Jan 2025 00:00:30 GMT")))
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(errors.retryAfter(new DefaultHttpHeaders().add("retry-after", "soon"))).isNull();
+        assertThat(errors.retryAfter(new DefaultHttpHeaders())).isNull();
+    }
+
+    @Test
+    void decodesTheTextFixtureWhateverTheSlicing() {
+        byte[] bytes = OpenAiAdapterTest.fixture("text.sse").getBytes(StandardCharsets.UTF_8);
+        for (int slice : new int[] {1, 2, 7, 64, bytes.length}) {
+            OpenAiStreamDecoder decoder = new OpenAiStreamDecoder(errors);
+            List<ChatChunk> out = new ArrayList<>();
+            for (int off = 0; off < bytes.length; off += slice) {
+                decoder.decode(java.util.Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + slice)), out);
+            }
+            assertThat(out).as("slice %d", slice).hasSize(5);
+            assertThat(out.get(2).choices().getFirst().delta().content()).isEqualTo(" wörld 🎉");
+            assertThat(decoder.isDone()).isTrue();
+        }
+    }
+
+    @Test
+    void ignoresEventsAfterDoneAndRejectsGarbage() {
+        OpenAiStreamDecoder decoder = new OpenAiStreamDecoder(errors);
+        List<ChatChunk> out = new ArrayList<>();
+        decoder.decode("data: [DONE]\n\ndata: {\"id\":\"late\"}\n\n".getBytes(StandardCharsets.UTF_8), out);
+        assertThat(out).isEmpty();
+        assertThatThrownBy(() -> new OpenAiStreamDecoder(errors).decode("data: nope\n\n".getBytes(StandardCharsets.UTF_8),
+                new ArrayList<>()))
+                .isInstanceOf(UpstreamError.class)
+                .hasMessageContaining("not JSON");
+    }
+}
