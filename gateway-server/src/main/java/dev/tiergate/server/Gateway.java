@@ -49,7 +49,7 @@ public final class Gateway implements AutoCloseable {
                 : Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         try {
-            ProviderAdapterFactory factory = ProviderAdapters.factory(group);
+            ProviderAdapterFactory factory = ProviderAdapters.factory();
             Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
             for (ProviderConfig provider : config.providers().values()) {
                 adapters.put(provider.id(), factory.create(provider));

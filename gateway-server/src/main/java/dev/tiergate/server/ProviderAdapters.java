@@ -1,17 +1,18 @@
 package dev.tiergate.server;
 
 import dev.tiergate.core.config.ProviderConfig;
-import io.netty.channel.EventLoopGroup;
+import dev.tiergate.providers.openai.OpenAiAdapter;
 
 /** The adapter for each provider {@code type}. */
 final class ProviderAdapters {
     private ProviderAdapters() {
     }
 
-    static ProviderAdapterFactory factory(EventLoopGroup group) {
-        return (ProviderConfig config) -> {
-            throw new IllegalArgumentException("provider '" + config.id() + "': type '" + config.type()
-                    + "' has no adapter yet");
+    static ProviderAdapterFactory factory() {
+        return (ProviderConfig config) -> switch (config.type()) {
+            case "openai" -> new OpenAiAdapter(config);
+            default -> throw new IllegalArgumentException("provider '" + config.id() + "': type '" + config.type()
+                    + "' has no adapter");
         };
     }
 }

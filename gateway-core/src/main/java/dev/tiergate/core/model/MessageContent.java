@@ -3,12 +3,18 @@ package dev.tiergate.core.model;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 import java.util.List;
 
 /** A message's {@code content}: a plain string or a list of parts. */
 @JsonSerialize(using = MessageContent.Serializer.class)
+@JsonDeserialize(using = MessageContent.Deserializer.class)
 public sealed interface MessageContent {
 
     /** The text of all text parts, concatenated; what caches and routers look at. */
@@ -58,6 +64,25 @@ public sealed interface MessageContent {
                 case Text t -> gen.writeString(t.text());
                 case Parts p -> provider.defaultSerializeValue(p.parts(), gen);
             }
+        }
+    }
+
+    /** Reads a string or an array of parts, as providers send them. */
+    final class Deserializer extends StdDeserializer<MessageContent> {
+        public Deserializer() {
+            super(MessageContent.class);
+        }
+
+        @Override
+        public MessageContent deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                return new Text(p.getText());
+            }
+            if (p.currentToken() == JsonToken.START_ARRAY) {
+                ContentPart[] parts = ctxt.readValue(p, ContentPart[].class);
+                return new Parts(List.of(parts));
+            }
+            return (MessageContent) ctxt.handleUnexpectedToken(MessageContent.class, p);
         }
     }
 }

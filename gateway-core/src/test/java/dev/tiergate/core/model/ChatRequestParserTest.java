@@ -92,4 +92,19 @@ class ChatRequestParserTest {
         assertThat(back.get("service_tier").asText()).isEqualTo("default");
         assertThat(back.get("choices").get(0).get("delta").get("content").asText()).isEqualTo("Hi");
     }
+
+    @Test
+    void completionsWithStringOrPartsContentAreRead() throws Exception {
+        ChatCompletion c = Json.mapper().readValue("""
+                {"id":"x","object":"chat.completion","created":1,"model":"m","choices":[
+                 {"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"},
+                 {"index":1,"message":{"role":"assistant","content":[{"type":"text","text":"Hi"}]},"finish_reason":"stop"},
+                 {"index":2,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"t","type":"function",
+                   "function":{"name":"f","arguments":"{}"}}]},"finish_reason":"tool_calls"}]}
+                """, ChatCompletion.class);
+        assertThat(c.choices().get(0).message().text()).isEqualTo("Hello");
+        assertThat(c.choices().get(1).message().text()).isEqualTo("Hi");
+        assertThat(c.choices().get(2).message().toolCalls().getFirst().function().name()).isEqualTo("f");
+        assertThat(Json.mapper().valueToTree(c).at("/choices/2/message/content").isNull()).isTrue();
+    }
 }
