@@ -1,6 +1,7 @@
 package dev.tiergate.server;
 
 import dev.tiergate.core.config.ProviderConfig;
+import dev.tiergate.providers.demo.DemoAdapter;
 import dev.tiergate.providers.openai.OpenAiAdapter;
 
 /** The adapter for each provider {@code type}. */
@@ -11,6 +12,7 @@ final class ProviderAdapters {
     static ProviderAdapterFactory factory() {
         return (ProviderConfig config) -> switch (config.type()) {
             case "openai" -> new OpenAiAdapter(config);
+            case "demo" -> new DemoAdapter(config);
             default -> throw new IllegalArgumentException("provider '" + config.id() + "': type '" + config.type()
                     + "' has no adapter");
         };

@@ -13,7 +13,7 @@ class ConfigLoaderTest {
     void bundledConfigWithoutKeyServesOnlyDemoModels() {
         GatewayConfig config = new ConfigLoader(Map.<String, String>of()::get).load(ConfigSource.bundled());
         assertThat(config.providers()).containsOnlyKeys("demo");
-        assertThat(config.models()).containsOnlyKeys("demo-small", "demo-mid", "demo-frontier");
+        assertThat(config.models()).containsOnlyKeys("demo-small", "demo-mid", "demo-frontier", "demo-embedding");
         assertThat(config.aliases().get("auto").tiers())
                 .containsEntry("small", java.util.List.of("demo-small"))
                 .containsEntry("frontier", java.util.List.of("demo-frontier"));

@@ -32,6 +32,13 @@ final class TestGateway implements AutoCloseable {
         return new TestGateway(Gateway.start(config));
     }
 
+    /** Starts a gateway on the bundled default config, reading the environment from {@code env}. */
+    static TestGateway startBundled(Map<String, String> env) throws InterruptedException {
+        GatewayConfig config = new ConfigLoader(env::get).load(ConfigSource.bundled());
+        config = config.withServer(config.server().withPort(0));
+        return new TestGateway(Gateway.start(config));
+    }
+
     int port() {
         return gateway.port();
     }

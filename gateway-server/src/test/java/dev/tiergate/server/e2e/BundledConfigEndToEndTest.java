@@ -1,0 +1,122 @@
+package dev.tiergate.server.e2e;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.HttpResponseFor;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.models.models.Model;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bundled default config, as a newcomer runs it: the demo team key, the alias {@code auto}
+ * over the demo models, the exact cache on; with OPENAI_API_KEY set, {@code auto} uses the
+ * OpenAI-compatible upstream that OPENAI_BASE_URL names.
+ */
+class BundledConfigEndToEndTest {
+    private static final String DEMO_KEY = "sk-tiergate-demo";
+
+    @Test
+    void withoutAProviderKeyTheDemoModelsAnswerAndARepeatIsAnExactCacheHit() throws Exception {
+        try (TestGateway gateway = TestGateway.startBundled(Map.of())) {
+            OpenAIClient client = client(gateway, DEMO_KEY);
+            ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("auto")
+                    .addUserMessage("What does Tiergate do? " + System.nanoTime()).build();
+
+            HttpResponseFor<ChatCompletion> first = client.chat().completions().withRawResponse().create(params);
+            assertThat(first.headers().values("x-tiergate-provider")).containsExactly("demo");
+            assertThat(first.headers().values("x-tiergate-model")).containsExactly("demo-mid");
+            assertThat(first.headers().values("x-tiergate-tier")).containsExactly("mid");
+            assertThat(first.headers().values("x-tiergate-cache")).containsExactly("miss");
+            String answer = first.parse().choices().getFirst().message().content().orElseThrow();
+            assertThat(answer).startsWith("[demo-mid] ");
+            assertThat(first.parse().usage().orElseThrow().completionTokens()).isPositive();
+
+            HttpResponseFor<ChatCompletion> second = client.chat().completions().withRawResponse().create(params);
+            assertThat(second.headers().values("x-tiergate-cache")).containsExactly("hit");
+            assertThat(second.parse().choices().getFirst().message().content()).hasValue(answer);
+        }
+    }
+
+    @Test
+    void demoModelsStreamChunkByChunk() throws Exception {
+        try (TestGateway gateway = TestGateway.startBundled(Map.of())) {
+            OpenAIClient client = client(gateway, DEMO_KEY);
+            ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("demo-frontier")
+                    .addUserMessage("Stream me an answer " + System.nanoTime()).build();
+            List<ChatCompletionChunk> chunks;
+            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+                chunks = stream.stream().toList();
+            }
+            assertThat(chunks).hasSizeGreaterThan(20);
+            String text = chunks.stream().flatMap(c -> c.choices().stream())
+                    .map(c -> c.delta().content().orElse("")).collect(Collectors.joining());
+            assertThat(text).startsWith("[demo-frontier] ");
+            assertThat(chunks.getLast().choices().getFirst().finishReason())
+                    .hasValue(ChatCompletionChunk.Choice.FinishReason.STOP);
+        }
+    }
+
+    @Test
+    void modelsEmbeddingsAndTheDemoKeyWork() throws Exception {
+        try (TestGateway gateway = TestGateway.startBundled(Map.of())) {
+            OpenAIClient client = client(gateway, DEMO_KEY);
+            List<String> ids = client.models().list().data().stream().map(Model::id).toList();
+            assertThat(ids).contains("auto", "demo-small", "demo-mid", "demo-frontier", "demo-embedding")
+                    .doesNotContain("gpt-4o", "gpt-4o-mini");
+
+            CreateEmbeddingResponse embedding = client.embeddings().create(EmbeddingCreateParams.builder()
+                    .model("demo-embedding").input("hello").build());
+            assertThat(embedding.data().getFirst().embedding()).hasSize(256);
+
+            OpenAIClient stranger = client(gateway, "sk-not-a-key");
+            assertThatThrownBy(() -> stranger.models().list()).isInstanceOf(UnauthorizedException.class);
+        }
+    }
+
+    @Test
+    void withOpenAiApiKeySetAutoUsesTheOpenAiUpstream() throws Exception {
+        WireMockServer upstream = new WireMockServer(wireMockConfig().dynamicPort());
+        upstream.start();
+        try {
+            UpstreamFixtures.stubChat(upstream, 1, 0);
+            Map<String, String> env = Map.of("OPENAI_API_KEY", "sk-upstream-secret",
+                    "OPENAI_BASE_URL", "http://127.0.0.1:" + upstream.port() + "/v1");
+            try (TestGateway gateway = TestGateway.startBundled(env)) {
+                OpenAIClient client = client(gateway, DEMO_KEY);
+                assertThat(client.models().list().data().stream().map(Model::id).toList())
+                        .contains("gpt-4o", "gpt-4o-mini", "auto");
+                HttpResponseFor<ChatCompletion> response = client.chat().completions().withRawResponse().create(
+                        ChatCompletionCreateParams.builder().model("auto").addUserMessage("Capital of France?").build());
+                assertThat(response.headers().values("x-tiergate-provider")).containsExactly("openai");
+                assertThat(response.headers().values("x-tiergate-model")).containsExactly("gpt-4o-mini");
+                assertThat(response.parse().choices().getFirst().message().content())
+                        .hasValueSatisfying(text -> assertThat(text).contains(UpstreamFixtures.ANSWER_WORDS));
+                upstream.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                        .withHeader("Authorization", equalTo("Bearer sk-upstream-secret")));
+            }
+        } finally {
+            upstream.stop();
+        }
+    }
+
+    private static OpenAIClient client(TestGateway gateway, String key) {
+        return OpenAIOkHttpClient.builder().apiKey(key).baseUrl(gateway.baseUrl()).maxRetries(0).build();
+    }
+}
