@@ -1,0 +1,136 @@
+package dev.tiergate.providers.gemini;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tiergate.core.error.UpstreamError;
+import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.core.model.ToolCall;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+/** The translation of streamed GenerateContentResponses against the fixtures in {@code fixtures/gemini}. */
+class GeminiStreamDecoderTest {
+    private final GeminiErrorMapper errors = new GeminiErrorMapper("gemini", Clock.systemUTC());
+
+    private GeminiStreamDecoder decoder(boolean includeUsage) {
+        return new GeminiStreamDecoder(new GeminiMapper(GeminiFixtures.sequentialIds()), errors, "requested",
+                includeUsage, 42L);
+    }
+
+    private List<ChatChunk> decodeAll(String fixture, boolean includeUsage, int slice) {
+        byte[] bytes = fixture.getBytes(StandardCharsets.UTF_8);
+        GeminiStreamDecoder decoder = decoder(includeUsage);
+        List<ChatChunk> out = new ArrayList<>();
+        for (int off = 0; off < bytes.length; off += slice) {
+            decoder.decode(Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + slice)), out);
+        }
+        out.addAll(decoder.finish());
+        return out;
+    }
+
+    static String content(ChatChunk chunk) {
+        return chunk.choices().isEmpty() ? null : chunk.choices().getFirst().delta().content();
+    }
+
+    @Test
+    void translatesTextWhateverTheSlicing() {
+        for (int slice : new int[] {1, 5, 64, 100_000}) {
+            List<ChatChunk> chunks = decodeAll(GeminiFixtures.read("text.sse"), false, slice);
+            assertThat(chunks).as("slice %d", slice).extracting(GeminiStreamDecoderTest::content)
+                    .containsExactly("Hello", " wörld 🎉", "!", null);
+            assertThat(chunks.getFirst().choices().getFirst().delta().role()).isEqualTo("assistant");
+            assertThat(chunks.get(1).choices().getFirst().delta().role()).isNull();
+            assertThat(chunks.getLast().finishReason()).isEqualTo("stop");
+            assertThat(chunks).allSatisfy(c -> {
+                assertThat(c.id()).isEqualTo("stream-1");
+                assertThat(c.created()).isEqualTo(42L);
+                assertThat(c.model()).isEqualTo("gemini-2.5-flash");
+                assertThat(c.usage()).isNull();
+            });
+        }
+    }
+
+    @Test
+    void endsWithTheLastUsageWhenAskedFor() {
+        List<ChatChunk> chunks = decodeAll(GeminiFixtures.read("text.sse"), true, 100_000);
+        assertThat(chunks).hasSize(5);
+        ChatChunk usage = chunks.getLast();
+        assertThat(usage.choices()).isEmpty();
+        assertThat(usage.usage().promptTokens()).isEqualTo(9);
+        assertThat(usage.usage().completionTokens()).isEqualTo(3);
+        assertThat(usage.usage().cachedTokens()).isEqualTo(4);
+    }
+
+    @Test
+    void streamsWholeFunctionCallsAsIndexedToolCalls() {
+        List<ChatChunk> chunks = decodeAll(GeminiFixtures.read("function-call.sse"), false, 33);
+
+        assertThat(chunks).hasSize(3);
+        assertThat(content(chunks.getFirst())).isEqualTo("Checking.");
+        assertThat(chunks.get(1).choices().getFirst().delta().toolCalls()).containsExactly(
+                new ToolCall(0, "call_id1", "function", new ToolCall.FunctionCall("get_weather", "{\"city\":\"Paris\"}")),
+                new ToolCall(1, "call_id2", "function", new ToolCall.FunctionCall("get_time", "{}")));
+        assertThat(chunks.getLast().finishReason()).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void aBlockedPromptStreamsARoleAndAContentFilterFinish() {
+        String blocked = "data: " + GeminiFixtures.read("blocked.json").replace("\n", "") + "\n\n";
+        List<ChatChunk> chunks = decodeAll(blocked, false, 100_000);
+        assertThat(chunks).hasSize(2);
+        assertThat(chunks.getLast().finishReason()).isEqualTo("content_filter");
+    }
+
+    @Test
+    void interleavedCandidatesKeepTheirOwnIndexes() {
+        String events = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]},\"index\":0},"
+                + "{\"content\":{\"parts\":[{\"text\":\"b\"}]},\"index\":1}]}\n\n"
+                + "data: {\"candidates\":[{\"content\":{\"parts\":[]},\"finishReason\":\"STOP\",\"index\":1},"
+                + "{\"content\":{\"parts\":[{\"text\":\"c\"}]},\"finishReason\":\"MAX_TOKENS\",\"index\":0}]}\n\n";
+        List<ChatChunk> chunks = decodeAll(events, false, 100_000);
+        assertThat(chunks).extracting(c -> c.choices().getFirst().index() + ":" + content(c) + ":" + c.finishReason())
+                .containsExactly("0:a:null", "1:b:null", "1:null:stop", "0:c:null", "0:null:length");
+    }
+
+    @Test
+    void aMidStreamErrorFailsAfterTheChunksBeforeIt() {
+        Flux<byte[]> body = Flux.just(GeminiFixtures.read("mid-stream-error.sse").getBytes(StandardCharsets.UTF_8));
+        List<ChatChunk> seen = new ArrayList<>();
+
+        assertThatThrownBy(() -> decoder(false).decode(body).doOnNext(seen::add).blockLast(Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(UpstreamError.class, e -> {
+                    assertThat(e.getMessage()).isEqualTo("The model is overloaded. Please try again later.");
+                    assertThat(e.code()).isEqualTo("UNAVAILABLE");
+                    assertThat(e.retryable()).isTrue();
+                });
+        assertThat(seen).extracting(GeminiStreamDecoderTest::content).containsExactly("Partial");
+    }
+
+    @Test
+    void aBodyEndingWithoutAFinishReasonIsAnError() {
+        Flux<byte[]> body = Flux.just(GeminiFixtures.read("truncated.sse").getBytes(StandardCharsets.UTF_8));
+        List<ChatChunk> seen = new ArrayList<>();
+
+        assertThatThrownBy(() -> decoder(true).decode(body).doOnNext(seen::add).blockLast(Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(UpstreamError.class,
+                        e -> assertThat(e.code()).isEqualTo("upstream_incomplete_stream"));
+        assertThat(seen).hasSize(1);
+        assertThatThrownBy(() -> decoder(false).decode(Flux.empty()).blockLast(Duration.ofSeconds(5)))
+                .isInstanceOf(UpstreamError.class);
+    }
+
+    @Test
+    void rejectsGarbage() {
+        assertThatThrownBy(() -> decoder(false).decode(": keep-alive\n\ndata: [1,2]\n\n".getBytes(StandardCharsets.UTF_8),
+                new ArrayList<>()))
+                .isInstanceOf(UpstreamError.class)
+                .hasMessageContaining("not a JSON object");
+    }
+}
