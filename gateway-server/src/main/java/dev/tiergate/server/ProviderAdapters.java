@@ -1,7 +1,9 @@
 package dev.tiergate.server;
 
 import dev.tiergate.core.config.ProviderConfig;
+import dev.tiergate.providers.anthropic.AnthropicAdapter;
 import dev.tiergate.providers.demo.DemoAdapter;
+import dev.tiergate.providers.gemini.GeminiAdapter;
 import dev.tiergate.providers.openai.OpenAiAdapter;
 
 /** The adapter for each provider {@code type}. */
@@ -12,6 +14,8 @@ final class ProviderAdapters {
     static ProviderAdapterFactory factory() {
         return (ProviderConfig config) -> switch (config.type()) {
             case "openai" -> new OpenAiAdapter(config);
+            case "anthropic" -> new AnthropicAdapter(config);
+            case "gemini" -> new GeminiAdapter(config);
             case "demo" -> new DemoAdapter(config);
             default -> throw new IllegalArgumentException("provider '" + config.id() + "': type '" + config.type()
                     + "' has no adapter");

@@ -39,7 +39,9 @@ public final class ConfigLoader {
             "idle-timeout-seconds", "request-timeout-seconds", "io-threads");
     private static final Set<String> PROVIDER_KEYS = Set.of("type", "base-url", "api-key", "optional",
             "connect-timeout-ms", "read-timeout-ms", "max-connections", "headers", "options");
-    private static final Set<String> PROVIDER_TYPES = Set.of("openai", "demo");
+    private static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "gemini", "demo");
+    /** Types whose adapter knows the public API's base URL; the others need {@code base-url}. */
+    private static final Set<String> TYPES_WITH_DEFAULT_URL = Set.of("anthropic", "gemini", "demo");
     private static final Set<String> MODEL_KEYS = Set.of("provider", "upstream-model", "kind", "price");
     private static final Set<String> PRICE_KEYS = Set.of("input", "output", "cached-input");
     private static final Set<String> ALIAS_KEYS = Set.of("default-tier", "tiers");
@@ -143,7 +145,7 @@ public final class ConfigLoader {
                 } catch (IllegalArgumentException e) {
                     g.problem(p + ".base-url", "'" + url + "' is not a URL (expected: http(s)://host[:port]/path)");
                 }
-            } else if (type != null && !"demo".equals(type)) {
+            } else if (type != null && !TYPES_WITH_DEFAULT_URL.contains(type)) {
                 g.problem(p + ".base-url", "missing (expected: the provider's API base URL, e.g. https://api.openai.com/v1)");
             }
             Map<String, String> headers = stringMap(g, p + ".headers");

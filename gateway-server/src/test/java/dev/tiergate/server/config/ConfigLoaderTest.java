@@ -74,4 +74,31 @@ class ConfigLoaderTest {
                 .load(new ConfigSource("test", gateway, Map.of("teams/t.yaml", team))))
                 .hasMessageContaining("gateway.yaml:2: providers.up.api-key: environment variable MISSING_KEY is not set");
     }
+
+    @Test
+    void anthropicAndGeminiNeedNoBaseUrlButOpenAiDoes() {
+        String gateway = """
+                providers:
+                  claude: {type: anthropic, api-key: "${ANTHROPIC_API_KEY}"}
+                  google: {type: gemini, api-key: "${GEMINI_API_KEY}"}
+                  compat: {type: openai}
+                models:
+                  sonnet: {provider: claude, upstream-model: claude-sonnet-4-5}
+                  flash: {provider: google, upstream-model: gemini-2.5-flash}
+                """;
+        String team = "id: t\nkeys: [{id: k, sha256: " + "a".repeat(64) + "}]\n";
+        Map<String, String> env = Map.of("ANTHROPIC_API_KEY", "sk-ant", "GEMINI_API_KEY", "g-key");
+        assertThatThrownBy(() -> new ConfigLoader(env::get)
+                .load(new ConfigSource("test", gateway, Map.of("teams/t.yaml", team))))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
+                        .satisfies(p -> assertThat(p).startsWith("gateway.yaml:4: providers.compat.base-url")));
+
+        GatewayConfig config = new ConfigLoader(env::get).load(new ConfigSource("test",
+                gateway.replace("compat: {type: openai}", "compat: {type: openai, base-url: \"http://x/v1\"}"),
+                Map.of("teams/t.yaml", team)));
+        assertThat(config.providers().get("claude").type()).isEqualTo("anthropic");
+        assertThat(config.providers().get("claude").baseUrl()).isNull();
+        assertThat(config.providers().get("google").apiKey()).isEqualTo("g-key");
+        assertThat(config.models().get("flash").upstreamModel()).isEqualTo("gemini-2.5-flash");
+    }
 }
