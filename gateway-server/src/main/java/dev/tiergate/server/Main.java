@@ -4,6 +4,7 @@ import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.server.config.ConfigException;
 import dev.tiergate.server.config.ConfigLoader;
 import dev.tiergate.server.config.ConfigSource;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -33,10 +34,13 @@ public final class Main {
             System.out.println("tiergate " + version());
             return;
         }
+        if (cli.checkConfig()) {
+            System.exit(checkConfig(cli, ConfigLoader.withSystemEnv(), System.out, System.err));
+            return;
+        }
         GatewayConfig config;
         try {
-            ConfigSource source = cli.configDir() == null ? ConfigSource.bundled() : ConfigSource.fromDirectory(Path.of(cli.configDir()));
-            config = ConfigLoader.withSystemEnv().load(source);
+            config = ConfigLoader.withSystemEnv().load(source(cli));
         } catch (ConfigException e) {
             System.err.println("tiergate: " + e.getMessage());
             System.exit(2);
@@ -54,17 +58,37 @@ public final class Main {
         stopped.await();
     }
 
+    /** {@code --check-config}: validates the config and reports; 0 when it is valid, 2 when not. */
+    static int checkConfig(CommandLine cli, ConfigLoader loader, PrintStream out, PrintStream err) {
+        try {
+            ConfigSource source = source(cli);
+            GatewayConfig config = loader.load(source);
+            out.printf("config %s is valid: %d providers, %d models, %d aliases, %d teams%n", source.origin(),
+                    config.providers().size(), config.models().size(), config.aliases().size(), config.teams().size());
+            return 0;
+        } catch (ConfigException e) {
+            err.println("tiergate: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static ConfigSource source(CommandLine cli) {
+        return cli.configDir() == null ? ConfigSource.bundled() : ConfigSource.fromDirectory(Path.of(cli.configDir()));
+    }
+
     static String version() {
         String v = Main.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
     }
 
     /** Parsed command line. */
-    record CommandLine(String configDir, Integer port, boolean help, boolean version) {
+    record CommandLine(String configDir, Integer port, boolean help, boolean version, boolean checkConfig) {
         static final String USAGE = """
-                usage: java -jar tiergate.jar [--config DIR] [--port N]
-                  --config DIR  folder with gateway.yaml and teams/*.yaml (default: the bundled demo config)
-                  --port N      port to listen on (overrides server.port)
+                usage: java -jar tiergate.jar [--config DIR] [--port N] [--check-config]
+                  --config DIR    folder with gateway.yaml and teams/*.yaml (default: the bundled demo config)
+                  --port N        port to listen on (overrides server.port)
+                  --check-config  validate the config, print what is wrong (file:line: field) and exit:
+                                  0 when valid, 2 when not
                   --version     print the version
                   --help        print this help""";
 
@@ -78,6 +102,7 @@ public final class Main {
             Integer port = null;
             boolean help = false;
             boolean version = false;
+            boolean checkConfig = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -95,10 +120,11 @@ public final class Main {
                     }
                     case "--help", "-h" -> help = true;
                     case "--version" -> version = true;
+                    case "--check-config" -> checkConfig = true;
                     default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
                 }
             }
-            return new CommandLine(config, port, help, version);
+            return new CommandLine(config, port, help, version, checkConfig);
         }
 
         private static String value(String[] args, int i, String flag) {

@@ -25,7 +25,11 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     private final int maxRequestBytes;
     private final Duration idleTimeout;
 
-    GatewayChannelInitializer(Map<GatewayHttpHandler.Route, Endpoint> routes, int maxRequestBytes, Duration idleTimeout) {
+    private final InFlightRequests inFlight;
+
+    GatewayChannelInitializer(Map<GatewayHttpHandler.Route, Endpoint> routes, int maxRequestBytes, Duration idleTimeout,
+                              InFlightRequests inFlight) {
+        this.inFlight = inFlight;
         this.routes = Map.copyOf(routes);
         this.maxRequestBytes = maxRequestBytes;
         this.idleTimeout = idleTimeout;
@@ -37,7 +41,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
         addCodec(p);
         addIdleTimeout(p);
         addAggregation(p);
-        p.addLast(GATEWAY, new GatewayHttpHandler(routes));
+        p.addLast(GATEWAY, new GatewayHttpHandler(routes, inFlight));
     }
 
     private static void addCodec(ChannelPipeline p) {

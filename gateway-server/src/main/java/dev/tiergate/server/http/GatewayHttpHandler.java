@@ -24,7 +24,10 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<IncomingRequest> waiting = new ArrayDeque<>();
     private ServerExchange current;
 
-    GatewayHttpHandler(Map<Route, Endpoint> routes) {
+    private final InFlightRequests inFlight;
+
+    GatewayHttpHandler(Map<Route, Endpoint> routes, InFlightRequests inFlight) {
+        this.inFlight = inFlight;
         this.routes = routes;
     }
 
@@ -52,7 +55,7 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void start(ChannelHandlerContext ctx, IncomingRequest request) {
-        ServerExchange exchange = new ServerExchange(ctx, request, newRequestId(), () -> next(ctx));
+        ServerExchange exchange = new ServerExchange(ctx, request, newRequestId(), inFlight, () -> next(ctx));
         current = exchange;
         try {
             Endpoint endpoint = routes.get(new Route(request.method(), request.path()));

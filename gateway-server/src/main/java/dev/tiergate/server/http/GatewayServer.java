@@ -13,19 +13,28 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The HTTP front: binds the port and maps each endpoint to its path. */
 public final class GatewayServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
     private final Channel channel;
     private final AtomicBoolean ready;
+    private final InFlightRequests inFlight;
+    private final Duration shutdownGrace;
 
-    private GatewayServer(Channel channel, AtomicBoolean ready) {
+    private GatewayServer(Channel channel, AtomicBoolean ready, InFlightRequests inFlight, Duration shutdownGrace) {
         this.channel = channel;
         this.ready = ready;
+        this.inFlight = inFlight;
+        this.shutdownGrace = shutdownGrace;
     }
 
     /**
@@ -36,6 +45,7 @@ public final class GatewayServer implements AutoCloseable {
                                       ModelCatalog catalog, ChatHandler pipeline, Map<String, ProviderAdapter> adapters)
             throws InterruptedException {
         AtomicBoolean ready = new AtomicBoolean();
+        InFlightRequests inFlight = new InFlightRequests();
         Map<GatewayHttpHandler.Route, Endpoint> routes = new LinkedHashMap<>();
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/chat/completions"),
                 new ChatCompletionsEndpoint(authenticator, pipeline, config.requestTimeout()));
@@ -51,21 +61,54 @@ public final class GatewayServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .childHandler(new GatewayChannelInitializer(routes, config.maxRequestBytes(), config.idleTimeout()))
+                .childHandler(new GatewayChannelInitializer(routes, config.maxRequestBytes(), config.idleTimeout(),
+                        inFlight))
                 .bind(config.host(), config.port())
                 .sync()
                 .channel();
         ready.set(true);
-        return new GatewayServer(channel, ready);
+        return new GatewayServer(channel, ready, inFlight, config.shutdownGrace());
     }
 
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /**
+     * Stops gracefully: {@code /readyz} fails, the port stops accepting, answers ask clients to
+     * close their connections, and in-flight requests and streams get up to the configured grace
+     * period to finish. Returns how many were still running when it ended.
+     */
+    public int drain() {
+        ready.set(false);
+        inFlight.startDraining();
+        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        int running = inFlight.count();
+        if (running > 0) {
+            log.info("draining: {} requests in flight, waiting up to {}s", running, shutdownGrace.toSeconds());
+        }
+        try {
+            int left = inFlight.awaitIdle(shutdownGrace);
+            if (left > 0) {
+                log.warn("drain grace of {}s over: {} requests still in flight are cut off", shutdownGrace.toSeconds(),
+                        left);
+            } else if (running > 0) {
+                log.info("drained: every in-flight request finished");
+            }
+            return left;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return inFlight.count();
+        }
+    }
+
+    /** Requests being answered right now. */
+    public int inFlight() {
+        return inFlight.count();
+    }
+
     @Override
     public void close() {
-        ready.set(false);
-        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        drain();
     }
 }

@@ -24,17 +24,21 @@ final class ServerExchange {
     final String requestId;
     private final long startNanos = System.nanoTime();
     private final Runnable onDone;
+    private final InFlightRequests inFlight;
     private Runnable onCancel = () -> { };
     private Runnable onWritable = () -> { };
     private boolean done;
     private String team = "-";
     private String model = "-";
 
-    ServerExchange(ChannelHandlerContext ctx, IncomingRequest request, String requestId, Runnable onDone) {
+    ServerExchange(ChannelHandlerContext ctx, IncomingRequest request, String requestId, InFlightRequests inFlight,
+                   Runnable onDone) {
         this.ctx = ctx;
         this.request = request;
         this.requestId = requestId;
+        this.inFlight = inFlight;
         this.onDone = onDone;
+        inFlight.started();
     }
 
     EventLoop eventLoop() {
@@ -76,7 +80,7 @@ final class ServerExchange {
         }
         prepareHead(response);
         var future = ctx.writeAndFlush(response);
-        if (!request.keepAlive()) {
+        if (!keepsConnection()) {
             future.addListener(ChannelFutureListener.CLOSE);
         }
         finish(response.status().code(), outcome);
@@ -93,13 +97,18 @@ final class ServerExchange {
 
     /** Sets connection headers on a response head that starts a stream or carries a whole body. */
     void prepareHead(HttpResponse head) {
-        if (request.keepAlive()) {
+        if (keepsConnection()) {
             if (!request.protocolIsHttp11()) {
                 head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
         } else {
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+    }
+
+    /** Whether the connection stays open after this answer: not while the gateway drains. */
+    boolean keepsConnection() {
+        return request.keepAlive() && !inFlight.draining();
     }
 
     /** Marks the exchange answered (the caller has written the last bytes) and logs it. */
@@ -113,12 +122,14 @@ final class ServerExchange {
                     requestId, request.method(), request.path(), team, model, status, outcome == null ? "-" : outcome,
                     String.format("%.2f", (System.nanoTime() - startNanos) / 1e6));
         }
+        inFlight.finished();
         onDone.run();
     }
 
     void channelClosed() {
         if (!done) {
             done = true;
+            inFlight.finished();
             onCancel.run();
             access.info("request_id={} path={} team={} model={} status=499 outcome=client_closed", requestId,
                     request.path(), team, model);

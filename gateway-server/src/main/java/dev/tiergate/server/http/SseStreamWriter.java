@@ -105,7 +105,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
             sendHeadOnce();
             exchange.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseEncoder.done())));
             var future = exchange.ctx.writeAndFlush(new DefaultLastHttpContent());
-            if (!exchange.request.keepAlive()) {
+            if (!exchange.keepsConnection()) {
                 future.addListener(ChannelFutureListener.CLOSE);
             }
             exchange.finish(200, "stream " + chunks + " chunks");
