@@ -4,11 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tiergate.cache.internal.CacheDirectives;
 import dev.tiergate.cache.internal.CachedAnswer;
+import dev.tiergate.cache.internal.PerEntryTtl;
 import dev.tiergate.cache.internal.Replay;
 import dev.tiergate.cache.internal.StreamRecording;
 import dev.tiergate.core.model.ChatChunk;
@@ -72,7 +72,7 @@ public final class ExactCacheStage implements PipelineStage {
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(settings.maxSizeBytes())
                 .weigher((CacheKey key, CachedAnswer answer) -> answer.weight())
-                .expireAfter(new TeamTtl())
+                .expireAfter(new PerEntryTtl<CacheKey, CachedAnswer>(CachedAnswer::ttl))
                 .ticker(ticker)
                 .executor(Runnable::run)
                 .removalListener((CacheKey key, CachedAnswer answer, RemovalCause cause) -> {
@@ -130,7 +130,7 @@ public final class ExactCacheStage implements PipelineStage {
     public CompletionStage<ChatResult> handle(ChatExchange exchange, StageChain chain) {
         Caller caller = exchange.caller();
         CacheDirectives directives = CacheDirectives.of(exchange);
-        if (directives.bypass() || (!settings.cacheNonDeterministic().test(caller) && samples(exchange.request()))) {
+        if (directives.bypass() || (!settings.cacheNonDeterministic().test(caller) && CacheDirectives.samples(exchange.request()))) {
             bypasses.increment();
             return chain.proceed(exchange).thenApply(result -> Replay.withOutcome(result, CacheOutcome.BYPASS));
         }
@@ -144,12 +144,6 @@ public final class ExactCacheStage implements PipelineStage {
         Duration ttl = settings.ttlFor(caller);
         boolean store = !directives.noStore() && ttl.isPositive();
         return chain.proceed(exchange).thenApply(result -> afterMiss(result, key, ttl, store));
-    }
-
-    /** Whether a request samples: temperature above 0 (OpenAI's default is 1) and no seed. */
-    static boolean samples(ChatRequest request) {
-        boolean randomTemperature = request.temperature() == null || request.temperature() > 0;
-        return randomTemperature && request.seed() == null;
     }
 
     private ChatResult replay(CachedAnswer answer, ChatRequest request) {
@@ -209,24 +203,6 @@ public final class ExactCacheStage implements PipelineStage {
             // Fail open: the client has its answer; the cache just does not keep it.
             rejected.increment();
             log.warn("exact cache could not store an answer: {}", e.toString());
-        }
-    }
-
-    /** Each entry lives for the TTL of the team that stored it. */
-    private static final class TeamTtl implements Expiry<CacheKey, CachedAnswer> {
-        @Override
-        public long expireAfterCreate(CacheKey key, CachedAnswer answer, long currentTime) {
-            return answer.ttl().toNanos();
-        }
-
-        @Override
-        public long expireAfterUpdate(CacheKey key, CachedAnswer answer, long currentTime, long currentDuration) {
-            return answer.ttl().toNanos();
-        }
-
-        @Override
-        public long expireAfterRead(CacheKey key, CachedAnswer answer, long currentTime, long currentDuration) {
-            return currentDuration;
         }
     }
 

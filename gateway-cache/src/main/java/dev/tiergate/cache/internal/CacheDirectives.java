@@ -1,5 +1,6 @@
 package dev.tiergate.cache.internal;
 
+import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.pipeline.ChatExchange;
 import java.util.Locale;
 
@@ -29,5 +30,11 @@ public record CacheDirectives(boolean bypass, boolean noStore) {
             bypass = true;
         }
         return new CacheDirectives(bypass, noStore);
+    }
+
+    /** Whether a request samples: temperature above 0 (OpenAI's default is 1) and no seed. */
+    public static boolean samples(ChatRequest request) {
+        boolean randomTemperature = request.temperature() == null || request.temperature() > 0;
+        return randomTemperature && request.seed() == null;
     }
 }
