@@ -33,33 +33,12 @@ record CacheKey(long h0, long h1, long h2, long h3) {
             root.put("tier", tier);
         }
         root.set("messages", MAPPER.valueToTree(request.messages()));
-        putIfPresent(root, "tools", request.tools());
-        if (request.toolChoice() != null) {
-            root.set("tool_choice", request.toolChoice());
-        }
-        putIfPresent(root, "response_format", request.responseFormat());
-        putIfPresent(root, "temperature", request.temperature());
-        putIfPresent(root, "top_p", request.topP());
-        putIfPresent(root, "max_tokens", request.maxTokens());
-        putIfPresent(root, "max_completion_tokens", request.maxCompletionTokens());
-        putIfPresent(root, "n", request.n());
-        putIfPresent(root, "seed", request.seed());
-        putIfPresent(root, "stop", request.stop());
-        if (!request.extra().isEmpty()) {
-            ObjectNode extra = root.putObject("extra");
-            request.extra().forEach(extra::set);
-        }
+        CanonicalJson.putAnswerParameters(root, request);
         return ofBytes(canonicalBytes(root));
     }
 
     static byte[] canonicalBytes(JsonNode node) {
         return CanonicalJson.bytes(node);
-    }
-
-    private static void putIfPresent(ObjectNode root, String field, Object value) {
-        if (value != null) {
-            root.set(field, MAPPER.valueToTree(value));
-        }
     }
 
     private static CacheKey ofBytes(byte[] canonical) {

@@ -171,22 +171,11 @@ public final class ExactCacheStage implements PipelineStage {
     }
 
     private Flux<ChatChunk> record(Flux<ChatChunk> chunks, CacheKey key, ResultMetadata origin, Duration ttl) {
-        return Flux.defer(() -> {
-            StreamRecording recording = new StreamRecording(settings.maxEntryBytes());
-            return chunks
-                    .doOnNext(recording::append)
-                    .doOnComplete(() -> {
-                        if (recording.overflowed()) {
-                            rejected.increment();
-                            return;
-                        }
-                        ChatCompletion aggregate = recording.aggregate();
-                        storeSafely(key, aggregate, recording.chunks(),
-                                recording.bytes() + CachedAnswer.weigh(aggregate), origin, ttl);
-                    })
-                    .doOnError(error -> rejected.increment())
-                    .doOnCancel(rejected::increment);
-        });
+        return StreamRecording.recorded(chunks, settings.maxEntryBytes(), recording -> {
+            ChatCompletion aggregate = recording.aggregate();
+            storeSafely(key, aggregate, recording.chunks(), recording.bytes() + CachedAnswer.weigh(aggregate),
+                    origin, ttl);
+        }, rejected::increment);
     }
 
     private void storeSafely(CacheKey key, ChatCompletion completion, List<ChatChunk> chunks, long weight,

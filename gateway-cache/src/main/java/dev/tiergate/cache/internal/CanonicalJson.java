@@ -3,6 +3,8 @@ package dev.tiergate.cache.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,6 +25,36 @@ public final class CanonicalJson {
     private static final ObjectMapper MAPPER = Json.mapper();
 
     private CanonicalJson() {
+    }
+
+    /**
+     * Adds what besides the messages shapes an answer: tools, tool_choice, response_format, every
+     * sampling parameter and the fields we do not model ({@code extra}). Not stream, stream_options
+     * or user.
+     */
+    public static void putAnswerParameters(ObjectNode root, ChatRequest request) {
+        putIfPresent(root, "tools", request.tools());
+        if (request.toolChoice() != null) {
+            root.set("tool_choice", request.toolChoice());
+        }
+        putIfPresent(root, "response_format", request.responseFormat());
+        putIfPresent(root, "temperature", request.temperature());
+        putIfPresent(root, "top_p", request.topP());
+        putIfPresent(root, "max_tokens", request.maxTokens());
+        putIfPresent(root, "max_completion_tokens", request.maxCompletionTokens());
+        putIfPresent(root, "n", request.n());
+        putIfPresent(root, "seed", request.seed());
+        putIfPresent(root, "stop", request.stop());
+        if (!request.extra().isEmpty()) {
+            ObjectNode extra = root.putObject("extra");
+            request.extra().forEach(extra::set);
+        }
+    }
+
+    private static void putIfPresent(ObjectNode root, String field, Object value) {
+        if (value != null) {
+            root.set(field, MAPPER.valueToTree(value));
+        }
     }
 
     public static byte[] bytes(JsonNode node) {

@@ -91,4 +91,17 @@ public final class FakeUpstream implements PipelineStage.StageChain {
         return new ChatChunk("chatcmpl-upstream", ChatChunk.OBJECT, 1_700_000_000L, "fake-model-2025",
                 List.of(new ChatChunk.ChunkChoice(0, delta, finishReason, Map.of())), null, null, Map.of());
     }
+
+    /** The content of a stream's chunks, concatenated. */
+    public static String text(List<ChatChunk> chunks) {
+        StringBuilder sb = new StringBuilder();
+        for (ChatChunk chunk : chunks) {
+            for (ChatChunk.ChunkChoice choice : chunk.choices()) {
+                if (choice.delta() != null && choice.delta().content() != null) {
+                    sb.append(choice.delta().content());
+                }
+            }
+        }
+        return sb.toString();
+    }
 }
