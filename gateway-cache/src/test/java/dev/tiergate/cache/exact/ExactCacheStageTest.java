@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tiergate.cache.testing.FakeUpstream;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
@@ -94,7 +95,7 @@ class ExactCacheStageTest {
         assertThat(replayed).extracting(ChatChunk::id).containsOnly(replayed.getFirst().id())
                 .doesNotContain("chatcmpl-upstream");
         assertThat(replayed).extracting(ChatChunk::created).containsOnly(NOW_SECONDS);
-        assertThat(text(replayed)).isEqualTo("answer 1");
+        assertThat(FakeUpstream.text(replayed)).isEqualTo("answer 1");
         assertThat(replayed).extracting(ChatChunk::choices).extracting(List::size).containsExactly(1, 1, 1, 1, 0);
         assertThat(replayed.getLast().usage().totalTokens()).isEqualTo(18);
     }
@@ -126,7 +127,7 @@ class ExactCacheStageTest {
         assertThat(withoutUsage.metadata().cache()).isEqualTo(CacheOutcome.HIT);
         assertThat(chunks).hasSize(3);
         assertThat(chunks.getFirst().choices().getFirst().delta().role()).isEqualTo("assistant");
-        assertThat(text(chunks)).isEqualTo("answer 1");
+        assertThat(FakeUpstream.text(chunks)).isEqualTo("answer 1");
         assertThat(chunks.getLast().finishReason()).isEqualTo("stop");
         assertThat(chunks).extracting(ChatChunk::usage).containsOnlyNulls();
         assertThat(chunks).extracting(ChatChunk::object).containsOnly(ChatChunk.OBJECT);
@@ -290,7 +291,7 @@ class ExactCacheStageTest {
                 Flux.fromIterable(FakeUpstream.streamChunks(big, "stop", false)), FakeUpstream.ORIGIN));
         ExactCacheStage stage = stage(ExactCacheSettings.builder().maxEntryBytes(10_000).build());
         List<ChatChunk> chunks = ((ChatResult.Streaming) run(stage, HELLO_STREAM)).chunks().collectList().block();
-        assertThat(text(chunks)).isEqualTo(big);
+        assertThat(FakeUpstream.text(chunks)).isEqualTo(big);
         assertThat(run(stage, HELLO_STREAM).metadata().cache()).isEqualTo(CacheOutcome.MISS);
         assertThat(stage.stats().stores()).isZero();
     }
@@ -507,18 +508,6 @@ class ExactCacheStageTest {
 
     private static void drain(ChatResult result) {
         ((ChatResult.Streaming) result).chunks().blockLast();
-    }
-
-    private static String text(List<ChatChunk> chunks) {
-        StringBuilder sb = new StringBuilder();
-        for (ChatChunk chunk : chunks) {
-            for (ChatChunk.ChunkChoice choice : chunk.choices()) {
-                if (choice.delta() != null && choice.delta().content() != null) {
-                    sb.append(choice.delta().content());
-                }
-            }
-        }
-        return sb.toString();
     }
 
     private static Caller caller(String team) {

@@ -1,0 +1,179 @@
+package dev.tiergate.cache.semantic.store;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tiergate.cache.internal.PerEntryTtl;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The default {@link SemanticStore}: one process's memory, bounded by the approximate bytes of its
+ * entries (least recently used go first), each entry expiring after its TTL. Buckets are sets of
+ * entry ids kept in step with the entries: an entry leaving (evicted, expired) leaves its buckets.
+ */
+public final class InMemorySemanticStore implements SemanticStore {
+    public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+
+    private final Cache<EntryKey, StoreEntry> entries;
+    private final ConcurrentHashMap<BucketKey, Set<String>> buckets = new ConcurrentHashMap<>();
+    private final LongAdder evictions = new LongAdder();
+
+    private record EntryKey(String partition, String id) {
+    }
+
+    private record BucketKey(String partition, int table, int band) {
+    }
+
+    private InMemorySemanticStore(long maxBytes, Ticker ticker) {
+        this.entries = Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .weigher((EntryKey key, StoreEntry entry) -> (int) Math.min(Integer.MAX_VALUE, entry.weight()))
+                .expireAfter(new PerEntryTtl<EntryKey, StoreEntry>(StoreEntry::ttl))
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .removalListener((EntryKey key, StoreEntry entry, RemovalCause cause) -> {
+                    if (entry != null) {
+                        unindex(entry);
+                    }
+                    if (cause == RemovalCause.SIZE) {
+                        evictions.increment();
+                    }
+                })
+                .build();
+    }
+
+    /** A store of at most {@link #DEFAULT_MAX_BYTES} with the system ticker. */
+    public static InMemorySemanticStore create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public CompletionStage<Optional<StoreMatch>> findBest(StoreQuery query) {
+        Set<String> ids = new LinkedHashSet<>();
+        int[] bands = query.bands();
+        for (int table = 0; table < bands.length && ids.size() < query.maxCandidates(); table++) {
+            Set<String> bucket = buckets.get(new BucketKey(query.partition(), table, bands[table]));
+            if (bucket == null) {
+                continue;
+            }
+            for (String id : bucket) {
+                ids.add(id);
+                if (ids.size() >= query.maxCandidates()) {
+                    break;
+                }
+            }
+        }
+        Ranking ranking = new Ranking(query);
+        for (String id : ids) {
+            StoreEntry entry = entries.getIfPresent(new EntryKey(query.partition(), id));
+            if (entry != null) {
+                ranking.offer(id, entry.vector(), entry.features());
+            }
+        }
+        for (Ranking.Ranked ranked : ranking.best()) {
+            StoreEntry entry = entries.getIfPresent(new EntryKey(query.partition(), ranked.id()));
+            if (entry != null) {
+                return CompletableFuture.completedFuture(
+                        Optional.of(new StoreMatch(ranked.id(), ranked.similarity(), entry.answer())));
+            }
+        }
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    @Override
+    public CompletionStage<Void> put(StoreEntry entry) {
+        requireNonNull(entry, "entry");
+        // Index first: the removal listener, which unindexes, can only run once the entry is in.
+        int[] bands = entry.bands();
+        for (int table = 0; table < bands.length; table++) {
+            buckets.computeIfAbsent(new BucketKey(entry.partition(), table, bands[table]),
+                    key -> ConcurrentHashMap.newKeySet()).add(entry.id());
+        }
+        entries.put(new EntryKey(entry.partition(), entry.id()), entry);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public String kind() {
+        return "memory";
+    }
+
+    /** Entries held now, after pending expirations. */
+    public long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
+    }
+
+    /** Buckets holding at least one id, after pending expirations (tests). */
+    public int bucketCount() {
+        entries.cleanUp();
+        return buckets.size();
+    }
+
+    /** Entries removed to stay under the size bound since start. */
+    public long evictions() {
+        return evictions.sum();
+    }
+
+    /** Drops every entry (an admin action, and tests). */
+    public void clear() {
+        entries.invalidateAll();
+    }
+
+    private void unindex(StoreEntry entry) {
+        int[] bands = entry.bands();
+        for (int table = 0; table < bands.length; table++) {
+            buckets.computeIfPresent(new BucketKey(entry.partition(), table, bands[table]), (key, ids) -> {
+                ids.remove(entry.id());
+                return ids.isEmpty() ? null : ids;
+            });
+        }
+    }
+
+    /** Builds an {@link InMemorySemanticStore}. */
+    public static final class Builder {
+        private long maxBytes = DEFAULT_MAX_BYTES;
+        private Ticker ticker = Ticker.systemTicker();
+
+        private Builder() {
+        }
+
+        public Builder maxSizeMb(long megabytes) {
+            if (megabytes <= 0) {
+                throw new IllegalArgumentException("max-size-mb: " + megabytes + " (expected: > 0)");
+            }
+            return maxBytes(megabytes * 1024 * 1024);
+        }
+
+        public Builder maxBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxBytes: " + bytes + " (expected: > 0)");
+            }
+            this.maxBytes = bytes;
+            return this;
+        }
+
+        /** The time source of TTLs (tests). */
+        public Builder ticker(Ticker newTicker) {
+            this.ticker = requireNonNull(newTicker, "ticker");
+            return this;
+        }
+
+        public InMemorySemanticStore build() {
+            return new InMemorySemanticStore(maxBytes, ticker);
+        }
+    }
+}

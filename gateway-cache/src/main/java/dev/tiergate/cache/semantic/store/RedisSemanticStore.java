@@ -1,0 +1,308 @@
+package dev.tiergate.cache.semantic.store;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tiergate.cache.semantic.lsh.Vectors;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ExpireArgs;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A {@link SemanticStore} in Redis (plain structures, no modules), shared by every replica. Keys,
+ * with {@code P} the key prefix and {@code {partition}} a hash tag so a partition lives in one
+ * cluster slot:
+ * <ul>
+ *   <li>{@code P{partition}:b:<table>:<band>}: a sorted set of entry ids scored by their expiry
+ *       time (epoch millis); lookups read only unexpired ids, writes trim expired ones and cap
+ *       the bucket at {@code maxBucketSize}, and the key expires with its newest entry;</li>
+ *   <li>{@code P{partition}:e:<id>}: a hash with {@code v} (the vector, little-endian floats),
+ *       {@code f} (guard features), {@code a} (the answer bytes) and {@code at} (stored at, epoch
+ *       millis), with the entry's TTL.</li>
+ * </ul>
+ * A lookup is three pipelined round trips at most (bucket members of every table; vectors and
+ * features of the candidates; the winner's answer), a write one; nothing scans keys. Commands
+ * time out after {@code commandTimeout} and are rejected at once while disconnected, so a Redis
+ * outage costs a request milliseconds, not seconds; the connection is retried in the background.
+ */
+public final class RedisSemanticStore implements SemanticStore {
+    public static final String DEFAULT_KEY_PREFIX = "tiergate:sc:";
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(250);
+    public static final int DEFAULT_MAX_BUCKET_SIZE = 64;
+    private static final Duration RECONNECT_INTERVAL = Duration.ofSeconds(1);
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final RedisClient client;
+    private final boolean ownsClient;
+    private final RedisURI uri;
+    private final String prefix;
+    private final int maxBucketSize;
+    private final Clock clock;
+    private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, byte[]>>> connection =
+            new AtomicReference<>();
+    private volatile long lastConnectAttempt;
+
+    private RedisSemanticStore(Builder builder) {
+        this.uri = RedisURI.create(builder.url);
+        this.uri.setTimeout(builder.commandTimeout);
+        this.ownsClient = builder.client == null;
+        this.client = builder.client != null ? builder.client : RedisClient.create();
+        if (ownsClient) {
+            client.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(builder.commandTimeout))
+                    .socketOptions(SocketOptions.builder().connectTimeout(builder.connectTimeout).build())
+                    .build());
+        }
+        this.prefix = builder.keyPrefix;
+        this.maxBucketSize = builder.maxBucketSize;
+        this.clock = builder.clock;
+        connection();
+    }
+
+    /** A store on the Redis at {@code url} (e.g. {@code redis://127.0.0.1:6379/0}) with default options. */
+    public static RedisSemanticStore create(String url) {
+        return builder(url).build();
+    }
+
+    public static Builder builder(String url) {
+        return new Builder(url);
+    }
+
+    @Override
+    public CompletionStage<Optional<StoreMatch>> findBest(StoreQuery query) {
+        long now = clock.millis();
+        return connection().thenCompose(conn -> {
+            RedisAsyncCommands<String, byte[]> redis = conn.async();
+            int[] bands = query.bands();
+            List<RedisFuture<List<byte[]>>> members = new ArrayList<>(bands.length);
+            for (int table = 0; table < bands.length; table++) {
+                members.add(redis.zrangebyscore(bucketKey(query.partition(), table, bands[table]),
+                        "(" + now, "+inf", 0, maxBucketSize));
+            }
+            return allOf(members).thenCompose(ignored -> {
+                Set<String> ids = new LinkedHashSet<>();
+                for (RedisFuture<List<byte[]>> future : members) {
+                    for (byte[] id : future.toCompletableFuture().join()) {
+                        if (ids.size() < query.maxCandidates()) {
+                            ids.add(new String(id, StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+                return verify(redis, query, ids);
+            });
+        });
+    }
+
+    private CompletionStage<Optional<StoreMatch>> verify(RedisAsyncCommands<String, byte[]> redis, StoreQuery query,
+                                                         Set<String> ids) {
+        if (ids.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        Map<String, RedisFuture<List<KeyValue<String, byte[]>>>> fields = new LinkedHashMap<>();
+        for (String id : ids) {
+            fields.put(id, redis.hmget(entryKey(query.partition(), id), "v", "f"));
+        }
+        return allOf(fields.values()).thenCompose(ignored -> {
+            Ranking ranking = new Ranking(query);
+            fields.forEach((id, future) -> {
+                List<KeyValue<String, byte[]>> values = future.toCompletableFuture().join();
+                if (values.size() == 2 && values.get(0).hasValue() && values.get(1).hasValue()) {
+                    ranking.offer(id, Vectors.fromBytes(values.get(0).getValue()),
+                            new String(values.get(1).getValue(), StandardCharsets.UTF_8));
+                }
+            });
+            List<Ranking.Ranked> best = ranking.best();
+            if (best.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.<StoreMatch>empty());
+            }
+            Ranking.Ranked top = best.getFirst();
+            return redis.hget(entryKey(query.partition(), top.id()), "a").toCompletableFuture()
+                    .thenApply(answer -> answer == null ? Optional.<StoreMatch>empty()
+                            : Optional.of(new StoreMatch(top.id(), top.similarity(), answer)));
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> put(StoreEntry entry) {
+        requireNonNull(entry, "entry");
+        long now = clock.millis();
+        long ttlMillis = Math.max(1, entry.ttl().toMillis());
+        byte[] id = entry.id().getBytes(StandardCharsets.UTF_8);
+        return connection().thenCompose(conn -> {
+            RedisAsyncCommands<String, byte[]> redis = conn.async();
+            List<RedisFuture<?>> sent = new ArrayList<>();
+            String key = entryKey(entry.partition(), entry.id());
+            Map<String, byte[]> hash = new LinkedHashMap<>();
+            hash.put("v", Vectors.toBytes(entry.vector()));
+            hash.put("f", entry.features().getBytes(StandardCharsets.UTF_8));
+            hash.put("a", entry.answer());
+            hash.put("at", Long.toString(now).getBytes(StandardCharsets.US_ASCII));
+            sent.add(redis.hset(key, hash));
+            sent.add(redis.pexpire(key, ttlMillis));
+            int[] bands = entry.bands();
+            for (int table = 0; table < bands.length; table++) {
+                String bucket = bucketKey(entry.partition(), table, bands[table]);
+                sent.add(redis.zadd(bucket, (double) (now + ttlMillis), id));
+                sent.add(redis.zremrangebyscore(bucket, "-inf", "(" + now));
+                sent.add(redis.zremrangebyrank(bucket, 0, -(maxBucketSize + 1L)));
+                // The bucket lives as long as its longest-lived entry: set a TTL where there is none, extend a shorter one.
+                sent.add(redis.pexpire(bucket, ttlMillis, ExpireArgs.Builder.nx()));
+                sent.add(redis.pexpire(bucket, ttlMillis, ExpireArgs.Builder.gt()));
+            }
+            return allOf(sent);
+        });
+    }
+
+    @Override
+    public String kind() {
+        return "redis";
+    }
+
+    /** The key prefix, e.g. for an admin tool that deletes a namespace's keys. */
+    public String keyPrefix() {
+        return prefix;
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<StatefulRedisConnection<String, byte[]>> current = connection.getAndSet(null);
+        if (current != null) {
+            current.thenAccept(StatefulRedisConnection::close);
+        }
+        if (ownsClient) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    String bucketKey(String partition, int table, int band) {
+        return prefix + "{" + partition + "}:b:" + table + ":" + Integer.toHexString(band);
+    }
+
+    String entryKey(String partition, String id) {
+        return prefix + "{" + partition + "}:e:" + id;
+    }
+
+    /** The connection, or a fresh attempt when the last one failed more than a second ago. */
+    private CompletableFuture<StatefulRedisConnection<String, byte[]>> connection() {
+        CompletableFuture<StatefulRedisConnection<String, byte[]>> current = connection.get();
+        boolean failed = current != null && current.isCompletedExceptionally();
+        if (current != null && (!failed || System.nanoTime() - lastConnectAttempt < RECONNECT_INTERVAL.toNanos())) {
+            return current;
+        }
+        CompletableFuture<StatefulRedisConnection<String, byte[]>> next = new CompletableFuture<>();
+        if (!connection.compareAndSet(current, next)) {
+            CompletableFuture<StatefulRedisConnection<String, byte[]>> winner = connection.get();
+            return winner != null ? winner : CompletableFuture.failedFuture(new IllegalStateException("closed"));
+        }
+        lastConnectAttempt = System.nanoTime();
+        client.connectAsync(CODEC, uri).whenComplete((conn, error) -> {
+            if (error != null) {
+                next.completeExceptionally(error);
+            } else {
+                next.complete(conn);
+            }
+        });
+        return next;
+    }
+
+    private static CompletableFuture<Void> allOf(java.util.Collection<? extends RedisFuture<?>> futures) {
+        return CompletableFuture.allOf(futures.stream().map(RedisFuture::toCompletableFuture)
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /** Builds a {@link RedisSemanticStore}; the connection is opened in the background. */
+    public static final class Builder {
+        private final String url;
+        private RedisClient client;
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private Duration connectTimeout = Duration.ofSeconds(1);
+        private int maxBucketSize = DEFAULT_MAX_BUCKET_SIZE;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(String url) {
+            requireNonNull(url, "url");
+            if (!url.startsWith("redis://") && !url.startsWith("rediss://") && !url.startsWith("redis-socket://")) {
+                throw new IllegalArgumentException("redis url: " + url + " (expected: redis://host:port[/db])");
+            }
+            this.url = url;
+        }
+
+        /** A client to share (its options are the caller's); by default the store makes and owns one. */
+        public Builder client(RedisClient shared) {
+            this.client = requireNonNull(shared, "client");
+            return this;
+        }
+
+        public Builder keyPrefix(String newPrefix) {
+            requireNonNull(newPrefix, "keyPrefix");
+            if (newPrefix.isEmpty()) {
+                throw new IllegalArgumentException("keyPrefix: \"\" (expected: non-empty, e.g. tiergate:sc:)");
+            }
+            this.keyPrefix = newPrefix;
+            return this;
+        }
+
+        /** How long one command may take before the lookup counts as failed. Default 250 ms. */
+        public Builder commandTimeout(Duration timeout) {
+            requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("commandTimeout: " + timeout + " (expected: > 0)");
+            }
+            this.commandTimeout = timeout;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout: " + timeout + " (expected: > 0)");
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** The most ids one bucket keeps (the soonest to expire go first). Default 64. */
+        public Builder maxBucketSize(int size) {
+            if (size <= 0) {
+                throw new IllegalArgumentException("maxBucketSize: " + size + " (expected: > 0)");
+            }
+            this.maxBucketSize = size;
+            return this;
+        }
+
+        /** The wall clock of bucket expiry scores (tests). */
+        public Builder clock(Clock newClock) {
+            this.clock = requireNonNull(newClock, "clock");
+            return this;
+        }
+
+        public RedisSemanticStore build() {
+            return new RedisSemanticStore(this);
+        }
+    }
+}

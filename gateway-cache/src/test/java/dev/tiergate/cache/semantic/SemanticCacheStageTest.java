@@ -1,0 +1,540 @@
+package dev.tiergate.cache.semantic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tiergate.cache.exact.ExactCacheSettings;
+import dev.tiergate.cache.exact.ExactCacheStage;
+import dev.tiergate.cache.semantic.embedding.OnnxSentenceEmbedder;
+import dev.tiergate.cache.semantic.store.InMemorySemanticStore;
+import dev.tiergate.cache.semantic.store.RedisSemanticStore;
+import dev.tiergate.cache.semantic.store.SemanticStore;
+import dev.tiergate.cache.testing.FakeUpstream;
+import dev.tiergate.core.config.TeamConfig;
+import dev.tiergate.core.embedding.PromptEmbedding;
+import dev.tiergate.core.embedding.SentenceEmbedder;
+import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.core.model.ChatCompletion;
+import dev.tiergate.core.model.ChatRequestParser;
+import dev.tiergate.core.pipeline.Attributes;
+import dev.tiergate.core.pipeline.CacheOutcome;
+import dev.tiergate.core.pipeline.Caller;
+import dev.tiergate.core.pipeline.ChatExchange;
+import dev.tiergate.core.pipeline.ChatResult;
+import dev.tiergate.core.pipeline.Pipeline;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+class SemanticCacheStageTest {
+    private static final long NOW_SECONDS = 1_800_000_000L;
+    private static final Caller TEAM_A = caller("team-a");
+    private static final Caller TEAM_B = caller("team-b");
+    private static final String RESET = "how do I reset my password";
+    private static final String FORGOT = "I forgot my password, how can I change it";
+
+    private static OnnxSentenceEmbedder embedder;
+
+    private final ScheduledExecutorService eventLoop = Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, "event-loop"));
+    private final ThreadPoolExecutor workers = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES,
+            new ArrayBlockingQueue<>(16), r -> new Thread(r, "embedding-worker"));
+    private final FakeUpstream upstream = new FakeUpstream();
+    private final InMemorySemanticStore store = InMemorySemanticStore.create();
+
+    @BeforeAll
+    static void loadModel() {
+        embedder = OnnxSentenceEmbedder.create();
+    }
+
+    @AfterAll
+    static void closeModel() {
+        embedder.close();
+    }
+
+    @AfterEach
+    void shutdown() {
+        eventLoop.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    // --- hits and misses by meaning ---
+
+    @Test
+    void aParaphraseHitsWithItsSimilarityAndAge() {
+        SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
+        ChatResult.Complete first = (ChatResult.Complete) run(stage, TEAM_A, body(RESET, false));
+        awaitStores(stage, 1);
+        ChatResult.Complete second = (ChatResult.Complete) run(stage, TEAM_A, body(FORGOT, false));
+
+        assertThat(first.metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(second.metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(upstream.calls()).isEqualTo(1);
+        assertThat(second.completion().choices().getFirst().message().text()).isEqualTo("answer 1");
+        assertThat(second.completion().id()).startsWith("chatcmpl-").isNotEqualTo("chatcmpl-upstream");
+        assertThat(second.completion().created()).isEqualTo(NOW_SECONDS);
+        assertThat(second.metadata().provider()).isEqualTo("fake");
+        assertThat(second.metadata().model()).isEqualTo("fake-model-2025");
+        assertThat(second.metadata().tier()).isEqualTo("small");
+        double similarity = Double.parseDouble(second.metadata().headers().get(SemanticCacheStage.SIMILARITY_HEADER));
+        assertThat(similarity).isBetween(SemanticTeamSettings.DEFAULT_THRESHOLD, 1.0);
+        assertThat(second.metadata().headers()).containsEntry(ExactCacheStage.AGE_HEADER, "0");
+        assertThat(stage.stats()).extracting(SemanticCacheStats::hits, SemanticCacheStats::misses,
+                SemanticCacheStats::stores).containsExactly(1L, 1L, 1L);
+    }
+
+    @Test
+    void differentNumbersNeverHit() {
+        SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
+        run(stage, TEAM_A, body("what is 2+3", false));
+        awaitStores(stage, 1);
+        ChatResult second = run(stage, TEAM_A, body("what is 2+4", false));
+        assertThat(second.metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(upstream.calls()).isEqualTo(2);
+
+        // Even with the threshold far down, the numbers guard refuses it.
+        SemanticCacheStage lenient = stage(SemanticCacheSettings.builder()
+                .defaults(SemanticTeamSettings.builder().threshold(0.3).build()).build());
+        run(lenient, TEAM_B, body("what is 2+3", false));
+        awaitStores(lenient, 1);
+        assertThat(run(lenient, TEAM_B, body("what is 2+4", false)).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(lenient, TEAM_B, body("What is 2+3?", false)).metadata().cache())
+                .isEqualTo(CacheOutcome.SEMANTIC_HIT);
+    }
+
+    @Test
+    void negationAndUnrelatedPromptsMiss() {
+        SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
+        run(stage, TEAM_A, body("Why is the sky blue?", false));
+        awaitStores(stage, 1);
+        assertThat(run(stage, TEAM_A, body("Why is the sky not blue?", false)).metadata().cache())
+                .isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, TEAM_A, body("Write a haiku about autumn leaves", false)).metadata().cache())
+                .isEqualTo(CacheOutcome.MISS);
+        assertThat(upstream.calls()).isEqualTo(3);
+    }
+
+    @Test
+    void onlyTheSameContextMatches() {
+        SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
+        run(stage, TEAM_A, body(RESET, false));
+        awaitStores(stage, 1);
+
+        String otherSystem = """
+                {"model":"gpt-4o-mini","messages":[{"role":"system","content":"Answer in French."},
+                 {"role":"user","content":"%s"}]}""".formatted(FORGOT);
+        String otherModel = body(FORGOT, false).replace("gpt-4o-mini", "gpt-4o");
+        String otherTemperature = body(FORGOT, false).replace("\"model\"", "\"temperature\":0.2,\"model\"");
+        String withTools = body(FORGOT, false).replace("\"model\"", """
+                "tools":[{"type":"function","function":{"name":"reset","parameters":{}}}],"model\"""");
+        for (String other : List.of(otherSystem, otherModel, otherTemperature, withTools)) {
+            assertThat(run(stage, TEAM_A, other).metadata().cache()).as(other).isEqualTo(CacheOutcome.MISS);
+        }
+        assertThat(run(stage, TEAM_B, body(FORGOT, false)).metadata().cache()).as("another team")
+                .isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, TEAM_A, body(FORGOT, true).replace("\"stream\":true", "\"stream\":false"))
+                .metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+    }
+
+    @Test
+    void teamsSharingANamespaceShareEntries() {
+        SemanticTeamSettings shared = SemanticTeamSettings.builder().namespace("shared").build();
+        SemanticCacheStage stage = stage(SemanticCacheSettings.builder().team("team-a", shared)
+                .team("team-b", shared).build());
+        run(stage, TEAM_A, body(RESET, false));
+        awaitStores(stage, 1);
+        assertThat(run(stage, TEAM_B, body(FORGOT, false)).metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+    }
+
+    // --- stream and plain ---
+
+    @Test
+    void streamMissThenStreamHitReplaysTheRecordedChunks() {
+        SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
+        ChatResult.Streaming first = (ChatResult.Streaming) run(stage, TEAM_A, bodyWithUsage(RESET));
+        List<ChatChunk> original = first.chunks().collectList().block();
+        awaitStores(stage, 1);
+        ChatResult.Streaming second = (ChatResult.Streaming) run(stage, TEAM_A, bodyWithUsage(FORGOT));
+        List<ChatChunk> replayed = second.chunks().collectList().block();
+
+        assertThat(second.metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(upstream.calls()).isEqualTo(1);
+        assertThat(replayed).hasSameSizeAs(original);
+        assertThat(replayed).extracting(ChatChunk::id).containsOnly(replayed.getFirst().id())
+                .doesNotContain("chatcmpl-upstream");
+        assertThat(replayed).extracting(ChatChunk::created).containsOnly(NOW_SECONDS);
+        assertThat(FakeUpstream.text(replayed)).isEqualTo("answer 1");
+        assertThat(replayed.getLast().usage().totalTokens()).isEqualTo(18);
+    }
+
+    @Test
+    void streamMissThenPlainHitServesTheAggregate() {
+        SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
+        ((ChatResult.Streaming) run(stage, TEAM_A, body(RESET, true))).chunks().blockLast();
+        awaitStores(stage, 1);
+        ChatResult.Complete hit = (ChatResult.Complete) run(stage, TEAM_A, body(FORGOT, false));
+
+        assertThat(hit.metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        ChatCompletion.Choice choice = hit.completion().choices().getFirst();
+        assertThat(choice.message().text()).isEqualTo("answer 1");
+        assertThat(choice.finishReason()).isEqualTo("stop");
+        assertThat(hit.completion().usage().totalTokens()).isEqualTo(18);
+    }
+
+    @Test
+    void plainMissThenStreamHitGetsChunksMadeFromTheAggregate() {
+        SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
+        run(stage, TEAM_A, body(RESET, false));
+        awaitStores(stage, 1);
+        ChatResult.Streaming hit = (ChatResult.Streaming) run(stage, TEAM_A, body(FORGOT, true));
+        List<ChatChunk> chunks = hit.chunks().collectList().block();
+
+        assertThat(hit.metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(chunks).hasSize(3);
+        assertThat(FakeUpstream.text(chunks)).isEqualTo("answer 1");
+        assertThat(chunks.getLast().finishReason()).isEqualTo("stop");
+        assertThat(chunks).extracting(ChatChunk::usage).containsOnlyNulls();
+    }
+
+    @Test
+    void plainMissThenPlainHitAndStreamMissThenStreamHitWithoutUsage() {
+        SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
+        ((ChatResult.Streaming) run(stage, TEAM_A, body(RESET, true))).chunks().blockLast();
+        awaitStores(stage, 1);
+        List<ChatChunk> chunks = ((ChatResult.Streaming) run(stage, TEAM_A, body(FORGOT, true))).chunks()
+                .collectList().block();
+        assertThat(chunks).hasSize(4).extracting(ChatChunk::usage).containsOnlyNulls();
+        assertThat(upstream.calls()).isEqualTo(1);
+    }
+
+    @Test
+    void brokenStreamsAndUnfinishedAnswersAreNotStored() {
+        SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
+        upstream.answeringStream(call -> new ChatResult.Streaming(
+                Flux.fromIterable(FakeUpstream.streamChunks("partial", "stop", false).subList(0, 2))
+                        .concatWith(Flux.error(new IllegalStateException("upstream reset"))), FakeUpstream.ORIGIN));
+        ChatResult.Streaming broken = (ChatResult.Streaming) run(stage, TEAM_A, body(RESET, true));
+        broken.chunks().onErrorResume(e -> Flux.empty()).blockLast();
+
+        upstream.answeringStream(FakeUpstream::streamAnswer);
+        ChatResult.Streaming cancelled = (ChatResult.Streaming) run(stage, TEAM_A, body(RESET, true));
+        cancelled.chunks().take(1).blockLast();
+
+        upstream.answeringPlain(call -> FakeUpstream.plain("filtered", "content_filter"));
+        run(stage, TEAM_A, body(RESET, false));
+
+        assertThat(stage.stats().rejected()).isEqualTo(3);
+        assertThat(store.size()).isZero();
+        assertThat(run(stage, TEAM_A, body(FORGOT, false)).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+    }
+
+    // --- headers, settings ---
+
+    @Test
+    void bypassAndNoStoreHeadersAreHonoured() {
+        SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
+        ChatResult bypassed = run(stage, exchange(TEAM_A, body(RESET, false), Map.of("cache-control", "no-cache")));
+        ChatResult off = run(stage, exchange(TEAM_A, body(RESET, false), Map.of("x-tiergate-cache", "off")));
+        ChatResult noStore = run(stage, exchange(TEAM_A, body(RESET, false), Map.of("cache-control", "no-store")));
+        assertThat(bypassed.metadata().cache()).isEqualTo(CacheOutcome.BYPASS);
+        assertThat(off.metadata().cache()).isEqualTo(CacheOutcome.BYPASS);
+        assertThat(noStore.metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(store.size()).isZero();
+
+        run(stage, TEAM_A, body(RESET, false));
+        awaitStores(stage, 1);
+        assertThat(run(stage, exchange(TEAM_A, body(FORGOT, false), Map.of("cache-control", "no-store")))
+                .metadata().cache()).as("no-store still reads").isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(run(stage, exchange(TEAM_A, body(FORGOT, false), Map.of("cache-control", "no-cache")))
+                .metadata().cache()).isEqualTo(CacheOutcome.BYPASS);
+    }
+
+    @Test
+    void aDisabledTeamIsPassedOnUntouched() {
+        SemanticCacheStage stage = stage(SemanticCacheSettings.builder()
+                .team("team-a", SemanticTeamSettings.builder().enabled(false).build()).build());
+        ChatResult result = run(stage, TEAM_A, body(RESET, false));
+        assertThat(result.metadata().cache()).isNull();
+        assertThat(store.size()).isZero();
+    }
+
+    @Test
+    void promptsItCannotCompareArePassedOn() {
+        SemanticCacheStage stage = stage(SemanticCacheSettings.builder().maxPromptChars(100).build());
+        String tooLong = body("word ".repeat(50), false);
+        String lastIsAssistant = """
+                {"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"Hello"}]}""";
+        String image = """
+                {"model":"gpt-4o-mini","messages":[{"role":"user","content":[{"type":"text","text":"what is this?"},
+                 {"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}""";
+        for (String body : List.of(tooLong, lastIsAssistant, image)) {
+            assertThat(run(stage, TEAM_A, body).metadata().cache()).isNull();
+        }
+        assertThat(stage.stats().skipped()).isEqualTo(3);
+    }
+
+    @Test
+    void encryptedAnswersHitForTheirTeamAndHoldNoPlainText() {
+        byte[] key = new byte[32];
+        key[0] = 7;
+        SemanticCacheStage stage = stage(SemanticCacheSettings.builder()
+                .defaults(SemanticTeamSettings.builder().encryptionKey(key).build()).build());
+        upstream.answeringPlain(call -> FakeUpstream.plain("the secret answer", "stop"));
+        run(stage, TEAM_A, body(RESET, false));
+        awaitStores(stage, 1);
+        ChatResult.Complete hit = (ChatResult.Complete) run(stage, TEAM_A, body(FORGOT, false));
+        assertThat(hit.metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(hit.completion().choices().getFirst().message().text()).isEqualTo("the secret answer");
+
+        // The bytes in the store: no answer text, no prompt text.
+        RecordingStore recording = new RecordingStore(store);
+        SemanticCacheStage spied = SemanticCacheStage.builder(embedder, recording, workers)
+                .settings(stage.settings()).clock(clock()).build();
+        run(spied, TEAM_B, body("what is the weather like in Paris", false));
+        awaitStores(spied, 1);
+        String stored = new String(recording.entries.getFirst().answer(), StandardCharsets.ISO_8859_1);
+        assertThat(stored).doesNotContain("secret").doesNotContain("Paris").doesNotContain("weather");
+        assertThat(recording.entries.getFirst().features()).doesNotContain("Paris").doesNotContain("weather");
+    }
+
+    @Test
+    void aWrongKeyIsAMissNotAFailure() {
+        SemanticCacheStage writer = stage(SemanticCacheSettings.builder()
+                .defaults(SemanticTeamSettings.builder().namespace("ns").encryptionKey(new byte[16]).build()).build());
+        run(writer, TEAM_A, body(RESET, false));
+        awaitStores(writer, 1);
+        byte[] otherKey = new byte[16];
+        otherKey[3] = 1;
+        SemanticCacheStage reader = stage(SemanticCacheSettings.builder()
+                .defaults(SemanticTeamSettings.builder().namespace("ns").encryptionKey(otherKey).build()).build());
+        assertThat(run(reader, TEAM_B, body(FORGOT, false)).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(reader.stats().decodeErrors()).isEqualTo(1);
+    }
+
+    // --- threads and failures ---
+
+    @Test
+    void embedsOnAWorkerResumesOnTheEventLoopAndSharesTheEmbedding() {
+        List<String> embeddingThreads = new CopyOnWriteArrayList<>();
+        SentenceEmbedder spy = new SentenceEmbedder() {
+            @Override
+            public String modelId() {
+                return embedder.modelId();
+            }
+
+            @Override
+            public int dimensions() {
+                return embedder.dimensions();
+            }
+
+            @Override
+            public float[] embed(String text) {
+                embeddingThreads.add(Thread.currentThread().getName());
+                return embedder.embed(text);
+            }
+        };
+        SemanticCacheStage stage = SemanticCacheStage.builder(spy, store, workers).clock(clock()).build();
+        List<String> upstreamThreads = new CopyOnWriteArrayList<>();
+        ChatExchange exchange = exchange(TEAM_A, body(RESET, false), Map.of());
+        stage.handle(exchange, ex -> {
+            upstreamThreads.add(Thread.currentThread().getName());
+            return upstream.proceed(ex);
+        }).toCompletableFuture().join();
+
+        assertThat(embeddingThreads).containsExactly("embedding-worker");
+        assertThat(upstreamThreads).containsExactly("event-loop");
+        PromptEmbedding shared = exchange.attribute(Attributes.PROMPT_EMBEDDING);
+        assertThat(shared.modelId()).isEqualTo("all-minilm-l6-v2-q");
+        assertThat(shared.vector()).containsExactly(embedder.embed(RESET));
+
+        // A stage before it that already embedded the prompt saves the second embedding.
+        ChatExchange again = exchange(TEAM_A, body(FORGOT, false), Map.of());
+        again.setAttribute(Attributes.PROMPT_EMBEDDING, new PromptEmbedding(embedder.modelId(), embedder.embed(FORGOT)));
+        awaitStores(stage, 1);
+        assertThat(stage.handle(again, upstream).toCompletableFuture().join().metadata().cache())
+                .isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(embeddingThreads).hasSize(1);
+    }
+
+    @Test
+    void redisDownPassesRequestsOnAndCounts() {
+        try (RedisSemanticStore down = RedisSemanticStore.builder("redis://127.0.0.1:1")
+                .connectTimeout(Duration.ofMillis(200)).build()) {
+            SemanticCacheStage stage = SemanticCacheStage.builder(embedder, down, workers).clock(clock()).build();
+            ChatResult first = run(stage, TEAM_A, body(RESET, false));
+            ChatResult second = run(stage, TEAM_A, body(FORGOT, true));
+            ((ChatResult.Streaming) second).chunks().blockLast();
+
+            assertThat(first).isInstanceOf(ChatResult.Complete.class);
+            assertThat(((ChatResult.Complete) first).completion().choices().getFirst().message().text())
+                    .isEqualTo("answer 1");
+            assertThat(upstream.calls()).isEqualTo(2);
+            assertThat(stage.stats().storeErrors()).isEqualTo(2);
+            assertThat(stage.stats().hits()).isZero();
+        }
+    }
+
+    @Test
+    void aRedisStoreServesParaphrasesEncryptedToo() {
+        String url = dev.tiergate.cache.semantic.store.RedisTestSupport.requireRedis();
+        String prefix = "tiergate-test:" + java.util.UUID.randomUUID() + ":";
+        try (RedisSemanticStore redis = RedisSemanticStore.builder(url).keyPrefix(prefix).build()) {
+            SemanticCacheStage stage = SemanticCacheStage.builder(embedder, redis, workers).clock(clock())
+                    .settings(SemanticCacheSettings.builder().defaults(SemanticTeamSettings.builder()
+                            .ttl(Duration.ofSeconds(20)).encryptionKey(new byte[32]).build()).build())
+                    .build();
+            ((ChatResult.Streaming) run(stage, TEAM_A, body(RESET, true))).chunks().blockLast();
+            awaitStores(stage, 1);
+            ChatResult.Complete hit = (ChatResult.Complete) run(stage, TEAM_A, body(FORGOT, false));
+            assertThat(hit.metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+            assertThat(hit.completion().choices().getFirst().message().text()).isEqualTo("answer 1");
+            assertThat(run(stage, TEAM_A, body("what is 2+3", false)).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+            assertThat(upstream.calls()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aFullWorkerPoolOrAFailingEmbedderPassesOn() {
+        SemanticCacheStage full = SemanticCacheStage.builder(embedder, store, command -> {
+            throw new java.util.concurrent.RejectedExecutionException("queue full");
+        }).clock(clock()).build();
+        assertThat(run(full, TEAM_A, body(RESET, false))).isInstanceOf(ChatResult.Complete.class);
+        assertThat(full.stats().embedErrors()).isEqualTo(1);
+
+        SentenceEmbedder broken = new SentenceEmbedder() {
+            @Override
+            public String modelId() {
+                return "broken";
+            }
+
+            @Override
+            public int dimensions() {
+                return 384;
+            }
+
+            @Override
+            public float[] embed(String text) {
+                throw new IllegalStateException("model crashed");
+            }
+        };
+        SemanticCacheStage failing = SemanticCacheStage.builder(broken, store, workers).clock(clock()).build();
+        assertThat(run(failing, TEAM_A, body(RESET, false))).isInstanceOf(ChatResult.Complete.class);
+        assertThat(failing.stats().embedErrors()).isEqualTo(1);
+        assertThat(upstream.calls()).isEqualTo(2);
+    }
+
+    @Test
+    void behindTheExactCacheInOnePipeline() {
+        ExactCacheStage exact = ExactCacheStage.of(ExactCacheSettings.defaults());
+        SemanticCacheStage semantic = stage(SemanticCacheSettings.defaultSettings());
+        Pipeline pipeline = Pipeline.of(List.of(semantic, exact), upstream::proceed);
+        assertThat(pipeline.stages()).containsExactly(exact, semantic);
+
+        assertThat(pipeline.handle(exchange(TEAM_A, body(RESET, false), Map.of())).toCompletableFuture().join()
+                .metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        awaitStores(semantic, 1);
+        assertThat(pipeline.handle(exchange(TEAM_A, body(RESET, false), Map.of())).toCompletableFuture().join()
+                .metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(pipeline.handle(exchange(TEAM_A, body(FORGOT, false), Map.of())).toCompletableFuture().join()
+                .metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        // The exact cache does not keep a semantic hit as its own.
+        assertThat(exact.stats().stores()).isEqualTo(1);
+        assertThat(upstream.calls()).isEqualTo(1);
+    }
+
+    // --- helpers ---
+
+    private SemanticCacheStage stage(SemanticCacheSettings settings) {
+        return SemanticCacheStage.builder(embedder, store, workers).settings(settings).clock(clock()).build();
+    }
+
+    private static Clock clock() {
+        return Clock.fixed(Instant.ofEpochSecond(NOW_SECONDS), ZoneOffset.UTC);
+    }
+
+    private ChatResult run(SemanticCacheStage stage, Caller caller, String body) {
+        return run(stage, exchange(caller, body, Map.of()));
+    }
+
+    private ChatResult run(SemanticCacheStage stage, ChatExchange exchange) {
+        return stage.handle(exchange, upstream).toCompletableFuture().join();
+    }
+
+    private ChatExchange exchange(Caller caller, String body, Map<String, String> headers) {
+        return ChatExchange.of("req-1", caller, ChatRequestParser.parseChat(body.getBytes(StandardCharsets.UTF_8)),
+                headers, eventLoop);
+    }
+
+    private static String body(String prompt, boolean stream) {
+        return """
+                {"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are helpful."},
+                 {"role":"user","content":"%s"}],"stream":%s}""".formatted(prompt, stream);
+    }
+
+    private static String bodyWithUsage(String prompt) {
+        return body(prompt, true).replace("\"stream\":true", "\"stream\":true,\"stream_options\":{\"include_usage\":true}");
+    }
+
+    /** Stores happen on a worker after the answer: wait for the counter, not for a fixed time. */
+    private static void awaitStores(SemanticCacheStage stage, long expected) {
+        awaitCount(() -> stage.stats().stores(), expected);
+    }
+
+    private static void awaitCount(LongSupplier counter, long expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (counter.getAsLong() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + expected + " stores, saw " + counter.getAsLong());
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static Caller caller(String team) {
+        return new Caller(new TeamConfig(team, List.of(), Set.of("*"), null, Map.of()), "key-" + team);
+    }
+
+    /** A store that keeps what is written to it, then passes it on. */
+    private static final class RecordingStore implements SemanticStore {
+        final List<dev.tiergate.cache.semantic.store.StoreEntry> entries = new CopyOnWriteArrayList<>();
+        private final SemanticStore delegate;
+
+        RecordingStore(SemanticStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<java.util.Optional<dev.tiergate.cache.semantic.store.StoreMatch>>
+                findBest(dev.tiergate.cache.semantic.store.StoreQuery query) {
+            return delegate.findBest(query);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> put(dev.tiergate.cache.semantic.store.StoreEntry entry) {
+            entries.add(entry);
+            return CompletableFuture.completedFuture(null).thenCompose(ignored -> delegate.put(entry));
+        }
+
+        @Override
+        public String kind() {
+            return "recording";
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.tiergate.cache.semantic.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RedisSemanticStoreTest extends SemanticStoreContract {
+    private static String url;
+    private static RedisClient inspector;
+    private static StatefulRedisConnection<String, String> inspection;
+    private final List<RedisSemanticStore> opened = new ArrayList<>();
+    private final String prefix = uniquePrefix();
+
+    @BeforeAll
+    static void connect() {
+        url = RedisTestSupport.requireRedis();
+        inspector = RedisClient.create(url);
+        inspection = inspector.connect();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (inspection != null) {
+            inspection.close();
+            inspector.shutdown();
+        }
+    }
+
+    @AfterEach
+    void cleanUp() {
+        opened.forEach(RedisSemanticStore::close);
+        // Other people share this Redis: delete only this test's keys (SCAN is fine in a test).
+        RedisCommands<String, String> redis = inspection.sync();
+        ScanIterator.scan(redis, ScanArgs.Builder.matches(prefix + "*").limit(500)).forEachRemaining(redis::del);
+    }
+
+    @Override
+    SemanticStore store() {
+        RedisSemanticStore store = RedisSemanticStore.builder(url).keyPrefix(prefix).build();
+        opened.add(store);
+        return store;
+    }
+
+    @Override
+    Duration shortTtl() {
+        return Duration.ofMillis(300);
+    }
+
+    @Override
+    void elapse(Duration duration) throws InterruptedException {
+        // Redis expires on its own clock: wait for it.
+        Thread.sleep(duration.toMillis());
+    }
+
+    @Test
+    void keepsOneHashPerEntryAndSortedSetBucketsWithTtls() {
+        RedisSemanticStore store = (RedisSemanticStore) store();
+        float[] v = unit(1);
+        put(store, "team-a:abc", "e1", v, "feat", "the answer", TTL);
+
+        RedisCommands<String, String> redis = inspection.sync();
+        String entry = prefix + "{team-a:abc}:e:e1";
+        assertThat(redis.hkeys(entry)).containsExactlyInAnyOrder("v", "f", "a", "at");
+        assertThat(redis.hget(entry, "a")).isEqualTo("the answer");
+        assertThat(redis.hstrlen(entry, "v")).isEqualTo(DIMS * 4L);
+        assertThat(redis.pttl(entry)).isBetween(25_000L, 30_000L);
+        int[] bands = LSH.bands(v);
+        for (int table = 0; table < bands.length; table++) {
+            String bucket = store.bucketKey("team-a:abc", table, bands[table]);
+            assertThat(redis.zrange(bucket, 0, -1)).containsExactly("e1");
+            assertThat(redis.pttl(bucket)).isBetween(25_000L, 30_000L);
+        }
+    }
+
+    @Test
+    void capsBucketsAtTheirMaximumSize() {
+        RedisSemanticStore store = RedisSemanticStore.builder(url).keyPrefix(prefix).maxBucketSize(3).build();
+        opened.add(store);
+        float[] v = unit(2);
+        for (int i = 0; i < 6; i++) {
+            put(store, "p", "e" + i, v, "f", "a" + i, TTL.plusSeconds(i));
+        }
+        int[] bands = LSH.bands(v);
+        assertThat(inspection.sync().zrange(store.bucketKey("p", 0, bands[0]), 0, -1))
+                .containsExactlyInAnyOrder("e3", "e4", "e5");
+        assertThat(find(store, "p", v, 0.99)).map(m -> new String(m.answer(), StandardCharsets.UTF_8))
+                .hasValueSatisfying(answer -> assertThat(answer).isIn("a3", "a4", "a5"));
+    }
+
+    @Test
+    void failsFastWhenRedisIsDown() {
+        RedisSemanticStore down = RedisSemanticStore.builder("redis://127.0.0.1:1")
+                .connectTimeout(Duration.ofMillis(200)).build();
+        opened.add(down);
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> find(down, "p", unit(1), 0.5)).isInstanceOf(CompletionException.class);
+        assertThatThrownBy(() -> put(down, "p", "e", unit(1), "f", "a", TTL)).isInstanceOf(CompletionException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void rejectsBadUrls() {
+        assertThatThrownBy(() -> RedisSemanticStore.builder("http://localhost"))
+                .hasMessage("redis url: http://localhost (expected: redis://host:port[/db])");
+    }
+}
