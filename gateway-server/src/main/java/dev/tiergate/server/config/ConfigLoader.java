@@ -36,7 +36,8 @@ public final class ConfigLoader {
     private static final Set<String> EXACT_CACHE_KEYS = Set.of("enabled", "max-size-mb", "ttl-seconds", "cache-non-deterministic");
     private static final Set<String> TEAM_CACHE_KEYS = Set.of("ttl-seconds", "namespace", "cache-non-deterministic");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max-request-bytes",
-            "idle-timeout-seconds", "request-timeout-seconds", "io-threads", "shutdown-grace-seconds");
+            "idle-timeout-seconds", "request-timeout-seconds", "io-threads", "request-read-timeout-seconds",
+            "shutdown-grace-seconds");
     private static final Set<String> PROVIDER_KEYS = Set.of("type", "base-url", "api-key", "optional",
             "connect-timeout-ms", "read-timeout-ms", "max-connections", "headers", "options");
     private static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "gemini", "demo");
@@ -101,6 +102,7 @@ public final class ConfigLoader {
                 Duration.ofSeconds(g.number("server.idle-timeout-seconds", d.idleTimeout().toSeconds(), 1, 86_400)),
                 Duration.ofSeconds(g.number("server.request-timeout-seconds", d.requestTimeout().toSeconds(), 1, 86_400)),
                 (int) g.number("server.io-threads", d.ioThreads(), 0, 1024),
+                Duration.ofSeconds(g.number("server.request-read-timeout-seconds", d.requestReadTimeout().toSeconds(), 1, 3_600)),
                 Duration.ofSeconds(g.number("server.shutdown-grace-seconds", d.shutdownGrace().toSeconds(), 0, 3_600)));
     }
 

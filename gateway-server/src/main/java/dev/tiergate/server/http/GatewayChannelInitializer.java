@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /** The handlers of one client connection, in order. */
 final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> {
+    static final String READ_TIMEOUT = "request-read-timeout";
     static final String CODEC = "http-codec";
     static final String IDLE = "idle";
     static final String EXPECT_CONTINUE = "expect-continue";
@@ -24,20 +25,22 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     private final Map<GatewayHttpHandler.Route, Endpoint> routes;
     private final int maxRequestBytes;
     private final Duration idleTimeout;
-
+    private final Duration requestReadTimeout;
     private final InFlightRequests inFlight;
 
     GatewayChannelInitializer(Map<GatewayHttpHandler.Route, Endpoint> routes, int maxRequestBytes, Duration idleTimeout,
-                              InFlightRequests inFlight) {
-        this.inFlight = inFlight;
+                              Duration requestReadTimeout, InFlightRequests inFlight) {
         this.routes = Map.copyOf(routes);
         this.maxRequestBytes = maxRequestBytes;
         this.idleTimeout = idleTimeout;
+        this.requestReadTimeout = requestReadTimeout;
+        this.inFlight = inFlight;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
+        p.addLast(READ_TIMEOUT, new RequestReadTimeoutHandler(requestReadTimeout));
         addCodec(p);
         addIdleTimeout(p);
         addAggregation(p);

@@ -41,6 +41,10 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        RequestReadTimeoutHandler readTimeout = ctx.pipeline().get(RequestReadTimeoutHandler.class);
+        if (readTimeout != null) {
+            readTimeout.requestRead();
+        }
         IncomingRequest request;
         try {
             request = IncomingRequest.from(full);

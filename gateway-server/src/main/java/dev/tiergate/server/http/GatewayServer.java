@@ -62,7 +62,7 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                 .childHandler(new GatewayChannelInitializer(routes, config.maxRequestBytes(), config.idleTimeout(),
-                        inFlight))
+                        config.requestReadTimeout(), inFlight))
                 .bind(config.host(), config.port())
                 .sync()
                 .channel();
