@@ -1,24 +1,15 @@
 package dev.tiergate.cache.exact;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tiergate.cache.internal.CanonicalJson;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.pipeline.Attributes;
 import dev.tiergate.core.pipeline.ChatExchange;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
  * The SHA-256 of a request's canonical form: namespace, requested model, tier, messages, tools,
@@ -62,13 +53,7 @@ record CacheKey(long h0, long h1, long h2, long h3) {
     }
 
     static byte[] canonicalBytes(JsonNode node) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
-            writeCanonical(node, gen);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return CanonicalJson.bytes(node);
     }
 
     private static void putIfPresent(ObjectNode root, String field, Object value) {
@@ -77,56 +62,8 @@ record CacheKey(long h0, long h1, long h2, long h3) {
         }
     }
 
-    private static void writeCanonical(JsonNode node, JsonGenerator gen) throws IOException {
-        switch (node.getNodeType()) {
-            case OBJECT -> {
-                List<String> names = new ArrayList<>(node.size());
-                node.fieldNames().forEachRemaining(names::add);
-                Collections.sort(names);
-                gen.writeStartObject();
-                for (String name : names) {
-                    gen.writeFieldName(name);
-                    writeCanonical(node.get(name), gen);
-                }
-                gen.writeEndObject();
-            }
-            case ARRAY -> {
-                gen.writeStartArray();
-                for (JsonNode element : node) {
-                    writeCanonical(element, gen);
-                }
-                gen.writeEndArray();
-            }
-            case NUMBER -> gen.writeNumber(canonicalNumber(node));
-            case STRING -> gen.writeString(node.textValue());
-            case BOOLEAN -> gen.writeBoolean(node.booleanValue());
-            case NULL, MISSING -> gen.writeNull();
-            case BINARY, POJO -> gen.writeString(node.asText());
-        }
-    }
-
-    private static String canonicalNumber(JsonNode node) {
-        if (node.isIntegralNumber()) {
-            return node.bigIntegerValue().toString();
-        }
-        if (node.isDouble() || node.isFloat()) {
-            double d = node.doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                return Double.toString(d);
-            }
-        }
-        BigDecimal value = node.decimalValue().stripTrailingZeros();
-        return value.signum() == 0 ? "0" : value.toPlainString();
-    }
-
     private static CacheKey ofBytes(byte[] canonical) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-        ByteBuffer hash = ByteBuffer.wrap(digest.digest(canonical));
+        ByteBuffer hash = ByteBuffer.wrap(CanonicalJson.sha256(canonical));
         return new CacheKey(hash.getLong(), hash.getLong(), hash.getLong(), hash.getLong());
     }
 

@@ -7,6 +7,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tiergate.cache.internal.CacheDirectives;
+import dev.tiergate.cache.internal.CachedAnswer;
+import dev.tiergate.cache.internal.Replay;
+import dev.tiergate.cache.internal.StreamRecording;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequest;
@@ -20,11 +24,9 @@ import dev.tiergate.core.pipeline.ResultMetadata;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +52,6 @@ public final class ExactCacheStage implements PipelineStage {
     public static final String AGE_HEADER = "x-tiergate-cache-age";
 
     private static final Logger log = LoggerFactory.getLogger(ExactCacheStage.class);
-    private static final char[] ID_ALPHABET =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private final ExactCacheSettings settings;
     private final Ticker ticker;
@@ -129,10 +129,10 @@ public final class ExactCacheStage implements PipelineStage {
     @Override
     public CompletionStage<ChatResult> handle(ChatExchange exchange, StageChain chain) {
         Caller caller = exchange.caller();
-        Directives directives = Directives.of(exchange);
+        CacheDirectives directives = CacheDirectives.of(exchange);
         if (directives.bypass() || (!settings.cacheNonDeterministic().test(caller) && samples(exchange.request()))) {
             bypasses.increment();
-            return chain.proceed(exchange).thenApply(result -> withOutcome(result, CacheOutcome.BYPASS));
+            return chain.proceed(exchange).thenApply(result -> Replay.withOutcome(result, CacheOutcome.BYPASS));
         }
         CacheKey key = CacheKey.of(settings.namespaceFor(caller), exchange);
         CachedAnswer answer = cache.getIfPresent(key);
@@ -153,21 +153,15 @@ public final class ExactCacheStage implements PipelineStage {
     }
 
     private ChatResult replay(CachedAnswer answer, ChatRequest request) {
-        String id = freshId();
-        long created = clock.instant().getEpochSecond();
         long ageSeconds = Math.max(0, (ticker.read() - answer.storedAtNanos()) / 1_000_000_000L);
         ResultMetadata metadata = new ResultMetadata(answer.provider(), answer.model(), answer.tier(),
                 CacheOutcome.HIT, Map.of(AGE_HEADER, Long.toString(ageSeconds)));
-        if (request.isStream()) {
-            boolean includeUsage = request.streamOptions() != null && request.streamOptions().wantsUsage();
-            List<ChatChunk> chunks = Replay.chunks(answer, includeUsage, id, created);
-            return new ChatResult.Streaming(Flux.fromIterable(chunks), metadata);
-        }
-        return new ChatResult.Complete(Replay.completion(answer, id, created), metadata);
+        return Replay.result(answer.completion(), answer.chunks(), request, clock.instant().getEpochSecond(),
+                metadata);
     }
 
     private ChatResult afterMiss(ChatResult result, CacheKey key, Duration ttl, boolean store) {
-        ChatResult tagged = withOutcome(result, CacheOutcome.MISS);
+        ChatResult tagged = Replay.withOutcome(result, CacheOutcome.MISS);
         if (!store || tagged.metadata().cache() != CacheOutcome.MISS) {
             // Not ours to keep: no-store, or a later cache answered (its outcome stays on the result).
             return tagged;
@@ -215,47 +209,6 @@ public final class ExactCacheStage implements PipelineStage {
             // Fail open: the client has its answer; the cache just does not keep it.
             rejected.increment();
             log.warn("exact cache could not store an answer: {}", e.toString());
-        }
-    }
-
-    private static ChatResult withOutcome(ChatResult result, CacheOutcome outcome) {
-        ResultMetadata metadata = result.metadata();
-        if (metadata == null) {
-            return result.withMetadata(new ResultMetadata(null, null, null, outcome, Map.of()));
-        }
-        return metadata.cache() == null ? result.withMetadata(metadata.withCache(outcome)) : result;
-    }
-
-    private static String freshId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        char[] id = new char[24];
-        for (int i = 0; i < id.length; i++) {
-            id[i] = ID_ALPHABET[random.nextInt(ID_ALPHABET.length)];
-        }
-        return "chatcmpl-" + new String(id);
-    }
-
-    /** What the request headers ask of the cache. */
-    record Directives(boolean bypass, boolean noStore) {
-        static Directives of(ChatExchange exchange) {
-            boolean bypass = false;
-            boolean noStore = false;
-            String cacheControl = exchange.header("cache-control");
-            if (cacheControl != null) {
-                for (String directive : cacheControl.split(",")) {
-                    switch (directive.trim().toLowerCase(Locale.ROOT)) {
-                        case "no-cache" -> bypass = true;
-                        case "no-store" -> noStore = true;
-                        default -> {
-                        }
-                    }
-                }
-            }
-            String tiergate = exchange.header("x-tiergate-cache");
-            if (tiergate != null && tiergate.trim().equalsIgnoreCase("off")) {
-                bypass = true;
-            }
-            return new Directives(bypass, noStore);
         }
     }
 

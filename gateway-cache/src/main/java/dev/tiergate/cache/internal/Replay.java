@@ -1,27 +1,71 @@
-package dev.tiergate.cache.exact;
+package dev.tiergate.cache.internal;
 
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
+import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.ToolCall;
+import dev.tiergate.core.pipeline.CacheOutcome;
+import dev.tiergate.core.pipeline.ChatResult;
+import dev.tiergate.core.pipeline.ResultMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import reactor.core.publisher.Flux;
 
-/** Turns a stored answer back into what a request asked for, under a fresh id and creation time. */
-final class Replay {
+/**
+ * Turns a stored answer back into what a request asked for, under a fresh id and creation time:
+ * the aggregate for a plain request, the recorded chunks (or chunks made from the aggregate) for
+ * a stream request. Shared by the exact and the semantic cache; not API.
+ */
+public final class Replay {
+    private static final char[] ID_ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
     private Replay() {
     }
 
-    static ChatCompletion completion(CachedAnswer answer, String id, long created) {
-        return answer.completion().withIdentity(id, created);
+    /**
+     * The result answering {@code request} from a stored answer: chunks for a stream request (with
+     * the usage chunk exactly when {@code include_usage} asked for it), the completion otherwise.
+     */
+    public static ChatResult result(ChatCompletion completion, List<ChatChunk> chunks, ChatRequest request,
+                                    long created, ResultMetadata metadata) {
+        String id = freshId();
+        if (request.isStream()) {
+            boolean includeUsage = request.streamOptions() != null && request.streamOptions().wantsUsage();
+            return new ChatResult.Streaming(Flux.fromIterable(chunks(completion, chunks, includeUsage, id, created)),
+                    metadata);
+        }
+        return new ChatResult.Complete(completion.withIdentity(id, created), metadata);
+    }
+
+    /** Sets the cache outcome on a result that has none yet; a result a later cache answered keeps its own. */
+    public static ChatResult withOutcome(ChatResult result, CacheOutcome outcome) {
+        ResultMetadata metadata = result.metadata();
+        if (metadata == null) {
+            return result.withMetadata(new ResultMetadata(null, null, null, outcome, Map.of()));
+        }
+        return metadata.cache() == null ? result.withMetadata(metadata.withCache(outcome)) : result;
+    }
+
+    /** A new completion id in OpenAI's form, {@code chatcmpl-} and 24 letters or digits. */
+    public static String freshId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        char[] id = new char[24];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ID_ALPHABET[random.nextInt(ID_ALPHABET.length)];
+        }
+        return "chatcmpl-" + new String(id);
     }
 
     /**
      * The recorded chunks when the answer was streamed, else chunks made from the aggregate. The
      * usage-only chunk is sent exactly when the request asked for it ({@code include_usage}).
      */
-    static List<ChatChunk> chunks(CachedAnswer answer, boolean includeUsage, String id, long created) {
-        List<ChatChunk> source = answer.chunks() != null ? answer.chunks() : fromCompletion(answer.completion());
+    static List<ChatChunk> chunks(ChatCompletion completion, List<ChatChunk> recorded, boolean includeUsage,
+                                  String id, long created) {
+        List<ChatChunk> source = recorded != null ? recorded : fromCompletion(completion);
         List<ChatChunk> out = new ArrayList<>(source.size() + 1);
         boolean usageSent = false;
         for (ChatChunk chunk : source) {
@@ -36,7 +80,6 @@ final class Replay {
             }
             out.add(chunk.withIdentity(id, created));
         }
-        ChatCompletion completion = answer.completion();
         if (includeUsage && !usageSent && completion.usage() != null) {
             out.add(new ChatChunk(id, ChatChunk.OBJECT, created, completion.model(), List.of(), completion.usage(),
                     completion.systemFingerprint(), Map.of()));

@@ -1,4 +1,4 @@
-package dev.tiergate.cache.exact;
+package dev.tiergate.cache.testing;
 
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
@@ -21,8 +21,8 @@ import reactor.core.publisher.Flux;
  * told apart from a second upstream call), as a stream when the request asks for one. The answer
  * can be replaced per test.
  */
-final class FakeUpstream implements PipelineStage.StageChain {
-    static final ResultMetadata ORIGIN = ResultMetadata.of("fake", "fake-model-2025").withTier("small");
+public final class FakeUpstream implements PipelineStage.StageChain {
+    public static final ResultMetadata ORIGIN = ResultMetadata.of("fake", "fake-model-2025").withTier("small");
 
     private int calls;
     private final List<ChatExchange> seen = new ArrayList<>();
@@ -37,25 +37,30 @@ final class FakeUpstream implements PipelineStage.StageChain {
         return CompletableFuture.completedFuture(result);
     }
 
-    int calls() {
+    public int calls() {
         return calls;
     }
 
-    FakeUpstream answeringPlain(Function<Integer, ChatResult> answer) {
+    /** The exchanges that reached the upstream, in order. */
+    public List<ChatExchange> seen() {
+        return seen;
+    }
+
+    public FakeUpstream answeringPlain(Function<Integer, ChatResult> answer) {
         this.plain = answer;
         return this;
     }
 
-    FakeUpstream answeringStream(Function<Integer, ChatResult> answer) {
+    public FakeUpstream answeringStream(Function<Integer, ChatResult> answer) {
         this.stream = answer;
         return this;
     }
 
-    static ChatResult plainAnswer(int call) {
+    public static ChatResult plainAnswer(int call) {
         return plain("answer " + call, "stop");
     }
 
-    static ChatResult plain(String text, String finishReason) {
+    public static ChatResult plain(String text, String finishReason) {
         ChatCompletion completion = new ChatCompletion("chatcmpl-upstream", ChatCompletion.OBJECT, 1_700_000_000L,
                 "fake-model-2025",
                 List.of(new ChatCompletion.Choice(0, Message.assistant(text), finishReason, Map.of())),
@@ -63,12 +68,12 @@ final class FakeUpstream implements PipelineStage.StageChain {
         return new ChatResult.Complete(completion, ORIGIN);
     }
 
-    static ChatResult streamAnswer(int call) {
+    public static ChatResult streamAnswer(int call) {
         return new ChatResult.Streaming(Flux.fromIterable(streamChunks("answer " + call, "stop", true)), ORIGIN);
     }
 
     /** A role chunk, the text in two pieces, a finish chunk and optionally a usage-only chunk. */
-    static List<ChatChunk> streamChunks(String text, String finishReason, boolean usage) {
+    public static List<ChatChunk> streamChunks(String text, String finishReason, boolean usage) {
         int half = text.length() / 2;
         List<ChatChunk> chunks = new ArrayList<>();
         chunks.add(chunk(new ChatChunk.Delta("assistant", "", null, Map.of()), null));
@@ -82,7 +87,7 @@ final class FakeUpstream implements PipelineStage.StageChain {
         return chunks;
     }
 
-    static ChatChunk chunk(ChatChunk.Delta delta, String finishReason) {
+    public static ChatChunk chunk(ChatChunk.Delta delta, String finishReason) {
         return new ChatChunk("chatcmpl-upstream", ChatChunk.OBJECT, 1_700_000_000L, "fake-model-2025",
                 List.of(new ChatChunk.ChunkChoice(0, delta, finishReason, Map.of())), null, null, Map.of());
     }

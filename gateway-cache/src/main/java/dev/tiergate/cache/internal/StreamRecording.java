@@ -1,4 +1,4 @@
-package dev.tiergate.cache.exact;
+package dev.tiergate.cache.internal;
 
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
@@ -9,17 +9,17 @@ import java.util.List;
  * The chunks of one stream as they pass, with their aggregate. Past {@code maxBytes} it lets go of
  * what it holds and records nothing more: such an answer is never stored. One per subscription.
  */
-final class StreamRecording {
+public final class StreamRecording {
     private final long maxBytes;
     private final ChunkAggregator aggregator = new ChunkAggregator();
     private List<ChatChunk> chunks = new ArrayList<>();
     private long bytes = 256;
 
-    StreamRecording(long maxBytes) {
+    public StreamRecording(long maxBytes) {
         this.maxBytes = maxBytes;
     }
 
-    void append(ChatChunk chunk) {
+    public void append(ChatChunk chunk) {
         if (chunks == null) {
             return;
         }
@@ -32,19 +32,19 @@ final class StreamRecording {
         aggregator.add(chunk);
     }
 
-    boolean overflowed() {
+    public boolean overflowed() {
         return chunks == null;
     }
 
-    List<ChatChunk> chunks() {
+    public List<ChatChunk> chunks() {
         return chunks == null ? null : List.copyOf(chunks);
     }
 
-    ChatCompletion aggregate() {
+    public ChatCompletion aggregate() {
         return aggregator.toCompletion();
     }
 
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 }

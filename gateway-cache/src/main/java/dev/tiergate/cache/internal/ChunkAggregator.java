@@ -1,4 +1,4 @@
-package dev.tiergate.cache.exact;
+package dev.tiergate.cache.internal;
 
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;

@@ -1,4 +1,4 @@
-package dev.tiergate.cache.exact;
+package dev.tiergate.cache.internal;
 
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
@@ -10,8 +10,9 @@ import java.util.Set;
 /**
  * One stored answer: the aggregate completion, the recorded chunks when it was streamed (else
  * null), where it came from, when it was stored (ticker nanos), its TTL and approximate size.
+ * Shared by the exact and the semantic cache; not API.
  */
-record CachedAnswer(
+public record CachedAnswer(
         ChatCompletion completion,
         List<ChatChunk> chunks,
         String provider,
@@ -22,7 +23,7 @@ record CachedAnswer(
         int weight) {
 
     /** The finish reasons of a complete answer; anything else (content_filter, null) is not stored. */
-    static final Set<String> STORABLE_FINISH_REASONS = Set.of("stop", "length", "tool_calls");
+    public static final Set<String> STORABLE_FINISH_REASONS = Set.of("stop", "length", "tool_calls");
 
     private static final int ENTRY_OVERHEAD = 256;
     private static final int CHOICE_OVERHEAD = 96;
@@ -30,7 +31,7 @@ record CachedAnswer(
     private static final int TOOL_CALL_OVERHEAD = 64;
 
     /** True when the completion has choices and every one ended in a storable way. */
-    static boolean storable(ChatCompletion completion) {
+    public static boolean storable(ChatCompletion completion) {
         if (completion == null || completion.choices().isEmpty()) {
             return false;
         }
@@ -43,7 +44,7 @@ record CachedAnswer(
     }
 
     /** Approximate bytes of a completion held in memory (strings count two bytes a char). */
-    static long weigh(ChatCompletion completion) {
+    public static long weigh(ChatCompletion completion) {
         long bytes = ENTRY_OVERHEAD;
         for (ChatCompletion.Choice choice : completion.choices()) {
             bytes += CHOICE_OVERHEAD;
@@ -56,7 +57,7 @@ record CachedAnswer(
     }
 
     /** Approximate bytes of one recorded chunk. */
-    static long weigh(ChatChunk chunk) {
+    public static long weigh(ChatChunk chunk) {
         long bytes = CHUNK_OVERHEAD;
         for (ChatChunk.ChunkChoice choice : chunk.choices()) {
             if (choice.delta() != null) {

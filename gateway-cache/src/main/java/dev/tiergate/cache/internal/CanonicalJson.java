@@ -1,0 +1,87 @@
+package dev.tiergate.cache.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tiergate.core.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A JSON tree written canonically: objects with sorted keys, no whitespace, numbers in their
+ * shortest decimal form, so key order, whitespace and {@code 1} vs {@code 1.0} do not change the
+ * bytes, and its SHA-256. Shared by the exact cache key and the semantic context fingerprint.
+ */
+public final class CanonicalJson {
+    private static final ObjectMapper MAPPER = Json.mapper();
+
+    private CanonicalJson() {
+    }
+
+    public static byte[] bytes(JsonNode node) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
+            write(node, gen);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static void write(JsonNode node, JsonGenerator gen) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                List<String> names = new ArrayList<>(node.size());
+                node.fieldNames().forEachRemaining(names::add);
+                Collections.sort(names);
+                gen.writeStartObject();
+                for (String name : names) {
+                    gen.writeFieldName(name);
+                    write(node.get(name), gen);
+                }
+                gen.writeEndObject();
+            }
+            case ARRAY -> {
+                gen.writeStartArray();
+                for (JsonNode element : node) {
+                    write(element, gen);
+                }
+                gen.writeEndArray();
+            }
+            case NUMBER -> gen.writeNumber(canonicalNumber(node));
+            case STRING -> gen.writeString(node.textValue());
+            case BOOLEAN -> gen.writeBoolean(node.booleanValue());
+            case NULL, MISSING -> gen.writeNull();
+            case BINARY, POJO -> gen.writeString(node.asText());
+        }
+    }
+
+    private static String canonicalNumber(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            return node.bigIntegerValue().toString();
+        }
+        if (node.isDouble() || node.isFloat()) {
+            double d = node.doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                return Double.toString(d);
+            }
+        }
+        BigDecimal value = node.decimalValue().stripTrailingZeros();
+        return value.signum() == 0 ? "0" : value.toPlainString();
+    }
+}

@@ -1,0 +1,257 @@
+package dev.tiergate.cache.semantic.embedding;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.MalformedModelException;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import dev.tiergate.core.embedding.SentenceEmbedder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SentenceEmbedder} running a small transformer through DJL on ONNX Runtime, fully
+ * offline: the model and tokenizer come from jar resources (see {@link EmbeddingModel}), and DJL's
+ * network switches are turned off ({@link DjlOffline#enforce()}) before DJL starts. The vector is
+ * the model's pooling of the token states (mean over the attention mask, or CLS), L2-normalised.
+ *
+ * <p>Thread-safe: each concurrent caller borrows its own predictor. {@link #embed} blocks for a
+ * few milliseconds (about 4 ms for a short sentence with the quantized MiniLM): call it on a
+ * bounded worker executor, never on an event loop. The JVM needs
+ * {@code --enable-native-access=ALL-UNNAMED} on JDK 24 and later.
+ *
+ * <pre>{@code
+ * SentenceEmbedder embedder = OnnxSentenceEmbedder.builder()
+ *         .model(EmbeddingModel.ALL_MINILM_L6_V2_Q)
+ *         .intraOpThreads(1)
+ *         .build();
+ * }</pre>
+ */
+public final class OnnxSentenceEmbedder implements SentenceEmbedder {
+    private static final Logger log = LoggerFactory.getLogger(OnnxSentenceEmbedder.class);
+    private static final String ENGINE = "OnnxRuntime";
+
+    private final EmbeddingModel model;
+    private final HuggingFaceTokenizer tokenizer;
+    private final ZooModel<String, float[]> zooModel;
+    private final ConcurrentLinkedDeque<Predictor<String, float[]>> idle = new ConcurrentLinkedDeque<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private OnnxSentenceEmbedder(EmbeddingModel model, HuggingFaceTokenizer tokenizer,
+                                 ZooModel<String, float[]> zooModel) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.zooModel = zooModel;
+    }
+
+    /** Loads the default model ({@link EmbeddingModel#ALL_MINILM_L6_V2_Q}) with default options. */
+    public static OnnxSentenceEmbedder create() {
+        return builder().build();
+    }
+
+    /** Loads a model with default options. */
+    public static OnnxSentenceEmbedder of(EmbeddingModel model) {
+        return builder().model(model).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The model this embedder runs. */
+    public EmbeddingModel model() {
+        return model;
+    }
+
+    @Override
+    public String modelId() {
+        return model.id();
+    }
+
+    @Override
+    public int dimensions() {
+        return model.dimensions();
+    }
+
+    @Override
+    public float[] embed(String text) {
+        requireNonNull(text, "text");
+        if (closed.get()) {
+            throw new IllegalStateException("embedder " + model.id() + " is closed");
+        }
+        Predictor<String, float[]> predictor = idle.pollFirst();
+        if (predictor == null) {
+            predictor = zooModel.newPredictor();
+        }
+        try {
+            return predictor.predict(text);
+        } catch (TranslateException e) {
+            predictor.close();
+            predictor = null;
+            throw new IllegalStateException("embedding with " + model.id() + " failed: " + e.getMessage(), e);
+        } finally {
+            if (predictor != null) {
+                idle.offerFirst(predictor);
+            }
+        }
+    }
+
+    /**
+     * Whether {@code text} is longer than the model's input window, so that {@link #embed} sees only
+     * its beginning. Callers that must not treat two texts as alike when only their beginnings are
+     * (a cache) check this first.
+     */
+    public boolean truncates(String text) {
+        return tokenizer.encode(requireNonNull(text, "text")).exceedMaxLength();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Predictor<String, float[]> predictor;
+        while ((predictor = idle.pollFirst()) != null) {
+            predictor.close();
+        }
+        zooModel.close();
+        tokenizer.close();
+    }
+
+    /** Builds an {@link OnnxSentenceEmbedder}; {@link #build()} loads the model (about half a second). */
+    public static final class Builder {
+        private EmbeddingModel model = EmbeddingModel.ALL_MINILM_L6_V2_Q;
+        private int intraOpThreads = 1;
+        private Integer maxTokens;
+
+        private Builder() {
+        }
+
+        public Builder model(EmbeddingModel newModel) {
+            this.model = requireNonNull(newModel, "model");
+            return this;
+        }
+
+        /** The model by id, e.g. {@code all-minilm-l6-v2-q}, as configuration names it. */
+        public Builder model(String modelId) {
+            return model(EmbeddingModel.fromId(modelId));
+        }
+
+        /**
+         * Threads ONNX Runtime uses inside one call. Default 1: parallelism comes from the worker
+         * executor running several calls at once.
+         */
+        public Builder intraOpThreads(int threads) {
+            if (threads <= 0) {
+                throw new IllegalArgumentException("intraOpThreads: " + threads + " (expected: > 0)");
+            }
+            this.intraOpThreads = threads;
+            return this;
+        }
+
+        /** Truncate inputs to this many tokens (special tokens included). Default: the model's limit. */
+        public Builder maxTokens(int tokens) {
+            if (tokens < 2 || tokens > model.maxTokens()) {
+                throw new IllegalArgumentException("maxTokens: " + tokens + " (expected: 2.." + model.maxTokens()
+                        + " for " + model.id() + ")");
+            }
+            this.maxTokens = tokens;
+            return this;
+        }
+
+        public OnnxSentenceEmbedder build() {
+            DjlOffline.enforce();
+            int limit = maxTokens != null ? Math.min(maxTokens, model.maxTokens()) : model.maxTokens();
+            long started = System.nanoTime();
+            HuggingFaceTokenizer tokenizer = loadTokenizer(model, limit);
+            try {
+                ZooModel<String, float[]> zooModel = loadModel(model, tokenizer, intraOpThreads);
+                log.info("loaded embedding model {} ({} dimensions, {} pooling) in {} ms", model.id(),
+                        model.dimensions(), model.pooling(), (System.nanoTime() - started) / 1_000_000);
+                return new OnnxSentenceEmbedder(model, tokenizer, zooModel);
+            } catch (RuntimeException e) {
+                tokenizer.close();
+                throw e;
+            }
+        }
+
+        private static HuggingFaceTokenizer loadTokenizer(EmbeddingModel model, int maxTokens) {
+            Map<String, String> options = Map.of(
+                    "truncation", "true",
+                    "padding", "false",
+                    "maxLength", Integer.toString(maxTokens),
+                    "addSpecialTokens", "true");
+            try (InputStream in = resource(model.tokenizerResource(), model)) {
+                return HuggingFaceTokenizer.newInstance(in, options);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read tokenizer of " + model.id(), e);
+            }
+        }
+
+        private static ZooModel<String, float[]> loadModel(EmbeddingModel model, HuggingFaceTokenizer tokenizer,
+                                                           int intraOpThreads) {
+            Path dir = null;
+            try {
+                // ONNX Runtime reads a file: copy the graph out of the jar, load it, delete the copy.
+                dir = Files.createTempDirectory("tiergate-embedder-");
+                String fileName = model.modelResource();
+                try (InputStream in = resource(fileName, model)) {
+                    Files.copy(in, dir.resolve(fileName), StandardCopyOption.REPLACE_EXISTING);
+                }
+                Criteria<String, float[]> criteria = Criteria.builder()
+                        .setTypes(String.class, float[].class)
+                        .optEngine(ENGINE)
+                        .optModelPath(dir)
+                        .optModelName(fileName.substring(0, fileName.length() - ".onnx".length()))
+                        .optTranslator(new PoolingTranslator(tokenizer, model.pooling()))
+                        .optOption("intraOpNumThreads", Integer.toString(intraOpThreads))
+                        .optOption("interOpNumThreads", "1")
+                        .build();
+                return criteria.loadModel();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load embedding model " + model.id(), e);
+            } catch (ModelNotFoundException | MalformedModelException e) {
+                throw new IllegalStateException("cannot load embedding model " + model.id() + ": " + e.getMessage(),
+                        e);
+            } finally {
+                deleteQuietly(dir);
+            }
+        }
+
+        private static InputStream resource(String name, EmbeddingModel model) throws IOException {
+            InputStream in = OnnxSentenceEmbedder.class.getClassLoader().getResourceAsStream(name);
+            if (in == null) {
+                throw new IOException("resource " + name + " not on the classpath (expected: the jar"
+                        + " dev.langchain4j:langchain4j-embeddings-" + model.id() + ")");
+            }
+            return in;
+        }
+
+        private static void deleteQuietly(Path dir) {
+            if (dir == null) {
+                return;
+            }
+            try (var files = Files.list(dir)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(file);
+                }
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                log.debug("could not delete {}: {}", dir, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.tiergate.cache.semantic.embedding;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tokenises one sentence into the inputs the graph declares ({@code input_ids},
+ * {@code attention_mask}, {@code token_type_ids}, matched by name), and pools the token states it
+ * returns into one L2-normalised vector. Pooling is done here in plain Java: ONNX Runtime's DJL
+ * arrays support few operators.
+ */
+final class PoolingTranslator implements Translator<String, float[]> {
+    private static final String MASK = "attention-mask";
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final EmbeddingModel.Pooling pooling;
+    private volatile List<String> inputNames;
+
+    PoolingTranslator(HuggingFaceTokenizer tokenizer, EmbeddingModel.Pooling pooling) {
+        this.tokenizer = tokenizer;
+        this.pooling = pooling;
+    }
+
+    @Override
+    public void prepare(TranslatorContext ctx) {
+        List<String> names = new ArrayList<>(ctx.getModel().describeInput().keys());
+        for (String name : names) {
+            if (!name.equals("input_ids") && !name.equals("attention_mask") && !name.equals("token_type_ids")) {
+                throw new IllegalStateException("unexpected model input " + name
+                        + " (expected: input_ids, attention_mask, token_type_ids)");
+            }
+        }
+        inputNames = List.copyOf(names);
+    }
+
+    @Override
+    public NDList processInput(TranslatorContext ctx, String text) {
+        Encoding encoding = tokenizer.encode(text);
+        long[] ids = encoding.getIds();
+        long[] mask = encoding.getAttentionMask();
+        ctx.setAttachment(MASK, mask);
+        NDManager manager = ctx.getNDManager();
+        Shape shape = new Shape(1, ids.length);
+        NDList inputs = new NDList(inputNames.size());
+        for (String name : inputNames) {
+            long[] data = switch (name) {
+                case "input_ids" -> ids;
+                case "attention_mask" -> mask;
+                default -> encoding.getTypeIds();
+            };
+            NDArray array = manager.create(data, shape);
+            array.setName(name);
+            inputs.add(array);
+        }
+        return inputs;
+    }
+
+    @Override
+    public float[] processOutput(TranslatorContext ctx, NDList outputs) {
+        NDArray hidden = tokenStates(outputs);
+        long[] shape = hidden.getShape().getShape();
+        int tokens = (int) shape[1];
+        int dims = (int) shape[2];
+        float[] states = hidden.toFloatArray();
+        long[] mask = (long[]) ctx.getAttachment(MASK);
+        return normalize(pool(states, mask, tokens, dims));
+    }
+
+    @Override
+    public Batchifier getBatchifier() {
+        return null;
+    }
+
+    private float[] pool(float[] states, long[] mask, int tokens, int dims) {
+        float[] out = new float[dims];
+        if (pooling == EmbeddingModel.Pooling.CLS) {
+            System.arraycopy(states, 0, out, 0, dims);
+            return out;
+        }
+        int counted = 0;
+        for (int t = 0; t < tokens; t++) {
+            if (mask[t] == 0) {
+                continue;
+            }
+            counted++;
+            int offset = t * dims;
+            for (int d = 0; d < dims; d++) {
+                out[d] += states[offset + d];
+            }
+        }
+        if (counted > 0) {
+            for (int d = 0; d < dims; d++) {
+                out[d] /= counted;
+            }
+        }
+        return out;
+    }
+
+    static float[] normalize(float[] vector) {
+        double sum = 0;
+        for (float v : vector) {
+            sum += (double) v * v;
+        }
+        double norm = Math.sqrt(sum);
+        if (norm > 0) {
+            for (int i = 0; i < vector.length; i++) {
+                vector[i] = (float) (vector[i] / norm);
+            }
+        }
+        return vector;
+    }
+
+    /** The first output of rank 3: (batch, tokens, dims). */
+    private static NDArray tokenStates(NDList outputs) {
+        for (NDArray output : outputs) {
+            if (output.getShape().dimension() == 3) {
+                return output;
+            }
+        }
+        throw new IllegalStateException("no token states among the model outputs " + outputs.getShapes().length
+                + " (expected: one of shape [1, tokens, dims])");
+    }
+}

@@ -1,0 +1,173 @@
+package dev.tiergate.cache.semantic.embedding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class OnnxSentenceEmbedderTest {
+    private static final List<URI> requested = new CopyOnWriteArrayList<>();
+    private static ProxySelector previousSelector;
+    private static OnnxSentenceEmbedder embedder;
+
+    /**
+     * Every URL connection the JDK opens asks the default proxy selector first. This one records
+     * the URI and points at a proxy nobody listens on, so a DJL call home would be both seen and fail.
+     */
+    @BeforeAll
+    static void loadWithoutNetwork() {
+        previousSelector = ProxySelector.getDefault();
+        ProxySelector.setDefault(new ProxySelector() {
+            @Override
+            public List<Proxy> select(URI uri) {
+                requested.add(uri);
+                return List.of(new Proxy(Proxy.Type.HTTP, new java.net.InetSocketAddress("127.0.0.1", 9)));
+            }
+
+            @Override
+            public void connectFailed(URI uri, SocketAddress address, IOException e) {
+            }
+        });
+        System.clearProperty(DjlOffline.OFFLINE_PROPERTY);
+        System.clearProperty(DjlOffline.OPT_OUT_TRACKING_PROPERTY);
+        embedder = OnnxSentenceEmbedder.builder().model(EmbeddingModel.ALL_MINILM_L6_V2_Q).build();
+        embedder.embed("warm up the engine");
+    }
+
+    @AfterAll
+    static void close() {
+        embedder.close();
+        ProxySelector.setDefault(previousSelector);
+    }
+
+    @Test
+    void loadsOfflineWithoutAnyNetworkCall() {
+        assertThat(DjlOffline.enforced()).isTrue();
+        assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
+        assertThat(System.getProperty("OPT_OUT_TRACKING")).isEqualTo("true");
+        assertThat(requested).as("URLs DJL tried to open").isEmpty();
+    }
+
+    @Test
+    void describesItsModel() {
+        assertThat(embedder.modelId()).isEqualTo("all-minilm-l6-v2-q");
+        assertThat(embedder.dimensions()).isEqualTo(384);
+        assertThat(embedder.model()).isSameAs(EmbeddingModel.ALL_MINILM_L6_V2_Q);
+    }
+
+    @Test
+    void vectorsAreUnitLength() {
+        for (String text : List.of("hello", "How do I reset my password?", "", "Ünïcødé ✓ 数字 123")) {
+            float[] v = embedder.embed(text);
+            assertThat(v).hasSize(384);
+            assertThat(dot(v, v)).as(text).isCloseTo(1.0, within(1e-4));
+        }
+    }
+
+    @Test
+    void isDeterministic() {
+        String text = "What is the capital of France?";
+        assertThat(embedder.embed(text)).containsExactly(embedder.embed(text));
+    }
+
+    @Test
+    void paraphrasesAreCloserThanUnrelatedSentences() {
+        String[][] paraphrases = {
+                {"How do I reset my password?", "I forgot my password, how can I change it?"},
+                {"What is the capital of France?", "Which city is the capital of France?"},
+                {"How can I learn to cook pasta?", "What is the best way to learn cooking pasta?"},
+                {"Translate 'good morning' into Spanish", "How do you say good morning in Spanish?"},
+        };
+        String[] unrelated = {"The stock market fell sharply today.", "My cat sleeps on the sofa all day.",
+                "Explain quantum entanglement to a child.", "Write a haiku about the ocean."};
+        for (String[] pair : paraphrases) {
+            double close = cosine(pair[0], pair[1]);
+            assertThat(close).as(pair[0] + " ~ " + pair[1]).isGreaterThan(0.7);
+            for (String other : unrelated) {
+                assertThat(cosine(pair[0], other)).as(pair[0] + " vs " + other).isLessThan(close - 0.3);
+            }
+        }
+    }
+
+    @Test
+    void longInputsAreTruncatedNotRejected() {
+        String text = "word ".repeat(2_000);
+        assertThat(embedder.truncates(text)).isTrue();
+        assertThat(embedder.truncates("a short question")).isFalse();
+        assertThat(dot(embedder.embed(text), embedder.embed(text))).isCloseTo(1.0, within(1e-4));
+    }
+
+    @Test
+    void concurrentCallsMatchSequentialOnes() throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            texts.add("sentence number " + i + " about topic " + (i % 5));
+        }
+        List<float[]> sequential = texts.stream().map(embedder::embed).toList();
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<float[]>> futures = texts.stream().map(t -> pool.submit(() -> embedder.embed(t))).toList();
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(futures.get(i).get()).containsExactly(sequential.get(i));
+            }
+        }
+    }
+
+    @Test
+    void bgeSmallLoadsFromItsJarToo() {
+        try (OnnxSentenceEmbedder bge = OnnxSentenceEmbedder.builder().model("bge-small-en-v15-q").build()) {
+            assertThat(bge.modelId()).isEqualTo("bge-small-en-v15-q");
+            float[] a = bge.embed("How do I reset my password?");
+            float[] b = bge.embed("I forgot my password, how can I change it?");
+            float[] c = bge.embed("Write a haiku about the ocean.");
+            assertThat(dot(a, a)).isCloseTo(1.0, within(1e-4));
+            assertThat(dot(a, b)).isGreaterThan(dot(a, c));
+        }
+    }
+
+    @Test
+    void rejectsUnknownModelsAndBadOptions() {
+        assertThatThrownBy(() -> OnnxSentenceEmbedder.builder().model("gpt-embeddings"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gpt-embeddings")
+                .hasMessageContaining("all-minilm-l6-v2-q");
+        assertThatThrownBy(() -> OnnxSentenceEmbedder.builder().intraOpThreads(0))
+                .hasMessage("intraOpThreads: 0 (expected: > 0)");
+        assertThatThrownBy(() -> OnnxSentenceEmbedder.builder().maxTokens(100_000))
+                .hasMessageContaining("maxTokens: 100000");
+    }
+
+    @Test
+    void refusesToEmbedAfterClose() {
+        OnnxSentenceEmbedder other = OnnxSentenceEmbedder.create();
+        other.close();
+        other.close();
+        assertThatThrownBy(() -> other.embed("x")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    private static double cosine(String a, String b) {
+        return dot(embedder.embed(a), embedder.embed(b));
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (double) a[i] * b[i];
+        }
+        return sum;
+    }
+}
