@@ -1,0 +1,23 @@
+package dev.tiergate.core.routing;
+
+/** Why a router chose a tier; the value of {@code x-tiergate-route-cause}. */
+public enum RouteCause {
+    /** The complexity classifier's score against the team's thresholds. */
+    CLASSIFIER("classifier"),
+    /** A request feature (tools, images, a JSON schema, a long context) raised the tier. */
+    GATE("gate"),
+    /** The team's policy pinned the tier or raised it to the team's minimum. */
+    TEAM_OVERRIDE("team-override"),
+    /** No classification was possible (no prompt text, no embedding, a failure): the alias's default tier. */
+    FALLBACK("fallback");
+
+    private final String headerValue;
+
+    RouteCause(String headerValue) {
+        this.headerValue = headerValue;
+    }
+
+    public String headerValue() {
+        return headerValue;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.tiergate.router.classifier;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.TranslatorContext;
+import dev.tiergate.core.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The complexity classifier trained by {@code gateway-router/training/train.sh}: an ONNX graph
+ * (standardisation, then logistic regression or a small MLP, then softmax over the tiers) run by
+ * DJL on the ONNX Runtime engine, offline. Input: one row per prompt, the sentence embedding
+ * followed by {@link StructuralFeatures}; output: one probability per {@link ComplexityTier}.
+ *
+ * <p>Thread-safe: DJL predictors are not, so each call borrows one from a small pool.
+ */
+public final class OnnxComplexityClassifier implements ComplexityClassifier {
+    /** The classpath location of the committed model and its metadata, without extension. */
+    public static final String DEFAULT_RESOURCE = "/dev/tiergate/router/classifier/complexity-v1";
+    private static final String ENGINE = "OnnxRuntime";
+    private static final int POOL_SIZE = 16;
+
+    private final ClassifierSpec spec;
+    private final ZooModel<float[][], float[][]> model;
+    private final BlockingQueue<Predictor<float[][], float[][]>> predictors = new ArrayBlockingQueue<>(POOL_SIZE);
+
+    private OnnxComplexityClassifier(ClassifierSpec spec, ZooModel<float[][], float[][]> model) {
+        this.spec = spec;
+        this.model = model;
+    }
+
+    /** Loads the committed model. */
+    public static OnnxComplexityClassifier load() {
+        return fromResource(DEFAULT_RESOURCE);
+    }
+
+    /**
+     * Loads {@code base + ".onnx"} and its metadata {@code base + ".json"} from the classpath.
+     *
+     * @throws IllegalStateException when a resource is missing or the model does not fit this code
+     */
+    public static OnnxComplexityClassifier fromResource(String base) {
+        requireNonNull(base, "base");
+        ClassifierSpec spec;
+        try (InputStream json = resource(base + ".json")) {
+            spec = Json.mapper().readValue(json, ClassifierSpec.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read classifier metadata " + base + ".json", e);
+        }
+        spec.checkCompatible();
+        Path dir = null;
+        try (InputStream onnx = resource(base + ".onnx")) {
+            dir = Files.createTempDirectory("tiergate-classifier");
+            Path file = dir.resolve("classifier.onnx");
+            Files.copy(onnx, file, StandardCopyOption.REPLACE_EXISTING);
+            return new OnnxComplexityClassifier(spec, loadModel(file, spec));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load classifier model " + base + ".onnx", e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static ZooModel<float[][], float[][]> loadModel(Path file, ClassifierSpec spec) throws IOException {
+        DjlOffline.enforce();
+        Criteria<float[][], float[][]> criteria = Criteria.builder()
+                .setTypes(float[][].class, float[][].class)
+                .optModelPath(file)
+                .optEngine(ENGINE)
+                .optOption("interOpNumThreads", "1")
+                .optOption("intraOpNumThreads", "1")
+                .optTranslator(new RowsTranslator(spec.inputName(), spec.tiers().size()))
+                .build();
+        try {
+            return criteria.loadModel();
+        } catch (ModelNotFoundException | MalformedModelException e) {
+            throw new IllegalStateException("cannot load classifier model " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public ClassifierSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public String embeddingModelId() {
+        return spec.embeddingModel();
+    }
+
+    @Override
+    public int embeddingDimensions() {
+        return spec.embeddingDimensions();
+    }
+
+    @Override
+    public Classification classify(float[] embedding, String text) {
+        requireNonNull(embedding, "embedding");
+        if (embedding.length != spec.embeddingDimensions()) {
+            throw new IllegalArgumentException("embedding: " + embedding.length + " dimensions (expected: "
+                    + spec.embeddingDimensions() + " from " + spec.embeddingModel() + ")");
+        }
+        float[] row = new float[spec.inputWidth()];
+        System.arraycopy(embedding, 0, row, 0, embedding.length);
+        float[] structural = StructuralFeatures.of(text);
+        System.arraycopy(structural, 0, row, embedding.length, structural.length);
+        return new Classification(predict(new float[][] {row})[0]);
+    }
+
+    /** Runs the model on feature rows as they are (the probe test, the training check). */
+    public float[][] predict(float[][] rows) {
+        for (float[] row : rows) {
+            if (row.length != spec.inputWidth()) {
+                throw new IllegalArgumentException("feature row: " + row.length + " values (expected: "
+                        + spec.inputWidth() + ")");
+            }
+        }
+        Predictor<float[][], float[][]> predictor = predictors.poll();
+        if (predictor == null) {
+            predictor = model.newPredictor();
+        }
+        try {
+            return predictor.predict(rows);
+        } catch (TranslateException e) {
+            predictor.close();
+            predictor = null;
+            throw new IllegalStateException("classifier failed: " + e.getMessage(), e);
+        } finally {
+            if (predictor != null && !predictors.offer(predictor)) {
+                predictor.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        Predictor<float[][], float[][]> predictor;
+        while ((predictor = predictors.poll()) != null) {
+            predictor.close();
+        }
+        model.close();
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = OnnxComplexityClassifier.class.getResourceAsStream(name);
+        if (in == null) {
+            throw new IllegalStateException("classifier resource " + name + " is not on the classpath");
+        }
+        return in;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // A temp file left behind is harmless; the model is already in memory.
+        }
+    }
+
+    /** Feature rows in, probability rows out; the graph's input is named by the metadata. */
+    private record RowsTranslator(String inputName, int classes) implements NoBatchifyTranslator<float[][], float[][]> {
+        @Override
+        public NDList processInput(TranslatorContext ctx, float[][] rows) {
+            NDArray array = ctx.getNDManager().create(rows);
+            array.setName(inputName);
+            return new NDList(array);
+        }
+
+        @Override
+        public float[][] processOutput(TranslatorContext ctx, NDList list) {
+            float[] flat = list.get(0).toFloatArray();
+            int n = flat.length / classes;
+            float[][] out = new float[n][classes];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(flat, i * classes, out[i], 0, classes);
+            }
+            return out;
+        }
+    }
+}

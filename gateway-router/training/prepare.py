@@ -1,0 +1,125 @@
+"""Maps the labelled prompts in ../shared/data/complexity (and our everyday prompts) to tiers.
+
+Writes build/prompts.jsonl (id, text, label, source, group) and build/prepare.json (counts, the
+dropped MMLU subjects) for train.py. Labels: 0 small, 1 mid, 2 frontier, -1 unlabelled (reported
+only). The mapping and its reasons are in MODEL_CARD.md.
+"""
+import collections
+import hashlib
+import json
+import os
+import random
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+DATA = os.path.abspath(os.path.join(REPO, "..", "shared", "data", "complexity"))
+OUT = os.path.join(HERE, "build")
+SMALL, MID, FRONTIER, UNLABELLED = 0, 1, 2, -1
+CHANCE = 0.25  # four-option multiple choice
+UNLABELLED_SAMPLE = 1000
+SEED = 20240601
+
+
+def read(name):
+    with open(os.path.join(DATA, name), encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def group_of(source, text):
+    """Prompts that share a long opening (questions on one passage) share a group, so a split cannot leak."""
+    norm = re.sub(r"\s+", " ", text.strip().lower())[:400]
+    return source.split("/")[0] + ":" + hashlib.sha1(norm.encode("utf-8")).hexdigest()[:12]
+
+
+def correctness_label(row):
+    if row["weak_correct"]:
+        return SMALL          # the weak model answers it: a cheap tier is enough
+    if row["strong_correct"]:
+        return FRONTIER       # only the strong model answers it
+    return MID                # neither does: hard, but the strong model does not help either
+
+
+def broken_subjects(rows):
+    """Subjects where the strong model is below chance on the questions the weak model misses."""
+    by_subject = collections.defaultdict(list)
+    for r in rows:
+        by_subject[r["source"]].append(r)
+    report = {}
+    for subject, rs in sorted(by_subject.items()):
+        missed = [r for r in rs if not r["weak_correct"]]
+        strong_on_missed = sum(r["strong_correct"] for r in missed) / max(1, len(missed))
+        report[subject] = {
+            "n": len(rs),
+            "weak_accuracy": round(sum(r["weak_correct"] for r in rs) / len(rs), 3),
+            "strong_accuracy": round(sum(r["strong_correct"] for r in rs) / len(rs), 3),
+            "strong_accuracy_where_weak_wrong": round(strong_on_missed, 3),
+        }
+    dropped = sorted(s for s, v in report.items() if v["strong_accuracy_where_weak_wrong"] < CHANCE)
+    return dropped, report
+
+
+def main():
+    out = []
+
+    def add(text, label, source, group=None):
+        out.append({"text": text, "label": label, "source": source, "group": group or group_of(source, text)})
+
+    mmlu = read("routellm-mmlu-train.jsonl")
+    dropped, subjects = broken_subjects(mmlu)
+    for r in mmlu:
+        if r["source"] not in dropped:
+            # Grouped by subject: the split then measures generalisation to subjects never seen.
+            add(r["prompt"], correctness_label(r), "mmlu", r["source"])
+    for r in read("routellm-gsm8k.jsonl"):
+        add(r["prompt"], correctness_label(r), "routellm-gsm8k")
+    levels = {"Level 1": SMALL, "Level 2": SMALL, "Level 3": MID, "Level 4": FRONTIER, "Level 5": FRONTIER}
+    for r in read("math-train.jsonl"):
+        if r["level"] in levels:
+            add(r["prompt"], levels[r["level"]], "math")
+    for r in read("svamp.jsonl"):
+        add(r["prompt"], SMALL, "svamp")
+    for r in read("arena-hard-v0.1.jsonl"):
+        add(r["prompt"], FRONTIER, "arena-hard", "arena-hard:" + r["cluster"])
+    with open(os.path.join(HERE, "data", "everyday.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                add(r["prompt"], SMALL, "everyday")
+    gsm_train = read("gsm8k-train.jsonl")
+    for r in random.Random(SEED).sample(gsm_train, UNLABELLED_SAMPLE):
+        add(r["prompt"], UNLABELLED, "gsm8k-train")
+
+    seen = set()
+    unique = []
+    for r in out:
+        key = r["text"].strip()
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(r)
+    for i, r in enumerate(unique):
+        r["id"] = i
+
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "prompts.jsonl"), "w", encoding="utf-8") as f:
+        for r in unique:
+            f.write(json.dumps({"id": r["id"], "text": r["text"], "label": r["label"], "source": r["source"],
+                                "group": r["group"]}, ensure_ascii=False) + "\n")
+    counts = collections.Counter((r["source"], r["label"]) for r in unique)
+    summary = {
+        "rows": len(unique),
+        "duplicates_removed": len(out) - len(unique),
+        "dropped_mmlu_subjects": dropped,
+        "mmlu_subjects": subjects,
+        "counts": {f"{s}/{l}": n for (s, l), n in sorted(counts.items())},
+    }
+    with open(os.path.join(OUT, "prepare.json"), "w") as f:
+        json.dump(summary, f, indent=2, sort_keys=True)
+    print(f"prompts: {len(unique)} ({len(out) - len(unique)} duplicates removed); dropped MMLU subjects: {dropped}",
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Trains the complexity classifier from the committed data, reproducibly:
+#   gateway-router/training/train.sh           retrain; writes the model, its metadata, the probe file, MODEL_CARD.md
+#   gateway-router/training/train.sh --check   retrain into build/check and compare with the committed model
+# Needs: JDK 21+ (JAVA_HOME), Debian's python3-sklearn, python3-onnx, python3-numpy run by /usr/bin/python3.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+PY=/usr/bin/python3
+BUILD="$HERE/build"
+THREADS="${TRAIN_THREADS:-2}"
+MODE="${1:-train}"
+# One BLAS thread: the same sums in the same order on every run.
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+# JDK 21 or newer; Temurin 25 where the project machines have it.
+if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
+export DJL_OFFLINE=true OPT_OUT_TRACKING=true
+
+mkdir -p "$BUILD"
+echo "1/4 labels" >&2
+"$PY" "$HERE/prepare.py"
+
+echo "2/4 feature tool (installs gateway-core, gateway-cache, gateway-router into ~/.m2)" >&2
+(cd "$REPO" && ./mvnw -B -q install -DskipTests -pl gateway-core,gateway-cache,gateway-router -am)
+(cd "$REPO" && ./mvnw -B -q -f gateway-router/training/pom.xml package -DskipTests)
+
+echo "3/4 features (sentence embedding + structural features, the runtime's code)" >&2
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx2g \
+  -cp "$HERE/target/classes:$(cat "$HERE/target/classpath.txt")" \
+  dev.tiergate.router.training.FeatureDump "$BUILD/prompts.jsonl" "$BUILD/features.f32" "$BUILD/features.json" "$THREADS"
+
+echo "4/4 train" >&2
+if [ "$MODE" = "--check" ]; then
+  "$PY" "$HERE/train.py" --out "$BUILD/check"
+  "$PY" "$HERE/check.py" "$BUILD/check"
+else
+  "$PY" "$HERE/train.py"
+fi
