@@ -1,13 +1,6 @@
 package dev.tiergate.server;
 
-import dev.tiergate.cache.exact.ExactCacheSettings;
-import dev.tiergate.cache.exact.ExactCacheStage;
-import dev.tiergate.core.config.ExactCacheConfig;
 import dev.tiergate.core.config.GatewayConfig;
-import dev.tiergate.core.config.TeamCacheConfig;
-import dev.tiergate.core.config.TeamConfig;
-import java.time.Duration;
-import java.util.HashMap;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.pipeline.Pipeline;
 import dev.tiergate.core.pipeline.PipelineStage;
@@ -19,9 +12,7 @@ import dev.tiergate.server.http.GatewayServer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -36,11 +27,14 @@ public final class Gateway implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Map<String, ProviderAdapter> adapters;
+    private final PipelineStages stages;
     private final GatewayServer server;
 
-    private Gateway(EventLoopGroup group, Map<String, ProviderAdapter> adapters, GatewayServer server) {
+    private Gateway(EventLoopGroup group, Map<String, ProviderAdapter> adapters, PipelineStages stages,
+                    GatewayServer server) {
         this.group = group;
         this.adapters = adapters;
+        this.stages = stages;
         this.server = server;
     }
 
@@ -48,6 +42,7 @@ public final class Gateway implements AutoCloseable {
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
                 : Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        PipelineStages stages = null;
         try {
             ProviderAdapterFactory factory = ProviderAdapters.factory();
             Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
@@ -55,48 +50,23 @@ public final class Gateway implements AutoCloseable {
                 adapters.put(provider.id(), factory.create(provider));
             }
             ModelCatalog catalog = new ModelCatalog(config);
-            List<PipelineStage> stages = new ArrayList<>();
-            if (config.exactCache().enabled()) {
-                stages.add(ExactCacheStage.of(exactCacheSettings(config)));
-            }
-            Pipeline pipeline = Pipeline.of(stages, new ProviderDispatcher(catalog, adapters));
+            stages = PipelineStages.build(config, catalog);
+            Pipeline pipeline = Pipeline.of(stages.stages(), new ProviderDispatcher(catalog, adapters));
             GatewayServer server = GatewayServer.start(config.server(), group,
                     new ApiKeyAuthenticator(config.teams().values()), catalog, pipeline, adapters);
-            Gateway gateway = new Gateway(group, adapters, server);
-            logBanner(config, pipeline, server.port());
+            Gateway gateway = new Gateway(group, adapters, stages, server);
+            logBanner(config, pipeline, stages, server.port());
             return gateway;
         } catch (RuntimeException | InterruptedException e) {
+            if (stages != null) {
+                stages.close();
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
     }
 
-    private static ExactCacheSettings exactCacheSettings(GatewayConfig config) {
-        ExactCacheConfig cache = config.exactCache();
-        Map<String, Duration> ttls = new HashMap<>();
-        Map<String, String> namespaces = new HashMap<>();
-        Map<String, Boolean> nonDeterministic = new HashMap<>();
-        for (TeamConfig team : config.teams().values()) {
-            TeamCacheConfig t = team.cache();
-            if (t.ttl() != null) {
-                ttls.put(team.id(), t.ttl());
-            }
-            if (t.namespace() != null) {
-                namespaces.put(team.id(), t.namespace());
-            }
-            nonDeterministic.put(team.id(), t.cacheNonDeterministic() != null ? t.cacheNonDeterministic()
-                    : cache.cacheNonDeterministic());
-        }
-        return ExactCacheSettings.builder()
-                .maxSizeMb(cache.maxSizeMb())
-                .defaultTtl(cache.ttl())
-                .teamTtls(ttls)
-                .namespaces(namespaces)
-                .cacheNonDeterministic(caller -> nonDeterministic.getOrDefault(caller.teamId(), cache.cacheNonDeterministic()))
-                .build();
-    }
-
-    private static void logBanner(GatewayConfig config, Pipeline pipeline, int port) {
+    private static void logBanner(GatewayConfig config, Pipeline pipeline, PipelineStages stages, int port) {
         log.info("Tiergate {} listening on {}:{}", Main.version(), config.server().host(), port);
         config.providers().values().forEach(p -> log.info("provider {} ({}){}", p.id(), p.type(),
                 p.baseUrl() == null ? "" : " at " + p.baseUrl()));
@@ -104,6 +74,7 @@ public final class Gateway implements AutoCloseable {
         config.aliases().values().forEach(a -> log.info("alias {}: tiers {} (default {})", a.name(), a.tiers(), a.defaultTier()));
         log.info("stages: {}", pipeline.stages().isEmpty() ? "none"
                 : String.join(" -> ", pipeline.stages().stream().map(PipelineStage::name).toList()));
+        stages.descriptions().forEach(d -> log.info("  {}", d));
         log.info("teams: {}", config.teams().size());
     }
 
@@ -115,6 +86,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         server.close();
         adapters.values().forEach(ProviderAdapter::close);
+        stages.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

@@ -9,7 +9,9 @@ public record GatewayConfig(
         Map<String, ModelConfig> models,
         Map<String, AliasConfig> aliases,
         Map<String, TeamConfig> teams,
-        ExactCacheConfig exactCache) {
+        ExactCacheConfig exactCache,
+        SemanticCacheConfig semanticCache,
+        RoutingPolicyConfig router) {
 
     public GatewayConfig {
         providers = Map.copyOf(providers);
@@ -17,6 +19,19 @@ public record GatewayConfig(
         aliases = Map.copyOf(aliases);
         teams = Map.copyOf(teams);
         exactCache = exactCache == null ? ExactCacheConfig.disabled() : exactCache;
+        semanticCache = semanticCache == null ? SemanticCacheConfig.disabled() : semanticCache;
+        router = router == null ? RoutingPolicyConfig.INHERIT : router;
+    }
+
+    /** A config with the exact cache only (tests that build one by hand). */
+    public GatewayConfig(ServerConfig server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                         Map<String, AliasConfig> aliases, Map<String, TeamConfig> teams, ExactCacheConfig exactCache) {
+        this(server, providers, models, aliases, teams, exactCache, null, null);
+    }
+
+    /** Whether the complexity router stage runs: {@code router.enabled} in gateway.yaml (default off). */
+    public boolean routerEnabled() {
+        return Boolean.TRUE.equals(router.enabled());
     }
 
     /** A config without caches (tests that build one by hand). */
@@ -26,6 +41,6 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withServer(ServerConfig newServer) {
-        return new GatewayConfig(newServer, providers, models, aliases, teams, exactCache);
+        return new GatewayConfig(newServer, providers, models, aliases, teams, exactCache, semanticCache, router);
     }
 }

@@ -16,9 +16,11 @@ public record TeamConfig(
         Set<String> allowedModels,
         String defaultModel,
         Map<String, AliasConfig> aliases,
-        TeamCacheConfig cache) {
+        TeamCacheConfig cache,
+        RoutingPolicyConfig router) {
 
     public TeamConfig {
+        router = router == null ? RoutingPolicyConfig.INHERIT : router;
         keys = List.copyOf(keys);
         allowedModels = Set.copyOf(allowedModels);
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
@@ -27,7 +29,12 @@ public record TeamConfig(
 
     public TeamConfig(String id, List<ApiKeyConfig> keys, Set<String> allowedModels, String defaultModel,
                       Map<String, AliasConfig> aliases) {
-        this(id, keys, allowedModels, defaultModel, aliases, TeamCacheConfig.INHERIT);
+        this(id, keys, allowedModels, defaultModel, aliases, TeamCacheConfig.INHERIT, null);
+    }
+
+    public TeamConfig(String id, List<ApiKeyConfig> keys, Set<String> allowedModels, String defaultModel,
+                      Map<String, AliasConfig> aliases, TeamCacheConfig cache) {
+        this(id, keys, allowedModels, defaultModel, aliases, cache, null);
     }
 
     public boolean allows(String model) {

@@ -2,6 +2,8 @@ package dev.tiergate.server.config;
 
 import dev.tiergate.core.config.AliasConfig;
 import dev.tiergate.core.config.ExactCacheConfig;
+import dev.tiergate.core.config.RoutingPolicyConfig;
+import dev.tiergate.core.config.SemanticCacheConfig;
 import dev.tiergate.core.config.TeamCacheConfig;
 import dev.tiergate.core.config.ApiKeyConfig;
 import dev.tiergate.core.config.GatewayConfig;
@@ -31,10 +33,10 @@ import java.util.regex.Pattern;
  * are left out.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("server", "providers", "models", "aliases", "cache");
-    private static final Set<String> CACHE_KEYS = Set.of("exact");
+    private static final Set<String> TOP_KEYS = Set.of("server", "providers", "models", "aliases", "cache", "router");
+    private static final Set<String> CACHE_KEYS = Set.of("exact", "semantic");
     private static final Set<String> EXACT_CACHE_KEYS = Set.of("enabled", "max-size-mb", "ttl-seconds", "cache-non-deterministic");
-    private static final Set<String> TEAM_CACHE_KEYS = Set.of("ttl-seconds", "namespace", "cache-non-deterministic");
+    private static final Set<String> TEAM_CACHE_KEYS = Set.of("ttl-seconds", "namespace", "cache-non-deterministic", "semantic");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max-request-bytes",
             "idle-timeout-seconds", "request-timeout-seconds", "io-threads", "request-read-timeout-seconds",
             "shutdown-grace-seconds");
@@ -46,7 +48,8 @@ public final class ConfigLoader {
     private static final Set<String> MODEL_KEYS = Set.of("provider", "upstream-model", "kind", "price");
     private static final Set<String> PRICE_KEYS = Set.of("input", "output", "cached-input");
     private static final Set<String> ALIAS_KEYS = Set.of("default-tier", "tiers");
-    private static final Set<String> TEAM_KEYS = Set.of("id", "keys", "allowed-models", "default-model", "aliases", "cache");
+    private static final Set<String> TEAM_KEYS = Set.of("id", "keys", "allowed-models", "default-model", "aliases", "cache",
+            "router");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
@@ -71,6 +74,8 @@ public final class ConfigLoader {
         Map<String, ModelConfig> models = models(g, providers, skippedProviders, skippedModels);
         Map<String, AliasConfig> aliases = aliases(g, "aliases", models, skippedModels);
         ExactCacheConfig exactCache = exactCache(g);
+        SemanticCacheConfig semanticCache = StageYaml.semanticCache(g);
+        RoutingPolicyConfig router = StageYaml.router(g);
         Map<String, TeamConfig> teams = new LinkedHashMap<>();
         Map<String, String> keyOwners = new HashMap<>();
         for (Map.Entry<String, String> file : source.teamFiles().entrySet()) {
@@ -89,7 +94,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new GatewayConfig(server, providers, models, aliases, teams, exactCache);
+        return new GatewayConfig(server, providers, models, aliases, teams, exactCache, semanticCache, router);
     }
 
     private static ServerConfig server(YamlFields g) {
@@ -123,7 +128,8 @@ public final class ConfigLoader {
         String namespace = t.string("cache.namespace", null);
         Boolean nonDeterministic = t.node("cache.cache-non-deterministic") == null ? null
                 : t.bool("cache.cache-non-deterministic", true);
-        return new TeamCacheConfig(ttl < 0 ? null : Duration.ofSeconds(ttl), namespace, nonDeterministic);
+        return new TeamCacheConfig(ttl < 0 ? null : Duration.ofSeconds(ttl), namespace, nonDeterministic,
+                StageYaml.teamSemanticCache(t));
     }
 
     private static Map<String, ProviderConfig> providers(YamlFields g, Set<String> skipped) {
@@ -292,6 +298,7 @@ public final class ConfigLoader {
             t.problem("default-model", "'" + defaultModel + "' is neither a model nor an alias");
         }
         TeamCacheConfig cache = teamCache(t);
-        return id == null ? null : new TeamConfig(id, keys, allowed, defaultModel, teamAliases, cache);
+        RoutingPolicyConfig router = StageYaml.router(t);
+        return id == null ? null : new TeamConfig(id, keys, allowed, defaultModel, teamAliases, cache, router);
     }
 }

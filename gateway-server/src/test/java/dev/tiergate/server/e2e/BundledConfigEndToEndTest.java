@@ -41,17 +41,72 @@ class BundledConfigEndToEndTest {
 
             HttpResponseFor<ChatCompletion> first = client.chat().completions().withRawResponse().create(params);
             assertThat(first.headers().values("x-tiergate-provider")).containsExactly("demo");
-            assertThat(first.headers().values("x-tiergate-model")).containsExactly("demo-mid");
-            assertThat(first.headers().values("x-tiergate-tier")).containsExactly("mid");
+            String tier = first.headers().values("x-tiergate-tier").getFirst();
+            assertThat(tier).isIn("small", "mid", "frontier");
+            assertThat(first.headers().values("x-tiergate-model")).containsExactly("demo-" + tier);
             assertThat(first.headers().values("x-tiergate-cache")).containsExactly("miss");
+            assertThat(first.headers().values("x-tiergate-route-cause")).containsExactly("classifier");
             String answer = first.parse().choices().getFirst().message().content().orElseThrow();
-            assertThat(answer).startsWith("[demo-mid] ");
+            assertThat(answer).startsWith("[demo-" + tier + "] ");
             assertThat(first.parse().usage().orElseThrow().completionTokens()).isPositive();
 
             HttpResponseFor<ChatCompletion> second = client.chat().completions().withRawResponse().create(params);
             assertThat(second.headers().values("x-tiergate-cache")).containsExactly("hit");
             assertThat(second.parse().choices().getFirst().message().content()).hasValue(answer);
         }
+    }
+
+    @Test
+    void theRouterSendsEasyPromptsToTheSmallTierAndHardOnesToTheFrontier() throws Exception {
+        try (TestGateway gateway = TestGateway.startBundled(Map.of())) {
+            OpenAIClient client = client(gateway, DEMO_KEY);
+            HttpResponseFor<ChatCompletion> easy = client.chat().completions().withRawResponse().create(
+                    ChatCompletionCreateParams.builder().model("auto")
+                            .addUserMessage("Hi! How are you today?").build());
+            HttpResponseFor<ChatCompletion> hard = client.chat().completions().withRawResponse().create(
+                    ChatCompletionCreateParams.builder().model("auto").addUserMessage(
+                            "Prove that for every integer n > 1 the sum of 1/k^2 for k = 1..n is less than 2 - 1/n, "
+                                    + "then determine all real x with x^4 - 5x^2 + 4 < 0 and justify each step "
+                                    + "rigorously using induction and a sign analysis.").build());
+
+            assertThat(easy.headers().values("x-tiergate-tier")).containsExactly("small");
+            assertThat(easy.headers().values("x-tiergate-model")).containsExactly("demo-small");
+            assertThat(hard.headers().values("x-tiergate-tier")).containsExactly("frontier");
+            assertThat(hard.headers().values("x-tiergate-model")).containsExactly("demo-frontier");
+            double easyScore = Double.parseDouble(easy.headers().values("x-tiergate-complexity").getFirst());
+            double hardScore = Double.parseDouble(hard.headers().values("x-tiergate-complexity").getFirst());
+            assertThat(easyScore).isBetween(0.0, 1.0).isLessThan(hardScore);
+            assertThat(hardScore).isLessThanOrEqualTo(1.0);
+
+            HttpResponseFor<ChatCompletion> concrete = client.chat().completions().withRawResponse().create(
+                    ChatCompletionCreateParams.builder().model("demo-mid").addUserMessage("Hi! How are you?").build());
+            assertThat(concrete.headers().values("x-tiergate-model")).containsExactly("demo-mid");
+            assertThat(concrete.headers().values("x-tiergate-route-cause")).isEmpty();
+        }
+    }
+
+    @Test
+    void aParaphraseOfAnAnsweredPromptIsASemanticHitAndADifferentNumberIsNot() throws Exception {
+        try (TestGateway gateway = TestGateway.startBundled(Map.of())) {
+            OpenAIClient client = client(gateway, DEMO_KEY);
+            String answer = ask(client, "How do I reset my password?").parse().choices().getFirst().message()
+                    .content().orElseThrow();
+
+            HttpResponseFor<ChatCompletion> paraphrase = ask(client, "I forgot my password, how can I change it");
+            assertThat(paraphrase.headers().values("x-tiergate-cache")).containsExactly("semantic-hit");
+            assertThat(Double.parseDouble(paraphrase.headers().values("x-tiergate-cache-similarity").getFirst()))
+                    .isBetween(0.88, 1.0);
+            assertThat(paraphrase.parse().choices().getFirst().message().content()).hasValue(answer);
+
+            ask(client, "What is 2+3?");
+            HttpResponseFor<ChatCompletion> otherNumber = ask(client, "What is 2+4?");
+            assertThat(otherNumber.headers().values("x-tiergate-cache")).containsExactly("miss");
+        }
+    }
+
+    private static HttpResponseFor<ChatCompletion> ask(OpenAIClient client, String question) {
+        return client.chat().completions().withRawResponse().create(
+                ChatCompletionCreateParams.builder().model("auto").addUserMessage(question).build());
     }
 
     @Test

@@ -1,0 +1,31 @@
+package dev.tiergate.core.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code router:} in gateway.yaml (the defaults) or in a team file (overrides); null fields inherit.
+ * {@code route} lists the aliases routed by the complexity classifier; {@code routeModels} routes
+ * requests naming a concrete model through an alias; the gates only ever raise the tier.
+ */
+public record RoutingPolicyConfig(
+        Boolean enabled,
+        Double thresholdMid,
+        Double thresholdFrontier,
+        List<String> route,
+        Map<String, String> routeModels,
+        Boolean gateTools,
+        Boolean gateImages,
+        Boolean gateJsonSchema,
+        Integer longContextTokens,
+        String pinTier,
+        String minTier) {
+
+    public static final RoutingPolicyConfig INHERIT =
+            new RoutingPolicyConfig(null, null, null, null, null, null, null, null, null, null, null);
+
+    public RoutingPolicyConfig {
+        route = route == null ? null : List.copyOf(route);
+        routeModels = routeModels == null ? null : Map.copyOf(routeModels);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.tiergate.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tiergate.core.config.RoutingPolicyConfig;
+import dev.tiergate.core.config.SemanticCacheConfig;
+import dev.tiergate.core.config.TeamSemanticCacheConfig;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads the semantic cache ({@code cache.semantic}) and router ({@code router}) sections. */
+final class StageYaml {
+    static final Set<String> SEMANTIC_KEYS = Set.of("enabled", "model", "threshold", "ttl-seconds", "max-size-mb",
+            "redis-url");
+    static final Set<String> TEAM_SEMANTIC_KEYS = Set.of("enabled", "threshold", "ttl-seconds", "namespace",
+            "encryption-key");
+    static final Set<String> ROUTER_KEYS = Set.of("enabled", "thresholds", "route", "route-models", "gates",
+            "pin-tier", "min-tier");
+    private static final Set<String> THRESHOLD_KEYS = Set.of("mid", "frontier");
+    private static final Set<String> GATE_KEYS = Set.of("tools", "images", "json-schema", "long-context-tokens");
+    private static final Set<String> MODELS = Set.of("all-minilm-l6-v2-q", "all-minilm-l6-v2", "bge-small-en-v15-q",
+            "bge-small-en-v15");
+    private static final Set<String> TIERS = Set.of("small", "mid", "frontier");
+
+    private StageYaml() {
+    }
+
+    static SemanticCacheConfig semanticCache(YamlFields g) {
+        String p = "cache.semantic";
+        g.onlyKeys(p, SEMANTIC_KEYS);
+        SemanticCacheConfig d = SemanticCacheConfig.disabled();
+        String model = g.string(p + ".model", d.model());
+        if (!MODELS.contains(model)) {
+            g.problem(p + ".model", "'" + model + "' (expected one of: " + String.join(", ", MODELS) + ")");
+        }
+        return new SemanticCacheConfig(
+                g.bool(p + ".enabled", false),
+                model,
+                threshold(g, p + ".threshold", d.threshold()),
+                Duration.ofSeconds(g.number(p + ".ttl-seconds", d.ttl().toSeconds(), 1, 365L * 86_400)),
+                g.number(p + ".max-size-mb", d.maxSizeMb(), 1, 1_048_576),
+                g.string(p + ".redis-url", ""));
+    }
+
+    static TeamSemanticCacheConfig teamSemanticCache(YamlFields t) {
+        String p = "cache.semantic";
+        if (t.node(p) == null) {
+            return TeamSemanticCacheConfig.INHERIT;
+        }
+        t.onlyKeys(p, TEAM_SEMANTIC_KEYS);
+        long ttl = t.number(p + ".ttl-seconds", -1, 0, 365L * 86_400);
+        String key = t.string(p + ".encryption-key", null);
+        if (key != null) {
+            try {
+                int length = Base64.getDecoder().decode(key).length;
+                if (length != 16 && length != 24 && length != 32) {
+                    t.problem(p + ".encryption-key", length + " bytes (expected: base64 of a 16, 24 or 32 byte AES key)");
+                }
+            } catch (IllegalArgumentException e) {
+                t.problem(p + ".encryption-key", "not base64 (expected: base64 of a 16, 24 or 32 byte AES key, "
+                        + "e.g. openssl rand -base64 32)");
+            }
+        }
+        return new TeamSemanticCacheConfig(
+                t.node(p + ".enabled") == null ? null : t.bool(p + ".enabled", true),
+                t.node(p + ".threshold") == null ? null : threshold(t, p + ".threshold", 0.88),
+                ttl < 0 ? null : Duration.ofSeconds(ttl),
+                t.string(p + ".namespace", null),
+                key);
+    }
+
+    /** {@code router:} of gateway.yaml or of a team file; absent fields stay null (inherit). */
+    static RoutingPolicyConfig router(YamlFields y) {
+        if (y.node("router") == null) {
+            return RoutingPolicyConfig.INHERIT;
+        }
+        y.onlyKeys("router", ROUTER_KEYS);
+        y.onlyKeys("router.thresholds", THRESHOLD_KEYS);
+        y.onlyKeys("router.gates", GATE_KEYS);
+        Double mid = optionalThreshold(y, "router.thresholds.mid");
+        Double frontier = optionalThreshold(y, "router.thresholds.frontier");
+        if (mid != null && frontier != null && mid > frontier) {
+            y.problem("router.thresholds", "mid " + mid + " > frontier " + frontier + " (expected: mid <= frontier)");
+        }
+        Map<String, String> routeModels = null;
+        if (y.node("router.route-models") != null) {
+            routeModels = new LinkedHashMap<>();
+            for (String model : y.keys("router.route-models")) {
+                routeModels.put(model, y.string("router.route-models." + model, ""));
+            }
+        }
+        List<String> route = y.node("router.route") == null ? null : y.strings("router.route");
+        return new RoutingPolicyConfig(
+                optionalBool(y, "router.enabled"),
+                mid,
+                frontier,
+                route,
+                routeModels,
+                optionalBool(y, "router.gates.tools"),
+                optionalBool(y, "router.gates.images"),
+                optionalBool(y, "router.gates.json-schema"),
+                y.node("router.gates.long-context-tokens") == null ? null
+                        : (int) y.number("router.gates.long-context-tokens", 16_000, 1, 10_000_000),
+                tier(y, "router.pin-tier"),
+                tier(y, "router.min-tier"));
+    }
+
+    private static String tier(YamlFields y, String path) {
+        String tier = y.string(path, null);
+        if (tier != null && !TIERS.contains(tier)) {
+            y.problem(path, "'" + tier + "' (expected: small, mid or frontier)");
+        }
+        return tier;
+    }
+
+    private static Boolean optionalBool(YamlFields y, String path) {
+        JsonNode n = y.node(path);
+        return n == null ? null : y.bool(path, false);
+    }
+
+    private static Double optionalThreshold(YamlFields y, String path) {
+        return y.node(path) == null ? null : threshold(y, path, 0.5);
+    }
+
+    private static double threshold(YamlFields y, String path, double defaultValue) {
+        BigDecimal value = y.decimal(path, BigDecimal.valueOf(defaultValue));
+        double v = value.doubleValue();
+        if (v < 0 || v > 1) {
+            y.problem(path, value + " (expected: a number from 0 to 1)");
+        }
+        return v;
+    }
+}
