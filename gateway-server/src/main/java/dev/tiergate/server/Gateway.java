@@ -59,7 +59,11 @@ public final class Gateway implements AutoCloseable {
             if (config.exactCache().enabled()) {
                 stages.add(ExactCacheStage.of(exactCacheSettings(config)));
             }
-            Pipeline pipeline = Pipeline.of(stages, new ProviderDispatcher(catalog, adapters));
+            ProviderDispatcher dispatcher = ProviderDispatcher.builder(catalog, adapters)
+                    .config(config)
+                    .listener(new UpstreamAttemptLog())
+                    .build();
+            Pipeline pipeline = Pipeline.of(stages, dispatcher);
             GatewayServer server = GatewayServer.start(config.server(), group,
                     new ApiKeyAuthenticator(config.teams().values()), catalog, pipeline, adapters);
             Gateway gateway = new Gateway(group, adapters, server);

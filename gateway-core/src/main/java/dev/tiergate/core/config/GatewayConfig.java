@@ -1,5 +1,6 @@
 package dev.tiergate.core.config;
 
+import java.time.Duration;
 import java.util.Map;
 
 /** The whole, validated configuration: gateway.yaml plus the teams folder. */
@@ -9,7 +10,8 @@ public record GatewayConfig(
         Map<String, ModelConfig> models,
         Map<String, AliasConfig> aliases,
         Map<String, TeamConfig> teams,
-        ExactCacheConfig exactCache) {
+        ExactCacheConfig exactCache,
+        ResilienceConfig resilience) {
 
     public GatewayConfig {
         providers = Map.copyOf(providers);
@@ -17,15 +19,27 @@ public record GatewayConfig(
         aliases = Map.copyOf(aliases);
         teams = Map.copyOf(teams);
         exactCache = exactCache == null ? ExactCacheConfig.disabled() : exactCache;
+        resilience = resilience == null ? ResilienceConfig.defaults() : resilience;
+    }
+
+    /** A config with the default resilience settings. */
+    public GatewayConfig(ServerConfig server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                         Map<String, AliasConfig> aliases, Map<String, TeamConfig> teams, ExactCacheConfig exactCache) {
+        this(server, providers, models, aliases, teams, exactCache, null);
     }
 
     /** A config without caches (tests that build one by hand). */
     public GatewayConfig(ServerConfig server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                          Map<String, AliasConfig> aliases, Map<String, TeamConfig> teams) {
-        this(server, providers, models, aliases, teams, ExactCacheConfig.disabled());
+        this(server, providers, models, aliases, teams, ExactCacheConfig.disabled(), null);
     }
 
     public GatewayConfig withServer(ServerConfig newServer) {
-        return new GatewayConfig(newServer, providers, models, aliases, teams, exactCache);
+        return new GatewayConfig(newServer, providers, models, aliases, teams, exactCache, resilience);
+    }
+
+    /** The bound on all upstream attempts of one request: the resilience deadline, else the request timeout. */
+    public Duration deadline() {
+        return resilience.deadline() != null ? resilience.deadline() : server.requestTimeout();
     }
 }
