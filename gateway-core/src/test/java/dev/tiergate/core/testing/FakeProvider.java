@@ -20,11 +20,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A provider for tests whose behaviour is chosen by the upstream model name (TensorZero's dummy
@@ -114,8 +114,11 @@ public final class FakeProvider implements ProviderAdapter {
             }
             long delay = delayMillis(model);
             if (delay > 0) {
-                out = Mono.delay(Duration.ofMillis(delay), Schedulers.fromExecutorService(call.executor()))
-                        .thenMany(out);
+                out = Mono.<Long>create(sink -> {
+                    ScheduledFuture<?> timer = call.executor().schedule(() -> sink.success(delay), delay,
+                            TimeUnit.MILLISECONDS);
+                    sink.onCancel(() -> timer.cancel(false));
+                }).thenMany(out);
             }
             return out;
         }).doOnCancel(cancelledStreams::incrementAndGet);
