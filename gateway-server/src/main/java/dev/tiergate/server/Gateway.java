@@ -51,7 +51,11 @@ public final class Gateway implements AutoCloseable {
             }
             ModelCatalog catalog = new ModelCatalog(config);
             stages = PipelineStages.build(config, catalog);
-            Pipeline pipeline = Pipeline.of(stages.stages(), new ProviderDispatcher(catalog, adapters));
+            ProviderDispatcher dispatcher = ProviderDispatcher.builder(catalog, adapters)
+                    .config(config)
+                    .listener(new UpstreamAttemptLog())
+                    .build();
+            Pipeline pipeline = Pipeline.of(stages.stages(), dispatcher);
             GatewayServer server = GatewayServer.start(config.server(), group,
                     new ApiKeyAuthenticator(config.teams().values()), catalog, pipeline, adapters);
             Gateway gateway = new Gateway(group, adapters, stages, server);

@@ -1,5 +1,6 @@
 package dev.tiergate.core.config;
 
+import java.time.Duration;
 import java.util.Map;
 
 /** The whole, validated configuration: gateway.yaml plus the teams folder. */
@@ -11,7 +12,8 @@ public record GatewayConfig(
         Map<String, TeamConfig> teams,
         ExactCacheConfig exactCache,
         SemanticCacheConfig semanticCache,
-        RoutingPolicyConfig router) {
+        RoutingPolicyConfig router,
+        ResilienceConfig resilience) {
 
     public GatewayConfig {
         providers = Map.copyOf(providers);
@@ -21,12 +23,13 @@ public record GatewayConfig(
         exactCache = exactCache == null ? ExactCacheConfig.disabled() : exactCache;
         semanticCache = semanticCache == null ? SemanticCacheConfig.disabled() : semanticCache;
         router = router == null ? RoutingPolicyConfig.INHERIT : router;
+        resilience = resilience == null ? ResilienceConfig.defaults() : resilience;
     }
 
-    /** A config with the exact cache only (tests that build one by hand). */
+    /** A config with the exact cache only and default resilience (tests that build one by hand). */
     public GatewayConfig(ServerConfig server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                          Map<String, AliasConfig> aliases, Map<String, TeamConfig> teams, ExactCacheConfig exactCache) {
-        this(server, providers, models, aliases, teams, exactCache, null, null);
+        this(server, providers, models, aliases, teams, exactCache, null, null, null);
     }
 
     /** Whether the complexity router stage runs: {@code router.enabled} in gateway.yaml (default off). */
@@ -41,6 +44,12 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withServer(ServerConfig newServer) {
-        return new GatewayConfig(newServer, providers, models, aliases, teams, exactCache, semanticCache, router);
+        return new GatewayConfig(newServer, providers, models, aliases, teams, exactCache, semanticCache, router,
+                resilience);
+    }
+
+    /** The bound on all upstream attempts of one request: the resilience deadline, else the request timeout. */
+    public Duration deadline() {
+        return resilience.deadline() != null ? resilience.deadline() : server.requestTimeout();
     }
 }

@@ -8,8 +8,10 @@ import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.core.error.NotFoundError;
 import dev.tiergate.core.model.ModelInfo;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Answers "which concrete model serves this name for this team", from the config. */
@@ -27,8 +29,10 @@ public final class ModelCatalog {
     }
 
     /**
-     * Resolves a requested chat model. For an alias, {@code tier} (null: the alias's default)
-     * picks the tier, whose first configured model answers.
+     * Resolves a requested chat model into the models to try, in order: each model followed by its
+     * {@code fallbacks} (one level), each model once. For an alias, {@code tier} (null: the alias's
+     * default) picks the tier whose models come first; the stronger tiers after it follow
+     * (escalation).
      */
     public Resolution resolveChat(TeamConfig team, String requested, String tier) {
         if (!team.allows(requested)) {
@@ -37,18 +41,21 @@ public final class ModelCatalog {
         AliasConfig alias = alias(team, requested);
         if (alias != null) {
             String chosenTier = tier != null && alias.tiers().containsKey(tier) ? tier : alias.defaultTier();
-            List<ModelConfig> candidates = new ArrayList<>();
-            for (String name : alias.tiers().get(chosenTier)) {
-                ModelConfig model = config.models().get(name);
-                if (model != null) {
-                    candidates.add(model);
+            Map<String, Candidate> plan = new LinkedHashMap<>();
+            boolean reached = false;
+            for (Map.Entry<String, List<String>> t : alias.tiers().entrySet()) {
+                reached |= t.getKey().equals(chosenTier);
+                if (reached) {
+                    for (String name : t.getValue()) {
+                        addWithFallbacks(plan, config.models().get(name), t.getKey());
+                    }
                 }
             }
-            if (candidates.isEmpty()) {
+            if (plan.isEmpty()) {
                 throw new NotFoundError("alias '" + requested + "' has no available model in tier '"
                         + chosenTier + "'", "model_not_found", "model");
             }
-            return new Resolution(candidates, chosenTier);
+            return new Resolution(List.copyOf(plan.values()), chosenTier);
         }
         ModelConfig model = config.models().get(requested);
         if (model == null) {
@@ -58,7 +65,22 @@ public final class ModelCatalog {
             throw new InvalidRequestError("model '" + requested + "' is an embedding model (expected: a chat model)",
                     "model_not_supported", "model");
         }
-        return new Resolution(List.of(model), null);
+        Map<String, Candidate> plan = new LinkedHashMap<>();
+        addWithFallbacks(plan, model, null);
+        return new Resolution(List.copyOf(plan.values()), null);
+    }
+
+    private void addWithFallbacks(Map<String, Candidate> plan, ModelConfig model, String tier) {
+        if (model == null || model.isEmbedding()) {
+            return;
+        }
+        plan.putIfAbsent(model.name(), new Candidate(model, tier));
+        for (String name : model.fallbacks()) {
+            ModelConfig fallback = config.models().get(name);
+            if (fallback != null && !fallback.isEmbedding()) {
+                plan.putIfAbsent(name, new Candidate(fallback, tier));
+            }
+        }
     }
 
     public ModelConfig resolveEmbedding(TeamConfig team, String requested) {
@@ -98,10 +120,14 @@ public final class ModelCatalog {
                 "model_not_found", "model");
     }
 
-    /** The models to try in order, and the tier they came from (null for a concrete model). */
-    public record Resolution(List<ModelConfig> candidates, String tier) {
+    /** The models to try in order, and the tier chosen first (null for a concrete model). */
+    public record Resolution(List<Candidate> candidates, String tier) {
         public Resolution {
             candidates = List.copyOf(candidates);
         }
+    }
+
+    /** One model to try, and the alias tier it stands for (null for a concrete model). */
+    public record Candidate(ModelConfig model, String tier) {
     }
 }

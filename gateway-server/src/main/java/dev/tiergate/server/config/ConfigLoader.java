@@ -1,6 +1,8 @@
 package dev.tiergate.server.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.config.AliasConfig;
+import dev.tiergate.core.config.DeploymentConfig;
 import dev.tiergate.core.config.ExactCacheConfig;
 import dev.tiergate.core.config.RoutingPolicyConfig;
 import dev.tiergate.core.config.SemanticCacheConfig;
@@ -10,8 +12,11 @@ import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.ModelConfig;
 import dev.tiergate.core.config.Pricing;
 import dev.tiergate.core.config.ProviderConfig;
+import dev.tiergate.core.config.ResilienceConfig;
 import dev.tiergate.core.config.ServerConfig;
 import dev.tiergate.core.config.TeamConfig;
+import dev.tiergate.core.resilience.CircuitBreakerPolicy;
+import dev.tiergate.core.resilience.RetryPolicy;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
@@ -33,7 +38,8 @@ import java.util.regex.Pattern;
  * are left out.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("server", "providers", "models", "aliases", "cache", "router");
+    private static final Set<String> TOP_KEYS = Set.of("server", "providers", "models", "aliases", "cache", "router",
+            "resilience");
     private static final Set<String> CACHE_KEYS = Set.of("exact", "semantic");
     private static final Set<String> EXACT_CACHE_KEYS = Set.of("enabled", "max-size-mb", "ttl-seconds", "cache-non-deterministic");
     private static final Set<String> TEAM_CACHE_KEYS = Set.of("ttl-seconds", "namespace", "cache-non-deterministic", "semantic");
@@ -45,7 +51,12 @@ public final class ConfigLoader {
     private static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "gemini", "demo");
     /** Types whose adapter knows the public API's base URL; the others need {@code base-url}. */
     private static final Set<String> TYPES_WITH_DEFAULT_URL = Set.of("anthropic", "gemini", "demo");
-    private static final Set<String> MODEL_KEYS = Set.of("provider", "upstream-model", "kind", "price");
+    private static final Set<String> MODEL_KEYS = Set.of("provider", "upstream-model", "kind", "price", "deployments",
+            "fallbacks", "retry");
+    private static final Set<String> DEPLOYMENT_KEYS = Set.of("provider", "upstream-model", "weight");
+    private static final Set<String> RESILIENCE_KEYS = Set.of("retry", "circuit-breaker", "deadline-seconds");
+    private static final Set<String> RETRY_KEYS = Set.of("max-attempts", "initial-backoff-ms", "max-backoff-ms", "jitter");
+    private static final Set<String> CIRCUIT_BREAKER_KEYS = Set.of("failure-threshold", "cool-down-seconds");
     private static final Set<String> PRICE_KEYS = Set.of("input", "output", "cached-input");
     private static final Set<String> ALIAS_KEYS = Set.of("default-tier", "tiers");
     private static final Set<String> TEAM_KEYS = Set.of("id", "keys", "allowed-models", "default-model", "aliases", "cache",
@@ -70,8 +81,9 @@ public final class ConfigLoader {
         ServerConfig server = server(g);
         Set<String> skippedProviders = new HashSet<>();
         Map<String, ProviderConfig> providers = providers(g, skippedProviders);
+        ResilienceConfig resilience = resilience(g, server);
         Set<String> skippedModels = new HashSet<>();
-        Map<String, ModelConfig> models = models(g, providers, skippedProviders, skippedModels);
+        Map<String, ModelConfig> models = models(g, providers, skippedProviders, skippedModels, resilience.retry());
         Map<String, AliasConfig> aliases = aliases(g, "aliases", models, skippedModels);
         ExactCacheConfig exactCache = exactCache(g);
         SemanticCacheConfig semanticCache = StageYaml.semanticCache(g);
@@ -94,7 +106,8 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new GatewayConfig(server, providers, models, aliases, teams, exactCache, semanticCache, router);
+        return new GatewayConfig(server, providers, models, aliases, teams, exactCache, semanticCache, router,
+                resilience);
     }
 
     private static ServerConfig server(YamlFields g) {
@@ -120,6 +133,44 @@ public final class ConfigLoader {
                 g.number("cache.exact.max-size-mb", d.maxSizeMb(), 1, 1_048_576),
                 Duration.ofSeconds(g.number("cache.exact.ttl-seconds", d.ttl().toSeconds(), 0, 365L * 86_400)),
                 g.bool("cache.exact.cache-non-deterministic", d.cacheNonDeterministic()));
+    }
+
+    private static ResilienceConfig resilience(YamlFields g, ServerConfig server) {
+        g.onlyKeys("resilience", RESILIENCE_KEYS);
+        g.onlyKeys("resilience.circuit-breaker", CIRCUIT_BREAKER_KEYS);
+        ResilienceConfig d = ResilienceConfig.defaults();
+        RetryPolicy retry = retry(g, "resilience.retry", d.retry());
+        CircuitBreakerPolicy breaker = new CircuitBreakerPolicy(
+                (int) g.number("resilience.circuit-breaker.failure-threshold", d.circuitBreaker().failureThreshold(), 1, 10_000),
+                Duration.ofSeconds(g.number("resilience.circuit-breaker.cool-down-seconds",
+                        d.circuitBreaker().coolDown().toSeconds(), 0, 86_400)));
+        long limit = server.requestTimeout().toSeconds();
+        long deadline = g.number("resilience.deadline-seconds", limit, 1, 86_400);
+        if (deadline > limit) {
+            g.problem("resilience.deadline-seconds", deadline + " (expected: at most server.request-timeout-seconds, "
+                    + limit + ")");
+            deadline = limit;
+        }
+        return new ResilienceConfig(retry, breaker, g.node("resilience.deadline-seconds") == null ? null
+                : Duration.ofSeconds(deadline));
+    }
+
+    /** A {@code retry:} block; absent keys take {@code d}'s values. */
+    private static RetryPolicy retry(YamlFields g, String path, RetryPolicy d) {
+        g.onlyKeys(path, RETRY_KEYS);
+        int attempts = (int) g.number(path + ".max-attempts", d.maxAttempts(), 1, 20);
+        long initial = g.number(path + ".initial-backoff-ms", d.initialBackoff().toMillis(), 0, 600_000);
+        long max = g.number(path + ".max-backoff-ms", Math.max(d.maxBackoff().toMillis(), initial), 0, 600_000);
+        if (max < initial) {
+            g.problem(path + ".max-backoff-ms", max + " (expected: at least initial-backoff-ms, " + initial + ")");
+            max = initial;
+        }
+        BigDecimal jitter = g.decimal(path + ".jitter", BigDecimal.valueOf(d.jitter()));
+        if (jitter.compareTo(BigDecimal.ONE) > 0) {
+            g.problem(path + ".jitter", jitter + " (expected: between 0 and 1)");
+        }
+        double share = Math.min(1, Math.max(0, jitter.doubleValue()));
+        return new RetryPolicy(attempts, Duration.ofMillis(initial), Duration.ofMillis(max), share);
     }
 
     private static TeamCacheConfig teamCache(YamlFields t) {
@@ -180,13 +231,13 @@ public final class ConfigLoader {
     }
 
     private static Map<String, ModelConfig> models(YamlFields g, Map<String, ProviderConfig> providers,
-                                                   Set<String> skippedProviders, Set<String> skippedModels) {
+                                                   Set<String> skippedProviders, Set<String> skippedModels,
+                                                   RetryPolicy defaultRetry) {
         Map<String, ModelConfig> out = new LinkedHashMap<>();
         for (String name : g.keys("models")) {
             String p = "models." + name;
             g.onlyKeys(p, MODEL_KEYS);
             g.onlyKeys(p + ".price", PRICE_KEYS);
-            String provider = g.requiredString(p + ".provider");
             String kind = g.string(p + ".kind", ModelConfig.CHAT);
             if (!ModelConfig.CHAT.equals(kind) && !ModelConfig.EMBEDDING.equals(kind)) {
                 g.problem(p + ".kind", "'" + kind + "' (expected: chat or embedding)");
@@ -196,18 +247,92 @@ public final class ConfigLoader {
                     g.decimal(p + ".price.output", BigDecimal.ZERO),
                     g.decimal(p + ".price.cached-input", g.decimal(p + ".price.input", BigDecimal.ZERO)));
             String upstream = g.string(p + ".upstream-model", name);
-            if (provider == null) {
+            List<String> fallbacks = g.strings(p + ".fallbacks");
+            RetryPolicy retry = g.node(p + ".retry") == null ? null : retry(g, p + ".retry", defaultRetry);
+            List<DeploymentConfig> deployments = deployments(g, p, upstream, providers, skippedProviders);
+            if (deployments == null) {
                 continue;
             }
-            if (skippedProviders.contains(provider)) {
+            if (deployments.isEmpty()) {
                 skippedModels.add(name);
                 continue;
             }
-            if (!providers.containsKey(provider)) {
-                g.problem(p + ".provider", "'" + provider + "' is not defined under providers");
-                continue;
+            out.put(name, new ModelConfig(name, null, null, kind, pricing, deployments, fallbacks, retry));
+        }
+        for (ModelConfig model : List.copyOf(out.values())) {
+            out.put(model.name(), model.withFallbacks(fallbacks(g, model, out, skippedModels)));
+        }
+        return out;
+    }
+
+    /**
+     * A model's single {@code provider} or its {@code deployments}, leaving out those of skipped
+     * providers: null after a problem, empty when every provider was skipped.
+     */
+    private static List<DeploymentConfig> deployments(YamlFields g, String p, String upstream,
+                                                      Map<String, ProviderConfig> providers, Set<String> skippedProviders) {
+        JsonNode list = g.node(p + ".deployments");
+        if (list == null) {
+            String provider = g.requiredString(p + ".provider");
+            if (provider == null || !knownProvider(g, p + ".provider", provider, providers, skippedProviders)) {
+                return null;
             }
-            out.put(name, new ModelConfig(name, provider, upstream, kind, pricing));
+            return skippedProviders.contains(provider) ? List.of() : List.of(new DeploymentConfig(provider, upstream, 1));
+        }
+        if (g.node(p + ".provider") != null) {
+            g.problem(p + ".deployments", "given together with provider (expected: one of them)");
+            return null;
+        }
+        if (!list.isArray() || list.isEmpty()) {
+            g.problem(p + ".deployments", "expected a list of {provider, upstream-model, weight}");
+            return null;
+        }
+        List<DeploymentConfig> out = new ArrayList<>();
+        boolean valid = true;
+        for (int i = 0; i < list.size(); i++) {
+            String d = p + ".deployments[" + i + "]";
+            g.onlyKeys(d, DEPLOYMENT_KEYS);
+            String provider = g.requiredString(d + ".provider");
+            String model = g.string(d + ".upstream-model", upstream);
+            int weight = (int) g.number(d + ".weight", 1, 1, 1_000);
+            if (provider == null || !knownProvider(g, d + ".provider", provider, providers, skippedProviders)) {
+                valid = false;
+            } else if (!skippedProviders.contains(provider)) {
+                out.add(new DeploymentConfig(provider, model, weight));
+            }
+        }
+        return valid ? out : null;
+    }
+
+    private static boolean knownProvider(YamlFields g, String path, String provider,
+                                         Map<String, ProviderConfig> providers, Set<String> skippedProviders) {
+        if (providers.containsKey(provider) || skippedProviders.contains(provider)) {
+            return true;
+        }
+        g.problem(path, "'" + provider + "' is not defined under providers");
+        return false;
+    }
+
+    /** A model's fallbacks that exist, leaving out skipped models; others are problems. */
+    private static List<String> fallbacks(YamlFields g, ModelConfig model, Map<String, ModelConfig> models,
+                                          Set<String> skippedModels) {
+        String path = "models." + model.name() + ".fallbacks";
+        List<String> out = new ArrayList<>();
+        if (model.isEmbedding() && !model.fallbacks().isEmpty()) {
+            g.problem(path, "an embedding model has no fallbacks (expected: chat models only)");
+            return out;
+        }
+        for (String name : model.fallbacks()) {
+            ModelConfig fallback = models.get(name);
+            if (name.equals(model.name())) {
+                g.problem(path, "'" + name + "' is the model itself (expected: other chat models)");
+            } else if (fallback == null && !skippedModels.contains(name)) {
+                g.problem(path, "model '" + name + "' is not defined under models");
+            } else if (fallback != null && fallback.isEmbedding()) {
+                g.problem(path, "'" + name + "' is an embedding model (expected: chat models)");
+            } else if (fallback != null) {
+                out.add(name);
+            }
         }
         return out;
     }

@@ -23,15 +23,26 @@ final class YamlFields {
         this.problems = problems;
     }
 
-    /** The node at a dotted path; keys may contain dots themselves (model names such as gpt-4.1). */
+    /**
+     * The node at a dotted path; keys may contain dots themselves (model names such as gpt-4.1),
+     * and {@code [i]} picks a list item ({@code models.m.deployments[0].provider}).
+     */
     JsonNode node(String path) {
         JsonNode n = doc.root();
         String rest = path;
         while (n != null && !rest.isEmpty()) {
+            if (rest.startsWith("[")) {
+                int close = rest.indexOf(']');
+                n = n.isArray() && close > 1 ? n.get(Integer.parseInt(rest.substring(1, close))) : null;
+                rest = rest.substring(close + 1);
+                rest = rest.startsWith(".") ? rest.substring(1) : rest;
+                continue;
+            }
             String best = null;
             for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if ((rest.equals(f) || rest.startsWith(f + ".")) && (best == null || f.length() > best.length())) {
+                if ((rest.equals(f) || rest.startsWith(f + ".") || rest.startsWith(f + "["))
+                        && (best == null || f.length() > best.length())) {
                     best = f;
                 }
             }
@@ -39,7 +50,8 @@ final class YamlFields {
                 return null;
             }
             n = n.get(best);
-            rest = rest.length() == best.length() ? "" : rest.substring(best.length() + 1);
+            rest = rest.substring(best.length());
+            rest = rest.startsWith(".") ? rest.substring(1) : rest;
         }
         return n == null || n.isNull() ? null : n;
     }

@@ -101,4 +101,94 @@ class ConfigLoaderTest {
         assertThat(config.providers().get("google").apiKey()).isEqualTo("g-key");
         assertThat(config.models().get("flash").upstreamModel()).isEqualTo("gemini-2.5-flash");
     }
+
+    private static final String TEAM = "id: t1\nkeys:\n  - id: k\n    sha256: " + "a".repeat(64) + "\n";
+
+    private static GatewayConfig load(String gateway) {
+        return new ConfigLoader(Map.<String, String>of()::get).load(new ConfigSource("test", gateway, Map.of("teams/t1.yaml", TEAM)));
+    }
+
+    private static final String PROVIDERS = """
+            server:
+              request-timeout-seconds: 60
+            providers:
+              a: {type: openai, base-url: http://127.0.0.1:1/v1}
+              b: {type: openai, base-url: http://127.0.0.1:2/v1}
+              gone: {type: openai, base-url: http://127.0.0.1:3/v1, optional: true, api-key: ""}
+            """;
+
+    @Test
+    void resilienceDeploymentsFallbacksAndRetriesAreRead() {
+        GatewayConfig config = load(PROVIDERS + """
+                resilience:
+                  retry: {max-attempts: 3, initial-backoff-ms: 100, max-backoff-ms: 1000, jitter: 0.5}
+                  circuit-breaker: {failure-threshold: 4, cool-down-seconds: 10}
+                  deadline-seconds: 45
+                models:
+                  claude:
+                    upstream-model: claude-x
+                    deployments:
+                      - {provider: a, weight: 2}
+                      - {provider: b, upstream-model: claude-y}
+                      - {provider: gone}
+                    fallbacks: [gpt, skipped]
+                    retry: {max-attempts: 1}
+                  gpt: {provider: b}
+                  skipped: {provider: gone}
+                """);
+        var resilience = config.resilience();
+        assertThat(resilience.retry()).isEqualTo(new dev.tiergate.core.resilience.RetryPolicy(3,
+                java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1), 0.5));
+        assertThat(resilience.circuitBreaker()).isEqualTo(new dev.tiergate.core.resilience.CircuitBreakerPolicy(4,
+                java.time.Duration.ofSeconds(10)));
+        assertThat(config.deadline()).isEqualTo(java.time.Duration.ofSeconds(45));
+        var claude = config.models().get("claude");
+        assertThat(claude.deployments()).containsExactly(
+                new dev.tiergate.core.config.DeploymentConfig("a", "claude-x", 2),
+                new dev.tiergate.core.config.DeploymentConfig("b", "claude-y", 1));
+        assertThat(claude.provider()).isEqualTo("a");
+        assertThat(claude.fallbacks()).containsExactly("gpt");
+        assertThat(claude.retry()).isEqualTo(new dev.tiergate.core.resilience.RetryPolicy(1,
+                java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1), 0.5));
+        assertThat(config.models().get("gpt").retry()).isNull();
+        assertThat(config.models()).doesNotContainKey("skipped");
+    }
+
+    @Test
+    void withoutResilienceTheDeadlineIsTheRequestTimeout() {
+        GatewayConfig config = load(PROVIDERS + "models:\n  gpt: {provider: b}\n");
+        assertThat(config.resilience()).isEqualTo(dev.tiergate.core.config.ResilienceConfig.defaults());
+        assertThat(config.deadline()).isEqualTo(java.time.Duration.ofSeconds(60));
+    }
+
+    @Test
+    void resilienceProblemsNameFileLineAndField() {
+        String gateway = PROVIDERS + """
+                resilience:
+                  retry: {max-attempts: 0, initial-backoff-ms: 500, max-backoff-ms: 100, jiter: 1}
+                  circuit-breaker: {failure-threshold: 0}
+                  deadline-seconds: 90
+                models:
+                  m1:
+                    provider: a
+                    deployments: [{provider: b}]
+                  m2:
+                    deployments:
+                      - {provider: nowhere, weight: 0}
+                    fallbacks: [m2, m9]
+                  m3: {provider: a, fallbacks: [e1]}
+                  e1: {provider: a, kind: embedding}
+                """;
+        assertThatThrownBy(() -> load(gateway))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "gateway.yaml:8: resilience.retry.jiter: unknown key (expected one of: initial-backoff-ms, jitter, max-attempts, max-backoff-ms)",
+                        "gateway.yaml:8: resilience.retry.max-attempts: 0 (expected: between 1 and 20)",
+                        "gateway.yaml:8: resilience.retry.max-backoff-ms: 100 (expected: at least initial-backoff-ms, 500)",
+                        "gateway.yaml:9: resilience.circuit-breaker.failure-threshold: 0 (expected: between 1 and 10000)",
+                        "gateway.yaml:10: resilience.deadline-seconds: 90 (expected: at most server.request-timeout-seconds, 60)",
+                        "gateway.yaml:14: models.m1.deployments: given together with provider (expected: one of them)",
+                        "gateway.yaml:17: models.m2.deployments[0].provider: 'nowhere' is not defined under providers",
+                        "gateway.yaml:17: models.m2.deployments[0].weight: 0 (expected: between 1 and 1000)",
+                        "gateway.yaml:19: models.m3.fallbacks: 'e1' is an embedding model (expected: chat models)"));
+    }
 }

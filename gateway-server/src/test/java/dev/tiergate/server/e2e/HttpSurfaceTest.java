@@ -43,7 +43,12 @@ class HttpSurfaceTest {
                 .withBody("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.1,0.2]}],"
                         + "\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":2,\"total_tokens\":2}}")));
         UpstreamFixtures.stubChat(upstream, 2, 50);
-        gateway = TestGateway.start(UpstreamFixtures.gatewayYaml(upstream.port(), MAX_BODY));
+        // the error cases here are about the error format: no retries, and no breaker opening on them
+        gateway = TestGateway.start(UpstreamFixtures.gatewayYaml(upstream.port(), MAX_BODY) + """
+                resilience:
+                  retry: {max-attempts: 1}
+                  circuit-breaker: {failure-threshold: 1000}
+                """);
     }
 
     @AfterAll

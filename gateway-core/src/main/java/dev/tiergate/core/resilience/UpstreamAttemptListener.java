@@ -1,0 +1,37 @@
+package dev.tiergate.core.resilience;
+
+import dev.tiergate.core.error.GatewayError;
+import java.time.Duration;
+
+/**
+ * Observes every upstream attempt of the dispatcher and every breaker change: the server logs
+ * them, metrics count them. Called on the request's event loop (breaker changes on the thread that
+ * caused them); implementations must be quick and must not throw. Nothing here carries prompt text
+ * or keys.
+ */
+public interface UpstreamAttemptListener extends CircuitBreaker.StateListener {
+    UpstreamAttemptListener NONE = new UpstreamAttemptListener() {
+    };
+
+    default void attemptStarted(UpstreamAttempt attempt) {
+    }
+
+    default void attemptSucceeded(UpstreamAttempt attempt, Duration duration) {
+    }
+
+    /** {@code error} is what the attempt failed with (for {@link AttemptOutcome#EMPTY_ANSWER}, made up). */
+    default void attemptFailed(UpstreamAttempt attempt, AttemptOutcome outcome, GatewayError error, Duration duration) {
+    }
+
+    /** The same model is tried again after {@code backoff}. */
+    default void retryScheduled(UpstreamAttempt failed, Duration backoff) {
+    }
+
+    /** A model was passed over without a call, e.g. every deployment's breaker is open. */
+    default void modelSkipped(String requestId, String model, String reason) {
+    }
+
+    @Override
+    default void stateChanged(String provider, CircuitBreaker.State from, CircuitBreaker.State to) {
+    }
+}

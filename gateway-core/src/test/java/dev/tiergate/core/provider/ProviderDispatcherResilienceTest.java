@@ -1,0 +1,395 @@
+package dev.tiergate.core.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.tiergate.core.config.AliasConfig;
+import dev.tiergate.core.config.DeploymentConfig;
+import dev.tiergate.core.config.GatewayConfig;
+import dev.tiergate.core.config.ModelConfig;
+import dev.tiergate.core.config.Pricing;
+import dev.tiergate.core.config.ServerConfig;
+import dev.tiergate.core.config.TeamConfig;
+import dev.tiergate.core.error.GatewayError;
+import dev.tiergate.core.error.TimeoutError;
+import dev.tiergate.core.error.UpstreamError;
+import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.core.model.ChatRequest;
+import dev.tiergate.core.model.Message;
+import dev.tiergate.core.pipeline.Attributes;
+import dev.tiergate.core.pipeline.Caller;
+import dev.tiergate.core.pipeline.ChatExchange;
+import dev.tiergate.core.pipeline.ChatResult;
+import dev.tiergate.core.resilience.CircuitBreakerPolicy;
+import dev.tiergate.core.resilience.RetryPolicy;
+import dev.tiergate.core.testing.FakeProvider;
+import dev.tiergate.core.testing.ManualClock;
+import dev.tiergate.core.testing.RecordingAttemptListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Retries, fallbacks, escalation, breakers, weighted deployments and the deadline, on fake providers. */
+class ProviderDispatcherResilienceTest {
+    private static final RetryPolicy FAST_RETRY = new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), 0);
+    private static final TeamConfig TEAM = new TeamConfig("team", List.of(), Set.of("*"), null, Map.of());
+
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    private final FakeProvider p1 = new FakeProvider("p1");
+    private final FakeProvider p2 = new FakeProvider("p2");
+    private final RecordingAttemptListener events = new RecordingAttemptListener();
+    private final ManualClock clock = new ManualClock();
+    private final Map<String, ModelConfig> models = new LinkedHashMap<>();
+    private final Map<String, AliasConfig> aliases = new LinkedHashMap<>();
+    private int requests;
+
+    @AfterEach
+    void stopLoop() {
+        loop.shutdownNow();
+    }
+
+    private void model(String name, String provider, String upstream, String... fallbacks) {
+        models.put(name, new ModelConfig(name, provider, upstream, ModelConfig.CHAT, Pricing.FREE)
+                .withFallbacks(List.of(fallbacks)));
+    }
+
+    private ProviderDispatcher dispatcher() {
+        return dispatcher(b -> b);
+    }
+
+    private ProviderDispatcher dispatcher(UnaryOperator<ProviderDispatcher.Builder> settings) {
+        GatewayConfig config = new GatewayConfig(ServerConfig.defaults(), Map.of(), models, aliases, Map.of());
+        return settings.apply(ProviderDispatcher.builder(new ModelCatalog(config), Map.of("p1", p1, "p2", p2))
+                .retry(FAST_RETRY).listener(events).clock(clock).random(new Random(42))
+                .deadline(Duration.ofSeconds(5))).build();
+    }
+
+    private ChatExchange exchange(String model, boolean stream) {
+        ChatRequest request = ChatRequest.of(model, List.of(Message.user("hello there")));
+        if (stream) {
+            request = request.withStream(true, null);
+        }
+        return ChatExchange.of("req-" + ++requests, new Caller(TEAM, "key"), request, Map.of(), loop);
+    }
+
+    private ChatResult call(ProviderDispatcher dispatcher, String model) throws Exception {
+        return dispatcher.handle(exchange(model, false)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private ChatResult.Streaming stream(ProviderDispatcher dispatcher, String model) throws Exception {
+        return (ChatResult.Streaming) dispatcher.handle(exchange(model, true)).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    private static GatewayError failure(ProviderDispatcher dispatcher, ChatExchange exchange) {
+        try {
+            dispatcher.handle(exchange).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return GatewayError.from(e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("expected the request to fail");
+    }
+
+    private static String text(ChatResult result) {
+        return ((ChatResult.Complete) result).completion().choices().getFirst().message().text();
+    }
+
+    private static String text(ChatResult.Streaming result) {
+        StringBuilder sb = new StringBuilder();
+        for (ChatChunk chunk : Objects.requireNonNull(result.chunks().collectList().block(Duration.ofSeconds(10)))) {
+            chunk.choices().forEach(c -> sb.append(c.delta().content() == null ? "" : c.delta().content()));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aSingleAnswerReportsOneAttemptAndNoFallback() throws Exception {
+        model("m1", "p1", "echo");
+        ChatResult result = call(dispatcher(), "m1");
+        assertThat(text(result)).isEqualTo("p1/echo: hello there");
+        assertThat(result.metadata().provider()).isEqualTo("p1");
+        assertThat(result.metadata().model()).isEqualTo("m1");
+        assertThat(result.metadata().headers()).containsExactly(Map.entry("x-tiergate-attempts", "1"));
+    }
+
+    @Test
+    void aRetryableErrorIsRetriedOnTheSameModel() throws Exception {
+        model("m1", "p1", "flaky-1");
+        ChatResult result = call(dispatcher(), "m1");
+        assertThat(text(result)).isEqualTo("p1/flaky-1: hello there");
+        assertThat(p1.calls("flaky-1")).isEqualTo(2);
+        assertThat(result.metadata().headers()).containsEntry("x-tiergate-attempts", "2")
+                .doesNotContainKey("x-tiergate-fallback-from");
+        assertThat(events.events()).containsExactly("p1/m1#1 retryable-error", "p1/m1#2 success");
+        assertThat(events.backoffs()).containsExactly(Duration.ofMillis(1));
+    }
+
+    @Test
+    void retriesStopAtMaxAttemptsThenFallbacksAnswerInOrder() throws Exception {
+        model("claude", "p1", "error-500", "gpt", "gemini");
+        model("gpt", "p2", "connect-fail");
+        model("gemini", "p2", "echo");
+        ChatResult result = call(dispatcher(b -> b.retry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(4), 0))), "claude");
+        assertThat(text(result)).isEqualTo("p2/echo: hello there");
+        assertThat(p1.calls("error-500")).isEqualTo(3);
+        assertThat(p2.calls("connect-fail")).isEqualTo(3);
+        assertThat(result.metadata().provider()).isEqualTo("p2");
+        assertThat(result.metadata().model()).isEqualTo("gemini");
+        assertThat(result.metadata().headers()).containsEntry("x-tiergate-attempts", "7")
+                .containsEntry("x-tiergate-fallback-from", "claude");
+        assertThat(events.events()).containsExactly(
+                "p1/claude#1 retryable-error", "p1/claude#2 retryable-error", "p1/claude#3 retryable-error",
+                "p2/gpt#4 retryable-error", "p2/gpt#5 retryable-error", "p2/gpt#6 retryable-error",
+                "p2/gemini#7 success");
+        assertThat(events.backoffs()).containsExactly(Duration.ofMillis(1), Duration.ofMillis(2),
+                Duration.ofMillis(1), Duration.ofMillis(2));
+    }
+
+    @Test
+    void aModelsOwnRetryPolicyWins() throws Exception {
+        model("m1", "p1", "error-500", "m2");
+        models.put("m1", models.get("m1").withRetry(RetryPolicy.NONE));
+        model("m2", "p2", "echo");
+        call(dispatcher(), "m1");
+        assertThat(p1.calls("error-500")).isEqualTo(1);
+    }
+
+    @Test
+    void anInvalidRequestIsReturnedAtOnceWithoutFallback() {
+        model("m1", "p1", "error-400", "m2");
+        model("m2", "p2", "echo");
+        GatewayError error = failure(dispatcher(), exchange("m1", false));
+        assertThat(error).isInstanceOf(UpstreamError.class);
+        assertThat(error.status()).isEqualTo(400);
+        assertThat(p1.calls("error-400")).isEqualTo(1);
+        assertThat(p2.totalCalls()).isZero();
+        assertThat(events.events()).containsExactly("p1/m1#1 rejected");
+    }
+
+    @Test
+    void aProviderThatRefusesTheGatewaysKeyFallsBackWithoutRetry() throws Exception {
+        model("m1", "p1", "error-401", "m2");
+        model("m2", "p2", "echo");
+        ChatResult result = call(dispatcher(), "m1");
+        assertThat(result.metadata().model()).isEqualTo("m2");
+        assertThat(events.events()).containsExactly("p1/m1#1 failed", "p2/m2#2 success");
+    }
+
+    @Test
+    void rateLimitsAreRetriedAfterRetryAfterCappedAtTheMaximumBackoff() throws Exception {
+        model("m1", "p1", "error-429-after-30", "m2");
+        model("m2", "p2", "error-429-after-3000");
+        RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(50), 0.5);
+        GatewayError error = failure(dispatcher(b -> b.retry(policy)), exchange("m1", false));
+        assertThat(error.status()).isEqualTo(429);
+        assertThat(p1.totalCalls()).isEqualTo(3);
+        assertThat(p2.totalCalls()).isEqualTo(3);
+        assertThat(events.backoffs()).containsExactly(Duration.ofMillis(30), Duration.ofMillis(30),
+                Duration.ofMillis(50), Duration.ofMillis(50));
+    }
+
+    @Test
+    void emptyAndTruncatedAnswersEscalateToStrongerTiers() throws Exception {
+        model("small", "p1", "empty");
+        model("mid", "p1", "truncated");
+        model("frontier", "p2", "echo");
+        aliases.put("auto", alias());
+        ChatResult result = call(dispatcher(), "auto");
+        assertThat(text(result)).isEqualTo("p2/echo: hello there");
+        assertThat(result.metadata().tier()).isEqualTo("frontier");
+        assertThat(result.metadata().headers()).containsEntry("x-tiergate-attempts", "3")
+                .containsEntry("x-tiergate-fallback-from", "small");
+        assertThat(events.events()).containsExactly("p1/small#1 empty-answer", "p1/mid#2 empty-answer",
+                "p2/frontier#3 success");
+    }
+
+    @Test
+    void escalationStartsAtTheRoutersTierAndNeverGoesDown() throws Exception {
+        model("small", "p1", "echo");
+        model("mid", "p1", "error-503");
+        model("frontier", "p2", "echo");
+        aliases.put("auto", alias());
+        ChatExchange exchange = exchange("auto", false);
+        exchange.setAttribute(Attributes.TIER, "mid");
+        ChatResult result = dispatcher().handle(exchange).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(result.metadata().model()).isEqualTo("frontier");
+        assertThat(p1.calls("echo")).isZero();
+        assertThat(p1.calls("error-503")).isEqualTo(2);
+    }
+
+    @Test
+    void whenEveryModelAnswersEmptyTheLastEmptyAnswerIsReturned() throws Exception {
+        model("m1", "p1", "empty", "m2");
+        model("m2", "p2", "truncated");
+        ChatResult result = call(dispatcher(), "m1");
+        assertThat(text(result)).isEmpty();
+        assertThat(result.metadata().model()).isEqualTo("m2");
+        assertThat(result.metadata().headers()).containsEntry("x-tiergate-attempts", "2");
+    }
+
+    @Test
+    void theBreakerOpensSkipsTheProviderThenProbesAfterTheCoolDown() throws Exception {
+        model("bad", "p1", "error-500", "good");
+        model("fine", "p1", "echo");
+        model("good", "p2", "echo");
+        ProviderDispatcher dispatcher = dispatcher(b -> b.retry(RetryPolicy.NONE)
+                .circuitBreaker(new CircuitBreakerPolicy(2, Duration.ofSeconds(30))));
+        call(dispatcher, "bad");
+        call(dispatcher, "bad");
+        assertThat(p1.calls("error-500")).isEqualTo(2);
+        events.clear();
+
+        ChatResult skipped = call(dispatcher, "bad");
+        assertThat(skipped.metadata().model()).isEqualTo("good");
+        assertThat(p1.calls("error-500")).as("open: not called").isEqualTo(2);
+        assertThat(events.events()).containsExactly("skip bad", "p2/good#1 success");
+        assertThat(failure(dispatcher, exchange("fine", false)).code()).isEqualTo("circuit_open");
+
+        clock.advance(Duration.ofSeconds(30));
+        events.clear();
+        call(dispatcher, "bad");
+        assertThat(p1.calls("error-500")).as("the half-open probe").isEqualTo(3);
+        assertThat(events.events()).startsWith("p1 open->half-open", "p1 half-open->open");
+
+        clock.advance(Duration.ofSeconds(30));
+        events.clear();
+        assertThat(text(call(dispatcher, "fine"))).isEqualTo("p1/echo: hello there");
+        assertThat(events.events()).containsExactly("p1 open->half-open", "p1 half-open->closed", "p1/fine#1 success");
+    }
+
+    @Test
+    void deploymentsArePickedByWeight() throws Exception {
+        models.put("m", ModelConfig.ofDeployments("m", ModelConfig.CHAT, Pricing.FREE, List.of(
+                new DeploymentConfig("p1", "echo", 3), new DeploymentConfig("p2", "echo", 1))));
+        ProviderDispatcher dispatcher = dispatcher();
+        int rounds = 2_000;
+        for (int i = 0; i < rounds; i++) {
+            call(dispatcher, "m");
+        }
+        assertThat(p1.calls("echo") / (double) rounds).isCloseTo(0.75, within(0.04));
+        assertThat(p1.calls("echo") + p2.calls("echo")).isEqualTo(rounds);
+    }
+
+    @Test
+    void deploymentsWhoseBreakerIsOpenAreSkippedAndRetriesMoveToTheNextDeployment() throws Exception {
+        models.put("m", ModelConfig.ofDeployments("m", ModelConfig.CHAT, Pricing.FREE, List.of(
+                new DeploymentConfig("p1", "error-502", 9), new DeploymentConfig("p2", "echo", 1))));
+        ProviderDispatcher dispatcher = dispatcher(b -> b.circuitBreaker(new CircuitBreakerPolicy(1, Duration.ofMinutes(5))));
+        List<String> answeredBy = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            answeredBy.add(call(dispatcher, "m").metadata().provider());
+        }
+        assertThat(answeredBy).containsOnly("p2");
+        assertThat(p1.calls("error-502")).as("only until its breaker opened").isEqualTo(1);
+        assertThat(p2.calls("echo")).isEqualTo(50);
+    }
+
+    @Test
+    void theDeadlineBoundsAllAttemptsTogether() {
+        model("m1", "p1", "flaky-9", "m2");
+        model("m2", "p1", "slow-5000");
+        ProviderDispatcher dispatcher = dispatcher(b -> b.deadline(Duration.ofMillis(300))
+                .retry(new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(50), 0)));
+        long start = System.nanoTime();
+        GatewayError error = failure(dispatcher, exchange("m1", false));
+        assertThat(error).isInstanceOf(TimeoutError.class);
+        assertThat(error.status()).isEqualTo(504);
+        assertThat(error.getMessage()).matches("no answer within 300 ms \\(\\d attempts\\)");
+        assertThat(p1.calls("flaky-9")).as("retries ran until the deadline, or to their end").isBetween(1, 3);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aStreamThatFailsBeforeItsFirstChunkIsRetried() throws Exception {
+        model("m1", "p1", "flaky-1");
+        ChatResult.Streaming result = stream(dispatcher(), "m1");
+        assertThat(result.metadata().headers()).containsEntry("x-tiergate-attempts", "2");
+        assertThat(text(result)).isEqualTo("p1/flaky-1: hello there");
+        assertThat(p1.calls("flaky-1")).isEqualTo(2);
+    }
+
+    @Test
+    void aStreamFallsBackAndItsMetadataNamesWhoAnswered() throws Exception {
+        model("m1", "p1", "connect-fail", "m2");
+        model("m2", "p2", "echo");
+        ChatResult.Streaming result = stream(dispatcher(), "m1");
+        assertThat(result.metadata().provider()).isEqualTo("p2");
+        assertThat(result.metadata().model()).isEqualTo("m2");
+        assertThat(result.metadata().headers()).containsEntry("x-tiergate-fallback-from", "m1");
+        assertThat(text(result)).isEqualTo("p2/echo: hello there");
+    }
+
+    @Test
+    void aStreamIsNeverRetriedAfterItsFirstChunk() throws Exception {
+        model("m1", "p1", "midstream-fail-2", "m2");
+        model("m2", "p2", "echo");
+        ChatResult.Streaming result = stream(dispatcher(), "m1");
+        List<String> seen = new ArrayList<>();
+        assertThatThrownBy(() -> result.chunks().doOnNext(c -> seen.add(c.choices().getFirst().delta().content()))
+                .blockLast(Duration.ofSeconds(10)))
+                .isInstanceOf(UpstreamError.class).hasMessage("failed mid-stream");
+        assertThat(seen).containsExactly("p1/midstream-fail-2: ", "hello ");
+        assertThat(p1.totalCalls()).isEqualTo(1);
+        assertThat(p2.totalCalls()).isZero();
+    }
+
+    @Test
+    void aStreamPastTheDeadlineIsCancelledUpstream() throws Exception {
+        model("m1", "p1", "slow-5000");
+        GatewayError error = failure(dispatcher(b -> b.deadline(Duration.ofMillis(100))), exchange("m1", true));
+        assertThat(error).isInstanceOf(TimeoutError.class);
+        // the loop runs the cancel, which queues the attempt's end: two round trips see both
+        loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        assertThat(p1.cancelledStreams()).isEqualTo(1);
+        assertThat(events.events()).containsExactly("p1/m1#1 cancelled");
+    }
+
+    @Test
+    void thePeekedStreamFollowsDemand() throws Exception {
+        model("m1", "p1", "echo");
+        ChatResult.Streaming result = stream(dispatcher(), "m1");
+        List<ChatChunk> received = new ArrayList<>();
+        reactor.core.publisher.BaseSubscriber<ChatChunk> oneByOne = new reactor.core.publisher.BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(org.reactivestreams.Subscription subscription) {
+                request(1);
+            }
+
+            @Override
+            protected void hookOnNext(ChatChunk chunk) {
+                received.add(chunk);
+            }
+        };
+        result.chunks().subscribe(oneByOne);
+        assertThat(received).hasSize(1);
+        oneByOne.request(2);
+        assertThat(received).hasSize(3);
+        oneByOne.request(10);
+        assertThat(received).hasSize(4);
+        assertThat(received.getLast().finishReason()).isEqualTo("stop");
+    }
+
+    private static AliasConfig alias() {
+        Map<String, List<String>> tiers = new LinkedHashMap<>();
+        tiers.put("small", List.of("small"));
+        tiers.put("mid", List.of("mid"));
+        tiers.put("frontier", List.of("frontier"));
+        return new AliasConfig("auto", tiers, "small");
+    }
+}
