@@ -65,8 +65,10 @@ public record LimitDecision(RateLimitedError refusal, List<String> warnings) {
         };
     }
 
+    /** Cents, or up to four decimals for amounts that cents would hide: 8.00, 0.046. */
     private static String usd(long nanos) {
-        return Costs.fromNanos(nanos).setScale(2, RoundingMode.HALF_UP).toPlainString();
+        BigDecimal fine = Costs.fromNanos(nanos).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros();
+        return (fine.scale() <= 2 ? fine.setScale(2, RoundingMode.HALF_UP) : fine).toPlainString();
     }
 
     private static long percent(long spend, long budget) {

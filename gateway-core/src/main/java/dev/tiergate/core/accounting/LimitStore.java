@@ -22,6 +22,11 @@ public interface LimitStore extends AutoCloseable {
     /** The counters of a scope now, without counting anything. */
     CompletionStage<ScopeUsage> usage(String scopeId, Instant now);
 
+    /** Completes when every {@link #record} made before the call has reached the store. */
+    default CompletionStage<Void> flush() {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     @Override
     default void close() {
     }

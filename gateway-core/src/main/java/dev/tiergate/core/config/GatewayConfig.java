@@ -9,7 +9,8 @@ public record GatewayConfig(
         Map<String, ModelConfig> models,
         Map<String, AliasConfig> aliases,
         Map<String, TeamConfig> teams,
-        ExactCacheConfig exactCache) {
+        ExactCacheConfig exactCache,
+        AccountingConfig accounting) {
 
     public GatewayConfig {
         providers = Map.copyOf(providers);
@@ -17,6 +18,12 @@ public record GatewayConfig(
         aliases = Map.copyOf(aliases);
         teams = Map.copyOf(teams);
         exactCache = exactCache == null ? ExactCacheConfig.disabled() : exactCache;
+        accounting = accounting == null ? AccountingConfig.defaults() : accounting;
+    }
+
+    public GatewayConfig(ServerConfig server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                         Map<String, AliasConfig> aliases, Map<String, TeamConfig> teams, ExactCacheConfig exactCache) {
+        this(server, providers, models, aliases, teams, exactCache, AccountingConfig.defaults());
     }
 
     /** A config without caches (tests that build one by hand). */
@@ -26,6 +33,10 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withServer(ServerConfig newServer) {
-        return new GatewayConfig(newServer, providers, models, aliases, teams, exactCache);
+        return new GatewayConfig(newServer, providers, models, aliases, teams, exactCache, accounting);
+    }
+
+    public GatewayConfig withAccounting(AccountingConfig newAccounting) {
+        return new GatewayConfig(server, providers, models, aliases, teams, exactCache, newAccounting);
     }
 }

@@ -16,18 +16,25 @@ public record TeamConfig(
         Set<String> allowedModels,
         String defaultModel,
         Map<String, AliasConfig> aliases,
-        TeamCacheConfig cache) {
+        TeamCacheConfig cache,
+        TeamAccountingConfig accounting) {
 
     public TeamConfig {
         keys = List.copyOf(keys);
         allowedModels = Set.copyOf(allowedModels);
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
         cache = cache == null ? TeamCacheConfig.INHERIT : cache;
+        accounting = accounting == null ? TeamAccountingConfig.DEFAULTS : accounting;
+    }
+
+    public TeamConfig(String id, List<ApiKeyConfig> keys, Set<String> allowedModels, String defaultModel,
+                      Map<String, AliasConfig> aliases, TeamCacheConfig cache) {
+        this(id, keys, allowedModels, defaultModel, aliases, cache, TeamAccountingConfig.DEFAULTS);
     }
 
     public TeamConfig(String id, List<ApiKeyConfig> keys, Set<String> allowedModels, String defaultModel,
                       Map<String, AliasConfig> aliases) {
-        this(id, keys, allowedModels, defaultModel, aliases, TeamCacheConfig.INHERIT);
+        this(id, keys, allowedModels, defaultModel, aliases, TeamCacheConfig.INHERIT, TeamAccountingConfig.DEFAULTS);
     }
 
     public boolean allows(String model) {

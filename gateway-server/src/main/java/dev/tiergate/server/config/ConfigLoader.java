@@ -1,7 +1,9 @@
 package dev.tiergate.server.config;
 
+import dev.tiergate.core.config.AccountingConfig;
 import dev.tiergate.core.config.AliasConfig;
 import dev.tiergate.core.config.ExactCacheConfig;
+import dev.tiergate.core.config.TeamAccountingConfig;
 import dev.tiergate.core.config.TeamCacheConfig;
 import dev.tiergate.core.config.ApiKeyConfig;
 import dev.tiergate.core.config.GatewayConfig;
@@ -10,7 +12,6 @@ import dev.tiergate.core.config.Pricing;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.config.ServerConfig;
 import dev.tiergate.core.config.TeamConfig;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,8 @@ import java.util.regex.Pattern;
  * are left out.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("server", "providers", "models", "aliases", "cache");
+    private static final Set<String> TOP_KEYS = union(Set.of("server", "providers", "models", "aliases", "cache"),
+            AccountingConfigReader.GATEWAY_KEYS);
     private static final Set<String> CACHE_KEYS = Set.of("exact");
     private static final Set<String> EXACT_CACHE_KEYS = Set.of("enabled", "max-size-mb", "ttl-seconds", "cache-non-deterministic");
     private static final Set<String> TEAM_CACHE_KEYS = Set.of("ttl-seconds", "namespace", "cache-non-deterministic");
@@ -45,7 +47,8 @@ public final class ConfigLoader {
     private static final Set<String> MODEL_KEYS = Set.of("provider", "upstream-model", "kind", "price");
     private static final Set<String> PRICE_KEYS = Set.of("input", "output", "cached-input");
     private static final Set<String> ALIAS_KEYS = Set.of("default-tier", "tiers");
-    private static final Set<String> TEAM_KEYS = Set.of("id", "keys", "allowed-models", "default-model", "aliases", "cache");
+    private static final Set<String> TEAM_KEYS = union(Set.of("id", "keys", "allowed-models", "default-model", "aliases", "cache"),
+            AccountingConfigReader.TEAM_KEYS);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
@@ -70,6 +73,7 @@ public final class ConfigLoader {
         Map<String, ModelConfig> models = models(g, providers, skippedProviders, skippedModels);
         Map<String, AliasConfig> aliases = aliases(g, "aliases", models, skippedModels);
         ExactCacheConfig exactCache = exactCache(g);
+        AccountingConfig accounting = AccountingConfigReader.gateway(g);
         Map<String, TeamConfig> teams = new LinkedHashMap<>();
         Map<String, String> keyOwners = new HashMap<>();
         for (Map.Entry<String, String> file : source.teamFiles().entrySet()) {
@@ -88,7 +92,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new GatewayConfig(server, providers, models, aliases, teams, exactCache);
+        return new GatewayConfig(server, providers, models, aliases, teams, exactCache, accounting);
     }
 
     private static ServerConfig server(YamlFields g) {
@@ -182,11 +186,8 @@ public final class ConfigLoader {
             if (!ModelConfig.CHAT.equals(kind) && !ModelConfig.EMBEDDING.equals(kind)) {
                 g.problem(p + ".kind", "'" + kind + "' (expected: chat or embedding)");
             }
-            Pricing pricing = new Pricing(
-                    g.decimal(p + ".price.input", BigDecimal.ZERO),
-                    g.decimal(p + ".price.output", BigDecimal.ZERO),
-                    g.decimal(p + ".price.cached-input", g.decimal(p + ".price.input", BigDecimal.ZERO)));
             String upstream = g.string(p + ".upstream-model", name);
+            Pricing pricing = AccountingConfigReader.pricing(g, p, name, upstream);
             if (provider == null) {
                 continue;
             }
@@ -289,6 +290,13 @@ public final class ConfigLoader {
             t.problem("default-model", "'" + defaultModel + "' is neither a model nor an alias");
         }
         TeamCacheConfig cache = teamCache(t);
-        return id == null ? null : new TeamConfig(id, keys, allowed, defaultModel, teamAliases, cache);
+        TeamAccountingConfig accounting = AccountingConfigReader.team(t, models::containsKey);
+        return id == null ? null : new TeamConfig(id, keys, allowed, defaultModel, teamAliases, cache, accounting);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 }

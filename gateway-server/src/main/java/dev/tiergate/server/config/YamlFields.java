@@ -29,9 +29,16 @@ final class YamlFields {
         String rest = path;
         while (n != null && !rest.isEmpty()) {
             String best = null;
+            if (rest.startsWith("[")) {
+                int end = rest.indexOf(']');
+                n = end < 0 ? null : n.get(Integer.parseInt(rest.substring(1, end)));
+                rest = end < 0 || end + 1 == rest.length() ? "" : rest.substring(rest.charAt(end + 1) == '.' ? end + 2 : end + 1);
+                continue;
+            }
             for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if ((rest.equals(f) || rest.startsWith(f + ".")) && (best == null || f.length() > best.length())) {
+                if ((rest.equals(f) || rest.startsWith(f + ".") || rest.startsWith(f + "["))
+                        && (best == null || f.length() > best.length())) {
                     best = f;
                 }
             }
@@ -39,7 +46,7 @@ final class YamlFields {
                 return null;
             }
             n = n.get(best);
-            rest = rest.length() == best.length() ? "" : rest.substring(best.length() + 1);
+            rest = rest.length() == best.length() ? "" : rest.substring(rest.charAt(best.length()) == '.' ? best.length() + 1 : best.length());
         }
         return n == null || n.isNull() ? null : n;
     }

@@ -24,11 +24,14 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     private final Map<GatewayHttpHandler.Route, Endpoint> routes;
     private final int maxRequestBytes;
     private final Duration idleTimeout;
+    private final RequestListener listener;
 
-    GatewayChannelInitializer(Map<GatewayHttpHandler.Route, Endpoint> routes, int maxRequestBytes, Duration idleTimeout) {
+    GatewayChannelInitializer(Map<GatewayHttpHandler.Route, Endpoint> routes, int maxRequestBytes, Duration idleTimeout,
+                              RequestListener listener) {
         this.routes = Map.copyOf(routes);
         this.maxRequestBytes = maxRequestBytes;
         this.idleTimeout = idleTimeout;
+        this.listener = listener;
     }
 
     @Override
@@ -37,7 +40,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
         addCodec(p);
         addIdleTimeout(p);
         addAggregation(p);
-        p.addLast(GATEWAY, new GatewayHttpHandler(routes));
+        p.addLast(GATEWAY, new GatewayHttpHandler(routes, listener));
     }
 
     private static void addCodec(ChannelPipeline p) {

@@ -21,11 +21,13 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(GatewayHttpHandler.class);
 
     private final Map<Route, Endpoint> routes;
+    private final RequestListener listener;
     private final ArrayDeque<IncomingRequest> waiting = new ArrayDeque<>();
     private ServerExchange current;
 
-    GatewayHttpHandler(Map<Route, Endpoint> routes) {
+    GatewayHttpHandler(Map<Route, Endpoint> routes, RequestListener listener) {
         this.routes = routes;
+        this.listener = listener;
     }
 
     /** Method and path of an endpoint. */
@@ -52,7 +54,7 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void start(ChannelHandlerContext ctx, IncomingRequest request) {
-        ServerExchange exchange = new ServerExchange(ctx, request, newRequestId(), () -> next(ctx));
+        ServerExchange exchange = new ServerExchange(ctx, request, newRequestId(), () -> next(ctx), listener);
         current = exchange;
         try {
             Endpoint endpoint = routes.get(new Route(request.method(), request.path()));
@@ -60,6 +62,7 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
                 throw new NotFoundError("Unknown request URL: " + request.method() + " " + request.path()
                         + ". Please check the URL and method.", "unknown_url", null);
             }
+            exchange.route(request.path());
             endpoint.handle(exchange);
         } catch (RuntimeException e) {
             exchange.fail(e);
