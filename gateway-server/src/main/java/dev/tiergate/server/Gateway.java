@@ -7,13 +7,21 @@ import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.provider.ModelCatalog;
 import dev.tiergate.core.provider.ProviderAdapter;
 import dev.tiergate.core.provider.ProviderDispatcher;
+import dev.tiergate.server.accounting.Accounting;
+import dev.tiergate.server.accounting.RequestLog;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
+import dev.tiergate.server.http.ServerAccounting;
+import dev.tiergate.server.metrics.GatewayMetrics;
+import java.time.Clock;
 import dev.tiergate.server.http.GatewayServer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +37,8 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, ProviderAdapter> adapters;
     private final PipelineStages stages;
     private final GatewayServer server;
+    private Accounting accounting;
+    private GatewayMetrics metrics;
 
     private Gateway(EventLoopGroup group, Map<String, ProviderAdapter> adapters, PipelineStages stages,
                     GatewayServer server) {
@@ -39,35 +49,58 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(GatewayConfig config) throws InterruptedException {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** Starts with {@code clock} as the time of limits and usage records (tests move it). */
+    public static Gateway start(GatewayConfig config, Clock clock) throws InterruptedException {
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
                 : Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         PipelineStages stages = null;
+        GatewayMetrics metrics = new GatewayMetrics(group);
+        Accounting accounting = null;
         try {
             ProviderAdapterFactory factory = ProviderAdapters.factory();
             Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
             for (ProviderConfig provider : config.providers().values()) {
-                adapters.put(provider.id(), factory.create(provider));
+                adapters.put(provider.id(), metrics.instrument(factory.create(provider)));
             }
             ModelCatalog catalog = new ModelCatalog(config);
+            accounting = Accounting.create(config, catalog, metrics, clock);
             stages = PipelineStages.build(config, catalog);
+            List<PipelineStage> pipelineStages = new ArrayList<>(accounting.stages());
+            pipelineStages.addAll(stages.stages());
             ProviderDispatcher dispatcher = ProviderDispatcher.builder(catalog, adapters)
                     .config(config)
                     .listener(new UpstreamAttemptLog())
                     .build();
-            Pipeline pipeline = Pipeline.of(stages.stages(), dispatcher);
+            Pipeline pipeline = Pipeline.of(pipelineStages, dispatcher);
             GatewayServer server = GatewayServer.start(config.server(), group,
-                    new ApiKeyAuthenticator(config.teams().values()), catalog, pipeline, adapters);
+                    new ApiKeyAuthenticator(config.teams().values(), config.accounting().adminKeys()), catalog, pipeline,
+                    adapters, serverAccounting(config, accounting, metrics, clock));
             Gateway gateway = new Gateway(group, adapters, stages, server);
+            gateway.accounting = accounting;
+            gateway.metrics = metrics;
             logBanner(config, pipeline, stages, server.port());
             return gateway;
         } catch (RuntimeException | InterruptedException e) {
             if (stages != null) {
                 stages.close();
             }
+            if (accounting != null) {
+                accounting.close();
+            }
+            metrics.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    private static ServerAccounting serverAccounting(GatewayConfig config, Accounting accounting, GatewayMetrics metrics,
+                                                     Clock clock) {
+        return new ServerAccounting(new RequestLog().andThen(metrics), accounting.usageStore(),
+                config.accounting().metricsEnabled() ? metrics : null, clock);
     }
 
     private static void logBanner(GatewayConfig config, Pipeline pipeline, PipelineStages stages, int port) {
@@ -86,11 +119,18 @@ public final class Gateway implements AutoCloseable {
         return server.port();
     }
 
+    /** Completes when every usage record of the requests answered so far is stored. */
+    public CompletionStage<Void> flushUsage() {
+        return accounting.flush();
+    }
+
     @Override
     public void close() {
         server.close();
         adapters.values().forEach(ProviderAdapter::close);
         stages.close();
+        accounting.close();
+        metrics.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

@@ -13,7 +13,8 @@ public record GatewayConfig(
         ExactCacheConfig exactCache,
         SemanticCacheConfig semanticCache,
         RoutingPolicyConfig router,
-        ResilienceConfig resilience) {
+        ResilienceConfig resilience,
+        AccountingConfig accounting) {
 
     public GatewayConfig {
         providers = Map.copyOf(providers);
@@ -24,12 +25,13 @@ public record GatewayConfig(
         semanticCache = semanticCache == null ? SemanticCacheConfig.disabled() : semanticCache;
         router = router == null ? RoutingPolicyConfig.INHERIT : router;
         resilience = resilience == null ? ResilienceConfig.defaults() : resilience;
+        accounting = accounting == null ? AccountingConfig.defaults() : accounting;
     }
 
-    /** A config with the exact cache only and default resilience (tests that build one by hand). */
+    /** A config with the exact cache only and defaults elsewhere (tests that build one by hand). */
     public GatewayConfig(ServerConfig server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
                          Map<String, AliasConfig> aliases, Map<String, TeamConfig> teams, ExactCacheConfig exactCache) {
-        this(server, providers, models, aliases, teams, exactCache, null, null, null);
+        this(server, providers, models, aliases, teams, exactCache, null, null, null, null);
     }
 
     /** Whether the complexity router stage runs: {@code router.enabled} in gateway.yaml (default off). */
@@ -45,7 +47,12 @@ public record GatewayConfig(
 
     public GatewayConfig withServer(ServerConfig newServer) {
         return new GatewayConfig(newServer, providers, models, aliases, teams, exactCache, semanticCache, router,
-                resilience);
+                resilience, accounting);
+    }
+
+    public GatewayConfig withAccounting(AccountingConfig newAccounting) {
+        return new GatewayConfig(server, providers, models, aliases, teams, exactCache, semanticCache, router,
+                resilience, newAccounting);
     }
 
     /** The bound on all upstream attempts of one request: the resilience deadline, else the request timeout. */

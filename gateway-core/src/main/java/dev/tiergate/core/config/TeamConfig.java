@@ -17,7 +17,8 @@ public record TeamConfig(
         String defaultModel,
         Map<String, AliasConfig> aliases,
         TeamCacheConfig cache,
-        RoutingPolicyConfig router) {
+        RoutingPolicyConfig router,
+        TeamAccountingConfig accounting) {
 
     public TeamConfig {
         router = router == null ? RoutingPolicyConfig.INHERIT : router;
@@ -25,16 +26,17 @@ public record TeamConfig(
         allowedModels = Set.copyOf(allowedModels);
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
         cache = cache == null ? TeamCacheConfig.INHERIT : cache;
+        accounting = accounting == null ? TeamAccountingConfig.DEFAULTS : accounting;
     }
 
     public TeamConfig(String id, List<ApiKeyConfig> keys, Set<String> allowedModels, String defaultModel,
                       Map<String, AliasConfig> aliases) {
-        this(id, keys, allowedModels, defaultModel, aliases, TeamCacheConfig.INHERIT, null);
+        this(id, keys, allowedModels, defaultModel, aliases, TeamCacheConfig.INHERIT, null, null);
     }
 
     public TeamConfig(String id, List<ApiKeyConfig> keys, Set<String> allowedModels, String defaultModel,
                       Map<String, AliasConfig> aliases, TeamCacheConfig cache) {
-        this(id, keys, allowedModels, defaultModel, aliases, cache, null);
+        this(id, keys, allowedModels, defaultModel, aliases, cache, null, null);
     }
 
     public boolean allows(String model) {

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,13 +19,31 @@ import java.util.Map;
 public final class ApiKeyAuthenticator {
     private static final String BEARER = "Bearer ";
     private final Map<String, Entry> byHash = new HashMap<>();
+    private final Map<String, String> adminIdsByHash = new HashMap<>();
 
     public ApiKeyAuthenticator(Iterable<TeamConfig> teams) {
+        this(teams, List.of());
+    }
+
+    /** Team keys, and admin keys ({@code admin-keys} in gateway.yaml) that may read every team's usage. */
+    public ApiKeyAuthenticator(Iterable<TeamConfig> teams, List<ApiKeyConfig> adminKeys) {
         for (TeamConfig team : teams) {
             for (ApiKeyConfig key : team.keys()) {
                 byHash.put(key.sha256(), new Entry(HexFormat.of().parseHex(key.sha256()), new Caller(team, key.id())));
             }
         }
+        for (ApiKeyConfig key : adminKeys) {
+            adminIdsByHash.put(key.sha256(), key.id());
+        }
+    }
+
+    /** The id of the admin key in an {@code Authorization} header value, or null when it is not one. */
+    public String admin(String authorization) {
+        if (adminIdsByHash.isEmpty() || authorization == null
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        return adminIdsByHash.get(HexFormat.of().formatHex(sha256(authorization.substring(BEARER.length()).trim())));
     }
 
     /** The caller for an {@code Authorization} header value; AuthenticationError when absent or unknown. */

@@ -1,11 +1,13 @@
 package dev.tiergate.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tiergate.core.config.AccountingConfig;
 import dev.tiergate.core.config.AliasConfig;
 import dev.tiergate.core.config.DeploymentConfig;
 import dev.tiergate.core.config.ExactCacheConfig;
 import dev.tiergate.core.config.RoutingPolicyConfig;
 import dev.tiergate.core.config.SemanticCacheConfig;
+import dev.tiergate.core.config.TeamAccountingConfig;
 import dev.tiergate.core.config.TeamCacheConfig;
 import dev.tiergate.core.config.ApiKeyConfig;
 import dev.tiergate.core.config.GatewayConfig;
@@ -38,8 +40,8 @@ import java.util.regex.Pattern;
  * are left out.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("server", "providers", "models", "aliases", "cache", "router",
-            "resilience");
+    private static final Set<String> TOP_KEYS = union(Set.of("server", "providers", "models", "aliases", "cache",
+            "router", "resilience"), AccountingConfigReader.GATEWAY_KEYS);
     private static final Set<String> CACHE_KEYS = Set.of("exact", "semantic");
     private static final Set<String> EXACT_CACHE_KEYS = Set.of("enabled", "max-size-mb", "ttl-seconds", "cache-non-deterministic");
     private static final Set<String> TEAM_CACHE_KEYS = Set.of("ttl-seconds", "namespace", "cache-non-deterministic", "semantic");
@@ -59,8 +61,8 @@ public final class ConfigLoader {
     private static final Set<String> CIRCUIT_BREAKER_KEYS = Set.of("failure-threshold", "cool-down-seconds");
     private static final Set<String> PRICE_KEYS = Set.of("input", "output", "cached-input");
     private static final Set<String> ALIAS_KEYS = Set.of("default-tier", "tiers");
-    private static final Set<String> TEAM_KEYS = Set.of("id", "keys", "allowed-models", "default-model", "aliases", "cache",
-            "router");
+    private static final Set<String> TEAM_KEYS = union(Set.of("id", "keys", "allowed-models", "default-model", "aliases",
+            "cache", "router"), AccountingConfigReader.TEAM_KEYS);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
@@ -88,6 +90,7 @@ public final class ConfigLoader {
         ExactCacheConfig exactCache = exactCache(g);
         SemanticCacheConfig semanticCache = StageYaml.semanticCache(g);
         RoutingPolicyConfig router = StageYaml.router(g);
+        AccountingConfig accounting = AccountingConfigReader.gateway(g);
         Map<String, TeamConfig> teams = new LinkedHashMap<>();
         Map<String, String> keyOwners = new HashMap<>();
         for (Map.Entry<String, String> file : source.teamFiles().entrySet()) {
@@ -107,7 +110,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return new GatewayConfig(server, providers, models, aliases, teams, exactCache, semanticCache, router,
-                resilience);
+                resilience, accounting);
     }
 
     private static ServerConfig server(YamlFields g) {
@@ -242,11 +245,8 @@ public final class ConfigLoader {
             if (!ModelConfig.CHAT.equals(kind) && !ModelConfig.EMBEDDING.equals(kind)) {
                 g.problem(p + ".kind", "'" + kind + "' (expected: chat or embedding)");
             }
-            Pricing pricing = new Pricing(
-                    g.decimal(p + ".price.input", BigDecimal.ZERO),
-                    g.decimal(p + ".price.output", BigDecimal.ZERO),
-                    g.decimal(p + ".price.cached-input", g.decimal(p + ".price.input", BigDecimal.ZERO)));
             String upstream = g.string(p + ".upstream-model", name);
+            Pricing pricing = AccountingConfigReader.pricing(g, p, name, upstream);
             List<String> fallbacks = g.strings(p + ".fallbacks");
             RetryPolicy retry = g.node(p + ".retry") == null ? null : retry(g, p + ".retry", defaultRetry);
             List<DeploymentConfig> deployments = deployments(g, p, upstream, providers, skippedProviders);
@@ -424,6 +424,14 @@ public final class ConfigLoader {
         }
         TeamCacheConfig cache = teamCache(t);
         RoutingPolicyConfig router = StageYaml.router(t);
-        return id == null ? null : new TeamConfig(id, keys, allowed, defaultModel, teamAliases, cache, router);
+        TeamAccountingConfig accounting = AccountingConfigReader.team(t, models::containsKey);
+        return id == null ? null : new TeamConfig(id, keys, allowed, defaultModel, teamAliases, cache, router,
+                accounting);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 }

@@ -39,6 +39,12 @@ final class YamlFields {
                 continue;
             }
             String best = null;
+            if (rest.startsWith("[")) {
+                int end = rest.indexOf(']');
+                n = end < 0 ? null : n.get(Integer.parseInt(rest.substring(1, end)));
+                rest = end < 0 || end + 1 == rest.length() ? "" : rest.substring(rest.charAt(end + 1) == '.' ? end + 2 : end + 1);
+                continue;
+            }
             for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if ((rest.equals(f) || rest.startsWith(f + ".") || rest.startsWith(f + "["))
@@ -50,8 +56,7 @@ final class YamlFields {
                 return null;
             }
             n = n.get(best);
-            rest = rest.substring(best.length());
-            rest = rest.startsWith(".") ? rest.substring(1) : rest;
+            rest = rest.length() == best.length() ? "" : rest.substring(rest.charAt(best.length()) == '.' ? best.length() + 1 : best.length());
         }
         return n == null || n.isNull() ? null : n;
     }

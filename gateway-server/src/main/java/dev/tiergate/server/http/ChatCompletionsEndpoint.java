@@ -7,6 +7,7 @@ import dev.tiergate.core.pipeline.Caller;
 import dev.tiergate.core.pipeline.ChatExchange;
 import dev.tiergate.core.pipeline.ChatHandler;
 import dev.tiergate.core.pipeline.ChatResult;
+import dev.tiergate.server.accounting.RequestAccounting;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
@@ -37,7 +38,7 @@ final class ChatCompletionsEndpoint implements Endpoint {
     public void handle(ServerExchange exchange) {
         Caller caller = authenticator.authenticate(exchange.request.header("authorization"));
         ChatRequest request = ChatRequestParser.parseChat(exchange.request.body());
-        exchange.describe(caller.teamId(), request.model());
+        exchange.describe(caller, request.model());
         Map<String, String> headers = new HashMap<>();
         for (String name : PIPELINE_HEADERS) {
             String value = exchange.request.header(name);
@@ -46,6 +47,7 @@ final class ChatCompletionsEndpoint implements Endpoint {
             }
         }
         ChatExchange chat = ChatExchange.of(exchange.requestId, caller, request, headers, exchange.eventLoop());
+        exchange.attach(RequestAccounting.of(chat));
         pipeline.handle(chat)
                 .toCompletableFuture()
                 .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)

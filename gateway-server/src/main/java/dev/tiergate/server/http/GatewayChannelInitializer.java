@@ -27,14 +27,16 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     private final Duration idleTimeout;
     private final Duration requestReadTimeout;
     private final InFlightRequests inFlight;
+    private final RequestListener listener;
 
     GatewayChannelInitializer(Map<GatewayHttpHandler.Route, Endpoint> routes, int maxRequestBytes, Duration idleTimeout,
-                              Duration requestReadTimeout, InFlightRequests inFlight) {
+                              Duration requestReadTimeout, InFlightRequests inFlight, RequestListener listener) {
         this.routes = Map.copyOf(routes);
         this.maxRequestBytes = maxRequestBytes;
         this.idleTimeout = idleTimeout;
         this.requestReadTimeout = requestReadTimeout;
         this.inFlight = inFlight;
+        this.listener = listener;
     }
 
     @Override
@@ -44,7 +46,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
         addCodec(p);
         addIdleTimeout(p);
         addAggregation(p);
-        p.addLast(GATEWAY, new GatewayHttpHandler(routes, inFlight));
+        p.addLast(GATEWAY, new GatewayHttpHandler(routes, inFlight, listener));
     }
 
     private static void addCodec(ChannelPipeline p) {

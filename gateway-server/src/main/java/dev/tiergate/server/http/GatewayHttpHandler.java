@@ -21,14 +21,16 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(GatewayHttpHandler.class);
 
     private final Map<Route, Endpoint> routes;
+    private final RequestListener listener;
     private final ArrayDeque<IncomingRequest> waiting = new ArrayDeque<>();
     private ServerExchange current;
 
     private final InFlightRequests inFlight;
 
-    GatewayHttpHandler(Map<Route, Endpoint> routes, InFlightRequests inFlight) {
+    GatewayHttpHandler(Map<Route, Endpoint> routes, InFlightRequests inFlight, RequestListener listener) {
         this.inFlight = inFlight;
         this.routes = routes;
+        this.listener = listener;
     }
 
     /** Method and path of an endpoint. */
@@ -59,7 +61,7 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void start(ChannelHandlerContext ctx, IncomingRequest request) {
-        ServerExchange exchange = new ServerExchange(ctx, request, newRequestId(), inFlight, () -> next(ctx));
+        ServerExchange exchange = new ServerExchange(ctx, request, newRequestId(), inFlight, () -> next(ctx), listener);
         current = exchange;
         try {
             Endpoint endpoint = routes.get(new Route(request.method(), request.path()));
@@ -67,6 +69,7 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
                 throw new NotFoundError("Unknown request URL: " + request.method() + " " + request.path()
                         + ". Please check the URL and method.", "unknown_url", null);
             }
+            exchange.route(request.path());
             endpoint.handle(exchange);
         } catch (RuntimeException e) {
             exchange.fail(e);

@@ -44,6 +44,14 @@ public final class GatewayServer implements AutoCloseable {
     public static GatewayServer start(ServerConfig config, EventLoopGroup group, ApiKeyAuthenticator authenticator,
                                       ModelCatalog catalog, ChatHandler pipeline, Map<String, ProviderAdapter> adapters)
             throws InterruptedException {
+        return start(config, group, authenticator, catalog, pipeline, adapters, ServerAccounting.NONE);
+    }
+
+    /** As above, with the accounting endpoints ({@code /v1/usage}, {@code /metrics}) and the request listener. */
+    public static GatewayServer start(ServerConfig config, EventLoopGroup group, ApiKeyAuthenticator authenticator,
+                                      ModelCatalog catalog, ChatHandler pipeline, Map<String, ProviderAdapter> adapters,
+                                      ServerAccounting accounting)
+            throws InterruptedException {
         AtomicBoolean ready = new AtomicBoolean();
         InFlightRequests inFlight = new InFlightRequests();
         Map<GatewayHttpHandler.Route, Endpoint> routes = new LinkedHashMap<>();
@@ -54,6 +62,13 @@ public final class GatewayServer implements AutoCloseable {
                 new EmbeddingsEndpoint(authenticator, catalog, adapters, config.requestTimeout()));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/healthz"), HealthEndpoint.liveness());
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/readyz"), HealthEndpoint.readiness(ready::get));
+        if (accounting.usage() != null) {
+            routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/usage"),
+                    new UsageEndpoint(authenticator, accounting.usage(), accounting.clock()));
+        }
+        if (accounting.metrics() != null) {
+            routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/metrics"), new MetricsEndpoint(accounting.metrics()));
+        }
         Channel channel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -62,7 +77,7 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                 .childHandler(new GatewayChannelInitializer(routes, config.maxRequestBytes(), config.idleTimeout(),
-                        config.requestReadTimeout(), inFlight))
+                        config.requestReadTimeout(), inFlight, accounting.listener()))
                 .bind(config.host(), config.port())
                 .sync()
                 .channel();

@@ -43,6 +43,12 @@ final class HttpResponses {
         return res;
     }
 
+    static FullHttpResponse text(HttpResponseStatus status, String body, String contentType, String requestId) {
+        FullHttpResponse res = json(status, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), requestId);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        return res;
+    }
+
     static FullHttpResponse json(HttpResponseStatus status, Object value, String requestId) {
         try {
             return json(status, Json.mapper().writeValueAsBytes(value), requestId);

@@ -1,6 +1,8 @@
 package dev.tiergate.server.http;
 
 import dev.tiergate.core.error.GatewayError;
+import dev.tiergate.core.pipeline.Caller;
+import dev.tiergate.server.accounting.RequestAccounting;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * connection handler when the next pipelined request may start.
  */
 final class ServerExchange {
-    private static final Logger access = LoggerFactory.getLogger("tiergate.access");
+    private static final Logger log = LoggerFactory.getLogger(ServerExchange.class);
 
     final ChannelHandlerContext ctx;
     final IncomingRequest request;
@@ -25,19 +27,24 @@ final class ServerExchange {
     private final long startNanos = System.nanoTime();
     private final Runnable onDone;
     private final InFlightRequests inFlight;
+    private final RequestListener listener;
+    private String route = "unmatched";
+    private String keyId;
+    private RequestAccounting accounting;
     private Runnable onCancel = () -> { };
     private Runnable onWritable = () -> { };
     private boolean done;
-    private String team = "-";
-    private String model = "-";
+    private String team;
+    private String model;
 
     ServerExchange(ChannelHandlerContext ctx, IncomingRequest request, String requestId, InFlightRequests inFlight,
-                   Runnable onDone) {
+                   Runnable onDone, RequestListener listener) {
         this.ctx = ctx;
         this.request = request;
         this.requestId = requestId;
-        this.inFlight = inFlight;
         this.onDone = onDone;
+        this.inFlight = inFlight;
+        this.listener = listener;
         inFlight.started();
     }
 
@@ -58,6 +65,22 @@ final class ServerExchange {
     void describe(String teamId, String modelName) {
         this.team = teamId;
         this.model = modelName;
+    }
+
+    /** The authenticated caller and the model it asked for. */
+    void describe(Caller caller, String modelName) {
+        describe(caller.teamId(), modelName);
+        this.keyId = caller.keyId();
+    }
+
+    /** The endpoint path that matched, for metrics (never a raw, unmatched path). */
+    void route(String matched) {
+        this.route = matched;
+    }
+
+    /** The accounting of a chat request, read by the request log when the exchange finishes. */
+    void attach(RequestAccounting requestAccounting) {
+        this.accounting = requestAccounting;
     }
 
     void onCancel(Runnable action) {
@@ -90,7 +113,7 @@ final class ServerExchange {
         GatewayError error = GatewayError.from(t);
         if (error.status() >= 500 && !(error instanceof dev.tiergate.core.error.UpstreamError)
                 && !(error instanceof dev.tiergate.core.error.TimeoutError)) {
-            access.error("request {} failed inside the gateway", requestId, error.getCause() != null ? error.getCause() : error);
+            log.error("request {} failed inside the gateway", requestId, error.getCause() != null ? error.getCause() : error);
         }
         respond(HttpResponses.error(error, requestId), error.code());
     }
@@ -117,11 +140,7 @@ final class ServerExchange {
             return;
         }
         done = true;
-        if (access.isInfoEnabled()) {
-            access.info("request_id={} method={} path={} team={} model={} status={} outcome={} duration_ms={}",
-                    requestId, request.method(), request.path(), team, model, status, outcome == null ? "-" : outcome,
-                    String.format("%.2f", (System.nanoTime() - startNanos) / 1e6));
-        }
+        notifyListener(status, outcome);
         inFlight.finished();
         onDone.run();
     }
@@ -129,10 +148,18 @@ final class ServerExchange {
     void channelClosed() {
         if (!done) {
             done = true;
-            inFlight.finished();
             onCancel.run();
-            access.info("request_id={} path={} team={} model={} status=499 outcome=client_closed", requestId,
-                    request.path(), team, model);
+            notifyListener(499, "client_closed");
+            inFlight.finished();
+        }
+    }
+
+    private void notifyListener(int status, String outcome) {
+        try {
+            listener.finished(new RequestListener.FinishedRequest(requestId, request.method().name(), route, status,
+                    outcome, System.nanoTime() - startNanos, team, keyId, model, accounting));
+        } catch (RuntimeException e) {
+            log.warn("request {}: request listener failed: {}", requestId, e.toString());
         }
     }
 

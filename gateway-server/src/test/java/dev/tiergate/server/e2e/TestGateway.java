@@ -1,5 +1,6 @@
 package dev.tiergate.server.e2e;
 
+import dev.tiergate.core.config.AccountingConfig;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.server.Gateway;
 import dev.tiergate.server.config.ConfigLoader;
@@ -19,24 +20,57 @@ final class TestGateway implements AutoCloseable {
         this.gateway = gateway;
     }
 
+    /** The team file of "team-a" with its key, plus {@code extraYaml} (limits, log-prompts, ...). */
+    static String teamYaml(String extraYaml) {
+        return "id: team-a\nkeys:\n  - id: key-a\n    sha256: " + KEY_SHA256 + "\nallowed-models: [\"*\"]\n" + extraYaml;
+    }
+
+    /** Starts a gateway from gateway.yaml text and team files; a usage file left at its default goes to a temp file. */
+    static TestGateway start(String gatewayYaml, Map<String, String> env, Map<String, String> teamFiles)
+            throws InterruptedException {
+        return start(gatewayYaml, env, teamFiles, java.time.Clock.systemUTC());
+    }
+
+    static TestGateway start(String gatewayYaml, Map<String, String> env, Map<String, String> teamFiles,
+                             java.time.Clock clock) throws InterruptedException {
+        GatewayConfig config = new ConfigLoader(env::get).load(new ConfigSource("test", gatewayYaml, teamFiles));
+        return new TestGateway(Gateway.start(withTestDefaults(config), clock));
+    }
+
+    private static GatewayConfig withTestDefaults(GatewayConfig config) {
+        config = config.withServer(config.server().withPort(0));
+        AccountingConfig a = config.accounting();
+        if (a.usageFile().equals(AccountingConfig.DEFAULT_USAGE_FILE)) {
+            try {
+                java.nio.file.Path file = java.nio.file.Files.createTempFile("tiergate-usage", ".jsonl");
+                file.toFile().deleteOnExit();
+                config = config.withAccounting(new AccountingConfig(a.redisUrl(), a.redisKeyPrefix(), a.adminKeys(),
+                        file.toString(), a.metricsEnabled()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return config;
+    }
+
+    /** Completes when the usage of every request answered so far is stored. */
+    void flushUsage() {
+        gateway.flushUsage().toCompletableFuture().join();
+    }
+
     /** Starts a gateway whose providers, models and aliases are {@code gatewayYaml}, with one team "team-a". */
     static TestGateway start(String gatewayYaml) throws InterruptedException {
         return start(gatewayYaml, Map.of());
     }
 
     static TestGateway start(String gatewayYaml, Map<String, String> env) throws InterruptedException {
-        String team = "id: team-a\nkeys:\n  - id: key-a\n    sha256: " + KEY_SHA256 + "\nallowed-models: [\"*\"]\n";
-        GatewayConfig config = new ConfigLoader(env::get)
-                .load(new ConfigSource("test", gatewayYaml, Map.of("teams/team-a.yaml", team)));
-        config = config.withServer(config.server().withPort(0));
-        return new TestGateway(Gateway.start(config));
+        return start(gatewayYaml, env, Map.of("teams/team-a.yaml", teamYaml("")));
     }
 
     /** Starts a gateway on the bundled default config, reading the environment from {@code env}. */
     static TestGateway startBundled(Map<String, String> env) throws InterruptedException {
         GatewayConfig config = new ConfigLoader(env::get).load(ConfigSource.bundled());
-        config = config.withServer(config.server().withPort(0));
-        return new TestGateway(Gateway.start(config));
+        return new TestGateway(Gateway.start(withTestDefaults(config)));
     }
 
     int port() {

@@ -1,0 +1,24 @@
+package dev.tiergate.core.accounting;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Why a request cost less (or more) than its baseline. */
+public enum SavingReason {
+    /** Answered from a cache: the saving is what the original call cost. */
+    CACHE_HIT("cache_hit"),
+    /** Answered by another model than the baseline: the price difference on the same tokens. */
+    ROUTED("routed"),
+    /** Answered by the baseline model itself, or no baseline is known. */
+    NONE("none");
+
+    private final String value;
+
+    SavingReason(String value) {
+        this.value = value;
+    }
+
+    @JsonValue
+    public String value() {
+        return value;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tiergate.core.accounting;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/**
+ * What one answered request used and cost: who asked (team, key id, never the key), what was
+ * asked for and what answered, the cache outcome, the tokens and where they were counted, the
+ * cost, and the saving against the baseline with its reason. Durable: the usage stores append it
+ * as one JSON object ({@link UsageJson}).
+ *
+ * <p>{@code outcome} is {@code complete}, {@code error} (a stream that failed after it started)
+ * or {@code cancelled} (the client went away); the provider charges for partial answers too.
+ */
+public record UsageRecord(
+        String requestId,
+        Instant timestamp,
+        String team,
+        String keyId,
+        String requestedModel,
+        String model,
+        String provider,
+        String tier,
+        String cache,
+        boolean stream,
+        String outcome,
+        long inputTokens,
+        long outputTokens,
+        long cachedTokens,
+        TokensSource tokensSource,
+        BigDecimal costUsd,
+        BigDecimal savingUsd,
+        SavingReason savingReason,
+        String baselineModel) {
+
+    public static final String COMPLETE = "complete";
+    public static final String ERROR = "error";
+    public static final String CANCELLED = "cancelled";
+
+    public UsageRecord {
+        requireNonNull(requestId, "requestId");
+        requireNonNull(timestamp, "timestamp");
+        requireNonNull(team, "team");
+        requireNonNull(costUsd, "costUsd");
+        requireNonNull(savingUsd, "savingUsd");
+        requireNonNull(savingReason, "savingReason");
+        requireNonNull(tokensSource, "tokensSource");
+    }
+
+    /** The UTC day the request was answered: the grain of the usage totals. */
+    @JsonIgnore
+    public LocalDate day() {
+        return LocalDate.ofInstant(timestamp, ZoneOffset.UTC);
+    }
+
+    @JsonIgnore
+    public long totalTokens() {
+        return inputTokens + outputTokens;
+    }
+
+    @JsonIgnore
+    public long costNanos() {
+        return Costs.toNanos(costUsd);
+    }
+
+    @JsonIgnore
+    public long savingNanos() {
+        return Costs.toNanos(savingUsd);
+    }
+}

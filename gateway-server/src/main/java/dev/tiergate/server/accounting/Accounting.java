@@ -1,0 +1,101 @@
+package dev.tiergate.server.accounting;
+
+import dev.tiergate.core.accounting.Accountant;
+import dev.tiergate.core.accounting.InMemoryLimitStore;
+import dev.tiergate.core.accounting.LimitStore;
+import dev.tiergate.core.accounting.UsageRecord;
+import dev.tiergate.core.accounting.UsageStore;
+import dev.tiergate.core.config.AccountingConfig;
+import dev.tiergate.core.config.GatewayConfig;
+import dev.tiergate.core.pipeline.PipelineStage;
+import dev.tiergate.core.provider.ModelCatalog;
+import dev.tiergate.server.metrics.GatewayMetrics;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accounting as the gateway runs it: the usage and limit stores (Redis when {@code redis.url} is
+ * set, else the usage file and in-memory counters rebuilt from it), the limit and accounting
+ * stages, and where each usage record goes (store, limit counters, metrics).
+ */
+public final class Accounting implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Accounting.class);
+
+    private final UsageStore usage;
+    private final LimitStore limits;
+    private final LimitScopes scopes;
+    private final GatewayMetrics metrics;
+    private final List<PipelineStage> stages;
+    private final AutoCloseable connection;
+
+    private Accounting(GatewayConfig config, ModelCatalog catalog, GatewayMetrics metrics, Clock clock,
+                       UsageStore usage, LimitStore limits, LimitScopes scopes, AutoCloseable connection) {
+        this.usage = usage;
+        this.limits = limits;
+        this.scopes = scopes;
+        this.metrics = metrics;
+        this.connection = connection;
+        List<PipelineStage> list = new ArrayList<>();
+        if (scopes.any()) {
+            list.add(new LimitStage(scopes, limits, clock, metrics::limitRefused));
+        }
+        list.add(new AccountingStage(new Accountant(config.models()), catalog, this::record, clock));
+        this.stages = List.copyOf(list);
+    }
+
+    public static Accounting create(GatewayConfig config, ModelCatalog catalog, GatewayMetrics metrics, Clock clock) {
+        AccountingConfig settings = config.accounting();
+        LimitScopes scopes = new LimitScopes(config.teams().values());
+        if (settings.usesRedis()) {
+            RedisAccounting redis = RedisAccounting.connect(settings.redisUrl(), settings.redisKeyPrefix(),
+                    Path.of(settings.usageFile()));
+            log.info("accounting: usage and limits in Redis at {}", redis.location());
+            return new Accounting(config, catalog, metrics, clock, redis.usageStore(), redis.limitStore(), scopes, redis);
+        }
+        InMemoryLimitStore limits = new InMemoryLimitStore();
+        FileUsageStore usage = FileUsageStore.open(Path.of(settings.usageFile()), record ->
+                limits.record(scopes.ids(record.team(), record.keyId()), record.timestamp(), record.totalTokens(),
+                        record.costNanos()));
+        log.info("accounting: usage in {}, limits counted in memory", Path.of(settings.usageFile()).toAbsolutePath());
+        return new Accounting(config, catalog, metrics, clock, usage, limits, scopes, () -> { });
+    }
+
+    /** The limit stage (when any team or key has limits) and the accounting stage. */
+    public List<PipelineStage> stages() {
+        return stages;
+    }
+
+    public UsageStore usageStore() {
+        return usage;
+    }
+
+    /** Completes when the usage records and limit counters of the requests answered so far are stored. */
+    public CompletionStage<Void> flush() {
+        return usage.flush().thenCompose(done -> limits.flush());
+    }
+
+    void record(UsageRecord record) {
+        usage.append(record);
+        List<String> ids = scopes.ids(record.team(), record.keyId());
+        if (!ids.isEmpty()) {
+            limits.record(ids, record.timestamp(), record.totalTokens(), record.costNanos());
+        }
+        metrics.usage(record);
+    }
+
+    @Override
+    public void close() {
+        usage.close();
+        limits.close();
+        try {
+            connection.close();
+        } catch (Exception e) {
+            log.warn("accounting store did not close cleanly: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tiergate.server.accounting;
+
+import dev.tiergate.core.accounting.UsageRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes usage records off the request path: {@link #add} only queues; one background thread
+ * hands whatever has queued up (up to {@value #MAX_BATCH} records) to the batch writer, then
+ * takes the next batch. {@link #flush()} completes once everything queued before it is written;
+ * {@link #close()} writes the rest and stops the thread.
+ */
+final class BatchingWriter implements AutoCloseable {
+    static final int MAX_BATCH = 512;
+    private static final Logger log = LoggerFactory.getLogger(BatchingWriter.class);
+    private static final Object STOP = new Object();
+
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final Consumer<List<UsageRecord>> batchWriter;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    BatchingWriter(String name, Consumer<List<UsageRecord>> batchWriter) {
+        this.batchWriter = batchWriter;
+        this.thread = Thread.ofPlatform().daemon().name(name).start(this::run);
+    }
+
+    /** Queues a record; false (and nothing queued) after close. */
+    boolean add(UsageRecord record) {
+        if (closed) {
+            return false;
+        }
+        queue.add(record);
+        return true;
+    }
+
+    CompletionStage<Void> flush() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.complete(null);
+        } else {
+            queue.add(done);
+        }
+        return done;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.add(STOP);
+        try {
+            thread.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        List<Object> items = new ArrayList<>(MAX_BATCH);
+        boolean stop = false;
+        while (!stop) {
+            try {
+                items.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(items, MAX_BATCH - 1);
+            if (items.contains(STOP)) {
+                stop = true;
+                queue.drainTo(items);
+            }
+            List<UsageRecord> records = new ArrayList<>(items.size());
+            List<CompletableFuture<?>> flushed = new ArrayList<>();
+            for (Object item : items) {
+                if (item instanceof UsageRecord record) {
+                    records.add(record);
+                } else if (item instanceof CompletableFuture<?> marker) {
+                    flushed.add(marker);
+                }
+            }
+            if (!records.isEmpty()) {
+                try {
+                    batchWriter.accept(records);
+                } catch (RuntimeException e) {
+                    log.error("{} usage records could not be written: {}", records.size(), e.toString());
+                }
+            }
+            flushed.forEach(f -> f.complete(null));
+            items.clear();
+        }
+    }
+}

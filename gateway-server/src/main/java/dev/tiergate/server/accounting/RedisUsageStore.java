@@ -1,0 +1,165 @@
+package dev.tiergate.server.accounting;
+
+import dev.tiergate.core.accounting.UsageJson;
+import dev.tiergate.core.accounting.UsageKey;
+import dev.tiergate.core.accounting.UsageQuery;
+import dev.tiergate.core.accounting.UsageRecord;
+import dev.tiergate.core.accounting.UsageStore;
+import dev.tiergate.core.accounting.UsageTotals;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Usage in Redis, shared by every gateway on the same Redis and key prefix. Each record is one
+ * EVALSHA that appends it to the stream {@code <prefix>usage:records} (field {@code record}, the
+ * JSON) and adds it to the day's totals, the hash {@code <prefix>usage:<team>:<yyyy-MM-dd>} whose
+ * fields are {@code <model>|<provider>|<tier>|<cache>|<measure>}; teams are listed in the set
+ * {@code <prefix>usage:teams}. Records are sent in batches from a background thread; a batch that
+ * Redis does not take is appended to a local fallback file, so nothing answered is lost.
+ */
+final class RedisUsageStore implements UsageStore {
+    private static final Logger log = LoggerFactory.getLogger(RedisUsageStore.class);
+    private static final String[] MEASURES = {"requests", "estimated", "input", "output", "cached", "cost_nanos",
+        "saving_nanos"};
+
+    /** KEYS: stream, day hash, team set; ARGV: json, field prefix, team, then one value per measure. */
+    private static final RedisScript APPEND = new RedisScript("""
+            redis.call('XADD', KEYS[1], '*', 'record', ARGV[1])
+            local names = {'requests', 'estimated', 'input', 'output', 'cached', 'cost_nanos', 'saving_nanos'}
+            for i, name in ipairs(names) do
+              if ARGV[3 + i] ~= '0' then
+                redis.call('HINCRBY', KEYS[2], ARGV[2] .. name, ARGV[3 + i])
+              end
+            end
+            redis.call('SADD', KEYS[3], ARGV[3])
+            return 1
+            """, ScriptOutputType.INTEGER);
+
+    private final RedisAsyncCommands<String, String> redis;
+    private final String prefix;
+    private final Path fallback;
+    private final BatchingWriter writer;
+
+    RedisUsageStore(RedisAsyncCommands<String, String> redis, String prefix, Path fallback) {
+        this.redis = redis;
+        this.prefix = prefix;
+        this.fallback = fallback;
+        this.writer = new BatchingWriter("tiergate-usage-redis", this::write);
+    }
+
+    @Override
+    public void append(UsageRecord record) {
+        if (!writer.add(record)) {
+            writeFallback(List.of(record));
+        }
+    }
+
+    private void write(List<UsageRecord> records) {
+        List<CompletableFuture<Object>> sent = new ArrayList<>(records.size());
+        for (UsageRecord record : records) {
+            sent.add(send(record).toCompletableFuture());
+        }
+        List<UsageRecord> failed = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                sent.get(i).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                failed.add(records.get(i));
+            }
+        }
+        if (!failed.isEmpty()) {
+            writeFallback(failed);
+        }
+    }
+
+    private CompletionStage<Object> send(UsageRecord r) {
+        UsageKey key = UsageKey.of(r);
+        UsageTotals t = UsageTotals.of(r);
+        String field = String.join("|", key.model(), key.provider(), key.tier(), key.cache()) + "|";
+        return APPEND.run(redis, new String[] {prefix + "usage:records", dayKey(key.team(), key.day()),
+            prefix + "usage:teams"}, UsageJson.write(r), field, key.team(), Long.toString(t.requests()),
+                Long.toString(t.estimatedRequests()), Long.toString(t.inputTokens()), Long.toString(t.outputTokens()),
+                Long.toString(t.cachedTokens()), Long.toString(t.costNanos()), Long.toString(t.savingNanos()));
+    }
+
+    private void writeFallback(List<UsageRecord> records) {
+        StringBuilder lines = new StringBuilder();
+        records.forEach(r -> lines.append(UsageJson.write(r)).append('\n'));
+        try {
+            Files.writeString(fallback, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            log.error("Redis did not take {} usage records; appended to {} instead", records.size(), fallback);
+        } catch (IOException e) {
+            log.error("{} usage records lost (Redis and {} failed): {}", records.size(), fallback, lines);
+        }
+    }
+
+    @Override
+    public CompletionStage<Map<UsageKey, UsageTotals>> totals(UsageQuery query) {
+        CompletionStage<Set<String>> teams = query.team() != null
+                ? CompletableFuture.completedFuture(Set.of(query.team()))
+                : redis.smembers(prefix + "usage:teams");
+        return teams.thenCompose(names -> {
+            List<CompletableFuture<Map<UsageKey, UsageTotals>>> days = new ArrayList<>();
+            for (String team : names) {
+                for (LocalDate day = query.from(); !day.isAfter(query.to()); day = day.plusDays(1)) {
+                    LocalDate d = day;
+                    days.add(redis.hgetall(dayKey(team, d)).toCompletableFuture().thenApply(h -> parse(team, d, h)));
+                }
+            }
+            return CompletableFuture.allOf(days.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                Map<UsageKey, UsageTotals> out = new HashMap<>();
+                days.forEach(f -> f.join().forEach((k, v) -> out.merge(k, v, UsageTotals::plus)));
+                return out;
+            });
+        });
+    }
+
+    private static Map<UsageKey, UsageTotals> parse(String team, LocalDate day, Map<String, String> hash) {
+        Map<UsageKey, long[]> measures = new HashMap<>();
+        hash.forEach((field, value) -> {
+            String[] parts = field.split("\\|");
+            if (parts.length != 5) {
+                return;
+            }
+            int measure = List.of(MEASURES).indexOf(parts[4]);
+            if (measure >= 0) {
+                UsageKey key = new UsageKey(day, team, parts[0], parts[1], parts[2], parts[3]);
+                measures.computeIfAbsent(key, k -> new long[MEASURES.length])[measure] = Long.parseLong(value);
+            }
+        });
+        Map<UsageKey, UsageTotals> out = new HashMap<>();
+        measures.forEach((key, m) -> out.put(key, new UsageTotals(m[0], m[1], m[2], m[3], m[4], m[5], m[6])));
+        return out;
+    }
+
+    private String dayKey(String team, LocalDate day) {
+        return prefix + "usage:" + team + ":" + day;
+    }
+
+    @Override
+    public CompletionStage<Void> flush() {
+        return writer.flush();
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tiergate.server.accounting;
+
+import dev.tiergate.core.accounting.UsageRecord;
+import dev.tiergate.server.http.RequestListener;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import net.logstash.logback.marker.Markers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One structured line per request on the logger {@value #LOGGER} (JSON through the logstash
+ * encoder, see logback.xml): request id (also the {@code x-tiergate-request-id} header), route,
+ * status, duration, team and key id, and for chat requests the accounting fields of the usage
+ * record. Never the API key; prompt and completion text only for teams with {@code log-prompts}.
+ */
+public final class RequestLog implements RequestListener {
+    public static final String LOGGER = "tiergate.access";
+    private static final Logger log = LoggerFactory.getLogger(LOGGER);
+
+    @Override
+    public void finished(FinishedRequest r) {
+        if (!log.isInfoEnabled()) {
+            return;
+        }
+        Map<String, Object> fields = fields(r);
+        log.info(Markers.appendEntries(fields), "{} {} {} {}", r.method(), r.route(), r.status(),
+                r.outcome() == null ? "-" : r.outcome());
+    }
+
+    /** The fields of a request's log line, in order. */
+    static Map<String, Object> fields(FinishedRequest r) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("request_id", r.requestId());
+        f.put("method", r.method());
+        f.put("route", r.route());
+        f.put("status", r.status());
+        f.put("duration_ms", Math.round(r.durationNanos() / 10_000.0) / 100.0);
+        putIfSet(f, "outcome", r.outcome());
+        putIfSet(f, "team", r.team());
+        putIfSet(f, "key_id", r.keyId());
+        putIfSet(f, "requested_model", r.requestedModel());
+        RequestAccounting accounting = r.accounting();
+        if (accounting == null) {
+            return f;
+        }
+        UsageRecord u = accounting.record();
+        if (u != null) {
+            putIfSet(f, "model", u.model());
+            putIfSet(f, "provider", u.provider());
+            putIfSet(f, "tier", u.tier());
+            putIfSet(f, "cache", u.cache());
+            f.put("stream", u.stream());
+            f.put("answer", u.outcome());
+            f.put("input_tokens", u.inputTokens());
+            f.put("output_tokens", u.outputTokens());
+            f.put("cached_tokens", u.cachedTokens());
+            f.put("tokens_source", u.tokensSource().value());
+            f.put("cost_usd", u.costUsd());
+            f.put("saving_usd", u.savingUsd());
+            f.put("saving_reason", u.savingReason().value());
+            putIfSet(f, "baseline_model", u.baselineModel());
+        }
+        if (!accounting.warnings().isEmpty()) {
+            f.put("budget_warning", String.join("; ", accounting.warnings()));
+        }
+        putIfSet(f, "prompt", accounting.prompt());
+        putIfSet(f, "completion", accounting.completion());
+        return f;
+    }
+
+    private static void putIfSet(Map<String, Object> fields, String name, Object value) {
+        if (value != null) {
+            fields.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.tiergate.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tiergate.core.accounting.UsageJson;
+import dev.tiergate.core.accounting.UsageQuery;
+import dev.tiergate.core.accounting.UsageReport;
+import dev.tiergate.core.accounting.UsageStore;
+import dev.tiergate.core.error.InvalidRequestError;
+import dev.tiergate.core.error.PermissionDeniedError;
+import dev.tiergate.core.pipeline.Caller;
+import dev.tiergate.server.auth.ApiKeyAuthenticator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * {@code GET /v1/usage?from=YYYY-MM-DD&to=YYYY-MM-DD[&team=ID]}: usage totals and savings by day,
+ * team, model, provider, tier and cache outcome. A team key sees its own team; an admin key sees
+ * every team, or the one named by {@code team}. The period defaults to the current UTC month up
+ * to today, and spans at most {@value UsageQuery#MAX_DAYS} days.
+ */
+final class UsageEndpoint implements Endpoint {
+    private final ApiKeyAuthenticator authenticator;
+    private final UsageStore usage;
+    private final Clock clock;
+
+    UsageEndpoint(ApiKeyAuthenticator authenticator, UsageStore usage, Clock clock) {
+        this.authenticator = authenticator;
+        this.usage = usage;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(ServerExchange exchange) {
+        String authorization = exchange.request.header("authorization");
+        String requestedTeam = exchange.request.queryParam("team");
+        String team;
+        String admin = authenticator.admin(authorization);
+        if (admin != null) {
+            team = requestedTeam;
+            exchange.describe("admin:" + admin, null);
+        } else {
+            Caller caller = authenticator.authenticate(authorization);
+            if (requestedTeam != null && !requestedTeam.equals(caller.teamId())) {
+                throw new PermissionDeniedError("A team key can read only its own team's usage (team '"
+                        + caller.teamId() + "'); use an admin key for other teams.", "usage_forbidden", "team");
+            }
+            team = caller.teamId();
+            exchange.describe(caller, null);
+        }
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        LocalDate from = date(exchange, "from", today.withDayOfMonth(1));
+        LocalDate to = date(exchange, "to", today);
+        if (to.isBefore(from)) {
+            throw new InvalidRequestError("to: " + to + " is before from: " + from + " (expected: from <= to)",
+                    "invalid_value", "to");
+        }
+        if (ChronoUnit.DAYS.between(from, to) >= UsageQuery.MAX_DAYS) {
+            throw new InvalidRequestError("from " + from + " to " + to + " spans more than " + UsageQuery.MAX_DAYS
+                    + " days (expected: a shorter period)", "invalid_value", "from");
+        }
+        UsageQuery query = new UsageQuery(from, to, team);
+        usage.totals(query).whenComplete((totals, error) -> exchange.onLoop(() -> {
+            if (error != null) {
+                exchange.fail(error);
+                return;
+            }
+            try {
+                byte[] body = UsageJson.mapper().writeValueAsBytes(new UsageReport(query, totals).toJson());
+                exchange.respond(HttpResponses.json(HttpResponseStatus.OK, body, exchange.requestId), "usage");
+            } catch (JsonProcessingException e) {
+                exchange.fail(new UncheckedIOException(e));
+            }
+        }));
+    }
+
+    private static LocalDate date(ServerExchange exchange, String name, LocalDate defaultValue) {
+        String value = exchange.request.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return LocalDate.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestError(name + ": '" + value + "' (expected: a date as YYYY-MM-DD)",
+                    "invalid_value", name);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.tiergate.server.metrics;
+
+import dev.tiergate.core.accounting.UsageRecord;
+import dev.tiergate.core.error.RateLimitedError;
+import dev.tiergate.core.provider.ProviderAdapter;
+import dev.tiergate.server.http.RequestListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The gateway's meters, in Prometheus format through Micrometer. Tags are low-cardinality
+ * config values only (team, model, provider, tier, cache outcome, status, route): never prompts,
+ * users or keys.
+ * <ul>
+ *   <li>{@code tiergate.requests}: timer (count and latency histogram) per finished request.</li>
+ *   <li>{@code tiergate.tokens}: counter by type (input, output, cached).</li>
+ *   <li>{@code tiergate.cost.usd}, {@code tiergate.savings.usd}: counters in USD.</li>
+ *   <li>{@code tiergate.cache.hit.ratio}: gauge per team, hits over cacheable answers since start.</li>
+ *   <li>{@code tiergate.limits.refused}: counter per team and limit code.</li>
+ *   <li>{@code tiergate.upstream.attempts} (timer), {@code tiergate.upstream.breaker.state} (gauge).</li>
+ *   <li>JVM (memory, GC, threads, classes, CPU, uptime) and Netty (event loops, allocator) meters.</li>
+ * </ul>
+ */
+public final class GatewayMetrics implements RequestListener, AutoCloseable {
+    /** Latency buckets of the request and upstream timers, seconds: enough for a chat SLO. */
+    private static final Duration[] BUCKETS = {Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
+        Duration.ofSeconds(120)};
+    private static final String NONE = "none";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Map<String, CacheCounts> cacheByTeam = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
+
+    public GatewayMetrics(EventLoopGroup eventLoops) {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new NettyEventExecutorMetrics(eventLoops).bindTo(registry);
+        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
+            new NettyAllocatorMetrics(provider).bindTo(registry);
+        }
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void finished(FinishedRequest r) {
+        UsageRecord record = r.accounting() == null ? null : r.accounting().record();
+        Tags tags = Tags.of(
+                "route", r.route(),
+                "team", orNone(r.team()),
+                "model", orNone(record != null ? record.model() : r.requestedModel()),
+                "provider", orNone(record == null ? null : record.provider()),
+                "tier", orNone(record == null ? null : record.tier()),
+                "cache", orNone(record == null ? null : record.cache()),
+                "status", Integer.toString(r.status()));
+        Timer.builder("tiergate.requests")
+                .description("Finished requests: count and latency to the last byte")
+                .tags(tags)
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry)
+                .record(Duration.ofNanos(r.durationNanos()));
+    }
+
+    /** Counts an answered request's tokens, cost and saving. */
+    public void usage(UsageRecord r) {
+        Tags tags = Tags.of("team", r.team(), "model", orNone(r.model()), "provider", orNone(r.provider()),
+                "tier", orNone(r.tier()), "cache", orNone(r.cache()));
+        count("tiergate.tokens", "Tokens of answered requests", tags.and("type", "input"), r.inputTokens());
+        count("tiergate.tokens", "Tokens of answered requests", tags.and("type", "output"), r.outputTokens());
+        count("tiergate.tokens", "Tokens of answered requests", tags.and("type", "cached"), r.cachedTokens());
+        count("tiergate.cost.usd", "Cost of answered requests in USD", tags, r.costUsd().doubleValue());
+        count("tiergate.savings.usd", "Savings against the baseline in USD",
+                tags.and("reason", r.savingReason().value()), r.savingUsd().doubleValue());
+        if (r.cache() != null && !"bypass".equals(r.cache())) {
+            cacheCounts(r.team()).add("hit".equals(r.cache()) || "semantic-hit".equals(r.cache()));
+        }
+    }
+
+    public void limitRefused(String team, RateLimitedError error) {
+        Counter.builder("tiergate.limits.refused").description("Requests refused by a team or key limit")
+                .tags("team", team, "code", orNone(error.code())).register(registry).increment();
+    }
+
+    /**
+     * Reports a provider's circuit breaker state: 0 closed, 1 half-open, 2 open. Until a breaker
+     * reports, a provider's calls always go through, which the gauge shows as closed.
+     */
+    public void breakerState(String provider, int state) {
+        breakerStates.computeIfAbsent(provider, p -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder("tiergate.upstream.breaker.state", value, AtomicInteger::get)
+                    .description("Circuit breaker state per provider: 0 closed, 1 half-open, 2 open")
+                    .tags("provider", p).register(registry);
+            return value;
+        }).set(state);
+    }
+
+    /** The adapter with every call counted and timed as an upstream attempt. */
+    public ProviderAdapter instrument(ProviderAdapter adapter) {
+        breakerState(adapter.id(), 0);
+        return new MeteredProviderAdapter(adapter, registry, BUCKETS);
+    }
+
+    private void count(String name, String description, Tags tags, double amount) {
+        if (amount != 0) {
+            Counter.builder(name).description(description).tags(tags).register(registry).increment(amount);
+        }
+    }
+
+    private CacheCounts cacheCounts(String team) {
+        return cacheByTeam.computeIfAbsent(team, t -> {
+            CacheCounts counts = new CacheCounts();
+            Gauge.builder("tiergate.cache.hit.ratio", counts, CacheCounts::ratio)
+                    .description("Cache hits over cacheable answered requests since start")
+                    .tags("team", t).register(registry);
+            return counts;
+        });
+    }
+
+    private static String orNone(String value) {
+        return value == null || value.isEmpty() ? NONE : value;
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+
+    /** Hits and lookups of one team. */
+    private static final class CacheCounts {
+        final LongAdder hits = new LongAdder();
+        final LongAdder lookups = new LongAdder();
+
+        void add(boolean hit) {
+            lookups.increment();
+            if (hit) {
+                hits.increment();
+            }
+        }
+
+        double ratio() {
+            long all = lookups.sum();
+            return all == 0 ? 0 : (double) hits.sum() / all;
+        }
+    }
+}

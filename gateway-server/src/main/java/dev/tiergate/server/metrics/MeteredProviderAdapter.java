@@ -1,0 +1,98 @@
+package dev.tiergate.server.metrics;
+
+import dev.tiergate.core.error.GatewayError;
+import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.core.model.ChatCompletion;
+import dev.tiergate.core.model.EmbeddingResponse;
+import dev.tiergate.core.provider.EmbeddingCall;
+import dev.tiergate.core.provider.ProviderAdapter;
+import dev.tiergate.core.provider.ProviderCall;
+import dev.tiergate.core.provider.ProviderCapability;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.core.publisher.Flux;
+
+/**
+ * Times every call of an adapter as one upstream attempt, {@code tiergate.upstream.attempts}
+ * tagged with provider, model and outcome ({@code ok}, {@code error_<status>} or {@code cancelled}). A
+ * stream is timed to its first chunk: the latency the upstream adds before the client sees text.
+ */
+final class MeteredProviderAdapter implements ProviderAdapter {
+    private final ProviderAdapter delegate;
+    private final MeterRegistry registry;
+    private final Duration[] buckets;
+
+    MeteredProviderAdapter(ProviderAdapter delegate, MeterRegistry registry, Duration[] buckets) {
+        this.delegate = delegate;
+        this.registry = registry;
+        this.buckets = buckets;
+    }
+
+    @Override
+    public String id() {
+        return delegate.id();
+    }
+
+    @Override
+    public Set<ProviderCapability> capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public CompletionStage<ChatCompletion> chat(ProviderCall call) {
+        long start = System.nanoTime();
+        return delegate.chat(call).whenComplete((completion, error) ->
+                attempt(call, error == null ? "ok" : outcome(error), start));
+    }
+
+    @Override
+    public Flux<ChatChunk> chatStream(ProviderCall call) {
+        return Flux.defer(() -> {
+            long start = System.nanoTime();
+            AtomicBoolean counted = new AtomicBoolean();
+            return delegate.chatStream(call)
+                    .doOnNext(chunk -> {
+                        if (counted.compareAndSet(false, true)) {
+                            attempt(call, "ok", start);
+                        }
+                    })
+                    .doOnError(error -> {
+                        if (counted.compareAndSet(false, true)) {
+                            attempt(call, outcome(error), start);
+                        }
+                    })
+                    .doOnCancel(() -> {
+                        if (counted.compareAndSet(false, true)) {
+                            attempt(call, "cancelled", start);
+                        }
+                    });
+        });
+    }
+
+    @Override
+    public CompletionStage<EmbeddingResponse> embed(EmbeddingCall call) {
+        return delegate.embed(call);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    private void attempt(ProviderCall call, String outcome, long startNanos) {
+        Timer.builder("tiergate.upstream.attempts")
+                .description("Calls to providers: count and latency (streams: to the first chunk)")
+                .tags("provider", delegate.id(), "model", call.model().name(), "outcome", outcome)
+                .serviceLevelObjectives(buckets)
+                .register(registry)
+                .record(Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private static String outcome(Throwable error) {
+        return "error_" + GatewayError.from(error).status();
+    }
+}
