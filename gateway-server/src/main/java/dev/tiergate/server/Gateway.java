@@ -7,11 +7,13 @@ import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.provider.ModelCatalog;
 import dev.tiergate.core.provider.ProviderAdapter;
 import dev.tiergate.core.provider.ProviderDispatcher;
+import dev.tiergate.core.resilience.UpstreamAttemptListener;
 import dev.tiergate.server.accounting.Accounting;
 import dev.tiergate.server.accounting.RequestLog;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import dev.tiergate.server.http.ServerAccounting;
 import dev.tiergate.server.metrics.GatewayMetrics;
+import dev.tiergate.server.metrics.UpstreamAttemptMetrics;
 import java.time.Clock;
 import dev.tiergate.server.http.GatewayServer;
 import io.netty.channel.EventLoopGroup;
@@ -69,11 +71,12 @@ public final class Gateway implements AutoCloseable {
             ModelCatalog catalog = new ModelCatalog(config);
             accounting = Accounting.create(config, catalog, metrics, clock);
             stages = PipelineStages.build(config, catalog);
+            stages.bindMetrics(metrics.registry());
             List<PipelineStage> pipelineStages = new ArrayList<>(accounting.stages());
             pipelineStages.addAll(stages.stages());
             ProviderDispatcher dispatcher = ProviderDispatcher.builder(catalog, adapters)
                     .config(config)
-                    .listener(new UpstreamAttemptLog())
+                    .listener(UpstreamAttemptListener.both(new UpstreamAttemptLog(), new UpstreamAttemptMetrics(metrics)))
                     .build();
             Pipeline pipeline = Pipeline.of(pipelineStages, dispatcher);
             GatewayServer server = GatewayServer.start(config.server(), group,

@@ -26,6 +26,9 @@ import dev.tiergate.router.policy.GateSettings;
 import dev.tiergate.router.policy.RouterSettings;
 import dev.tiergate.router.policy.TeamRoutingPolicy;
 import dev.tiergate.router.policy.Thresholds;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,6 +41,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +52,13 @@ import org.slf4j.LoggerFactory;
  */
 final class PipelineStages implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PipelineStages.class);
-    /** Model inference waiting beyond this is skipped (the stages fail open), never queued unbounded. */
-    private static final int WORKER_QUEUE = 128;
+    /**
+     * Routing waits for the classifier unless this many are queued (then the default tier and the
+     * gates decide). The semantic cache instead sheds load: with every embedding worker busy and one
+     * lookup waiting each, a request skips the lookup (a miss) rather than queue behind model runs,
+     * so under CPU saturation the cache never becomes the bottleneck.
+     */
+    private static final int ROUTER_QUEUE = 256;
 
     private final List<PipelineStage> stages;
     private final Deque<AutoCloseable> resources;
@@ -76,8 +85,6 @@ final class PipelineStages implements AutoCloseable {
             if (!semantic && !router) {
                 return new PipelineStages(stages, resources, descriptions);
             }
-            ThreadPoolExecutor workers = workers();
-            resources.push(workers::shutdownNow);
             SentenceEmbedder embedder = null;
             if (semantic) {
                 SemanticCacheConfig c = config.semanticCache();
@@ -87,6 +94,8 @@ final class PipelineStages implements AutoCloseable {
                         ? RedisSemanticStore.builder(c.redisUrl()).build()
                         : InMemorySemanticStore.builder().maxSizeMb(c.maxSizeMb()).build();
                 resources.push(store);
+                ThreadPoolExecutor workers = workers("tiergate-embed-", 1);
+                resources.push(workers::shutdownNow);
                 stages.add(SemanticCacheStage.builder(embedder, store, workers)
                         .settings(semanticSettings(config)).build());
                 descriptions.add("semantic cache: " + c.model() + ", threshold " + c.threshold() + ", "
@@ -101,6 +110,8 @@ final class PipelineStages implements AutoCloseable {
                     resources.push(embedder);
                 }
                 Thresholds defaults = Thresholds.of(classifier.spec().thresholdMid(), classifier.spec().thresholdFrontier());
+                ThreadPoolExecutor workers = workers("tiergate-route-", ROUTER_QUEUE);
+                resources.push(workers::shutdownNow);
                 stages.add(ComplexityRouterStage.builder(classifier, defaults, catalog::alias, workers)
                         .settings(routerSettings(config))
                         .embedder(embedder)
@@ -119,6 +130,54 @@ final class PipelineStages implements AutoCloseable {
         return stages;
     }
 
+    /**
+     * Exposes the stages' own counters: {@code tiergate.cache.exact.*}, {@code tiergate.cache.semantic.*}
+     * (including lookups skipped under load and store errors, e.g. Redis down) and
+     * {@code tiergate.router.*}. Read when scraped, so the hot path pays nothing.
+     */
+    void bindMetrics(MeterRegistry registry) {
+        for (PipelineStage stage : stages) {
+            switch (stage) {
+                case ExactCacheStage exact -> {
+                    counter(registry, "tiergate.cache.exact.lookups", "outcome", "hit", () -> exact.stats().hits());
+                    counter(registry, "tiergate.cache.exact.lookups", "outcome", "miss", () -> exact.stats().misses());
+                    counter(registry, "tiergate.cache.exact.lookups", "outcome", "bypass", () -> exact.stats().bypasses());
+                    counter(registry, "tiergate.cache.exact.stores", "outcome", "stored", () -> exact.stats().stores());
+                    counter(registry, "tiergate.cache.exact.stores", "outcome", "rejected", () -> exact.stats().rejected());
+                    counter(registry, "tiergate.cache.exact.removals", "cause", "evicted", () -> exact.stats().evictions());
+                    counter(registry, "tiergate.cache.exact.removals", "cause", "expired", () -> exact.stats().expirations());
+                    Gauge.builder("tiergate.cache.exact.entries", exact, e -> e.stats().entries()).register(registry);
+                    Gauge.builder("tiergate.cache.exact.bytes", exact, e -> e.stats().bytes()).register(registry);
+                }
+                case SemanticCacheStage semantic -> {
+                    counter(registry, "tiergate.cache.semantic.lookups", "outcome", "hit", () -> semantic.stats().hits());
+                    counter(registry, "tiergate.cache.semantic.lookups", "outcome", "miss", () -> semantic.stats().misses());
+                    counter(registry, "tiergate.cache.semantic.lookups", "outcome", "bypass", () -> semantic.stats().bypasses());
+                    counter(registry, "tiergate.cache.semantic.lookups", "outcome", "skipped", () -> semantic.stats().skipped());
+                    counter(registry, "tiergate.cache.semantic.stores", "outcome", "stored", () -> semantic.stats().stores());
+                    counter(registry, "tiergate.cache.semantic.stores", "outcome", "rejected", () -> semantic.stats().rejected());
+                    counter(registry, "tiergate.cache.semantic.errors", "kind", "store", () -> semantic.stats().storeErrors());
+                    counter(registry, "tiergate.cache.semantic.errors", "kind", "embedding", () -> semantic.stats().embedErrors());
+                    counter(registry, "tiergate.cache.semantic.errors", "kind", "decode", () -> semantic.stats().decodeErrors());
+                }
+                case ComplexityRouterStage router -> {
+                    counter(registry, "tiergate.router.passed.through", "kind", "concrete-model",
+                            () -> router.stats().passedThrough());
+                    counter(registry, "tiergate.router.embeddings", "source", "shared", () -> router.stats().embeddingsReused());
+                    counter(registry, "tiergate.router.embeddings", "source", "computed",
+                            () -> router.stats().embeddingsComputed());
+                    counter(registry, "tiergate.router.failures", "kind", "classifier", () -> router.stats().failures());
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    private static void counter(MeterRegistry registry, String name, String tag, String value, Supplier<Long> count) {
+        FunctionCounter.builder(name, count, c -> c.get()).tags(tag, value).register(registry);
+    }
+
     /** One line per stage for the start-up banner, without secrets. */
     List<String> descriptions() {
         return descriptions;
@@ -135,12 +194,13 @@ final class PipelineStages implements AutoCloseable {
         }
     }
 
-    private static ThreadPoolExecutor workers() {
+    /** A bounded pool for model runs: half the cores, {@code queuePerThread} waiting tasks per thread. */
+    private static ThreadPoolExecutor workers(String name, int queuePerThread) {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(WORKER_QUEUE), r -> {
-                    Thread t = new Thread(r, "tiergate-model-" + n.incrementAndGet());
+                new ArrayBlockingQueue<>(threads * queuePerThread), r -> {
+                    Thread t = new Thread(r, name + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());

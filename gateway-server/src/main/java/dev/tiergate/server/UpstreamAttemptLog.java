@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs every upstream attempt and breaker change as one {@code key=value} line on the
- * {@code tiergate.upstream} logger: ends of attempts at INFO (failures at WARN), starts at DEBUG.
+ * {@code tiergate.upstream} logger: failed attempts at WARN, a success after a failure (a retry or a
+ * fallback that answered) at INFO, first-attempt successes and starts at DEBUG (every request already
+ * has its line in the request log).
  * Only ids, names, numbers and error codes: never prompts, answers, messages or keys.
  */
 final class UpstreamAttemptLog implements UpstreamAttemptListener {
@@ -28,8 +30,8 @@ final class UpstreamAttemptLog implements UpstreamAttemptListener {
 
     @Override
     public void attemptSucceeded(UpstreamAttempt a, Duration duration) {
-        if (log.isInfoEnabled()) {
-            log.info("attempt request_id={} model={} provider={} upstream_model={} attempt={} stream={} outcome={} duration_ms={}",
+        if (a.number() > 1 ? log.isInfoEnabled() : log.isDebugEnabled()) {
+            log.atLevel(a.number() > 1 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG).log("attempt request_id={} model={} provider={} upstream_model={} attempt={} stream={} outcome={} duration_ms={}",
                     a.requestId(), a.model(), a.provider(), a.upstreamModel(), a.number(), a.stream(),
                     AttemptOutcome.SUCCESS.tag(), duration.toMillis());
         }

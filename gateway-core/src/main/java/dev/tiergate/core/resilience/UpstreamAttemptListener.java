@@ -34,4 +34,46 @@ public interface UpstreamAttemptListener extends CircuitBreaker.StateListener {
     @Override
     default void stateChanged(String provider, CircuitBreaker.State from, CircuitBreaker.State to) {
     }
+
+    /** Tells {@code first}, then {@code second}, of everything. */
+    static UpstreamAttemptListener both(UpstreamAttemptListener first, UpstreamAttemptListener second) {
+        return new UpstreamAttemptListener() {
+            @Override
+            public void attemptStarted(UpstreamAttempt attempt) {
+                first.attemptStarted(attempt);
+                second.attemptStarted(attempt);
+            }
+
+            @Override
+            public void attemptSucceeded(UpstreamAttempt attempt, Duration duration) {
+                first.attemptSucceeded(attempt, duration);
+                second.attemptSucceeded(attempt, duration);
+            }
+
+            @Override
+            public void attemptFailed(UpstreamAttempt attempt, AttemptOutcome outcome, GatewayError error,
+                                      Duration duration) {
+                first.attemptFailed(attempt, outcome, error, duration);
+                second.attemptFailed(attempt, outcome, error, duration);
+            }
+
+            @Override
+            public void retryScheduled(UpstreamAttempt failed, Duration backoff) {
+                first.retryScheduled(failed, backoff);
+                second.retryScheduled(failed, backoff);
+            }
+
+            @Override
+            public void modelSkipped(String requestId, String model, String reason) {
+                first.modelSkipped(requestId, model, reason);
+                second.modelSkipped(requestId, model, reason);
+            }
+
+            @Override
+            public void stateChanged(String provider, CircuitBreaker.State from, CircuitBreaker.State to) {
+                first.stateChanged(provider, from, to);
+                second.stateChanged(provider, from, to);
+            }
+        };
+    }
 }

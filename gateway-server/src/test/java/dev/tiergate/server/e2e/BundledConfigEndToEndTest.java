@@ -101,6 +101,12 @@ class BundledConfigEndToEndTest {
             ask(client, "What is 2+3?");
             HttpResponseFor<ChatCompletion> otherNumber = ask(client, "What is 2+4?");
             assertThat(otherNumber.headers().values("x-tiergate-cache")).containsExactly("miss");
+
+            PrometheusText metrics = PrometheusText.parse(AccountingFixtures.get(gateway, "/metrics", null).body());
+            assertThat(metrics.value("tiergate_cache_semantic_lookups_total", Map.of("outcome", "hit"))).isEqualTo(1.0);
+            assertThat(metrics.value("tiergate_cache_semantic_lookups_total", Map.of("outcome", "miss"))).isEqualTo(3.0);
+            assertThat(metrics.value("tiergate_cache_exact_lookups_total", Map.of("outcome", "miss"))).isEqualTo(4.0);
+            assertThat(metrics.value("tiergate_router_embeddings_total", Map.of("source", "shared"))).isEqualTo(3.0);
         }
     }
 

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +87,27 @@ class ResilienceEndToEndTest {
             assertThat(res.headers().firstValue("x-tiergate-attempts")).hasValue("3");
             assertThat(res.headers().firstValue("x-tiergate-fallback-from")).hasValue("primary");
             assertUpstreamCalls(2, 1);
+        }
+    }
+
+    @Test
+    void retriesAndAnOpenBreakerShowInTheMetricsAndTheBreakerSkipsTheProvider() throws Exception {
+        first.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(503).withBody(FAILING)));
+        UpstreamFixtures.stubChat(second, 1, 0);
+        try (TestGateway gateway = TestGateway.start(yaml(
+                "  circuit-breaker: {failure-threshold: 2, cool-down-seconds: 60}\ncache:\n  exact: {enabled: false}"))) {
+            assertThat(chat(gateway, "primary", false).statusCode()).isEqualTo(200);
+            HttpResponse<String> afterOpen = chat(gateway, "primary", false);
+            assertThat(afterOpen.statusCode()).isEqualTo(200);
+            assertThat(afterOpen.headers().firstValue("x-tiergate-model")).hasValue("backup");
+            assertUpstreamCalls(2, 2);
+
+            PrometheusText metrics = PrometheusText.parse(AccountingFixtures.get(gateway, "/metrics", null).body());
+            assertThat(metrics.value("tiergate_upstream_breaker_state", Map.of("provider", "first"))).isEqualTo(2.0);
+            assertThat(metrics.value("tiergate_upstream_breaker_state", Map.of("provider", "second"))).isZero();
+            assertThat(metrics.value("tiergate_upstream_retries_total", Map.of("provider", "first", "model", "primary")))
+                    .isEqualTo(1.0);
+            assertThat(metrics.value("tiergate_upstream_skipped_total", Map.of("model", "primary"))).isEqualTo(1.0);
         }
     }
 
