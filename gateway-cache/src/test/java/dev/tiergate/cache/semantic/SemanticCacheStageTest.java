@@ -395,7 +395,9 @@ class SemanticCacheStageTest {
     void aRedisStoreServesParaphrasesEncryptedToo() {
         String url = dev.tiergate.cache.semantic.store.RedisTestSupport.requireRedis();
         String prefix = "tiergate-test:" + java.util.UUID.randomUUID() + ":";
-        try (RedisSemanticStore redis = RedisSemanticStore.builder(url).keyPrefix(prefix).build()) {
+        try (RedisSemanticStore redis = RedisSemanticStore.builder(url).keyPrefix(prefix)
+                // generous: a loaded CI machine must not turn this behaviour test into a timing test
+                .commandTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5)).build()) {
             SemanticCacheStage stage = SemanticCacheStage.builder(embedder, redis, workers).clock(clock())
                     .settings(SemanticCacheSettings.builder().defaults(SemanticTeamSettings.builder()
                             .ttl(Duration.ofSeconds(20)).encryptionKey(new byte[32]).build()).build())
@@ -498,7 +500,7 @@ class SemanticCacheStageTest {
     }
 
     private static void awaitCount(LongSupplier counter, long expected) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (counter.getAsLong() < expected) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("expected " + expected + " stores, saw " + counter.getAsLong());

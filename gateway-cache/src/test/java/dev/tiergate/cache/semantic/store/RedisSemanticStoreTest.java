@@ -50,7 +50,9 @@ class RedisSemanticStoreTest extends SemanticStoreContract {
 
     @Override
     SemanticStore store() {
-        RedisSemanticStore store = RedisSemanticStore.builder(url).keyPrefix(prefix).build();
+        RedisSemanticStore store = RedisSemanticStore.builder(url).keyPrefix(prefix)
+                // generous: a loaded CI machine must not turn this behaviour test into a timing test
+                .commandTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5)).build();
         opened.add(store);
         return store;
     }
@@ -88,7 +90,8 @@ class RedisSemanticStoreTest extends SemanticStoreContract {
 
     @Test
     void capsBucketsAtTheirMaximumSize() {
-        RedisSemanticStore store = RedisSemanticStore.builder(url).keyPrefix(prefix).maxBucketSize(3).build();
+        RedisSemanticStore store = RedisSemanticStore.builder(url).keyPrefix(prefix).maxBucketSize(3)
+                .commandTimeout(Duration.ofSeconds(5)).build();
         opened.add(store);
         float[] v = unit(2);
         for (int i = 0; i < 6; i++) {
