@@ -47,7 +47,7 @@ public final class Gateway implements AutoCloseable {
             ProviderAdapterFactory factory = ProviderAdapters.factory();
             Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
             for (ProviderConfig provider : config.providers().values()) {
-                adapters.put(provider.id(), factory.create(provider));
+                adapters.put(provider.id(), KeyRedactingAdapter.of(factory.create(provider), provider.apiKey()));
             }
             ModelCatalog catalog = new ModelCatalog(config);
             stages = PipelineStages.build(config, catalog);
