@@ -66,7 +66,8 @@ public final class Gateway implements AutoCloseable {
             ProviderAdapterFactory factory = ProviderAdapters.factory();
             Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
             for (ProviderConfig provider : config.providers().values()) {
-                adapters.put(provider.id(), metrics.instrument(factory.create(provider)));
+                adapters.put(provider.id(),
+                        metrics.instrument(KeyRedactingAdapter.of(factory.create(provider), provider.apiKey())));
             }
             ModelCatalog catalog = new ModelCatalog(config);
             accounting = Accounting.create(config, catalog, metrics, clock);

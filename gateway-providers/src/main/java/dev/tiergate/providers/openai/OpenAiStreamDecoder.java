@@ -19,6 +19,7 @@ final class OpenAiStreamDecoder {
     private final SseDecoder sse = new SseDecoder();
     private final OpenAiErrorMapper errors;
     private boolean done;
+    private boolean sawEvent;
 
     OpenAiStreamDecoder(OpenAiErrorMapper errors) {
         this.errors = errors;
@@ -26,7 +27,8 @@ final class OpenAiStreamDecoder {
 
     /**
      * The chunks of a response body, one slice requested at a time. A failure inside a slice
-     * still emits the chunks decoded before it, then the error.
+     * still emits the chunks decoded before it, then the error. A body without a single event
+     * (an HTML page or a JSON body where a stream was asked for) fails as a malformed response.
      */
     Flux<ChatChunk> decode(Flux<byte[]> body) {
         return body.concatMap(bytes -> {
@@ -37,7 +39,9 @@ final class OpenAiStreamDecoder {
                 return Flux.fromIterable(out).concatWith(Flux.error(e));
             }
             return Flux.fromIterable(out);
-        }, 1);
+        }, 1).concatWith(Flux.defer(() -> sawEvent ? Flux.empty()
+                : Flux.error(errors.malformed("the stream ended without a single event (expected: text/event-stream)",
+                        null))));
     }
 
     /** Adds the chunks completed by this slice of the body to {@code out}. */
@@ -51,6 +55,7 @@ final class OpenAiStreamDecoder {
     }
 
     private void onEvent(SseEvent event, List<ChatChunk> out) {
+        sawEvent = true;
         if (done) {
             return;
         }

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 /** Endpoint joining, Retry-After parsing and the stream decoder, without a network. */
 class OpenAiUnitsTest {
@@ -71,5 +72,15 @@ class OpenAiUnitsTest {
                 new ArrayList<>()))
                 .isInstanceOf(UpstreamError.class)
                 .hasMessageContaining("not JSON");
+    }
+
+    @Test
+    void aBodyWithoutASingleEventIsAMalformedStreamNotAnEmptyAnswer() {
+        byte[] html = "<html><body>502 Bad Gateway</body></html>".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> new OpenAiStreamDecoder(errors).decode(Flux.just(html)).collectList().block())
+                .isInstanceOf(UpstreamError.class)
+                .hasMessageContaining("without a single event");
+        assertThat(new OpenAiStreamDecoder(errors).decode(Flux.just("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8)))
+                .collectList().block()).isEmpty();
     }
 }

@@ -5,19 +5,27 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import dev.tiergate.core.error.InvalidRequestError;
 import java.util.List;
 import java.util.Map;
 
 /** A request copied out of Netty's buffers, so it can outlive them: method, path, headers, body. */
 record IncomingRequest(HttpMethod method, String path, HttpHeaders headers, byte[] body, boolean keepAlive,
-                       boolean protocolIsHttp11, Map<String, List<String>> query) {
+                       boolean protocolIsHttp11, String uri) {
 
     static IncomingRequest from(FullHttpRequest req) {
         byte[] body = new byte[req.content().readableBytes()];
         req.content().getBytes(req.content().readerIndex(), body);
-        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        return new IncomingRequest(req.method(), uri.path(), req.headers().copy(), body, HttpUtil.isKeepAlive(req),
-                req.protocolVersion().equals(io.netty.handler.codec.http.HttpVersion.HTTP_1_1), Map.copyOf(uri.parameters()));
+        // Only the path is decoded here (it never throws); the query is decoded when an endpoint asks,
+        // so a malformed one (%zz) becomes a 400 for that endpoint instead of a dropped connection.
+        String path;
+        try {
+            path = new QueryStringDecoder(req.uri()).path();
+        } catch (IllegalArgumentException e) {
+            path = req.uri();   // undecodable: matches no route, so the answer is a 404
+        }
+        return new IncomingRequest(req.method(), path, req.headers().copy(), body, HttpUtil.isKeepAlive(req),
+                req.protocolVersion().equals(io.netty.handler.codec.http.HttpVersion.HTTP_1_1), req.uri());
     }
 
     String header(CharSequence name) {
@@ -26,6 +34,12 @@ record IncomingRequest(HttpMethod method, String path, HttpHeaders headers, byte
 
     /** The first value of a query parameter, or null. */
     String queryParam(String name) {
+        Map<String, List<String>> query;
+        try {
+            query = new QueryStringDecoder(uri).parameters();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestError("The query string is malformed: " + e.getMessage(), "invalid_query", null);
+        }
         List<String> values = query.get(name);
         return values == null || values.isEmpty() ? null : values.getFirst();
     }

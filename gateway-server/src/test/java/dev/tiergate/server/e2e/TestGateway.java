@@ -9,10 +9,9 @@ import java.net.URI;
 import java.util.Map;
 
 /** A real gateway on a free port, built from YAML text; the team key is {@link #KEY}. */
-final class TestGateway implements AutoCloseable {
-    static final String KEY = "sk-test-team-a";
-    static final String KEY_SHA256 = "%064x".formatted(new java.math.BigInteger(1,
-            dev.tiergate.server.auth.ApiKeyAuthenticator.sha256(KEY)));
+public final class TestGateway implements AutoCloseable {
+    public static final String KEY = "sk-test-team-a";
+    static final String KEY_SHA256 = sha256Hex(KEY);
 
     private final Gateway gateway;
 
@@ -59,12 +58,26 @@ final class TestGateway implements AutoCloseable {
     }
 
     /** Starts a gateway whose providers, models and aliases are {@code gatewayYaml}, with one team "team-a". */
-    static TestGateway start(String gatewayYaml) throws InterruptedException {
+    public static TestGateway start(String gatewayYaml) throws InterruptedException {
         return start(gatewayYaml, Map.of());
     }
 
     static TestGateway start(String gatewayYaml, Map<String, String> env) throws InterruptedException {
         return start(gatewayYaml, env, Map.of("teams/team-a.yaml", teamYaml("")));
+    }
+
+    /** Starts a gateway with one team per entry of {@code keysByTeam} (team id to its secret key), all models allowed. */
+    public static TestGateway startWithTeams(String gatewayYaml, Map<String, String> env,
+                                             Map<String, String> keysByTeam) throws InterruptedException {
+        Map<String, String> teams = new java.util.HashMap<>();
+        keysByTeam.forEach((id, key) -> teams.put("teams/" + id + ".yaml", "id: " + id + "\nkeys:\n  - id: key-" + id
+                + "\n    sha256: " + sha256Hex(key) + "\nallowed-models: [\"*\"]\n"));
+        return start(gatewayYaml, env, teams);
+    }
+
+    /** The hex SHA-256 of a key, as team files hold it. */
+    public static String sha256Hex(String key) {
+        return "%064x".formatted(new java.math.BigInteger(1, dev.tiergate.server.auth.ApiKeyAuthenticator.sha256(key)));
     }
 
     /** Starts a gateway on the bundled default config, reading the environment from {@code env}. */
@@ -73,15 +86,15 @@ final class TestGateway implements AutoCloseable {
         return new TestGateway(Gateway.start(withTestDefaults(config)));
     }
 
-    int port() {
+    public int port() {
         return gateway.port();
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port() + path);
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port() + "/v1";
     }
 

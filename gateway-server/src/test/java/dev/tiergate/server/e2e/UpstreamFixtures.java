@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** OpenAI-shaped answers for a WireMock upstream, and the gateway YAML that points at it. */
-final class UpstreamFixtures {
-    static final String ANSWER_WORDS = "The capital of France is Paris, a city on the Seine.";
+public final class UpstreamFixtures {
+    public static final String ANSWER_WORDS = "The capital of France is Paris, a city on the Seine.";
 
     private UpstreamFixtures() {
     }
@@ -42,7 +42,7 @@ final class UpstreamFixtures {
                 """.formatted(maxRequestBytes, upstreamPort);
     }
 
-    static String completionJson(String model, String content) {
+    public static String completionJson(String model, String content) {
         return """
                 {"id":"chatcmpl-up1","object":"chat.completion","created":1700000000,"model":"%s",
                  "choices":[{"index":0,"message":{"role":"assistant","content":"%s"},"finish_reason":"stop"}],
@@ -51,7 +51,7 @@ final class UpstreamFixtures {
     }
 
     /** SSE body: a role chunk, one chunk per word, a finish chunk, a usage chunk, [DONE]. */
-    static String streamBody(String model, String content) {
+    public static String streamBody(String model, String content) {
         List<String> frames = new ArrayList<>();
         frames.add(chunk(model, "{\"role\":\"assistant\",\"content\":\"\"}", null));
         String[] words = content.split("(?<= )");
