@@ -1,5 +1,6 @@
 package dev.tiergate.server;
 
+import dev.tiergate.cache.exact.EmbeddingCache;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.pipeline.Pipeline;
@@ -82,7 +83,8 @@ public final class Gateway implements AutoCloseable {
             Pipeline pipeline = Pipeline.of(pipelineStages, dispatcher);
             GatewayServer server = GatewayServer.start(config.server(), group,
                     new ApiKeyAuthenticator(config.teams().values(), config.accounting().adminKeys()), catalog, pipeline,
-                    adapters, serverAccounting(config, accounting, metrics, clock));
+                    adapters, serverAccounting(config, accounting, metrics, clock),
+                    config.exactCache().enabled() ? EmbeddingCache.of(PipelineStages.exactCacheSettings(config)) : null);
             Gateway gateway = new Gateway(group, adapters, stages, server);
             gateway.accounting = accounting;
             gateway.metrics = metrics;

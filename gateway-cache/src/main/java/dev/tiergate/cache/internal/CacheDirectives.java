@@ -12,9 +12,14 @@ import java.util.Locale;
 public record CacheDirectives(boolean bypass, boolean noStore) {
 
     public static CacheDirectives of(ChatExchange exchange) {
+        return of(exchange::header);
+    }
+
+    /** From request headers by lower-case name. */
+    public static CacheDirectives of(java.util.function.Function<String, String> header) {
         boolean bypass = false;
         boolean noStore = false;
-        String cacheControl = exchange.header("cache-control");
+        String cacheControl = header.apply("cache-control");
         if (cacheControl != null) {
             for (String directive : cacheControl.split(",")) {
                 switch (directive.trim().toLowerCase(Locale.ROOT)) {
@@ -25,7 +30,7 @@ public record CacheDirectives(boolean bypass, boolean noStore) {
                 }
             }
         }
-        String tiergate = exchange.header("x-tiergate-cache");
+        String tiergate = header.apply("x-tiergate-cache");
         if (tiergate != null && tiergate.trim().equalsIgnoreCase("off")) {
             bypass = true;
         }

@@ -25,6 +25,10 @@ public record EmbeddingRequest(
         return new EmbeddingRequest(newModel, input, encodingFormat, dimensions, user, extra);
     }
 
+    public EmbeddingRequest withInput(JsonNode newInput) {
+        return new EmbeddingRequest(model, newInput, encodingFormat, dimensions, user, extra);
+    }
+
     /** The string inputs, or an empty list when the input is token arrays. */
     public List<String> textInputs() {
         if (input.isTextual()) {

@@ -1,6 +1,10 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.cache.exact.EmbeddingCache;
 import dev.tiergate.core.config.ModelConfig;
+import dev.tiergate.core.error.UpstreamError;
+import dev.tiergate.core.model.EmbeddingResponse;
+import dev.tiergate.core.pipeline.CacheOutcome;
 import dev.tiergate.core.error.InternalGatewayError;
 import dev.tiergate.core.model.ChatRequestParser;
 import dev.tiergate.core.model.EmbeddingRequest;
@@ -15,19 +19,26 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** {@code POST /v1/embeddings}: passed to the provider that serves the named embedding model. */
+/**
+ * {@code POST /v1/embeddings}: passed to the provider that serves the named embedding model. With
+ * the exact cache on, each input string is looked up on its own: only the inputs not stored go
+ * upstream ({@code x-tiergate-cache: hit} when none had to, else {@code miss}, with
+ * {@code x-tiergate-cache-hits: stored/total}); {@code usage} is what the upstream call billed.
+ */
 final class EmbeddingsEndpoint implements Endpoint {
     private final ApiKeyAuthenticator authenticator;
     private final ModelCatalog catalog;
     private final Map<String, ProviderAdapter> adapters;
     private final Duration requestTimeout;
+    private final EmbeddingCache cache;
 
     EmbeddingsEndpoint(ApiKeyAuthenticator authenticator, ModelCatalog catalog, Map<String, ProviderAdapter> adapters,
-                       Duration requestTimeout) {
+                       Duration requestTimeout, EmbeddingCache cache) {
         this.authenticator = authenticator;
         this.catalog = catalog;
         this.adapters = Map.copyOf(adapters);
         this.requestTimeout = requestTimeout;
+        this.cache = cache;
     }
 
     @Override
@@ -40,7 +51,17 @@ final class EmbeddingsEndpoint implements Endpoint {
         if (adapter == null) {
             throw new InternalGatewayError("no adapter for provider '" + model.provider() + "'", null);
         }
-        adapter.embed(new EmbeddingCall(exchange.requestId, request.withModel(model.upstreamModel()), model,
+        EmbeddingCache.Lookup lookup = cache == null ? null
+                : cache.lookup(caller, model.name(), request, exchange.request::header);
+        if (lookup != null && lookup.complete()) {
+            respond(exchange, lookup.answerFromCache(model.upstreamModel()),
+                    ResultMetadata.of(adapter.id(), model.name()).withCache(CacheOutcome.HIT)
+                            .withHeader("x-tiergate-cache-hits", lookup.hits() + "/" + lookup.size()));
+            return;
+        }
+        EmbeddingRequest upstream = lookup == null ? request : lookup.upstreamRequest(request);
+        CacheOutcome outcome = cache == null ? null : lookup == null ? CacheOutcome.BYPASS : CacheOutcome.MISS;
+        adapter.embed(new EmbeddingCall(exchange.requestId, upstream.withModel(model.upstreamModel()), model,
                         exchange.eventLoop()))
                 .toCompletableFuture()
                 .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -49,9 +70,25 @@ final class EmbeddingsEndpoint implements Endpoint {
                         exchange.fail(error);
                         return;
                     }
-                    var res = HttpResponses.json(HttpResponseStatus.OK, response, exchange.requestId);
-                    HttpResponses.addMetadata(res.headers(), ResultMetadata.of(adapter.id(), model.name()));
-                    exchange.respond(res, "embeddings provider=" + adapter.id());
+                    ResultMetadata metadata = ResultMetadata.of(adapter.id(), model.name()).withCache(outcome);
+                    EmbeddingResponse answer = response;
+                    if (lookup != null) {
+                        try {
+                            answer = lookup.complete(response);
+                        } catch (IllegalStateException e) {
+                            exchange.fail(new UpstreamError(adapter.id(), 502, e.getMessage(), "upstream_malformed",
+                                    false, null, e));
+                            return;
+                        }
+                        metadata = metadata.withHeader("x-tiergate-cache-hits", lookup.hits() + "/" + lookup.size());
+                    }
+                    respond(exchange, answer, metadata);
                 }));
+    }
+
+    private static void respond(ServerExchange exchange, EmbeddingResponse answer, ResultMetadata metadata) {
+        var res = HttpResponses.json(HttpResponseStatus.OK, answer, exchange.requestId);
+        HttpResponses.addMetadata(res.headers(), metadata);
+        exchange.respond(res, "embeddings provider=" + metadata.provider());
     }
 }

@@ -1,5 +1,6 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.cache.exact.EmbeddingCache;
 import dev.tiergate.core.config.ServerConfig;
 import dev.tiergate.core.pipeline.ChatHandler;
 import dev.tiergate.core.provider.ModelCatalog;
@@ -44,13 +45,16 @@ public final class GatewayServer implements AutoCloseable {
     public static GatewayServer start(ServerConfig config, EventLoopGroup group, ApiKeyAuthenticator authenticator,
                                       ModelCatalog catalog, ChatHandler pipeline, Map<String, ProviderAdapter> adapters)
             throws InterruptedException {
-        return start(config, group, authenticator, catalog, pipeline, adapters, ServerAccounting.NONE);
+        return start(config, group, authenticator, catalog, pipeline, adapters, ServerAccounting.NONE, null);
     }
 
-    /** As above, with the accounting endpoints ({@code /v1/usage}, {@code /metrics}) and the request listener. */
+    /**
+     * As above, with the accounting endpoints ({@code /v1/usage}, {@code /metrics}), the request
+     * listener and the per-input exact cache of {@code /v1/embeddings} ({@code embeddingCache}, null: none).
+     */
     public static GatewayServer start(ServerConfig config, EventLoopGroup group, ApiKeyAuthenticator authenticator,
                                       ModelCatalog catalog, ChatHandler pipeline, Map<String, ProviderAdapter> adapters,
-                                      ServerAccounting accounting)
+                                      ServerAccounting accounting, EmbeddingCache embeddingCache)
             throws InterruptedException {
         AtomicBoolean ready = new AtomicBoolean();
         InFlightRequests inFlight = new InFlightRequests();
@@ -59,7 +63,7 @@ public final class GatewayServer implements AutoCloseable {
                 new ChatCompletionsEndpoint(authenticator, pipeline, config.requestTimeout()));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/models"), new ModelsEndpoint(authenticator, catalog));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/embeddings"),
-                new EmbeddingsEndpoint(authenticator, catalog, adapters, config.requestTimeout()));
+                new EmbeddingsEndpoint(authenticator, catalog, adapters, config.requestTimeout(), embeddingCache));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/healthz"), HealthEndpoint.liveness());
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/readyz"), HealthEndpoint.readiness(ready::get));
         if (accounting.usage() != null) {
