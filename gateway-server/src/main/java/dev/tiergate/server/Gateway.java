@@ -1,6 +1,5 @@
 package dev.tiergate.server;
 
-import dev.tiergate.cache.exact.EmbeddingCache;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.pipeline.Pipeline;
@@ -12,9 +11,13 @@ import dev.tiergate.core.resilience.UpstreamAttemptListener;
 import dev.tiergate.server.accounting.Accounting;
 import dev.tiergate.server.accounting.RequestLog;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
+import dev.tiergate.server.config.ConfigException;
+import dev.tiergate.server.http.ConfigReloader;
 import dev.tiergate.server.http.ServerAccounting;
+import dev.tiergate.server.http.ServingState;
 import dev.tiergate.server.metrics.GatewayMetrics;
 import dev.tiergate.server.metrics.UpstreamAttemptMetrics;
+import java.io.IOException;
 import java.time.Clock;
 import dev.tiergate.server.http.GatewayServer;
 import io.netty.channel.EventLoopGroup;
@@ -24,31 +27,55 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds adapters, stages and the pipeline from the config and starts the
  * HTTP server. The only place that knows every module.
+ *
+ * <p>A config reload builds the next {@link Serving} beside the running one and swaps it in; each
+ * request keeps the one it started with. The event loops, metrics, usage store and limit counters
+ * live as long as the gateway; unchanged adapters and stage parts (caches, ONNX models, worker
+ * pools) are carried over, and what was replaced is closed after {@code server.shutdown-grace-seconds},
+ * when the requests that started on it have had their time to finish.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final EventLoopGroup group;
-    private final Map<String, ProviderAdapter> adapters;
-    private final PipelineStages stages;
-    private final GatewayServer server;
-    private Accounting accounting;
-    private GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
+    private final Accounting accounting;
+    private final ReloadSource source;
+    private final AtomicReference<Serving> current = new AtomicReference<>();
+    /** One daemon thread: reloads one at a time, and closes what they replaced once its grace is over. */
+    private final ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tiergate-reload");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<Runnable> retiring = new CopyOnWriteArrayList<>();
+    private GatewayServer server;
+    private ConfigWatcher watcher;
 
-    private Gateway(EventLoopGroup group, Map<String, ProviderAdapter> adapters, PipelineStages stages,
-                    GatewayServer server) {
+    /** What serves one config: the config, its adapters and stages (to close once replaced) and the endpoints' view. */
+    private record Serving(GatewayConfig config, Map<String, ProviderAdapter> adapters, PipelineStages stages,
+                           Pipeline pipeline, ServingState state) {
+    }
+
+    private Gateway(EventLoopGroup group, GatewayMetrics metrics, Accounting accounting, ReloadSource source) {
         this.group = group;
-        this.adapters = adapters;
-        this.stages = stages;
-        this.server = server;
+        this.metrics = metrics;
+        this.accounting = accounting;
+        this.source = source;
     }
 
     public static Gateway start(GatewayConfig config) throws InterruptedException {
@@ -57,49 +84,185 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts with {@code clock} as the time of limits and usage records (tests move it). */
     public static Gateway start(GatewayConfig config, Clock clock) throws InterruptedException {
+        return start(config, clock, null);
+    }
+
+    /**
+     * Starts with {@code source} (null: not reloadable) as where {@link #reload} reads the config
+     * again; when it says so, changes to its files reload by themselves.
+     */
+    public static Gateway start(GatewayConfig config, Clock clock, ReloadSource source) throws InterruptedException {
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
                 : Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
-        PipelineStages stages = null;
         GatewayMetrics metrics = new GatewayMetrics(group);
         Accounting accounting = null;
+        Gateway gateway = null;
         try {
-            ProviderAdapterFactory factory = ProviderAdapters.factory();
-            Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
-            for (ProviderConfig provider : config.providers().values()) {
-                adapters.put(provider.id(),
-                        metrics.instrument(KeyRedactingAdapter.of(factory.create(provider), provider.apiKey())));
-            }
             ModelCatalog catalog = new ModelCatalog(config);
             accounting = Accounting.create(config, catalog, metrics, clock);
-            stages = PipelineStages.build(config, catalog);
-            stages.bindMetrics(metrics.registry());
-            List<PipelineStage> pipelineStages = new ArrayList<>(accounting.stages());
-            pipelineStages.addAll(stages.stages());
+            gateway = new Gateway(group, metrics, accounting, source);
+            Serving serving = gateway.build(config, catalog, accounting.stages(), null);
+            gateway.current.set(serving);
+            serving.stages().bindMetrics(metrics.registry());
+            Gateway running = gateway;
+            gateway.server = GatewayServer.start(config.server(), group, () -> running.current.get().state(),
+                    serverAccounting(config, accounting, metrics, clock),
+                    source == null ? ConfigReloader.NONE : running::reload);
+            logBanner(config, serving.pipeline(), serving.stages(), gateway.server.port());
+            if (source != null && source.watch()) {
+                gateway.watcher = ConfigWatcher.start(source.directory(), () -> running.reload("file change"));
+            }
+            return gateway;
+        } catch (IOException e) {
+            abandon(group, metrics, accounting, gateway);
+            throw new java.io.UncheckedIOException("cannot watch the config folder", e);
+        } catch (RuntimeException | InterruptedException e) {
+            abandon(group, metrics, accounting, gateway);
+            throw e;
+        }
+    }
+
+    /** Releases what a failed start had built. */
+    private static void abandon(EventLoopGroup group, GatewayMetrics metrics, Accounting accounting, Gateway gateway) {
+        if (gateway != null) {
+            gateway.reloads.shutdownNow();
+            if (gateway.server != null) {
+                gateway.server.close();
+            }
+            Serving serving = gateway.current.get();
+            if (serving != null) {
+                serving.adapters().values().forEach(ProviderAdapter::close);
+                serving.stages().close();
+            }
+        }
+        if (accounting != null) {
+            accounting.close();
+        }
+        metrics.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Builds what serves {@code config}, carrying over from {@code previous} (null at start-up) the
+     * adapters whose provider config is unchanged and the stage parts the new stages can reuse.
+     */
+    private Serving build(GatewayConfig config, ModelCatalog catalog, List<PipelineStage> accountingStages,
+                          Serving previous) {
+        ProviderAdapterFactory factory = ProviderAdapters.factory();
+        Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
+        List<ProviderAdapter> created = new ArrayList<>();
+        try {
+            for (ProviderConfig provider : config.providers().values()) {
+                ProviderAdapter adapter = previous != null && provider.equals(previous.config().providers().get(provider.id()))
+                        ? previous.adapters().get(provider.id()) : null;
+                if (adapter == null) {
+                    adapter = metrics.instrument(KeyRedactingAdapter.of(factory.create(provider), provider.apiKey()));
+                    created.add(adapter);
+                }
+                adapters.put(provider.id(), adapter);
+            }
             ProviderDispatcher dispatcher = ProviderDispatcher.builder(catalog, adapters)
                     .config(config)
                     .listener(UpstreamAttemptListener.both(new UpstreamAttemptLog(), new UpstreamAttemptMetrics(metrics)))
                     .build();
+            ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(config.teams().values(),
+                    config.accounting().adminKeys());
+            PipelineStages stages = PipelineStages.build(config, catalog, previous == null ? null : previous.stages());
+            List<PipelineStage> pipelineStages = new ArrayList<>(accountingStages);
+            pipelineStages.addAll(stages.stages());
             Pipeline pipeline = Pipeline.of(pipelineStages, dispatcher);
-            GatewayServer server = GatewayServer.start(config.server(), group,
-                    new ApiKeyAuthenticator(config.teams().values(), config.accounting().adminKeys()), catalog, pipeline,
-                    adapters, serverAccounting(config, accounting, metrics, clock),
-                    config.exactCache().enabled() ? EmbeddingCache.of(PipelineStages.exactCacheSettings(config)) : null);
-            Gateway gateway = new Gateway(group, adapters, stages, server);
-            gateway.accounting = accounting;
-            gateway.metrics = metrics;
-            logBanner(config, pipeline, stages, server.port());
-            return gateway;
-        } catch (RuntimeException | InterruptedException e) {
-            if (stages != null) {
-                stages.close();
-            }
-            if (accounting != null) {
-                accounting.close();
-            }
-            metrics.close();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            return new Serving(config, adapters, stages, pipeline,
+                    new ServingState(authenticator, catalog, pipeline, adapters, stages.embeddingCache()));
+        } catch (RuntimeException e) {
+            created.forEach(ProviderAdapter::close);
             throw e;
+        }
+    }
+
+    /**
+     * Reads the config again and, when it is valid, serves new requests with it; invalid files are
+     * logged (file:line: field) and the running config keeps serving. Runs on the reload thread,
+     * one reload at a time.
+     */
+    public CompletionStage<ConfigReloader.Result> reload(String trigger) {
+        if (source == null) {
+            return ConfigReloader.NONE.reload(trigger);
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> reloadNow(trigger), reloads);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(new ConfigReloader.Result.Unavailable("the gateway is stopping"));
+        }
+    }
+
+    private ConfigReloader.Result reloadNow(String trigger) {
+        GatewayConfig loaded;
+        try {
+            loaded = source.loader().get();
+        } catch (ConfigException e) {
+            log.error("config reload ({}) rejected, the running config keeps serving:\n  {}", trigger,
+                    String.join("\n  ", e.problems()));
+            return new ConfigReloader.Result.Rejected(e.problems());
+        } catch (RuntimeException e) {
+            log.error("config reload ({}) failed, the running config keeps serving: {}", trigger, e.toString());
+            return new ConfigReloader.Result.Rejected(List.of(String.valueOf(e.getMessage())));
+        }
+        Serving old = current.get();
+        ConfigChanges changes = ConfigChanges.between(old.config(), loaded);
+        if (!changes.needRestart().isEmpty()) {
+            log.warn("config reload ({}): changes to {} need a restart; until then the running values stay", trigger,
+                    String.join(", ", changes.needRestart()));
+        }
+        if (changes.next().equals(old.config())) {
+            log.info("config reload ({}): no changes", trigger);
+            return new ConfigReloader.Result.Applied(List.of(), changes.needRestart());
+        }
+        Serving fresh;
+        try {
+            ModelCatalog catalog = new ModelCatalog(changes.next());
+            fresh = build(changes.next(), catalog, accounting.stages(changes.next(), catalog), old);
+        } catch (RuntimeException e) {
+            log.error("config reload ({}) failed while building, the running config keeps serving", trigger, e);
+            return new ConfigReloader.Result.Rejected(List.of(e.toString()));
+        }
+        current.set(fresh);
+        old.stages().unbindMetrics(metrics.registry());
+        fresh.stages().bindMetrics(metrics.registry());
+        retire(old, fresh);
+        log.info("config reloaded ({}): {}", trigger, changes.changes().isEmpty() ? "no visible changes"
+                : String.join("; ", changes.changes()));
+        log.info("stages: {}", fresh.pipeline().stages().isEmpty() ? "none"
+                : String.join(" -> ", fresh.pipeline().stages().stream().map(PipelineStage::name).toList()));
+        return new ConfigReloader.Result.Applied(changes.changes(), changes.needRestart());
+    }
+
+    /** Closes what {@code old} does not share with {@code fresh} once the requests started on it had their grace. */
+    private void retire(Serving old, Serving fresh) {
+        List<ProviderAdapter> replaced = old.adapters().values().stream()
+                .filter(adapter -> !fresh.adapters().containsValue(adapter)).toList();
+        Runnable close = new Runnable() {
+            @Override
+            public void run() {
+                if (retiring.remove(this)) {
+                    replaced.forEach(ProviderAdapter::close);
+                    old.stages().close();
+                }
+            }
+        };
+        retiring.add(close);
+        reloads.schedule(close, fresh.config().server().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Reloads on SIGHUP, where the JVM supports handling it (not on Windows). Without this the JVM
+     * would stop on SIGHUP; call it only in a process that runs one gateway.
+     */
+    public void reloadOnHangup() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload("SIGHUP"));
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            log.info("SIGHUP cannot be handled here ({}); reload with POST /admin/reload", e.toString());
         }
     }
 
@@ -132,9 +295,20 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
         server.close();
-        adapters.values().forEach(ProviderAdapter::close);
-        stages.close();
+        reloads.shutdownNow();
+        try {
+            reloads.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List.copyOf(retiring).forEach(Runnable::run);
+        Serving serving = current.get();
+        serving.adapters().values().forEach(ProviderAdapter::close);
+        serving.stages().close();
         accounting.close();
         metrics.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

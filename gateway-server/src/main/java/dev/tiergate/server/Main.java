@@ -6,11 +6,14 @@ import dev.tiergate.server.config.ConfigLoader;
 import dev.tiergate.server.config.ConfigSource;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code java -jar tiergate.jar [--config DIR] [--port N]}. Without {@code --config} the default
  * config bundled in the jar is used; {@code --port} wins over the config's {@code server.port}.
+ * With {@code --config}, changes to the folder's files and SIGHUP reload the config.
  */
 public final class Main {
     private Main() {
@@ -38,18 +41,22 @@ public final class Main {
             System.exit(checkConfig(cli, ConfigLoader.withSystemEnv(), System.out, System.err));
             return;
         }
+        UnaryOperator<GatewayConfig> adjust = loaded -> cli.port() == null ? loaded
+                : loaded.withServer(loaded.server().withPort(cli.port()));
         GatewayConfig config;
         try {
-            config = ConfigLoader.withSystemEnv().load(source(cli));
+            config = adjust.apply(ConfigLoader.withSystemEnv().load(source(cli)));
         } catch (ConfigException e) {
             System.err.println("tiergate: " + e.getMessage());
             System.exit(2);
             return;
         }
-        if (cli.port() != null) {
-            config = config.withServer(config.server().withPort(cli.port()));
+        ReloadSource reload = cli.configDir() == null ? null
+                : ReloadSource.of(Path.of(cli.configDir()), ConfigLoader.withSystemEnv(), adjust);
+        Gateway gateway = Gateway.start(config, Clock.systemUTC(), reload);
+        if (reload != null) {
+            gateway.reloadOnHangup();
         }
-        Gateway gateway = Gateway.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();

@@ -1,5 +1,6 @@
 package dev.tiergate.server;
 
+import dev.tiergate.cache.exact.EmbeddingCache;
 import dev.tiergate.cache.exact.ExactCacheSettings;
 import dev.tiergate.cache.exact.ExactCacheStage;
 import dev.tiergate.cache.semantic.SemanticCacheSettings;
@@ -28,16 +29,17 @@ import dev.tiergate.router.policy.TeamRoutingPolicy;
 import dev.tiergate.router.policy.Thresholds;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * Builds the pipeline's stages from the config (exact cache, semantic cache, complexity router)
  * and owns what they run on: the embedding model, the classifier, the Redis store and the bounded
  * worker pool that runs model inference off the event loops. Closing it releases them.
+ * Built again on a config reload, it takes over from the previous build what the new config
+ * would build the same (the exact cache and its entries, an embedder of the same model, the
+ * semantic store, the classifier, the worker pools); closing the previous build then releases
+ * only what was not taken over.
  */
 final class PipelineStages implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PipelineStages.class);
@@ -61,57 +67,65 @@ final class PipelineStages implements AutoCloseable {
     private static final int ROUTER_QUEUE = 256;
 
     private final List<PipelineStage> stages;
-    private final Deque<AutoCloseable> resources;
+    /** What the stages run on, by what it was built from; closed in reverse order. */
+    private final LinkedHashMap<Object, Object> parts;
     private final List<String> descriptions;
+    private final EmbeddingCache embeddingCache;
+    private final List<Meter> meters = new ArrayList<>();
 
-    private PipelineStages(List<PipelineStage> stages, Deque<AutoCloseable> resources, List<String> descriptions) {
+    private PipelineStages(List<PipelineStage> stages, LinkedHashMap<Object, Object> parts, List<String> descriptions,
+                           EmbeddingCache embeddingCache) {
+        this.embeddingCache = embeddingCache;
         this.stages = List.copyOf(stages);
-        this.resources = resources;
+        this.parts = parts;
         this.descriptions = List.copyOf(descriptions);
     }
 
     static PipelineStages build(GatewayConfig config, ModelCatalog catalog) {
+        return build(config, catalog, null);
+    }
+
+    /** Builds the stages of {@code config}, taking over from {@code previous} (may be null) what it can reuse. */
+    static PipelineStages build(GatewayConfig config, ModelCatalog catalog, PipelineStages previous) {
         List<PipelineStage> stages = new ArrayList<>();
-        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        Parts resources = new Parts(previous);
         List<String> descriptions = new ArrayList<>();
+        EmbeddingCache embeddingCache = null;
         try {
             if (config.exactCache().enabled()) {
-                stages.add(ExactCacheStage.of(exactCacheSettings(config)));
+                stages.add(resources.get(List.of("exact-cache", config.exactCache(), teamCaches(config)),
+                        () -> ExactCacheStage.of(exactCacheSettings(config))));
+                embeddingCache = resources.get(List.of("embedding-cache", config.exactCache(), teamCaches(config)),
+                        () -> EmbeddingCache.of(exactCacheSettings(config)));
                 descriptions.add("exact cache: in memory, " + config.exactCache().maxSizeMb() + " MB, ttl "
-                        + config.exactCache().ttl().toSeconds() + "s");
+                        + config.exactCache().ttl().toSeconds() + "s (chat and, per input, embeddings)");
             }
             boolean semantic = config.semanticCache().enabled();
             boolean router = config.routerEnabled();
             if (!semantic && !router) {
-                return new PipelineStages(stages, resources, descriptions);
+                return new PipelineStages(stages, resources.owned, descriptions, embeddingCache);
             }
             SentenceEmbedder embedder = null;
             if (semantic) {
                 SemanticCacheConfig c = config.semanticCache();
-                embedder = OnnxSentenceEmbedder.builder().model(c.model()).intraOpThreads(1).build();
-                resources.push(embedder);
-                SemanticStore store = c.usesRedis()
-                        ? RedisSemanticStore.builder(c.redisUrl()).build()
-                        : InMemorySemanticStore.builder().maxSizeMb(c.maxSizeMb()).build();
-                resources.push(store);
-                ThreadPoolExecutor workers = workers("tiergate-embed-", 1);
-                resources.push(workers::shutdownNow);
+                embedder = embedder(resources, c.model());
+                SemanticStore store = resources.get(List.of("semantic-store", c.model(), c.maxSizeMb(), c.redisUrl()),
+                        () -> c.usesRedis()
+                                ? RedisSemanticStore.builder(c.redisUrl()).build()
+                                : InMemorySemanticStore.builder().maxSizeMb(c.maxSizeMb()).build());
+                ThreadPoolExecutor workers = resources.get("embed-workers", () -> workers("tiergate-embed-", 1));
                 stages.add(SemanticCacheStage.builder(embedder, store, workers)
                         .settings(semanticSettings(config)).build());
                 descriptions.add("semantic cache: " + c.model() + ", threshold " + c.threshold() + ", "
                         + (c.usesRedis() ? "redis store" : "in-memory store, " + c.maxSizeMb() + " MB"));
             }
             if (router) {
-                OnnxComplexityClassifier classifier = OnnxComplexityClassifier.load();
-                resources.push(classifier);
+                OnnxComplexityClassifier classifier = resources.get("classifier", OnnxComplexityClassifier::load);
                 if (embedder == null || !embedder.modelId().equals(classifier.embeddingModelId())) {
-                    embedder = OnnxSentenceEmbedder.builder().model(classifier.embeddingModelId()).intraOpThreads(1)
-                            .build();
-                    resources.push(embedder);
+                    embedder = embedder(resources, classifier.embeddingModelId());
                 }
                 Thresholds defaults = Thresholds.of(classifier.spec().thresholdMid(), classifier.spec().thresholdFrontier());
-                ThreadPoolExecutor workers = workers("tiergate-route-", ROUTER_QUEUE);
-                resources.push(workers::shutdownNow);
+                ThreadPoolExecutor workers = resources.get("route-workers", () -> workers("tiergate-route-", ROUTER_QUEUE));
                 stages.add(ComplexityRouterStage.builder(classifier, defaults, catalog::alias, workers)
                         .settings(routerSettings(config))
                         .embedder(embedder)
@@ -119,15 +133,76 @@ final class PipelineStages implements AutoCloseable {
                 descriptions.add("complexity router: " + classifier.spec().version() + ", default thresholds mid "
                         + defaults.mid() + " frontier " + defaults.frontier());
             }
-            return new PipelineStages(stages, resources, descriptions);
+            return new PipelineStages(stages, resources.owned, descriptions, embeddingCache);
         } catch (RuntimeException e) {
-            new PipelineStages(List.of(), resources, List.of()).close();
+            resources.giveBack();
+            new PipelineStages(List.of(), resources.owned, List.of(), null).close();
             throw e;
+        }
+    }
+
+    private static SentenceEmbedder embedder(Parts resources, String model) {
+        return resources.get(List.of("embedder", model),
+                () -> OnnxSentenceEmbedder.builder().model(model).intraOpThreads(1).build());
+    }
+
+    /** Each team's cache settings: the exact cache is rebuilt (and emptied) only when these or its own change. */
+    private static Map<String, TeamCacheConfig> teamCaches(GatewayConfig config) {
+        Map<String, TeamCacheConfig> caches = new HashMap<>();
+        config.teams().values().forEach(team -> caches.put(team.id(), team.cache()));
+        return caches;
+    }
+
+    /** Takes {@code key}'s part out of this build, for the next one; null when it has none. */
+    private synchronized Object release(Object key) {
+        return parts.remove(key);
+    }
+
+    private synchronized void restore(Object key, Object part) {
+        parts.put(key, part);
+    }
+
+    /** The parts of a build in progress: its own, those taken from the previous build, and new ones. */
+    private static final class Parts {
+        final LinkedHashMap<Object, Object> owned = new LinkedHashMap<>();
+        private final PipelineStages previous;
+        private final List<Object> taken = new ArrayList<>();
+
+        Parts(PipelineStages previous) {
+            this.previous = previous;
+        }
+
+        @SuppressWarnings("unchecked")
+        <T> T get(Object key, Supplier<T> create) {
+            Object part = owned.get(key);
+            if (part == null && previous != null) {
+                part = previous.release(key);
+                if (part != null) {
+                    taken.add(key);
+                }
+            }
+            if (part == null) {
+                part = create.get();
+            }
+            owned.put(key, part);
+            return (T) part;
+        }
+
+        /** A failed build returns what it took, so the previous build keeps running on it. */
+        void giveBack() {
+            for (Object key : taken) {
+                previous.restore(key, owned.remove(key));
+            }
         }
     }
 
     List<PipelineStage> stages() {
         return stages;
+    }
+
+    /** The per-input exact cache of {@code /v1/embeddings}; null when the exact cache is off. */
+    EmbeddingCache embeddingCache() {
+        return embeddingCache;
     }
 
     /**
@@ -136,6 +211,7 @@ final class PipelineStages implements AutoCloseable {
      * {@code tiergate.router.*}. Read when scraped, so the hot path pays nothing.
      */
     void bindMetrics(MeterRegistry registry) {
+        unbindMetrics(registry);
         for (PipelineStage stage : stages) {
             switch (stage) {
                 case ExactCacheStage exact -> {
@@ -146,8 +222,9 @@ final class PipelineStages implements AutoCloseable {
                     counter(registry, "tiergate.cache.exact.stores", "outcome", "rejected", () -> exact.stats().rejected());
                     counter(registry, "tiergate.cache.exact.removals", "cause", "evicted", () -> exact.stats().evictions());
                     counter(registry, "tiergate.cache.exact.removals", "cause", "expired", () -> exact.stats().expirations());
-                    Gauge.builder("tiergate.cache.exact.entries", exact, e -> e.stats().entries()).register(registry);
-                    Gauge.builder("tiergate.cache.exact.bytes", exact, e -> e.stats().bytes()).register(registry);
+                    meters.add(Gauge.builder("tiergate.cache.exact.entries", exact, e -> e.stats().entries())
+                            .register(registry));
+                    meters.add(Gauge.builder("tiergate.cache.exact.bytes", exact, e -> e.stats().bytes()).register(registry));
                 }
                 case SemanticCacheStage semantic -> {
                     counter(registry, "tiergate.cache.semantic.lookups", "outcome", "hit", () -> semantic.stats().hits());
@@ -174,8 +251,14 @@ final class PipelineStages implements AutoCloseable {
         }
     }
 
-    private static void counter(MeterRegistry registry, String name, String tag, String value, Supplier<Long> count) {
-        FunctionCounter.builder(name, count, c -> c.get()).tags(tag, value).register(registry);
+    private void counter(MeterRegistry registry, String name, String tag, String value, Supplier<Long> count) {
+        meters.add(FunctionCounter.builder(name, count, c -> c.get()).tags(tag, value).register(registry));
+    }
+
+    /** Removes this build's stage meters, so that the next build's stages can report under the same names. */
+    void unbindMetrics(MeterRegistry registry) {
+        meters.forEach(registry::remove);
+        meters.clear();
     }
 
     /** One line per stage for the start-up banner, without secrets. */
@@ -184,10 +267,16 @@ final class PipelineStages implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        while (!resources.isEmpty()) {
+    public synchronized void close() {
+        List<Object> left = new ArrayList<>(parts.values());
+        parts.clear();
+        for (Object part : left.reversed()) {
             try {
-                resources.pop().close();
+                if (part instanceof ExecutorService pool) {
+                    pool.shutdownNow();
+                } else if (part instanceof AutoCloseable closeable) {
+                    closeable.close();
+                }
             } catch (Exception e) {
                 log.warn("closing a stage resource failed", e);
             }

@@ -21,15 +21,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Accounting as the gateway runs it: the usage and limit stores (Redis when {@code redis.url} is
  * set, else the usage file and in-memory counters rebuilt from it), the limit and accounting
- * stages, and where each usage record goes (store, limit counters, metrics).
+ * stages, and where each usage record goes (store, limit counters, metrics). On a config reload
+ * the stores and their counters stay; only the stages are built again for the new teams and models.
  */
 public final class Accounting implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Accounting.class);
 
     private final UsageStore usage;
     private final LimitStore limits;
-    private final LimitScopes scopes;
     private final GatewayMetrics metrics;
+    private final Clock clock;
     private final List<PipelineStage> stages;
     private final AutoCloseable connection;
 
@@ -37,15 +38,10 @@ public final class Accounting implements AutoCloseable {
                        UsageStore usage, LimitStore limits, LimitScopes scopes, AutoCloseable connection) {
         this.usage = usage;
         this.limits = limits;
-        this.scopes = scopes;
         this.metrics = metrics;
+        this.clock = clock;
         this.connection = connection;
-        List<PipelineStage> list = new ArrayList<>();
-        if (scopes.any()) {
-            list.add(new LimitStage(scopes, limits, clock, metrics::limitRefused));
-        }
-        list.add(new AccountingStage(new Accountant(config.models()), catalog, this::record, clock));
-        this.stages = List.copyOf(list);
+        this.stages = stages(config, catalog, scopes);
     }
 
     public static Accounting create(GatewayConfig config, ModelCatalog catalog, GatewayMetrics metrics, Clock clock) {
@@ -70,6 +66,20 @@ public final class Accounting implements AutoCloseable {
         return stages;
     }
 
+    /** The limit and accounting stages of a reloaded config, on the same stores and counters. */
+    public List<PipelineStage> stages(GatewayConfig config, ModelCatalog catalog) {
+        return stages(config, catalog, new LimitScopes(config.teams().values()));
+    }
+
+    private List<PipelineStage> stages(GatewayConfig config, ModelCatalog catalog, LimitScopes scopes) {
+        List<PipelineStage> list = new ArrayList<>();
+        if (scopes.any()) {
+            list.add(new LimitStage(scopes, limits, clock, metrics::limitRefused));
+        }
+        list.add(new AccountingStage(new Accountant(config.models()), catalog, record -> record(record, scopes), clock));
+        return List.copyOf(list);
+    }
+
     public UsageStore usageStore() {
         return usage;
     }
@@ -79,7 +89,7 @@ public final class Accounting implements AutoCloseable {
         return usage.flush().thenCompose(done -> limits.flush());
     }
 
-    void record(UsageRecord record) {
+    void record(UsageRecord record, LimitScopes scopes) {
         usage.append(record);
         List<String> ids = scopes.ids(record.team(), record.keyId());
         if (!ids.isEmpty()) {

@@ -5,10 +5,8 @@ import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.ChatRequestParser;
 import dev.tiergate.core.pipeline.Caller;
 import dev.tiergate.core.pipeline.ChatExchange;
-import dev.tiergate.core.pipeline.ChatHandler;
 import dev.tiergate.core.pipeline.ChatResult;
 import dev.tiergate.server.accounting.RequestAccounting;
-import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
 /** {@code POST /v1/chat/completions}: authenticate, validate, run the pipeline, write JSON or SSE. */
@@ -24,19 +23,18 @@ final class ChatCompletionsEndpoint implements Endpoint {
     /** Request headers stages may read (cache control); nothing else reaches the pipeline. */
     private static final List<String> PIPELINE_HEADERS = List.of("cache-control", "x-tiergate-cache");
 
-    private final ApiKeyAuthenticator authenticator;
-    private final ChatHandler pipeline;
+    private final Supplier<ServingState> state;
     private final Duration requestTimeout;
 
-    ChatCompletionsEndpoint(ApiKeyAuthenticator authenticator, ChatHandler pipeline, Duration requestTimeout) {
-        this.authenticator = authenticator;
-        this.pipeline = pipeline;
+    ChatCompletionsEndpoint(Supplier<ServingState> state, Duration requestTimeout) {
+        this.state = state;
         this.requestTimeout = requestTimeout;
     }
 
     @Override
     public void handle(ServerExchange exchange) {
-        Caller caller = authenticator.authenticate(exchange.request.header("authorization"));
+        ServingState serving = state.get();
+        Caller caller = serving.authenticator().authenticate(exchange.request.header("authorization"));
         ChatRequest request = ChatRequestParser.parseChat(exchange.request.body());
         exchange.describe(caller, request.model());
         Map<String, String> headers = new HashMap<>();
@@ -48,7 +46,7 @@ final class ChatCompletionsEndpoint implements Endpoint {
         }
         ChatExchange chat = ChatExchange.of(exchange.requestId, caller, request, headers, exchange.eventLoop());
         exchange.attach(RequestAccounting.of(chat));
-        pipeline.handle(chat)
+        serving.pipeline().handle(chat)
                 .toCompletableFuture()
                 .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((result, error) -> exchange.onLoop(() -> {

@@ -11,13 +11,11 @@ import dev.tiergate.core.model.EmbeddingRequest;
 import dev.tiergate.core.pipeline.Caller;
 import dev.tiergate.core.pipeline.ResultMetadata;
 import dev.tiergate.core.provider.EmbeddingCall;
-import dev.tiergate.core.provider.ModelCatalog;
 import dev.tiergate.core.provider.ProviderAdapter;
-import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /v1/embeddings}: passed to the provider that serves the named embedding model. With
@@ -26,31 +24,26 @@ import java.util.concurrent.TimeUnit;
  * {@code x-tiergate-cache-hits: stored/total}); {@code usage} is what the upstream call billed.
  */
 final class EmbeddingsEndpoint implements Endpoint {
-    private final ApiKeyAuthenticator authenticator;
-    private final ModelCatalog catalog;
-    private final Map<String, ProviderAdapter> adapters;
+    private final Supplier<ServingState> state;
     private final Duration requestTimeout;
-    private final EmbeddingCache cache;
 
-    EmbeddingsEndpoint(ApiKeyAuthenticator authenticator, ModelCatalog catalog, Map<String, ProviderAdapter> adapters,
-                       Duration requestTimeout, EmbeddingCache cache) {
-        this.authenticator = authenticator;
-        this.catalog = catalog;
-        this.adapters = Map.copyOf(adapters);
+    EmbeddingsEndpoint(Supplier<ServingState> state, Duration requestTimeout) {
+        this.state = state;
         this.requestTimeout = requestTimeout;
-        this.cache = cache;
     }
 
     @Override
     public void handle(ServerExchange exchange) {
-        Caller caller = authenticator.authenticate(exchange.request.header("authorization"));
+        ServingState serving = state.get();
+        Caller caller = serving.authenticator().authenticate(exchange.request.header("authorization"));
         EmbeddingRequest request = ChatRequestParser.parseEmbedding(exchange.request.body());
         exchange.describe(caller.teamId(), request.model());
-        ModelConfig model = catalog.resolveEmbedding(caller.team(), request.model());
-        ProviderAdapter adapter = adapters.get(model.provider());
+        ModelConfig model = serving.catalog().resolveEmbedding(caller.team(), request.model());
+        ProviderAdapter adapter = serving.adapters().get(model.provider());
         if (adapter == null) {
             throw new InternalGatewayError("no adapter for provider '" + model.provider() + "'", null);
         }
+        EmbeddingCache cache = serving.embeddingCache();
         EmbeddingCache.Lookup lookup = cache == null ? null
                 : cache.lookup(caller, model.name(), request, exchange.request::header);
         if (lookup != null && lookup.complete()) {

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,19 +57,31 @@ public final class GatewayServer implements AutoCloseable {
                                       ModelCatalog catalog, ChatHandler pipeline, Map<String, ProviderAdapter> adapters,
                                       ServerAccounting accounting, EmbeddingCache embeddingCache)
             throws InterruptedException {
+        ServingState state = new ServingState(authenticator, catalog, pipeline, adapters);
+        return start(config, group, () -> state, accounting, ConfigReloader.NONE);
+    }
+
+    /**
+     * As above, serving each request from the {@code state} current when it arrives, with
+     * {@code POST /admin/reload} calling {@code reloader}.
+     */
+    public static GatewayServer start(ServerConfig config, EventLoopGroup group, Supplier<ServingState> state,
+                                      ServerAccounting accounting, ConfigReloader reloader)
+            throws InterruptedException {
         AtomicBoolean ready = new AtomicBoolean();
         InFlightRequests inFlight = new InFlightRequests();
         Map<GatewayHttpHandler.Route, Endpoint> routes = new LinkedHashMap<>();
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/chat/completions"),
-                new ChatCompletionsEndpoint(authenticator, pipeline, config.requestTimeout()));
-        routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/models"), new ModelsEndpoint(authenticator, catalog));
+                new ChatCompletionsEndpoint(state, config.requestTimeout()));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/models"), new ModelsEndpoint(state));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/embeddings"),
-                new EmbeddingsEndpoint(authenticator, catalog, adapters, config.requestTimeout(), embeddingCache));
+                new EmbeddingsEndpoint(state, config.requestTimeout()));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/admin/reload"), new AdminReloadEndpoint(state, reloader));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/healthz"), HealthEndpoint.liveness());
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/readyz"), HealthEndpoint.readiness(ready::get));
         if (accounting.usage() != null) {
             routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/usage"),
-                    new UsageEndpoint(authenticator, accounting.usage(), accounting.clock()));
+                    new UsageEndpoint(state, accounting.usage(), accounting.clock()));
         }
         if (accounting.metrics() != null) {
             routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/metrics"), new MetricsEndpoint(accounting.metrics()));

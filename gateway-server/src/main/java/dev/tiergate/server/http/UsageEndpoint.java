@@ -8,7 +8,6 @@ import dev.tiergate.core.accounting.UsageStore;
 import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.core.error.PermissionDeniedError;
 import dev.tiergate.core.pipeline.Caller;
-import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -16,6 +15,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /v1/usage?from=YYYY-MM-DD&to=YYYY-MM-DD[&team=ID]}: usage totals and savings by day,
@@ -24,12 +24,12 @@ import java.time.temporal.ChronoUnit;
  * to today, and spans at most {@value UsageQuery#MAX_DAYS} days.
  */
 final class UsageEndpoint implements Endpoint {
-    private final ApiKeyAuthenticator authenticator;
+    private final Supplier<ServingState> state;
     private final UsageStore usage;
     private final Clock clock;
 
-    UsageEndpoint(ApiKeyAuthenticator authenticator, UsageStore usage, Clock clock) {
-        this.authenticator = authenticator;
+    UsageEndpoint(Supplier<ServingState> state, UsageStore usage, Clock clock) {
+        this.state = state;
         this.usage = usage;
         this.clock = clock;
     }
@@ -39,6 +39,7 @@ final class UsageEndpoint implements Endpoint {
         String authorization = exchange.request.header("authorization");
         String requestedTeam = exchange.request.queryParam("team");
         String team;
+        var authenticator = state.get().authenticator();
         String admin = authenticator.admin(authorization);
         if (admin != null) {
             team = requestedTeam;

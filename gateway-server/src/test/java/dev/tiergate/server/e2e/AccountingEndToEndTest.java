@@ -163,7 +163,11 @@ class AccountingEndToEndTest {
     }
 
     private void assertRequestLogLine(String requestId) {
-        ILoggingEvent event = requestLog.list.stream()
+        List<ILoggingEvent> logged;
+        synchronized (requestLog) { // appends hold the appender's lock; an event loop may still be logging
+            logged = List.copyOf(requestLog.list);
+        }
+        ILoggingEvent event = logged.stream()
                 .filter(e -> e.getFormattedMessage().contains("/v1/chat/completions"))
                 .filter(e -> new String(encode(e), StandardCharsets.UTF_8).contains(requestId))
                 .findFirst().orElseThrow();

@@ -80,6 +80,16 @@ public final class TestGateway implements AutoCloseable {
         return "%064x".formatted(new java.math.BigInteger(1, dev.tiergate.server.auth.ApiKeyAuthenticator.sha256(key)));
     }
 
+    /**
+     * Starts a gateway from a config folder (its gateway.yaml sets the port and usage file), which
+     * {@code POST /admin/reload} reads again; with {@code watch}, changes to its files reload too.
+     */
+    static TestGateway startFrom(java.nio.file.Path dir, boolean watch) throws InterruptedException {
+        dev.tiergate.server.ReloadSource source = dev.tiergate.server.ReloadSource.of(dir, new ConfigLoader(name -> null),
+                config -> config).withWatch(watch);
+        return new TestGateway(Gateway.start(source.loader().get(), java.time.Clock.systemUTC(), source));
+    }
+
     /** Starts a gateway on the bundled default config, reading the environment from {@code env}. */
     static TestGateway startBundled(Map<String, String> env) throws InterruptedException {
         GatewayConfig config = new ConfigLoader(env::get).load(ConfigSource.bundled());
