@@ -22,6 +22,8 @@ public record ChatExchange(
         ScheduledExecutorService executor,
         Map<AttributeKey<?>, Object> attributes) {
 
+    private static final AttributeKey<Cancellation> CANCELLATION = AttributeKey.of("cancellation", Cancellation.class);
+
     public ChatExchange {
         requireNonNull(requestId, "requestId");
         requireNonNull(caller, "caller");
@@ -45,6 +47,11 @@ public record ChatExchange(
     /** A request header by lower-case name, or null. */
     public String header(String lowerCaseName) {
         return headers.get(lowerCaseName);
+    }
+
+    /** The client went away: whatever still works for this request should stop (shared by copies). */
+    public Cancellation cancellation() {
+        return (Cancellation) attributes.computeIfAbsent(CANCELLATION, k -> new Cancellation());
     }
 
     public <T> T attribute(AttributeKey<T> key) {

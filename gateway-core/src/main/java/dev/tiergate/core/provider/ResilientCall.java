@@ -76,6 +76,8 @@ final class ResilientCall {
                 executor.execute(() -> cancelCurrent.run());
             }
         });
+        exchange.cancellation().onCancel(() -> result.completeExceptionally(
+                new java.util.concurrent.CancellationException("the client went away")));
         executor.execute(this::nextModel);
         return result;
     }

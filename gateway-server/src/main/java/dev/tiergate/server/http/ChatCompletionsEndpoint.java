@@ -46,6 +46,8 @@ final class ChatCompletionsEndpoint implements Endpoint {
         }
         ChatExchange chat = ChatExchange.of(exchange.requestId, caller, request, headers, exchange.eventLoop());
         exchange.attach(RequestAccounting.of(chat));
+        // Until a stream writer takes over, a client that leaves stops the upstream work (retries included).
+        exchange.onCancel(() -> chat.cancellation().cancel());
         serving.pipeline().handle(chat)
                 .toCompletableFuture()
                 .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)

@@ -112,6 +112,28 @@ class ResilienceEndToEndTest {
     }
 
     @Test
+    void aClientThatLeavesWhileItsRequestIsRetriedStopsTheRetries() throws Exception {
+        first.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(503).withBody(FAILING)));
+        second.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(503).withBody(FAILING)));
+        String resilience = "  retry: {max-attempts: 5, initial-backoff-ms: 400, max-backoff-ms: 400, jitter: 0}";
+        try (TestGateway gateway = TestGateway.start(yaml("").replace(
+                "  retry: {max-attempts: 2, initial-backoff-ms: 10, max-backoff-ms: 50}", resilience))) {
+            String body = "{\"model\":\"primary\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            try (java.net.Socket client = new java.net.Socket("127.0.0.1", gateway.port())) {
+                client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + TestGateway.KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                        + "\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                client.getOutputStream().flush();
+                for (int i = 0; i < 100 && first.getAllServeEvents().isEmpty(); i++) {
+                    Thread.sleep(10);
+                }
+            }
+            Thread.sleep(1_500);   // three more backoffs would have passed
+            assertUpstreamCalls(1, 0);
+        }
+    }
+
+    @Test
     void aStreamWhoseFirstAttemptFailsIsRetriedBeforeAnythingReachesTheClient() throws Exception {
         first.stubFor(post(urlEqualTo("/v1/chat/completions")).inScenario("flaky")
                 .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("recovered")
