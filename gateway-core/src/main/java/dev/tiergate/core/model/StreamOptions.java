@@ -14,4 +14,9 @@ public record StreamOptions(Boolean includeUsage, @JsonAnySetter @JsonAnyGetter 
     public boolean wantsUsage() {
         return Boolean.TRUE.equals(includeUsage);
     }
+
+    /** {@code options} (may be null) with {@code include_usage} set to {@code include}, other fields kept. */
+    public static StreamOptions withUsage(StreamOptions options, boolean include) {
+        return new StreamOptions(include ? Boolean.TRUE : null, options == null ? Map.of() : options.extra());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.tiergate.core.provider;
 
+
 import dev.tiergate.core.config.DeploymentConfig;
 import dev.tiergate.core.config.ModelConfig;
 import dev.tiergate.core.error.GatewayError;
@@ -8,6 +9,8 @@ import dev.tiergate.core.error.RateLimitedError;
 import dev.tiergate.core.error.TimeoutError;
 import dev.tiergate.core.error.UpstreamError;
 import dev.tiergate.core.model.ChatCompletion;
+import dev.tiergate.core.model.ChatRequest;
+import dev.tiergate.core.model.StreamOptions;
 import dev.tiergate.core.model.Message;
 import dev.tiergate.core.pipeline.ChatExchange;
 import dev.tiergate.core.pipeline.ChatResult;
@@ -140,8 +143,13 @@ final class ResilientCall {
                 deployment.upstreamModel(), attempts, stream);
         dispatcher.listener.attemptStarted(info);
         ProviderAdapter adapter = dispatcher.adapters.get(deployment.provider());
-        ProviderCall call = new ProviderCall(exchange.requestId(),
-                exchange.request().withModel(deployment.upstreamModel()), model.forDeployment(deployment), executor);
+        ChatRequest upstream = exchange.request().withModel(deployment.upstreamModel());
+        if (stream) {
+            // Streams always ask for the provider's usage, so accounting need not estimate it; a
+            // client that did not ask never sees it (the accounting stage removes it).
+            upstream = upstream.withStream(true, StreamOptions.withUsage(upstream.streamOptions(), true));
+        }
+        ProviderCall call = new ProviderCall(exchange.requestId(), upstream, model.forDeployment(deployment), executor);
         Attempt current = new Attempt(info, breaker, modelIndex, deployment, dispatcher.clock.instant());
         if (stream) {
             callStream(adapter, call, current);

@@ -10,6 +10,7 @@ import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.EmbeddingResponse;
+import dev.tiergate.core.model.StreamOptions;
 import dev.tiergate.core.provider.EmbeddingCall;
 import dev.tiergate.core.provider.ProviderAdapter;
 import dev.tiergate.core.provider.ProviderCall;
@@ -55,6 +56,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
     private final OpenAiErrorMapper errors;
     private final URI chatUri;
     private final URI embeddingsUri;
+    private final boolean streamUsage;
 
     public OpenAiAdapter(ProviderConfig config, UpstreamClient client) {
         this(config, client, false, Clock.systemUTC());
@@ -75,6 +77,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
         this.errors = new OpenAiErrorMapper(config.id(), clock);
         this.chatUri = OpenAiEndpoints.resolve(config.baseUrl(), "chat/completions");
         this.embeddingsUri = OpenAiEndpoints.resolve(config.baseUrl(), "embeddings");
+        this.streamUsage = !"false".equalsIgnoreCase(config.option("stream-usage", "true").strip());
     }
 
     @Override
@@ -95,8 +98,12 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public Flux<ChatChunk> chatStream(ProviderCall call) {
-        ChatRequest request = call.request().isStream() ? call.request()
-                : call.request().withStream(true, call.request().streamOptions());
+        ChatRequest asked = call.request();
+        // stream-usage: false is for a server that rejects stream_options: usage is then counted with a tokenizer
+        boolean dropUsage = !streamUsage && asked.streamOptions() != null && asked.streamOptions().wantsUsage();
+        ChatRequest request = asked.isStream() && !dropUsage ? asked
+                : asked.withStream(true, dropUsage ? StreamOptions.withUsage(asked.streamOptions(), false)
+                        : asked.streamOptions());
         return Flux.defer(() -> {
             OpenAiStreamDecoder decoder = new OpenAiStreamDecoder(errors);
             UpstreamRequest upstream = UpstreamRequest.post(chatUri, headers("text/event-stream"), toJson(request));

@@ -45,6 +45,7 @@ public final class Accounting implements AutoCloseable {
     }
 
     public static Accounting create(GatewayConfig config, ModelCatalog catalog, GatewayMetrics metrics, Clock clock) {
+        TokenEstimator.text("warm-up");   // loads the tokenizer's vocabulary now, not on an event loop
         AccountingConfig settings = config.accounting();
         LimitScopes scopes = new LimitScopes(config.teams().values());
         if (settings.usesRedis()) {

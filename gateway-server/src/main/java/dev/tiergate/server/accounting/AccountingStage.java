@@ -95,10 +95,21 @@ public final class AccountingStage implements PipelineStage {
                     account(exchange, request, metadata, outcome, meter.usage, meter.text, accounting);
                 }
             };
-            return chunks.doOnNext(meter::add)
+            Flux<ChatChunk> metered = chunks.doOnNext(meter::add)
                     .doOnComplete(() -> end.accept(UsageRecord.COMPLETE))
                     .doOnError(error -> end.accept(UsageRecord.ERROR))
                     .doOnCancel(() -> end.accept(UsageRecord.CANCELLED));
+            boolean clientWantsUsage = request.streamOptions() != null && request.streamOptions().wantsUsage();
+            // Upstream streams always carry the provider's usage (for the meter above); a client
+            // that did not ask for it gets the stream it asked for.
+            return clientWantsUsage ? metered : metered.handle((chunk, sink) -> {
+                if (chunk.usage() == null) {
+                    sink.next(chunk);
+                } else if (!chunk.choices().isEmpty()) {
+                    sink.next(new ChatChunk(chunk.id(), chunk.object(), chunk.created(), chunk.model(),
+                            chunk.choices(), null, chunk.systemFingerprint(), chunk.extra()));
+                }
+            });
         });
     }
 

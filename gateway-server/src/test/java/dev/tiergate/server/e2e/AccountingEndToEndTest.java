@@ -151,6 +151,31 @@ class AccountingEndToEndTest {
         }
     }
 
+    @Test
+    void aStreamIsPricedFromTheProvidersUsageEvenWhenTheClientDidNotAskForIt() throws Exception {
+        try (TestGateway gateway = startGateway()) {
+            String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"Stream, usage not asked for\"}]}";
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                            .header("Authorization", "Bearer " + TestGateway.KEY)
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("data: [DONE]").doesNotContain("\"usage\":{")
+                    .doesNotContain("\"choices\":[]");
+            upstream.verify(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                            com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/chat/completions"))
+                    .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                            "$.stream_options.include_usage", com.github.tomakehurst.wiremock.client.WireMock.equalTo("true"))));
+            JsonNode usage = AccountingFixtures.usage(gateway, "", TestGateway.KEY);
+            assertThat(usage.at("/totals/requests").asLong()).isEqualTo(1);
+            assertThat(usage.at("/totals/estimated_requests").asLong()).isZero();
+        }
+    }
+
     private static void stream(OpenAIClient client, String model, String prompt, boolean includeUsage) {
         ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder().model(model)
                 .addUserMessage(prompt);
