@@ -3,7 +3,10 @@ package dev.tiergate.server.accounting;
 import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.pipeline.AttributeKey;
 import dev.tiergate.core.pipeline.ChatExchange;
+import dev.tiergate.core.routing.RouteDecision;
+import dev.tiergate.core.routing.RoutingAttributes;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What accounting learned about one chat request, read by the request log when the response is
@@ -17,10 +20,21 @@ public final class RequestAccounting {
     private volatile UsageRecord record;
     private volatile String prompt;
     private volatile String completion;
+    private final Map<AttributeKey<?>, Object> attributes;
+
+    private RequestAccounting(Map<AttributeKey<?>, Object> attributes) {
+        this.attributes = attributes;
+    }
 
     /** The accounting of an exchange, created on first use. */
     public static RequestAccounting of(ChatExchange exchange) {
-        return (RequestAccounting) exchange.attributes().computeIfAbsent(KEY, k -> new RequestAccounting());
+        return (RequestAccounting) exchange.attributes().computeIfAbsent(KEY,
+                k -> new RequestAccounting(exchange.attributes()));
+    }
+
+    /** What the complexity router decided for this request, or null when it was not routed. */
+    public RouteDecision routeDecision() {
+        return (RouteDecision) attributes.get(RoutingAttributes.ROUTE_DECISION);
     }
 
     public List<String> warnings() {

@@ -1,6 +1,7 @@
 package dev.tiergate.server.accounting;
 
 import dev.tiergate.core.accounting.UsageRecord;
+import dev.tiergate.core.routing.RouteDecision;
 import dev.tiergate.server.http.RequestListener;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,6 +61,12 @@ public final class RequestLog implements RequestListener {
             f.put("saving_usd", u.savingUsd());
             f.put("saving_reason", u.savingReason().value());
             putIfSet(f, "baseline_model", u.baselineModel());
+        }
+        RouteDecision route = accounting.routeDecision();
+        if (route != null) {
+            putIfSet(f, "route_tier", route.tier());
+            putIfSet(f, "route_cause", route.cause() == null ? null : route.cause().headerValue());
+            putIfSet(f, "complexity", route.score());
         }
         if (!accounting.warnings().isEmpty()) {
             f.put("budget_warning", String.join("; ", accounting.warnings()));

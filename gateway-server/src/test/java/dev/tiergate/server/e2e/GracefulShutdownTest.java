@@ -20,6 +20,13 @@ import org.junit.jupiter.api.Test;
 
 /** Stopping the gateway lets open streams finish, refuses new connections and says so in /readyz. */
 class GracefulShutdownTest {
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path dir;
+
+    private static String gatewayYaml() {
+        return GATEWAY_YAML + "usage:\n  file: " + dir.resolve("usage.jsonl") + "\n";
+    }
+
     private static final String GATEWAY_YAML = """
             server:
               shutdown-grace-seconds: 20
@@ -30,8 +37,8 @@ class GracefulShutdownTest {
             """;
 
     @Test
-    void fiftyOpenStreamsFinishIntactWhileTheGatewayStops() throws Exception {
-        TestGateway gateway = TestGateway.start(GATEWAY_YAML);
+    void fiftyOpenStreamsFinishIntactWhileTheGatewayStopsAndEveryOneIsRecorded() throws Exception {
+        TestGateway gateway = TestGateway.start(gatewayYaml());
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         int streams = 50;
         CountDownLatch allStarted = new CountDownLatch(streams);
@@ -66,6 +73,10 @@ class GracefulShutdownTest {
             assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"finish_reason\":\"stop\""));
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        // every stream answered during the drain has its usage record, flushed before the process ends
+        List<String> records = java.nio.file.Files.readAllLines(dir.resolve("usage.jsonl")).stream()
+                .filter(line -> line.contains("\"stream\":true")).toList();
+        assertThat(records).hasSize(streams).allSatisfy(line -> assertThat(line).contains("\"outcome\":\"complete\""));
     }
 
     @Test
