@@ -26,6 +26,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
     private boolean headSent;
     private boolean awaitingWritable;
     private int chunks;
+    private boolean flushScheduled;
 
     SseStreamWriter(ServerExchange exchange, ChatResult.Streaming result) {
         this.exchange = exchange;
@@ -70,7 +71,8 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
             }
             sendHeadOnce();
             chunks++;
-            exchange.ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)));
+            exchange.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)));
+            flushSoon();
             if (exchange.ctx.channel().isWritable()) {
                 subscription.request(1);
             } else {
@@ -110,6 +112,20 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
             }
             exchange.finish(200, "stream " + chunks + " chunks");
         });
+    }
+
+    /**
+     * Flushes once the chunks available now are written: each chunk reaches the client as soon as
+     * it arrives, but chunks that arrived together (one upstream read) share one write syscall.
+     */
+    private void flushSoon() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            exchange.eventLoop().execute(() -> {
+                flushScheduled = false;
+                exchange.ctx.flush();
+            });
+        }
     }
 
     private void sendHeadOnce() {
