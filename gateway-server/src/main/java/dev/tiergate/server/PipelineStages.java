@@ -44,6 +44,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,35 +216,33 @@ final class PipelineStages implements AutoCloseable {
         for (PipelineStage stage : stages) {
             switch (stage) {
                 case ExactCacheStage exact -> {
-                    counter(registry, "tiergate.cache.exact.lookups", "outcome", "hit", () -> exact.stats().hits());
-                    counter(registry, "tiergate.cache.exact.lookups", "outcome", "miss", () -> exact.stats().misses());
-                    counter(registry, "tiergate.cache.exact.lookups", "outcome", "bypass", () -> exact.stats().bypasses());
-                    counter(registry, "tiergate.cache.exact.stores", "outcome", "stored", () -> exact.stats().stores());
-                    counter(registry, "tiergate.cache.exact.stores", "outcome", "rejected", () -> exact.stats().rejected());
-                    counter(registry, "tiergate.cache.exact.removals", "cause", "evicted", () -> exact.stats().evictions());
-                    counter(registry, "tiergate.cache.exact.removals", "cause", "expired", () -> exact.stats().expirations());
+                    counter(registry, "tiergate.cache.exact.lookups", "outcome", "hit", exact, s -> s.stats().hits());
+                    counter(registry, "tiergate.cache.exact.lookups", "outcome", "miss", exact, s -> s.stats().misses());
+                    counter(registry, "tiergate.cache.exact.lookups", "outcome", "bypass", exact, s -> s.stats().bypasses());
+                    counter(registry, "tiergate.cache.exact.stores", "outcome", "stored", exact, s -> s.stats().stores());
+                    counter(registry, "tiergate.cache.exact.stores", "outcome", "rejected", exact, s -> s.stats().rejected());
+                    counter(registry, "tiergate.cache.exact.removals", "cause", "evicted", exact, s -> s.stats().evictions());
+                    counter(registry, "tiergate.cache.exact.removals", "cause", "expired", exact, s -> s.stats().expirations());
                     meters.add(Gauge.builder("tiergate.cache.exact.entries", exact, e -> e.stats().entries())
                             .register(registry));
                     meters.add(Gauge.builder("tiergate.cache.exact.bytes", exact, e -> e.stats().bytes()).register(registry));
                 }
                 case SemanticCacheStage semantic -> {
-                    counter(registry, "tiergate.cache.semantic.lookups", "outcome", "hit", () -> semantic.stats().hits());
-                    counter(registry, "tiergate.cache.semantic.lookups", "outcome", "miss", () -> semantic.stats().misses());
-                    counter(registry, "tiergate.cache.semantic.lookups", "outcome", "bypass", () -> semantic.stats().bypasses());
-                    counter(registry, "tiergate.cache.semantic.lookups", "outcome", "skipped", () -> semantic.stats().skipped());
-                    counter(registry, "tiergate.cache.semantic.stores", "outcome", "stored", () -> semantic.stats().stores());
-                    counter(registry, "tiergate.cache.semantic.stores", "outcome", "rejected", () -> semantic.stats().rejected());
-                    counter(registry, "tiergate.cache.semantic.errors", "kind", "store", () -> semantic.stats().storeErrors());
-                    counter(registry, "tiergate.cache.semantic.errors", "kind", "embedding", () -> semantic.stats().embedErrors());
-                    counter(registry, "tiergate.cache.semantic.errors", "kind", "decode", () -> semantic.stats().decodeErrors());
+                    counter(registry, "tiergate.cache.semantic.lookups", "outcome", "hit", semantic, s -> s.stats().hits());
+                    counter(registry, "tiergate.cache.semantic.lookups", "outcome", "miss", semantic, s -> s.stats().misses());
+                    counter(registry, "tiergate.cache.semantic.lookups", "outcome", "bypass", semantic, s -> s.stats().bypasses());
+                    counter(registry, "tiergate.cache.semantic.lookups", "outcome", "skipped", semantic, s -> s.stats().skipped());
+                    counter(registry, "tiergate.cache.semantic.stores", "outcome", "stored", semantic, s -> s.stats().stores());
+                    counter(registry, "tiergate.cache.semantic.stores", "outcome", "rejected", semantic, s -> s.stats().rejected());
+                    counter(registry, "tiergate.cache.semantic.errors", "kind", "store", semantic, s -> s.stats().storeErrors());
+                    counter(registry, "tiergate.cache.semantic.errors", "kind", "embedding", semantic, s -> s.stats().embedErrors());
+                    counter(registry, "tiergate.cache.semantic.errors", "kind", "decode", semantic, s -> s.stats().decodeErrors());
                 }
                 case ComplexityRouterStage router -> {
-                    counter(registry, "tiergate.router.passed.through", "kind", "concrete-model",
-                            () -> router.stats().passedThrough());
-                    counter(registry, "tiergate.router.embeddings", "source", "shared", () -> router.stats().embeddingsReused());
-                    counter(registry, "tiergate.router.embeddings", "source", "computed",
-                            () -> router.stats().embeddingsComputed());
-                    counter(registry, "tiergate.router.failures", "kind", "classifier", () -> router.stats().failures());
+                    counter(registry, "tiergate.router.passed.through", "kind", "concrete-model", router, s -> s.stats().passedThrough());
+                    counter(registry, "tiergate.router.embeddings", "source", "shared", router, s -> s.stats().embeddingsReused());
+                    counter(registry, "tiergate.router.embeddings", "source", "computed", router, s -> s.stats().embeddingsComputed());
+                    counter(registry, "tiergate.router.failures", "kind", "classifier", router, s -> s.stats().failures());
                 }
                 default -> {
                 }
@@ -251,8 +250,14 @@ final class PipelineStages implements AutoCloseable {
         }
     }
 
-    private void counter(MeterRegistry registry, String name, String tag, String value, Supplier<Long> count) {
-        meters.add(FunctionCounter.builder(name, count, c -> c.get()).tags(tag, value).register(registry));
+    /**
+     * A counter read from {@code stage} when scraped. Micrometer holds its state object weakly: it
+     * must be the stage (held by the pipeline), never a lambda made here, or the counter reads 0
+     * after the next GC.
+     */
+    private <T> void counter(MeterRegistry registry, String name, String tag, String value, T stage,
+                             ToDoubleFunction<T> count) {
+        meters.add(FunctionCounter.builder(name, stage, count).tags(tag, value).register(registry));
     }
 
     /** Removes this build's stage meters, so that the next build's stages can report under the same names. */
