@@ -269,7 +269,7 @@ public final class Gateway implements AutoCloseable {
     private static ServerAccounting serverAccounting(GatewayConfig config, Accounting accounting, GatewayMetrics metrics,
                                                      Clock clock) {
         return new ServerAccounting(new RequestLog().andThen(metrics), accounting.usageStore(),
-                config.accounting().metricsEnabled() ? metrics : null, clock);
+                config.accounting().metricsEnabled() ? metrics : null, clock, accounting::storesReady);
     }
 
     private static void logBanner(GatewayConfig config, Pipeline pipeline, PipelineStages stages, int port) {

@@ -81,6 +81,14 @@ public final class Accounting implements AutoCloseable {
         return List.copyOf(list);
     }
 
+    /**
+     * Whether the stores limits and usage need are reachable: always with the local file; with
+     * Redis, while its connection is up. Limits fail closed, so {@code /readyz} follows this.
+     */
+    public boolean storesReady() {
+        return !(connection instanceof RedisAccounting redis) || redis.connected();
+    }
+
     public UsageStore usageStore() {
         return usage;
     }

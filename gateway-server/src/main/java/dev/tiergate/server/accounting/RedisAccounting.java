@@ -57,6 +57,11 @@ final class RedisAccounting implements AutoCloseable {
         return location;
     }
 
+    /** Whether the connection is up now (Lettuce reconnects in the background after an outage). */
+    boolean connected() {
+        return connection.isOpen();
+    }
+
     @Override
     public void close() {
         connection.close();

@@ -78,7 +78,8 @@ public final class GatewayServer implements AutoCloseable {
                 new EmbeddingsEndpoint(state, config.requestTimeout()));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/admin/reload"), new AdminReloadEndpoint(state, reloader));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/healthz"), HealthEndpoint.liveness());
-        routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/readyz"), HealthEndpoint.readiness(ready::get));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/readyz"), HealthEndpoint.readiness(
+                () -> ready.get() && accounting.storesReady().getAsBoolean()));
         if (accounting.usage() != null) {
             routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/usage"),
                     new UsageEndpoint(state, accounting.usage(), accounting.clock()));

@@ -3,12 +3,15 @@ package dev.tiergate.server.http;
 import dev.tiergate.core.accounting.UsageStore;
 import dev.tiergate.server.metrics.GatewayMetrics;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the HTTP server needs of accounting: the listener told about every finished request,
  * the usage store behind {@code GET /v1/usage} and the meters behind {@code GET /metrics}
  * (each null: endpoint not served), and the clock of the default report period.
  */
-public record ServerAccounting(RequestListener listener, UsageStore usage, GatewayMetrics metrics, Clock clock) {
-    public static final ServerAccounting NONE = new ServerAccounting(RequestListener.NONE, null, null, Clock.systemUTC());
+public record ServerAccounting(RequestListener listener, UsageStore usage, GatewayMetrics metrics, Clock clock,
+                               BooleanSupplier storesReady) {
+    public static final ServerAccounting NONE =
+            new ServerAccounting(RequestListener.NONE, null, null, Clock.systemUTC(), () -> true);
 }

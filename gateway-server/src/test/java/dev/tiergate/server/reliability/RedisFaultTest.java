@@ -64,6 +64,45 @@ class RedisFaultTest {
         }
     }
 
+    @Test
+    void readinessFollowsTheRedisThatLimitsAndUsageNeed() throws Exception {
+        String yaml = """
+                server:
+                  host: 127.0.0.1
+                providers:
+                  sim: {type: demo, options: {first-token-ms: 0, chunk-delay-ms: 0}}
+                models:
+                  demo-small: {provider: sim}
+                redis:
+                  url: "%s"
+                """;
+        try (RedisServer redis = RedisServer.startOrSkip();
+             TestGateway gateway = TestGateway.start(yaml.formatted(redis.url()))) {
+            assertThat(awaitReadiness(gateway, 200)).isEqualTo(200);
+            redis.stop();
+            assertThat(awaitReadiness(gateway, 503)).isEqualTo(503);
+            redis.start();
+            assertThat(awaitReadiness(gateway, 200)).isEqualTo(200);
+        }
+    }
+
+    /** Polls /readyz for up to 30 s until it answers {@code expected}; returns the last status. */
+    private static int awaitReadiness(TestGateway gateway, int expected) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int status;
+        try (RawHttpClient client = new RawHttpClient("127.0.0.1", gateway.port(), 5_000)) {
+            do {
+                RawHttpClient.Outcome outcome = client.exchange(
+                        "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                status = outcome.response() == null ? -1 : outcome.response().status();
+                if (status != expected) {
+                    Thread.sleep(100);
+                }
+            } while (status != expected && System.nanoTime() < until);
+        }
+        return status;
+    }
+
     /** Asks twice (and again, for up to 15 s) until the second answer is a semantic hit. */
     private static boolean awaitSemanticHit(TestGateway gateway, String prompt) throws Exception {
         long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
