@@ -171,8 +171,9 @@ public final class SemanticCacheStage implements PipelineStage {
         try {
             probe = CompletableFuture.supplyAsync(() -> probe(exchange, prompt, namespace), workers);
         } catch (RejectedExecutionException e) {
-            embedErrors.increment();
-            warn("semantic cache skipped: the embedding workers are full ({})", e.toString());
+            // Load shedding, not a failure: the lookup is skipped rather than queued behind model runs.
+            skipped.increment();
+            warn("semantic cache lookups shed: the embedding workers are busy ({})", e.getMessage());
             return chain.proceed(exchange);
         }
         boolean record = !directives.noStore() && team.ttl().isPositive();
