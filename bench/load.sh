@@ -10,7 +10,7 @@
 # Pinning: wrk on core 0, the mock and the gateway share core 1 (as ../shared/bench/run.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CONNS=64 DURATION=10 WARMUP=5 RATE=0
+CONNS=64 DURATION=10 WARMUP=30 RATE=0
 while (($#)); do
   case $1 in
     --conns) CONNS=$2; shift ;; --duration) DURATION=$2; shift ;; --warmup) WARMUP=$2; shift ;; --rate) RATE=$2; shift ;;
