@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tiergate.core.error.InvalidRequestError;
+import dev.tiergate.providers.internal.ExtraParams;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequest;
@@ -27,7 +28,6 @@ import dev.tiergate.providers.anthropic.AnthropicWire.WireMessage;
 import dev.tiergate.providers.anthropic.AnthropicWire.WireTool;
 import dev.tiergate.providers.anthropic.AnthropicWire.WireUsage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,17 +67,17 @@ final class AnthropicMapper {
     MessagesRequest toRequest(ChatRequest request, boolean stream) {
         requireNonNull(request, "request");
         if (request.n() != null && request.n() > 1) {
-            throw unsupported("n: " + request.n() + " (expected: 1; Anthropic returns one choice)", "n");
+            throw ExtraParams.unsupported("n: " + request.n() + " (expected: 1; Anthropic returns one choice)", "n");
         }
         if (request.responseFormat() != null && !"text".equals(request.responseFormat().type())) {
-            throw unsupported("response_format: '" + request.responseFormat().type()
+            throw ExtraParams.unsupported("response_format: '" + request.responseFormat().type()
                     + "' is not supported by Anthropic (expected: text)", "response_format");
         }
         if (request.temperature() != null && request.temperature() > 1) {
             throw new InvalidRequestError("temperature: " + request.temperature()
                     + " (expected: between 0 and 1 for Anthropic)", "invalid_value", "temperature");
         }
-        Map<String, JsonNode> extra = passThrough(request.extra());
+        Map<String, JsonNode> extra = ExtraParams.passThrough(request.extra(), DROPPED, UNSUPPORTED, "Anthropic");
         List<String> system = new ArrayList<>();
         List<WireMessage> messages = messages(request.messages(), system);
         int maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens()
@@ -97,39 +97,6 @@ final class AnthropicMapper {
                 request.user() == null ? null : new Metadata(request.user()),
                 stream ? Boolean.TRUE : null,
                 extra);
-    }
-
-    private static Map<String, JsonNode> passThrough(Map<String, JsonNode> extra) {
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : extra.entrySet()) {
-            String name = e.getKey();
-            if (DROPPED.contains(name)) {
-                continue;
-            }
-            if (UNSUPPORTED.contains(name)) {
-                if (isUnset(e.getValue()) || "modalities".equals(name) && isTextOnly(e.getValue())) {
-                    continue;
-                }
-                throw unsupported(name + ": not supported by Anthropic (expected: omitted)", name);
-            }
-            out.put(name, e.getValue());
-        }
-        return out;
-    }
-
-    /** null, false, 0 and empty objects or arrays ask for nothing. */
-    private static boolean isUnset(JsonNode v) {
-        return v.isNull() || (v.isBoolean() && !v.booleanValue()) || (v.isNumber() && v.doubleValue() == 0)
-                || (v.isContainerNode() && v.isEmpty());
-    }
-
-    private static boolean isTextOnly(JsonNode modalities) {
-        for (JsonNode m : modalities) {
-            if (!"text".equals(m.asText())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static List<WireMessage> messages(List<Message> in, List<String> system) {
@@ -152,7 +119,7 @@ final class AnthropicMapper {
                 }
                 case "tool" -> append(out, "user", List.of(Block.toolResult(m.toolCallId(),
                         toolResultContent(m.content(), path + ".content"))));
-                default -> throw unsupported(path + ".role: '" + m.role()
+                default -> throw ExtraParams.unsupported(path + ".role: '" + m.role()
                         + "' is not supported by Anthropic (expected: system, developer, user, assistant or tool)",
                         path + ".role");
             }
@@ -189,7 +156,7 @@ final class AnthropicMapper {
         if (content instanceof MessageContent.Parts parts) {
             for (int j = 0; j < parts.parts().size(); j++) {
                 if (!"text".equals(parts.parts().get(j).type())) {
-                    throw unsupported(path + "[" + j + "].type: '" + parts.parts().get(j).type()
+                    throw ExtraParams.unsupported(path + "[" + j + "].type: '" + parts.parts().get(j).type()
                             + "' (expected: text in a system message)", path + "[" + j + "].type");
                 }
             }
@@ -219,7 +186,7 @@ final class AnthropicMapper {
             case "text" -> part.text() == null || part.text().isEmpty() ? null : Block.text(part.text());
             case "image_url" -> Block.image(imageSource(part.imageUrl() == null ? null : part.imageUrl().url(),
                     path + ".image_url.url"));
-            default -> throw unsupported(path + ".type: '" + part.type()
+            default -> throw ExtraParams.unsupported(path + ".type: '" + part.type()
                     + "' is not supported by Anthropic (expected: text or image_url)", path + ".type");
         };
     }
@@ -288,7 +255,7 @@ final class AnthropicMapper {
         for (int i = 0; i < tools.size(); i++) {
             Tool tool = tools.get(i);
             if (!"function".equals(tool.type()) || tool.function() == null) {
-                throw unsupported("tools[" + i + "].type: '" + tool.type()
+                throw ExtraParams.unsupported("tools[" + i + "].type: '" + tool.type()
                         + "' is not supported by Anthropic (expected: function)", "tools[" + i + "].type");
             }
             JsonNode schema = tool.function().parameters();
@@ -320,10 +287,6 @@ final class AnthropicMapper {
                     "invalid_value", "tool_choice");
         }
         return new ToolChoice("tool", name, disable);
-    }
-
-    private static InvalidRequestError unsupported(String message, String param) {
-        return new InvalidRequestError(message, "unsupported_parameter", param);
     }
 
     // ---------------------------------------------------------------- response

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.error.InvalidRequestError;
+import dev.tiergate.providers.internal.ExtraParams;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.ContentPart;
@@ -87,7 +88,7 @@ final class GeminiMapper {
 
     GenerateContentRequest toRequest(ChatRequest request) {
         requireNonNull(request, "request");
-        Map<String, JsonNode> extra = passThrough(request.extra());
+        Map<String, JsonNode> extra = ExtraParams.passThrough(request.extra(), DROPPED, UNSUPPORTED, "Gemini");
         List<Part> system = new ArrayList<>();
         List<Content> contents = contents(request.messages(), system);
         GenerationConfig generation = generationConfig(request);
@@ -98,38 +99,6 @@ final class GeminiMapper {
                 toolConfig(request.toolChoice()),
                 generation.isEmpty() ? null : generation,
                 extra);
-    }
-
-    private static Map<String, JsonNode> passThrough(Map<String, JsonNode> extra) {
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : extra.entrySet()) {
-            String name = e.getKey();
-            if (DROPPED.contains(name)) {
-                continue;
-            }
-            if (UNSUPPORTED.contains(name)) {
-                if (isUnset(e.getValue()) || "modalities".equals(name) && isTextOnly(e.getValue())) {
-                    continue;
-                }
-                throw unsupported(name + ": not supported by Gemini (expected: omitted)", name);
-            }
-            out.put(name, e.getValue());
-        }
-        return out;
-    }
-
-    private static boolean isUnset(JsonNode v) {
-        return v.isNull() || (v.isBoolean() && !v.booleanValue()) || (v.isNumber() && v.doubleValue() == 0)
-                || (v.isContainerNode() && v.isEmpty());
-    }
-
-    private static boolean isTextOnly(JsonNode modalities) {
-        for (JsonNode m : modalities) {
-            if (!"text".equals(m.asText())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static GenerationConfig generationConfig(ChatRequest request) {
@@ -212,7 +181,7 @@ final class GeminiMapper {
                     }
                     append(out, "user", List.of(Part.response(name, functionResponse(m.content()))));
                 }
-                default -> throw unsupported(path + ".role: '" + m.role()
+                default -> throw ExtraParams.unsupported(path + ".role: '" + m.role()
                         + "' is not supported by Gemini (expected: system, developer, user, assistant or tool)",
                         path + ".role");
             }
@@ -249,7 +218,7 @@ final class GeminiMapper {
                     } else if ("image_url".equals(part.type()) && !textOnly) {
                         out.add(image(part.imageUrl() == null ? null : part.imageUrl().url(), partPath + ".image_url.url"));
                     } else {
-                        throw unsupported(partPath + ".type: '" + part.type() + "' is not supported by Gemini here"
+                        throw ExtraParams.unsupported(partPath + ".type: '" + part.type() + "' is not supported by Gemini here"
                                 + (textOnly ? " (expected: text)" : " (expected: text or image_url)"), partPath + ".type");
                     }
                 }
@@ -341,7 +310,7 @@ final class GeminiMapper {
         for (int i = 0; i < tools.size(); i++) {
             Tool tool = tools.get(i);
             if (!"function".equals(tool.type()) || tool.function() == null) {
-                throw unsupported("tools[" + i + "].type: '" + tool.type()
+                throw ExtraParams.unsupported("tools[" + i + "].type: '" + tool.type()
                         + "' is not supported by Gemini (expected: function)", "tools[" + i + "].type");
             }
             JsonNode parameters = tool.function().parameters();
@@ -371,10 +340,6 @@ final class GeminiMapper {
                     "invalid_value", "tool_choice");
         }
         return new ToolConfig(new FunctionCallingConfig("ANY", List.of(name)));
-    }
-
-    private static InvalidRequestError unsupported(String message, String param) {
-        return new InvalidRequestError(message, "unsupported_parameter", param);
     }
 
     // ---------------------------------------------------------------- response
