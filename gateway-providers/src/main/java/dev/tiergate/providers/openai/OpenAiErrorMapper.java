@@ -1,101 +1,54 @@
 package dev.tiergate.providers.openai;
 
+import static dev.tiergate.providers.internal.UpstreamFailures.textOrNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.error.GatewayError;
-import dev.tiergate.core.error.TimeoutError;
 import dev.tiergate.core.error.UpstreamError;
-import dev.tiergate.core.json.Json;
-import dev.tiergate.providers.transport.UpstreamConnectionException;
+import dev.tiergate.providers.internal.UpstreamFailures;
 import dev.tiergate.providers.transport.UpstreamResponse;
-import dev.tiergate.providers.transport.UpstreamStatusException;
-import dev.tiergate.providers.transport.UpstreamTimeoutException;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.concurrent.CompletionException;
 
 /**
  * Turns transport failures and OpenAI error bodies ({@code {"error":{"message","type","code"}}})
  * into {@link GatewayError}s, keeping the provider's message and code.
  */
 final class OpenAiErrorMapper {
-    private static final int MAX_RAW_MESSAGE = 512;
-
-    private final String provider;
-    private final Clock clock;
+    private final UpstreamFailures failures;
 
     OpenAiErrorMapper(String provider, Clock clock) {
-        this.provider = provider;
-        this.clock = clock;
+        this.failures = new UpstreamFailures(provider, clock);
     }
 
     /** Any failure of a call, as a gateway error. */
     GatewayError map(Throwable failure) {
-        Throwable t = failure;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return switch (t) {
-            case GatewayError e -> e;
-            case UpstreamStatusException e -> fromResponse(e.response());
-            case UpstreamTimeoutException e -> new TimeoutError("provider '" + provider + "' timed out: " + e.getMessage());
-            case UpstreamConnectionException e -> UpstreamError.connection(provider, e.getMessage(), e);
-            case IOException e -> malformed("unreadable response: " + e.getMessage(), e);
-            case IllegalStateException e -> malformed(e.getMessage(), e);
-            default -> GatewayError.from(t);
-        };
+        return failures.map(failure, this::fromResponse);
     }
 
     /** A non-2xx response. */
     UpstreamError fromResponse(UpstreamResponse response) {
-        int status = response.status();
-        JsonNode error = errorNode(response.body());
-        String message = textOrNull(error.path("message"));
-        if (message == null) {
-            String raw = response.bodyAsString().strip();
-            message = raw.isEmpty() ? "provider '" + provider + "' answered HTTP " + status
-                    : raw.substring(0, Math.min(raw.length(), MAX_RAW_MESSAGE));
-        }
-        boolean retryable = status == 408 || status == 429 || status >= 500;
-        return new UpstreamError(provider, status, message, code(error), retryable,
-                retryAfter(response.headers()), null);
+        JsonNode error = UpstreamFailures.errorObject(response.body());
+        return failures.fromStatus(response, textOrNull(error.path("message")), code(error),
+                retryAfter(response.headers()));
     }
 
     /** An {@code {"error":...}} object sent inside a stream. */
     UpstreamError fromStreamError(JsonNode root) {
         JsonNode error = root.has("error") ? root.path("error") : root;
-        String message = textOrNull(error.path("message"));
         String type = textOrNull(error.path("type"));
         boolean retryable = "server_error".equals(type) || "rate_limit_error".equals(type);
-        return new UpstreamError(provider, 0, message != null ? message : "provider '" + provider
-                + "' reported an error mid-stream", code(error), retryable, null, null);
+        return failures.midStream(textOrNull(error.path("message")), code(error), retryable, null);
     }
 
     UpstreamError malformed(String detail, Throwable cause) {
-        return new UpstreamError(provider, 0, "malformed response from provider '" + provider + "': " + detail,
-                "upstream_malformed_response", false, null, cause);
-    }
-
-    private static JsonNode errorNode(byte[] body) {
-        try {
-            JsonNode root = Json.mapper().readTree(body);
-            return root == null ? Json.mapper().missingNode() : root.path("error");
-        } catch (IOException e) {
-            return Json.mapper().missingNode();
-        }
+        return failures.malformed(detail, cause);
     }
 
     private static String code(JsonNode error) {
         String code = textOrNull(error.path("code"));
         return code != null ? code : textOrNull(error.path("type"));
-    }
-
-    private static String textOrNull(JsonNode node) {
-        return node.isValueNode() && !node.isNull() && !node.asText().isEmpty() ? node.asText() : null;
     }
 
     /** {@code retry-after-ms}, else {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */
@@ -108,20 +61,6 @@ final class OpenAiErrorMapper {
                 // fall through to Retry-After
             }
         }
-        String value = headers.get("retry-after");
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofMillis(Math.max(0, Math.round(Double.parseDouble(value.strip()) * 1000)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration wait = Duration.between(clock.instant(), at.toInstant());
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (DateTimeParseException notDate) {
-                return null;
-            }
-        }
+        return failures.retryAfter(headers);
     }
 }
