@@ -10,8 +10,8 @@ import dev.tiergate.core.sse.SseEvent;
 import dev.tiergate.providers.anthropic.AnthropicWire.Block;
 import dev.tiergate.providers.anthropic.AnthropicWire.StreamEvent;
 import dev.tiergate.providers.anthropic.AnthropicWire.WireUsage;
+import dev.tiergate.providers.internal.SliceDecoding;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,15 +50,7 @@ final class AnthropicStreamDecoder {
      * still emits the chunks decoded before it, then the error.
      */
     Flux<ChatChunk> decode(Flux<byte[]> body) {
-        return body.concatMap(bytes -> {
-            List<ChatChunk> out = new ArrayList<>(2);
-            try {
-                decode(bytes, out);
-            } catch (RuntimeException e) {
-                return Flux.fromIterable(out).concatWith(Flux.error(e));
-            }
-            return Flux.fromIterable(out);
-        }, 1).concatWith(Flux.defer(() -> done ? Flux.empty() : Flux.error(errors.truncated())));
+        return SliceDecoding.chunks(body, this::decode, () -> done ? Flux.empty() : Flux.error(errors.truncated()));
     }
 
     /** Adds the chunks completed by this slice of the body to {@code out}. */

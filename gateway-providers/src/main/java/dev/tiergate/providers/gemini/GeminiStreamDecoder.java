@@ -10,6 +10,7 @@ import dev.tiergate.core.sse.SseEvent;
 import dev.tiergate.providers.gemini.GeminiWire.Candidate;
 import dev.tiergate.providers.gemini.GeminiWire.GenerateContentResponse;
 import dev.tiergate.providers.gemini.GeminiWire.Part;
+import dev.tiergate.providers.internal.SliceDecoding;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,15 +60,7 @@ final class GeminiStreamDecoder {
      * failure inside a slice still emits the chunks decoded before it, then the error.
      */
     Flux<ChatChunk> decode(Flux<byte[]> body) {
-        return body.concatMap(bytes -> {
-            List<ChatChunk> out = new ArrayList<>(2);
-            try {
-                decode(bytes, out);
-            } catch (RuntimeException e) {
-                return Flux.fromIterable(out).concatWith(Flux.error(e));
-            }
-            return Flux.fromIterable(out);
-        }, 1).concatWith(Flux.defer(() -> Flux.fromIterable(finish())));
+        return SliceDecoding.chunks(body, this::decode, () -> Flux.fromIterable(finish()));
     }
 
     /** Adds the chunks completed by this slice of the body to {@code out}. */

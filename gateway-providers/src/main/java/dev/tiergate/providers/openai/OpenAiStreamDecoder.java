@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.sse.SseDecoder;
 import dev.tiergate.core.sse.SseEvent;
+import dev.tiergate.providers.internal.SliceDecoding;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import reactor.core.publisher.Flux;
 
@@ -31,17 +31,9 @@ final class OpenAiStreamDecoder {
      * (an HTML page or a JSON body where a stream was asked for) fails as a malformed response.
      */
     Flux<ChatChunk> decode(Flux<byte[]> body) {
-        return body.concatMap(bytes -> {
-            List<ChatChunk> out = new ArrayList<>(2);
-            try {
-                decode(bytes, out);
-            } catch (RuntimeException e) {
-                return Flux.fromIterable(out).concatWith(Flux.error(e));
-            }
-            return Flux.fromIterable(out);
-        }, 1).concatWith(Flux.defer(() -> sawEvent ? Flux.empty()
+        return SliceDecoding.chunks(body, this::decode, () -> sawEvent ? Flux.empty()
                 : Flux.error(errors.malformed("the stream ended without a single event (expected: text/event-stream)",
-                        null))));
+                        null)));
     }
 
     /** Adds the chunks completed by this slice of the body to {@code out}. */
