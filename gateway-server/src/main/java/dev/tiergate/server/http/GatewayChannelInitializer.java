@@ -42,11 +42,12 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
-        p.addLast(READ_TIMEOUT, new RequestReadTimeoutHandler(requestReadTimeout));
+        RequestReadTimeoutHandler readTimeout = new RequestReadTimeoutHandler(requestReadTimeout);
+        p.addLast(READ_TIMEOUT, readTimeout);
         addCodec(p);
         addIdleTimeout(p);
         addAggregation(p);
-        p.addLast(GATEWAY, new GatewayHttpHandler(routes, inFlight, listener));
+        p.addLast(GATEWAY, new GatewayHttpHandler(routes, inFlight, listener, readTimeout));
     }
 
     private static void addCodec(ChannelPipeline p) {

@@ -26,11 +26,15 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     private ServerExchange current;
 
     private final InFlightRequests inFlight;
+    private final RequestReadTimeoutHandler readTimeout;
 
-    GatewayHttpHandler(Map<Route, Endpoint> routes, InFlightRequests inFlight, RequestListener listener) {
+    /** {@code readTimeout} is this connection's slow-client clock, stopped when a whole request is read. */
+    GatewayHttpHandler(Map<Route, Endpoint> routes, InFlightRequests inFlight, RequestListener listener,
+                       RequestReadTimeoutHandler readTimeout) {
         this.inFlight = inFlight;
         this.routes = routes;
         this.listener = listener;
+        this.readTimeout = readTimeout;
     }
 
     /** Method and path of an endpoint. */
@@ -43,10 +47,7 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        RequestReadTimeoutHandler readTimeout = ctx.pipeline().get(RequestReadTimeoutHandler.class);
-        if (readTimeout != null) {
-            readTimeout.requestRead();
-        }
+        readTimeout.requestRead();
         IncomingRequest request;
         try {
             request = IncomingRequest.from(full);
