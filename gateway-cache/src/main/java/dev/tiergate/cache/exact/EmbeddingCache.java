@@ -24,7 +24,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -35,8 +34,6 @@ import java.util.function.Function;
 public final class EmbeddingCache {
     private final ExactCacheSettings settings;
     private final Cache<String, Stored> entries;
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
 
     private EmbeddingCache(ExactCacheSettings settings) {
         this.settings = settings;
@@ -67,23 +64,14 @@ public final class EmbeddingCache {
         String namespace = settings.namespaceFor(caller);
         JsonNode[] found = new JsonNode[inputs.size()];
         String[] keys = new String[inputs.size()];
-        int hitCount = 0;
         for (int i = 0; i < inputs.size(); i++) {
             keys[i] = key(namespace, model, request, inputs.get(i));
             Stored stored = entries.getIfPresent(keys[i]);
             if (stored != null) {
                 found[i] = stored.embedding();
-                hitCount++;
             }
         }
-        hits.add(hitCount);
-        misses.add(inputs.size() - hitCount);
         return new Lookup(caller, inputs, keys, found, !directives.noStore());
-    }
-
-    /** Inputs looked up and stored: hits, misses. */
-    public long[] counts() {
-        return new long[] {hits.sum(), misses.sum()};
     }
 
     /** One lookup: the request's inputs and what the cache holds for each. */

@@ -36,8 +36,4 @@ public final class Cancellation {
         }
         toRun.forEach(Runnable::run);
     }
-
-    public synchronized boolean isCancelled() {
-        return cancelled;
-    }
 }

@@ -135,11 +135,6 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    /** Requests being answered right now. */
-    public int inFlight() {
-        return inFlight.count();
-    }
-
     @Override
     public void close() {
         drain();
