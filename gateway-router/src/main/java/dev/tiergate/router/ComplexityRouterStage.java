@@ -7,14 +7,11 @@ import dev.tiergate.core.embedding.PromptEmbedding;
 import dev.tiergate.core.embedding.SentenceEmbedder;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.Message;
-import dev.tiergate.core.pipeline.Attributes;
-import dev.tiergate.core.pipeline.ChatExchange;
-import dev.tiergate.core.pipeline.ChatResult;
+import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.FailurePolicy;
 import dev.tiergate.core.pipeline.PipelineStage;
-import dev.tiergate.core.pipeline.ResultMetadata;
+import dev.tiergate.core.pipeline.StageStep;
 import dev.tiergate.core.routing.RouteDecision;
-import dev.tiergate.core.routing.RoutingAttributes;
 import dev.tiergate.router.classifier.Classification;
 import dev.tiergate.router.classifier.ComplexityClassifier;
 import dev.tiergate.router.classifier.RequestShape;
@@ -24,38 +21,29 @@ import dev.tiergate.router.policy.RouterSettings;
 import dev.tiergate.router.policy.TeamRoutingPolicy;
 import dev.tiergate.router.policy.Thresholds;
 import dev.tiergate.router.policy.TierPolicy;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The complexity router, after the caches: picks the tier of an alias request (by default
- * {@code auto} and the team's own aliases; concrete models pass through unless the team routes
- * them) and leaves it in {@link Attributes#TIER} for the dispatcher. The score comes from the
- * classifier on the prompt's sentence embedding, taken from {@link Attributes#PROMPT_EMBEDDING}
- * when the semantic cache computed it with the classifier's embedding model, else computed here;
- * tools, images, a JSON schema or a long context raise the tier to at least {@code mid}.
+ * The complexity router, after the caches (a cache hit needs no route): picks the tier of an
+ * alias request (by default {@code auto} and the team's own aliases; concrete models pass through
+ * unless the team routes them) and leaves its {@link RouteDecision} in the request's {@code route}
+ * fact, where the dispatcher picks that tier's models and the server reads the score and cause.
+ * The score comes from the classifier on the prompt's sentence embedding, taken from the
+ * request's {@code promptEmbedding} fact when the semantic cache computed it with the
+ * classifier's embedding model, else computed here; tools, images, a JSON schema or a long
+ * context raise the tier to at least {@code mid}.
  *
- * <p>The embedding, the features and the classification run on the worker executor, never on
- * the event loop; the request resumes on {@link ChatExchange#executor()}. A failure there routes
- * the request to the alias's default tier (cause {@code fallback}). Answers carry
- * {@value #COMPLEXITY_HEADER} and {@value #CAUSE_HEADER}; the decision itself is left in
- * {@link RoutingAttributes#ROUTE_DECISION} for the request log and metrics.
+ * <p>The embedding, the features and the classification run on the worker executor, never on the
+ * event loop. A failure there, or a full executor, routes the request to the alias's default
+ * tier (cause {@code fallback}). The step's outcome is the route cause.
  */
 public final class ComplexityRouterStage implements PipelineStage {
     public static final String NAME = "complexity-router";
-    /** After the exact (100) and semantic caches: a cache hit needs no route. */
-    public static final int ORDER = 300;
-    public static final String COMPLEXITY_HEADER = "x-tiergate-complexity";
-    public static final String CAUSE_HEADER = "x-tiergate-route-cause";
 
     private static final Logger log = LoggerFactory.getLogger(ComplexityRouterStage.class);
 
@@ -65,11 +53,6 @@ public final class ComplexityRouterStage implements PipelineStage {
     private final AliasResolver aliases;
     private final SentenceEmbedder embedder;
     private final Executor worker;
-    private final Map<String, LongAdder> routed = new ConcurrentHashMap<>();
-    private final LongAdder passedThrough = new LongAdder();
-    private final LongAdder embeddingsReused = new LongAdder();
-    private final LongAdder embeddingsComputed = new LongAdder();
-    private final LongAdder failures = new LongAdder();
 
     private ComplexityRouterStage(Builder b) {
         this.classifier = b.classifier;
@@ -97,25 +80,13 @@ public final class ComplexityRouterStage implements PipelineStage {
     }
 
     @Override
-    public int order() {
-        return ORDER;
-    }
-
-    @Override
     public FailurePolicy failurePolicy() {
         return FailurePolicy.FAIL_OPEN;
     }
 
-    public RouterStats stats() {
-        Map<String, Long> counts = new TreeMap<>();
-        routed.forEach((key, adder) -> counts.put(key, adder.sum()));
-        return new RouterStats(counts, passedThrough.sum(), embeddingsReused.sum(), embeddingsComputed.sum(),
-                failures.sum());
-    }
-
     @Override
-    public CompletionStage<ChatResult> handle(ChatExchange exchange, StageChain chain) {
-        ChatRequest request = exchange.request();
+    public CompletionStage<StageStep> before(Exchange exchange) {
+        ChatRequest request = exchange.chat();
         TeamRoutingPolicy policy = settings.policyFor(exchange.caller().teamId());
         boolean isAlias = aliases.alias(exchange.caller().team(), request.model()) != null;
         String aliasName = policy.routeVia(exchange.caller().team(), request.model(), isAlias);
@@ -125,51 +96,45 @@ public final class ComplexityRouterStage implements PipelineStage {
                 log.warn("team {} routes '{}' through alias '{}', which it cannot see; passed through",
                         exchange.caller().teamId(), request.model(), aliasName);
             }
-            passedThrough.increment();
-            return chain.proceed(exchange);
+            return StageStep.proceed(exchange, "passed-through");
         }
-        ChatExchange routedExchange = aliasName.equals(request.model())
+        Exchange routed = aliasName.equals(request.model())
                 ? exchange : exchange.withRequest(request.withModel(aliasName));
-        PromptEmbedding shared = exchange.attribute(Attributes.PROMPT_EMBEDDING);
         CompletableFuture<Analysis> analysis;
         try {
-            analysis = CompletableFuture.supplyAsync(() -> analyse(exchange, policy, shared), worker);
+            analysis = CompletableFuture.supplyAsync(() -> analyse(exchange, policy), worker);
         } catch (RejectedExecutionException e) {
             analysis = CompletableFuture.completedFuture(
-                    new Analysis(RequestShape.estimate(request), null, null, "worker executor is full"));
+                    new Analysis(RequestShape.estimate(request), null, "worker executor is full"));
         }
         return analysis
-                .exceptionally(error -> new Analysis(null, null, null, String.valueOf(error)))
-                .thenComposeAsync(result -> route(routedExchange, chain, policy, aliasName, alias, result),
-                        exchange.executor());
+                .exceptionally(error -> new Analysis(null, null, String.valueOf(error)))
+                .thenApply(result -> route(routed, policy, aliasName, alias, result));
     }
 
     /** Runs on the worker: the request shape, the embedding if needed, the classification. */
-    private Analysis analyse(ChatExchange exchange, TeamRoutingPolicy policy, PromptEmbedding shared) {
-        RequestShape shape = RequestShape.of(exchange.request());
+    private Analysis analyse(Exchange exchange, TeamRoutingPolicy policy) {
+        RequestShape shape = RequestShape.of(exchange.chat());
         if (policy.pinnedTier() != null) {
-            return new Analysis(shape, null, null, null);
+            return new Analysis(shape, null, null);
         }
-        Message last = exchange.request().lastUserMessage();
+        Message last = exchange.chat().lastUserMessage();
         String text = last == null ? "" : last.text();
         if (text.isBlank()) {
-            return new Analysis(shape, null, null, "no user text to classify");
+            return new Analysis(shape, null, "no user text to classify");
         }
         try {
-            PromptEmbedding embedding = usable(shared) ? shared : null;
-            PromptEmbedding computed = null;
-            if (embedding != null) {
-                embeddingsReused.increment();
-            } else if (embedder != null) {
-                computed = new PromptEmbedding(embedder.modelId(), embedder.embed(text));
-                embeddingsComputed.increment();
-                embedding = computed;
-            } else {
-                return new Analysis(shape, null, null, "no embedding of model " + classifier.embeddingModelId());
+            PromptEmbedding embedding = exchange.facts().promptEmbedding().get();
+            if (!usable(embedding)) {
+                if (embedder == null) {
+                    return new Analysis(shape, null, "no embedding of model " + classifier.embeddingModelId());
+                }
+                embedding = new PromptEmbedding(embedder.modelId(), embedder.embed(text));
+                exchange.facts().promptEmbedding().setIfAbsent(embedding);
             }
-            return new Analysis(shape, classifier.classify(embedding.vector(), text), computed, null);
+            return new Analysis(shape, classifier.classify(embedding.vector(), text), null);
         } catch (RuntimeException e) {
-            return new Analysis(shape, null, null, e.toString());
+            return new Analysis(shape, null, e.toString());
         }
     }
 
@@ -179,50 +144,25 @@ public final class ComplexityRouterStage implements PipelineStage {
                 && embedding.vector().length == classifier.embeddingDimensions();
     }
 
-    /** Runs on the event loop: decide, record, go on, and tag the answer. */
-    private CompletionStage<ChatResult> route(ChatExchange exchange, StageChain chain, TeamRoutingPolicy policy,
-                                              String aliasName, AliasConfig alias, Analysis analysis) {
-        RequestShape shape = analysis.shape() != null ? analysis.shape() : RequestShape.estimate(exchange.request());
+    /** Decides the tier and leaves the decision in the request's {@code route} fact. */
+    private StageStep route(Exchange exchange, TeamRoutingPolicy policy, String aliasName, AliasConfig alias,
+                            Analysis analysis) {
+        RequestShape shape = analysis.shape() != null ? analysis.shape() : RequestShape.estimate(exchange.chat());
         if (analysis.failure() != null) {
-            failures.increment();
             log.debug("request {} not classified, routed by fallback: {}", exchange.requestId(), analysis.failure());
-        }
-        if (analysis.computedEmbedding() != null && exchange.attribute(Attributes.PROMPT_EMBEDDING) == null) {
-            exchange.setAttribute(Attributes.PROMPT_EMBEDDING, analysis.computedEmbedding());
         }
         Gates.Result gates = Gates.evaluate(shape, policy.gates());
         RouteDecision decision = TierPolicy.decide(policy, defaultThresholds, analysis.classification(), gates,
                 aliasName, alias);
-        exchange.setAttribute(Attributes.TIER, decision.tier());
-        exchange.setAttribute(RoutingAttributes.ROUTE_DECISION, decision);
-        routed.computeIfAbsent(decision.tier() + "/" + decision.cause().headerValue(), k -> new LongAdder())
-                .increment();
+        exchange.facts().route().set(decision);
         log.debug("request {} team {} alias {} -> tier {} model {} score {} cause {} gates {}",
                 exchange.requestId(), exchange.caller().teamId(), aliasName, decision.tier(), decision.model(),
                 decision.score(), decision.cause().headerValue(), decision.gates());
-        return chain.proceed(exchange).thenApply(result -> tag(result, decision));
-    }
-
-    static ChatResult tag(ChatResult result, RouteDecision decision) {
-        ResultMetadata metadata = result.metadata() != null
-                ? result.metadata() : new ResultMetadata(null, null, null, null, Map.of());
-        if (metadata.tier() == null) {
-            metadata = metadata.withTier(decision.tier());
-        }
-        if (decision.score() != null) {
-            metadata = metadata.withHeader(COMPLEXITY_HEADER, formatScore(decision.score()));
-        }
-        metadata = metadata.withHeader(CAUSE_HEADER, decision.cause().headerValue());
-        return result.withMetadata(metadata);
-    }
-
-    static String formatScore(double score) {
-        return String.format(Locale.ROOT, "%.4f", score);
+        return new StageStep.Proceed(exchange, null, decision.cause().headerValue());
     }
 
     /** What the worker found; {@code failure} says why there is no classification. */
-    private record Analysis(RequestShape shape, Classification classification, PromptEmbedding computedEmbedding,
-                            String failure) {
+    private record Analysis(RequestShape shape, Classification classification, String failure) {
     }
 
     /** Builds a {@link ComplexityRouterStage}. */

@@ -10,15 +10,16 @@ import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.ChatRequestParser;
 import dev.tiergate.core.model.Message;
-import dev.tiergate.core.pipeline.Attributes;
 import dev.tiergate.core.pipeline.Caller;
-import dev.tiergate.core.pipeline.ChatExchange;
-import dev.tiergate.core.pipeline.ChatResult;
-import dev.tiergate.core.pipeline.PipelineStage;
-import dev.tiergate.core.pipeline.ResultMetadata;
+import dev.tiergate.core.pipeline.Answer;
+import dev.tiergate.core.pipeline.CacheDirectives;
+import dev.tiergate.core.pipeline.Deadline;
+import dev.tiergate.core.pipeline.Exchange;
+import dev.tiergate.core.pipeline.Pipeline;
+import dev.tiergate.core.pipeline.Terminal;
+import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.routing.RouteCause;
 import dev.tiergate.core.routing.RouteDecision;
-import dev.tiergate.core.routing.RoutingAttributes;
 import dev.tiergate.router.classifier.ComplexityTier;
 import dev.tiergate.router.classifier.OnnxComplexityClassifier;
 import dev.tiergate.router.policy.AliasResolver;
@@ -26,6 +27,7 @@ import dev.tiergate.router.policy.RouterSettings;
 import dev.tiergate.router.policy.TeamRoutingPolicy;
 import dev.tiergate.router.policy.Thresholds;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -97,122 +99,133 @@ class ComplexityRouterStageTest {
         return withEmbedder ? builder.embedder(embedder).build() : builder.build();
     }
 
-    private ChatExchange exchange(ChatRequest request) {
+    private Exchange exchange(ChatRequest request) {
         TeamConfig team = new TeamConfig("team-a", List.of(), Set.of("*"), "auto", Map.of());
-        return ChatExchange.of("req-1", new Caller(team, "key-1"), request, Map.of(), eventLoop);
+        return Exchange.of("req-1", new Caller(team, "key-1"), request, CacheDirectives.NONE, eventLoop,
+                Deadline.in(Duration.ofSeconds(10)));
+    }
+
+    /** The tier the router decided for an exchange, or null. */
+    private static String tier(Exchange exchange) {
+        RouteDecision decision = exchange.facts().route().get();
+        return decision == null ? null : decision.tier();
+    }
+
+    private static String cause(Exchange exchange) {
+        return exchange.facts().route().get().cause().headerValue();
     }
 
     private static ChatRequest ask(String model, String text) {
         return ChatRequest.of(model, List.of(Message.user(text)));
     }
 
-    /** The end of the chain: records what it was given and on which thread, answers plainly. */
-    private final class Terminal implements PipelineStage.StageChain {
-        final AtomicReference<ChatExchange> seen = new AtomicReference<>();
+    /** The end of the pipeline: records what it was given and on which thread, answers plainly. */
+    private static final class RecordingTerminal implements Terminal {
+        final AtomicReference<Exchange> seen = new AtomicReference<>();
         final AtomicReference<Thread> thread = new AtomicReference<>();
         final boolean stream;
 
-        Terminal(boolean stream) {
+        RecordingTerminal(boolean stream) {
             this.stream = stream;
         }
 
         @Override
-        public CompletableFuture<ChatResult> proceed(ChatExchange ex) {
+        public CompletableFuture<Answer> answer(Exchange ex) {
             seen.set(ex);
             thread.set(Thread.currentThread());
-            String tier = ex.attribute(Attributes.TIER);
-            ResultMetadata metadata = ResultMetadata.of("test", "m").withTier(tier);
             if (stream) {
-                return CompletableFuture.completedFuture(new ChatResult.Streaming(Flux.<ChatChunk>empty(), metadata));
+                return CompletableFuture.completedFuture(new Answer.Stream(Flux.<ChatChunk>empty()));
             }
-            return CompletableFuture.completedFuture(new ChatResult.Complete(null, metadata));
+            return CompletableFuture.completedFuture(new Answer.Complete(new ChatCompletion("id",
+                    ChatCompletion.OBJECT, 0L, "m", List.of(), null, null, Map.of())));
         }
     }
 
-    private ChatResult run(ComplexityRouterStage stage, ChatExchange exchange, Terminal terminal) throws Exception {
-        return stage.handle(exchange, terminal).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    /** What a run answered, and the runner's steps ({@code stage:outcome}). */
+    private record Routed(Answer answer, List<String> steps) {
+    }
+
+    private Routed run(ComplexityRouterStage stage, Exchange exchange, RecordingTerminal terminal) throws Exception {
+        List<String> steps = Collections.synchronizedList(new ArrayList<>());
+        Pipeline pipeline = Pipeline.of(List.of(stage), terminal, (name, outcome, nanos) -> steps.add(name + ":" + outcome));
+        // A request starts on its event loop, as in the server.
+        Answer answer = eventLoop.submit(() -> pipeline.answer(exchange)).get(10, TimeUnit.SECONDS)
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return new Routed(answer, steps);
     }
 
     @Test
     void routesAnEasyPromptToSmallAndTagsTheAnswer() throws Exception {
         embedder = new FakeEmbedder(EASY_VECTOR);
-        ChatExchange exchange = exchange(ask("auto", "hi there"));
-        Terminal terminal = new Terminal(false);
-        ChatResult result = run(stage(RouterSettings.defaults(), true), exchange, terminal);
+        Exchange exchange = exchange(ask("auto", "hi there"));
+        RecordingTerminal terminal = new RecordingTerminal(false);
+        Routed result = run(stage(RouterSettings.defaults(), true), exchange, terminal);
 
-        assertThat(exchange.attribute(Attributes.TIER)).isEqualTo("small");
-        RouteDecision decision = exchange.attribute(RoutingAttributes.ROUTE_DECISION);
+        assertThat(tier(exchange)).isEqualTo("small");
+        RouteDecision decision = exchange.facts().route().get();
         assertThat(decision.model()).isEqualTo("gpt-4o-mini");
         assertThat(decision.cause()).isEqualTo(RouteCause.CLASSIFIER);
-        assertThat(result).isInstanceOf(ChatResult.Complete.class);
-        assertThat(result.metadata().tier()).isEqualTo("small");
-        assertThat(result.metadata().headers())
-                .containsEntry(ComplexityRouterStage.CAUSE_HEADER, "classifier")
-                .containsEntry(ComplexityRouterStage.COMPLEXITY_HEADER,
-                        ComplexityRouterStage.formatScore(decision.score()));
-        assertThat(Double.parseDouble(result.metadata().headers().get(ComplexityRouterStage.COMPLEXITY_HEADER)))
-                .isBetween(0.0, 0.1);
+        assertThat(result.answer()).isInstanceOf(Answer.Complete.class);
+        assertThat(result.steps()).containsExactly("complexity-router:classifier");
+        assertThat(decision.score()).isBetween(0.0, 0.1);
     }
 
     @Test
     void routesAHardPromptToFrontierAndTagsAStream() throws Exception {
-        ChatExchange exchange = exchange(ask("auto", HARD));
-        ChatResult result = run(stage(RouterSettings.defaults(), true), exchange, new Terminal(true));
+        Exchange exchange = exchange(ask("auto", HARD));
+        Routed result = run(stage(RouterSettings.defaults(), true), exchange, new RecordingTerminal(true));
 
-        assertThat(exchange.attribute(Attributes.TIER)).isEqualTo("frontier");
-        assertThat(result).isInstanceOf(ChatResult.Streaming.class);
-        assertThat(result.metadata().headers()).containsEntry(ComplexityRouterStage.CAUSE_HEADER, "classifier");
-        assertThat(Double.parseDouble(result.metadata().headers().get(ComplexityRouterStage.COMPLEXITY_HEADER)))
-                .isGreaterThan(0.9);
+        assertThat(tier(exchange)).isEqualTo("frontier");
+        assertThat(result.answer()).isInstanceOf(Answer.Stream.class);
+        assertThat(cause(exchange)).isEqualTo("classifier");
+        assertThat(exchange.facts().route().get().score()).isGreaterThan(0.9);
     }
 
     @Test
     void usesTheEmbeddingTheSemanticCacheLeftWithoutRecomputing() throws Exception {
-        ChatExchange exchange = exchange(ask("auto", "hi there"));
-        exchange.setAttribute(Attributes.PROMPT_EMBEDDING, new PromptEmbedding("test-embedder", EASY_VECTOR));
-        run(stage(RouterSettings.defaults(), true), exchange, new Terminal(false));
+        Exchange exchange = exchange(ask("auto", "hi there"));
+        exchange.facts().promptEmbedding().set(new PromptEmbedding("test-embedder", EASY_VECTOR));
+        run(stage(RouterSettings.defaults(), true), exchange, new RecordingTerminal(false));
 
         assertThat(embedder.calls).hasValue(0);
-        assertThat(exchange.attribute(Attributes.TIER)).isEqualTo("small");
-        assertThat(stage(RouterSettings.defaults(), true).stats().embeddingsComputed()).isZero();
+        assertThat(tier(exchange)).isEqualTo("small");
     }
 
     @Test
     void computesTheEmbeddingOnTheWorkerAndResumesOnTheEventLoop() throws Exception {
-        ChatExchange exchange = exchange(ask("auto", "hi there"));
-        Terminal terminal = new Terminal(false);
+        Exchange exchange = exchange(ask("auto", "hi there"));
+        RecordingTerminal terminal = new RecordingTerminal(false);
         ComplexityRouterStage stage = stage(RouterSettings.defaults(), true);
         run(stage, exchange, terminal);
 
         assertThat(embedder.calls).hasValue(1);
         assertThat(embedder.threads).containsOnly("router-worker");
         assertThat(terminal.thread.get()).isSameAs(eventLoopThread);
-        assertThat(exchange.attribute(Attributes.PROMPT_EMBEDDING).modelId()).isEqualTo("test-embedder");
-        assertThat(stage.stats().embeddingsComputed()).isEqualTo(1);
+        assertThat(exchange.facts().promptEmbedding().get().modelId()).isEqualTo("test-embedder");
     }
 
     @Test
     void anEmbeddingOfAnotherModelIsRecomputed() throws Exception {
-        ChatExchange exchange = exchange(ask("auto", "hi there"));
-        exchange.setAttribute(Attributes.PROMPT_EMBEDDING, new PromptEmbedding("other-model", new float[] {9, 9}));
-        run(stage(RouterSettings.defaults(), true), exchange, new Terminal(false));
+        Exchange exchange = exchange(ask("auto", "hi there"));
+        exchange.facts().promptEmbedding().set(new PromptEmbedding("other-model", new float[] {9, 9}));
+        run(stage(RouterSettings.defaults(), true), exchange, new RecordingTerminal(false));
         assertThat(embedder.calls).hasValue(1);
-        assertThat(exchange.attribute(Attributes.PROMPT_EMBEDDING).modelId()).isEqualTo("other-model");
+        assertThat(exchange.facts().promptEmbedding().get().modelId()).isEqualTo("other-model");
     }
 
     @Test
     void concreteModelsPassThroughUntouched() throws Exception {
-        ChatExchange exchange = exchange(ask("gpt-4o", HARD));
-        Terminal terminal = new Terminal(false);
+        Exchange exchange = exchange(ask("gpt-4o", HARD));
+        RecordingTerminal terminal = new RecordingTerminal(false);
         ComplexityRouterStage stage = stage(RouterSettings.defaults(), true);
-        ChatResult result = run(stage, exchange, terminal);
+        Routed result = run(stage, exchange, terminal);
 
         assertThat(terminal.seen.get()).isSameAs(exchange);
-        assertThat(exchange.attribute(Attributes.TIER)).isNull();
-        assertThat(exchange.attribute(RoutingAttributes.ROUTE_DECISION)).isNull();
-        assertThat(result.metadata().headers()).isEmpty();
+        assertThat(tier(exchange)).isNull();
+        assertThat(exchange.facts().route().get()).isNull();
+        assertThat(exchange.facts().route().isSet()).isFalse();
         assertThat(embedder.calls).hasValue(0);
-        assertThat(stage.stats().passedThrough()).isEqualTo(1);
+        assertThat(result.steps()).containsExactly("complexity-router:passed-through");
     }
 
     @Test
@@ -220,12 +233,12 @@ class ComplexityRouterStageTest {
         RouterSettings settings = RouterSettings.builder()
                 .team("team-a", TeamRoutingPolicy.builder().routeModel("gpt-4o", "auto").build()).build();
         embedder = new FakeEmbedder(EASY_VECTOR);
-        ChatExchange exchange = exchange(ask("gpt-4o", "hi there"));
-        Terminal terminal = new Terminal(false);
+        Exchange exchange = exchange(ask("gpt-4o", "hi there"));
+        RecordingTerminal terminal = new RecordingTerminal(false);
         run(stage(settings, true), exchange, terminal);
 
         assertThat(terminal.seen.get().request().model()).isEqualTo("auto");
-        assertThat(terminal.seen.get().attribute(Attributes.TIER)).isEqualTo("small");
+        assertThat(tier(terminal.seen.get())).isEqualTo("small");
     }
 
     @Test
@@ -235,42 +248,40 @@ class ComplexityRouterStageTest {
                 {"model": "auto", "messages": [{"role": "user", "content": "hi there"}],
                  "tools": [{"type": "function", "function": {"name": "weather", "parameters": {"type": "object"}}}]}
                 """;
-        ChatExchange exchange = exchange(ChatRequestParser.parseChat(body.getBytes(StandardCharsets.UTF_8)));
-        ChatResult result = run(stage(RouterSettings.defaults(), true), exchange, new Terminal(false));
+        Exchange exchange = exchange(ChatRequestParser.parseChat(body.getBytes(StandardCharsets.UTF_8)));
+        Routed result = run(stage(RouterSettings.defaults(), true), exchange, new RecordingTerminal(false));
 
-        assertThat(exchange.attribute(Attributes.TIER)).isEqualTo("mid");
-        assertThat(exchange.attribute(RoutingAttributes.ROUTE_DECISION).gates()).containsExactly("tools");
-        assertThat(result.metadata().headers()).containsEntry(ComplexityRouterStage.CAUSE_HEADER, "gate");
+        assertThat(tier(exchange)).isEqualTo("mid");
+        assertThat(exchange.facts().route().get().gates()).containsExactly("tools");
+        assertThat(cause(exchange)).isEqualTo("gate");
     }
 
     @Test
     void withoutAnEmbeddingTheAliasDefaultIsTheFallback() throws Exception {
-        ChatExchange exchange = exchange(ask("auto", HARD));
+        Exchange exchange = exchange(ask("auto", HARD));
         ComplexityRouterStage stage = stage(RouterSettings.defaults(), false);
-        ChatResult result = run(stage, exchange, new Terminal(false));
+        Routed result = run(stage, exchange, new RecordingTerminal(false));
 
-        assertThat(exchange.attribute(Attributes.TIER)).isEqualTo("mid");
-        assertThat(result.metadata().headers())
-                .containsEntry(ComplexityRouterStage.CAUSE_HEADER, "fallback")
-                .doesNotContainKey(ComplexityRouterStage.COMPLEXITY_HEADER);
-        assertThat(stage.stats().failures()).isEqualTo(1);
-        assertThat(stage.stats().routed()).containsEntry("mid/fallback", 1L);
+        assertThat(tier(exchange)).isEqualTo("mid");
+        assertThat(cause(exchange)).isEqualTo("fallback");
+        assertThat(exchange.facts().route().get().score()).isNull();
+        assertThat(result.steps()).containsExactly("complexity-router:fallback");
     }
 
     @Test
     void anEmbedderFailureIsAFallbackNotAnError() throws Exception {
         embedder = new FakeEmbedder(null);
-        ChatExchange exchange = exchange(ask("auto", "hi"));
-        ChatResult result = run(stage(RouterSettings.defaults(), true), exchange, new Terminal(false));
-        assertThat(result.metadata().headers()).containsEntry(ComplexityRouterStage.CAUSE_HEADER, "fallback");
+        Exchange exchange = exchange(ask("auto", "hi"));
+        Routed result = run(stage(RouterSettings.defaults(), true), exchange, new RecordingTerminal(false));
+        assertThat(cause(exchange)).isEqualTo("fallback");
     }
 
     @Test
     void aFullWorkerIsAFallbackNotAnError() throws Exception {
         worker.shutdown();
-        ChatExchange exchange = exchange(ask("auto", "hi"));
-        ChatResult result = run(stage(RouterSettings.defaults(), true), exchange, new Terminal(false));
-        assertThat(result.metadata().headers()).containsEntry(ComplexityRouterStage.CAUSE_HEADER, "fallback");
+        Exchange exchange = exchange(ask("auto", "hi"));
+        Routed result = run(stage(RouterSettings.defaults(), true), exchange, new RecordingTerminal(false));
+        assertThat(cause(exchange)).isEqualTo("fallback");
         assertThat(embedder.calls).hasValue(0);
     }
 
@@ -278,10 +289,10 @@ class ComplexityRouterStageTest {
     void aPinnedTeamSkipsTheClassifier() throws Exception {
         RouterSettings settings = RouterSettings.builder().team("team-a", TeamRoutingPolicy.builder()
                 .pinnedTier(ComplexityTier.FRONTIER).build()).build();
-        ChatExchange exchange = exchange(ask("auto", "hi"));
-        ChatResult result = run(stage(settings, true), exchange, new Terminal(false));
-        assertThat(exchange.attribute(Attributes.TIER)).isEqualTo("frontier");
-        assertThat(result.metadata().headers()).containsEntry(ComplexityRouterStage.CAUSE_HEADER, "team-override");
+        Exchange exchange = exchange(ask("auto", "hi"));
+        Routed result = run(stage(settings, true), exchange, new RecordingTerminal(false));
+        assertThat(tier(exchange)).isEqualTo("frontier");
+        assertThat(cause(exchange)).isEqualTo("team-override");
         assertThat(embedder.calls).hasValue(0);
     }
 
@@ -290,14 +301,14 @@ class ComplexityRouterStageTest {
         String prompt = "Explain photosynthesis to me in a few paragraphs, with an example or two.";
         RouterSettings careful = RouterSettings.builder()
                 .team("team-a", TeamRoutingPolicy.builder().thresholds(0.0, 0.0).build()).build();
-        ChatExchange a = exchange(ask("auto", prompt));
-        run(stage(careful, true), a, new Terminal(false));
-        assertThat(a.attribute(Attributes.TIER)).isEqualTo("frontier");
+        Exchange a = exchange(ask("auto", prompt));
+        run(stage(careful, true), a, new RecordingTerminal(false));
+        assertThat(tier(a)).isEqualTo("frontier");
         RouterSettings thrifty = RouterSettings.builder()
                 .team("team-a", TeamRoutingPolicy.builder().thresholds(1.0, 1.0).build()).build();
-        ChatExchange b = exchange(ask("auto", prompt));
-        run(stage(thrifty, true), b, new Terminal(false));
-        assertThat(b.attribute(Attributes.TIER)).isEqualTo("small");
+        Exchange b = exchange(ask("auto", prompt));
+        run(stage(thrifty, true), b, new RecordingTerminal(false));
+        assertThat(tier(b)).isEqualTo("small");
     }
 
     /** Returns a fixed vector (null: throws), counting calls and the threads they ran on. */

@@ -3,6 +3,7 @@ package dev.tiergate.server;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.pipeline.Pipeline;
+import io.micrometer.core.instrument.Meter;
 import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.provider.ModelCatalog;
 import dev.tiergate.core.provider.ProviderAdapter;
@@ -66,9 +67,9 @@ public final class Gateway implements AutoCloseable {
     private GatewayServer server;
     private ConfigWatcher watcher;
 
-    /** What serves one config: the config, its adapters and stages (to close once replaced) and the endpoints' view. */
-    private record Serving(GatewayConfig config, Map<String, ProviderAdapter> adapters, PipelineStages stages,
-                           Pipeline pipeline, ServingState state) {
+    /** What serves one config: the config, its adapters and stage parts (to close once replaced), pipelines, the endpoints' view. */
+    private record Serving(GatewayConfig config, Map<String, ProviderAdapter> adapters, StageParts parts,
+                           GatewayPipelines pipelines, ServingState state, List<Meter> stageMeters) {
     }
 
     private Gateway(EventLoopGroup group, GatewayMetrics metrics, Accounting accounting, ReloadSource source) {
@@ -102,14 +103,13 @@ public final class Gateway implements AutoCloseable {
             ModelCatalog catalog = new ModelCatalog(config);
             accounting = Accounting.create(config, catalog, metrics, clock);
             gateway = new Gateway(group, metrics, accounting, source);
-            Serving serving = gateway.build(config, catalog, accounting.stages(), null);
+            Serving serving = gateway.build(config, catalog, null);
             gateway.current.set(serving);
-            serving.stages().bindMetrics(metrics.registry());
             Gateway running = gateway;
             gateway.server = GatewayServer.start(config.server(), group, () -> running.current.get().state(),
                     serverAccounting(config, accounting, metrics, clock),
                     source == null ? ConfigReloader.NONE : running::reload);
-            logBanner(config, serving.pipeline(), serving.stages(), gateway.server.port());
+            logBanner(config, serving, gateway.server.port());
             if (source != null && source.watch()) {
                 gateway.watcher = ConfigWatcher.start(source.directory(), () -> running.reload("file change"));
             }
@@ -133,7 +133,7 @@ public final class Gateway implements AutoCloseable {
             Serving serving = gateway.current.get();
             if (serving != null) {
                 serving.adapters().values().forEach(ProviderAdapter::close);
-                serving.stages().close();
+                serving.parts().close();
             }
         }
         if (accounting != null) {
@@ -147,11 +147,11 @@ public final class Gateway implements AutoCloseable {
      * Builds what serves {@code config}, carrying over from {@code previous} (null at start-up) the
      * adapters whose provider config is unchanged and the stage parts the new stages can reuse.
      */
-    private Serving build(GatewayConfig config, ModelCatalog catalog, List<PipelineStage> accountingStages,
-                          Serving previous) {
+    private Serving build(GatewayConfig config, ModelCatalog catalog, Serving previous) {
         ProviderAdapterFactory factory = ProviderAdapters.factory();
         Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
         List<ProviderAdapter> created = new ArrayList<>();
+        StageParts parts = null;
         try {
             for (ProviderConfig provider : config.providers().values()) {
                 ProviderAdapter adapter = previous != null && provider.equals(previous.config().providers().get(provider.id()))
@@ -168,14 +168,18 @@ public final class Gateway implements AutoCloseable {
                     .build();
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(config.teams().values(),
                     config.accounting().adminKeys());
-            PipelineStages stages = PipelineStages.build(config, catalog, previous == null ? null : previous.stages());
-            List<PipelineStage> pipelineStages = new ArrayList<>(accountingStages);
-            pipelineStages.addAll(stages.stages());
-            Pipeline pipeline = Pipeline.of(pipelineStages, dispatcher);
-            return new Serving(config, adapters, stages, pipeline,
-                    new ServingState(authenticator, catalog, pipeline, adapters, stages.embeddingCache()));
+            parts = StageParts.build(config, catalog, previous == null ? null : previous.parts());
+            Accounting.Stages money = accounting.stages(config, catalog);
+            GatewayPipelines pipelines = GatewayPipelines.assemble(money.limits(), money.accounting(), parts,
+                    dispatcher, metrics.stageObserver());
+            return new Serving(config, adapters, parts, pipelines, new ServingState(authenticator, catalog,
+                    pipelines.chat(), pipelines.embeddings(), config.deadline()),
+                    metrics.bindStageMeters(pipelines.stages()));
         } catch (RuntimeException e) {
             created.forEach(ProviderAdapter::close);
+            if (parts != null) {
+                parts.closeExcept(previous == null ? null : previous.parts());
+            }
             throw e;
         }
     }
@@ -221,19 +225,17 @@ public final class Gateway implements AutoCloseable {
         Serving fresh;
         try {
             ModelCatalog catalog = new ModelCatalog(changes.next());
-            fresh = build(changes.next(), catalog, accounting.stages(changes.next(), catalog), old);
+            fresh = build(changes.next(), catalog, old);
         } catch (RuntimeException e) {
             log.error("config reload ({}) failed while building, the running config keeps serving", trigger, e);
             return new ConfigReloader.Result.Rejected(List.of(e.toString()));
         }
         current.set(fresh);
-        old.stages().unbindMetrics(metrics.registry());
-        fresh.stages().bindMetrics(metrics.registry());
+        metrics.remove(old.stageMeters());
         retire(old, fresh);
         log.info("config reloaded ({}): {}", trigger, changes.changes().isEmpty() ? "no visible changes"
                 : String.join("; ", changes.changes()));
-        log.info("stages: {}", fresh.pipeline().stages().isEmpty() ? "none"
-                : String.join(" -> ", fresh.pipeline().stages().stream().map(PipelineStage::name).toList()));
+        logStages(fresh.pipelines());
         return new ConfigReloader.Result.Applied(changes.changes(), changes.needRestart());
     }
 
@@ -246,7 +248,7 @@ public final class Gateway implements AutoCloseable {
             public void run() {
                 if (retiring.remove(this)) {
                     replaced.forEach(ProviderAdapter::close);
-                    old.stages().close();
+                    old.parts().closeExcept(current.get().parts());
                 }
             }
         };
@@ -272,16 +274,25 @@ public final class Gateway implements AutoCloseable {
                 config.accounting().metricsEnabled() ? metrics : null, clock, accounting::storesReady);
     }
 
-    private static void logBanner(GatewayConfig config, Pipeline pipeline, PipelineStages stages, int port) {
+    private static void logBanner(GatewayConfig config, Serving serving, int port) {
         log.info("Tiergate {} listening on {}:{}", Main.version(), config.server().host(), port);
         config.providers().values().forEach(p -> log.info("provider {} ({}){}", p.id(), p.type(),
                 p.baseUrl() == null ? "" : " at " + p.baseUrl()));
         log.info("models: {}", String.join(", ", config.models().keySet().stream().sorted().toList()));
         config.aliases().values().forEach(a -> log.info("alias {}: tiers {} (default {})", a.name(), a.tiers(), a.defaultTier()));
-        log.info("stages: {}", pipeline.stages().isEmpty() ? "none"
-                : String.join(" -> ", pipeline.stages().stream().map(PipelineStage::name).toList()));
-        stages.descriptions().forEach(d -> log.info("  {}", d));
+        logStages(serving.pipelines());
+        serving.parts().descriptions().forEach(d -> log.info("  {}", d));
         log.info("teams: {}", config.teams().size());
+    }
+
+    private static void logStages(GatewayPipelines pipelines) {
+        log.info("chat stages: {}", names(pipelines.chat()));
+        log.info("embeddings stages: {}", names(pipelines.embeddings()));
+    }
+
+    private static String names(Pipeline pipeline) {
+        return pipeline.stages().isEmpty() ? "none"
+                : String.join(" -> ", pipeline.stages().stream().map(PipelineStage::name).toList());
     }
 
     public int port() {
@@ -308,7 +319,7 @@ public final class Gateway implements AutoCloseable {
         List.copyOf(retiring).forEach(Runnable::run);
         Serving serving = current.get();
         serving.adapters().values().forEach(ProviderAdapter::close);
-        serving.stages().close();
+        serving.parts().close();
         accounting.close();
         metrics.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.cache.internal.CanonicalJson;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.model.ChatRequest;
-import dev.tiergate.core.pipeline.Attributes;
-import dev.tiergate.core.pipeline.ChatExchange;
+import dev.tiergate.core.pipeline.Exchange;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 
@@ -23,15 +22,11 @@ record CacheKey(long h0, long h1, long h2, long h3) {
 
     private static final ObjectMapper MAPPER = Json.mapper();
 
-    static CacheKey of(String namespace, ChatExchange exchange) {
-        ChatRequest request = exchange.request();
+    static CacheKey of(String namespace, Exchange exchange) {
+        ChatRequest request = exchange.chat();
         ObjectNode root = MAPPER.createObjectNode();
         root.put("namespace", namespace);
         root.put("model", request.model());
-        String tier = exchange.attribute(Attributes.TIER);
-        if (tier != null) {
-            root.put("tier", tier);
-        }
         root.set("messages", MAPPER.valueToTree(request.messages()));
         CanonicalJson.putAnswerParameters(root, request);
         return ofBytes(canonicalBytes(root));

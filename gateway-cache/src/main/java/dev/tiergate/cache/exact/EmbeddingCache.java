@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.tiergate.cache.internal.CacheDirectives;
 import dev.tiergate.core.model.EmbeddingRequest;
 import dev.tiergate.core.model.EmbeddingResponse;
 import dev.tiergate.core.model.Usage;
+import dev.tiergate.core.pipeline.CacheDirectives;
 import dev.tiergate.core.pipeline.Caller;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,7 +24,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * The exact cache of {@code /v1/embeddings}, per input string: a batch that repeats some inputs
@@ -50,13 +49,9 @@ public final class EmbeddingCache {
 
     /**
      * Looks every input up. Null when the request cannot be cached per input (inputs that are not
-     * text, e.g. token arrays) or its headers bypass the cache ({@code Cache-Control: no-cache},
-     * {@code x-tiergate-cache: off}); {@code Cache-Control: no-store} reads but never stores.
-     *
-     * @param header the request's headers by lower-case name
+     * text, e.g. token arrays) or the client bypasses the cache; no-store reads but never stores.
      */
-    public Lookup lookup(Caller caller, String model, EmbeddingRequest request, Function<String, String> header) {
-        CacheDirectives directives = CacheDirectives.of(header);
+    public Lookup lookup(Caller caller, String model, EmbeddingRequest request, CacheDirectives directives) {
         List<String> inputs = request.textInputs();
         if (inputs.isEmpty() || directives.bypass()) {
             return null;

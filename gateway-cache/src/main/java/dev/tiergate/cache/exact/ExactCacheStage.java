@@ -6,26 +6,27 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.tiergate.cache.internal.CacheDirectives;
 import dev.tiergate.cache.internal.CachedAnswer;
 import dev.tiergate.cache.internal.PerEntryTtl;
 import dev.tiergate.cache.internal.Replay;
+import dev.tiergate.cache.internal.Sampling;
 import dev.tiergate.cache.internal.StreamRecording;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequest;
-import dev.tiergate.core.pipeline.CacheOutcome;
+import dev.tiergate.core.pipeline.Answer;
+import dev.tiergate.core.pipeline.CacheLookup;
 import dev.tiergate.core.pipeline.Caller;
-import dev.tiergate.core.pipeline.ChatExchange;
-import dev.tiergate.core.pipeline.ChatResult;
+import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.FailurePolicy;
 import dev.tiergate.core.pipeline.PipelineStage;
-import dev.tiergate.core.pipeline.ResultMetadata;
+import dev.tiergate.core.pipeline.RequestFacts;
+import dev.tiergate.core.pipeline.Served;
+import dev.tiergate.core.pipeline.StageMeter;
+import dev.tiergate.core.pipeline.StageStep;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 /**
- * The exact response cache, the first pipeline stage. A request whose canonical form (see
+ * The exact response cache, the first cache of the chat pipeline. A request whose canonical form (see
  * {@link CacheKey}) was answered before, in the caller's namespace and within its team's TTL, is
  * answered from memory: as JSON for a plain request, as chunks for a stream request (the recorded
  * chunking, or chunks made from a plain answer), always under a fresh {@code id} and
@@ -44,12 +45,10 @@ import reactor.core.publisher.Flux;
  *
  * <p>Request headers: {@code Cache-Control: no-cache} or {@code x-tiergate-cache: off} skip the
  * cache entirely (outcome {@code bypass}); {@code Cache-Control: no-store} may read but never
- * stores. A hit carries {@value #AGE_HEADER} with its age in whole seconds.
+ * stores. What it did is the request's {@link RequestFacts#exactCache()} fact (a hit with its age).
  */
 public final class ExactCacheStage implements PipelineStage {
     public static final String NAME = "exact-cache";
-    public static final int ORDER = 100;
-    public static final String AGE_HEADER = "x-tiergate-cache-age";
 
     private static final Logger log = LoggerFactory.getLogger(ExactCacheStage.class);
 
@@ -57,9 +56,6 @@ public final class ExactCacheStage implements PipelineStage {
     private final Ticker ticker;
     private final Clock clock;
     private final Cache<CacheKey, CachedAnswer> cache;
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
-    private final LongAdder bypasses = new LongAdder();
     private final LongAdder stores = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder evictions = new LongAdder();
@@ -100,11 +96,6 @@ public final class ExactCacheStage implements PipelineStage {
     }
 
     @Override
-    public int order() {
-        return ORDER;
-    }
-
-    @Override
     public FailurePolicy failurePolicy() {
         return FailurePolicy.FAIL_OPEN;
     }
@@ -117,69 +108,79 @@ public final class ExactCacheStage implements PipelineStage {
     public ExactCacheStats stats() {
         cache.cleanUp();
         long bytes = cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
-        return new ExactCacheStats(hits.sum(), misses.sum(), bypasses.sum(), stores.sum(), rejected.sum(),
+        return new ExactCacheStats(stores.sum(), rejected.sum(),
                 evictions.sum(), expirations.sum(), cache.estimatedSize(), bytes);
     }
 
-    /** Drops every entry (an admin action, and tests). */
-    public void invalidateAll() {
-        cache.invalidateAll();
+    @Override
+    public List<StageMeter> meters() {
+        return List.of(
+                StageMeter.counter("tiergate.cache.exact.stores", "Answers the exact cache stored or would not keep",
+                        "outcome", "stored", () -> stores.sum()),
+                StageMeter.counter("tiergate.cache.exact.stores", "Answers the exact cache stored or would not keep",
+                        "outcome", "rejected", () -> rejected.sum()),
+                StageMeter.counter("tiergate.cache.exact.removals", "Exact cache entries removed",
+                        "cause", "evicted", () -> evictions.sum()),
+                StageMeter.counter("tiergate.cache.exact.removals", "Exact cache entries removed",
+                        "cause", "expired", () -> expirations.sum()),
+                StageMeter.gauge("tiergate.cache.exact.entries", "Entries in the exact cache",
+                        () -> stats().entries()),
+                StageMeter.gauge("tiergate.cache.exact.bytes", "Approximate bytes in the exact cache",
+                        () -> stats().bytes()));
     }
 
     @Override
-    public CompletionStage<ChatResult> handle(ChatExchange exchange, StageChain chain) {
+    public CompletionStage<StageStep> before(Exchange exchange) {
         Caller caller = exchange.caller();
-        CacheDirectives directives = CacheDirectives.of(exchange);
-        if (directives.bypass() || (!settings.cacheNonDeterministic().test(caller) && CacheDirectives.samples(exchange.request()))) {
-            bypasses.increment();
-            return chain.proceed(exchange).thenApply(result -> Replay.withOutcome(result, CacheOutcome.BYPASS));
+        ChatRequest request = exchange.chat();
+        if (exchange.cacheDirectives().bypass()
+                || (!settings.cacheNonDeterministic().test(caller) && Sampling.samples(request))) {
+            exchange.facts().exactCache().set(CacheLookup.bypass());
+            return StageStep.proceed(exchange, "bypass");
         }
         CacheKey key = CacheKey.of(settings.namespaceFor(caller), exchange);
         CachedAnswer answer = cache.getIfPresent(key);
         if (answer != null) {
-            hits.increment();
-            return CompletableFuture.completedFuture(replay(answer, exchange.request()));
+            long ageSeconds = Math.max(0, (ticker.read() - answer.storedAtNanos()) / 1_000_000_000L);
+            exchange.facts().exactCache().set(CacheLookup.hit(ageSeconds));
+            exchange.facts().served().set(Served.fromCache(answer.provider(), answer.model(), answer.tier()));
+            return StageStep.respond(Replay.answer(answer.completion(), answer.chunks(), request,
+                    clock.instant().getEpochSecond()), "hit");
         }
-        misses.increment();
+        exchange.facts().exactCache().set(CacheLookup.miss());
         Duration ttl = settings.ttlFor(caller);
-        boolean store = !directives.noStore() && ttl.isPositive();
-        return chain.proceed(exchange).thenApply(result -> afterMiss(result, key, ttl, store));
-    }
-
-    private ChatResult replay(CachedAnswer answer, ChatRequest request) {
-        long ageSeconds = Math.max(0, (ticker.read() - answer.storedAtNanos()) / 1_000_000_000L);
-        ResultMetadata metadata = new ResultMetadata(answer.provider(), answer.model(), answer.tier(),
-                CacheOutcome.HIT, Map.of(AGE_HEADER, Long.toString(ageSeconds)));
-        return Replay.result(answer.completion(), answer.chunks(), request, clock.instant().getEpochSecond(),
-                metadata);
-    }
-
-    private ChatResult afterMiss(ChatResult result, CacheKey key, Duration ttl, boolean store) {
-        ChatResult tagged = Replay.withOutcome(result, CacheOutcome.MISS);
-        if (!store || tagged.metadata().cache() != CacheOutcome.MISS) {
-            // Not ours to keep: no-store, or a later cache answered (its outcome stays on the result).
-            return tagged;
+        if (exchange.cacheDirectives().noStore() || !ttl.isPositive()) {
+            return StageStep.proceed(exchange, "miss");
         }
-        ResultMetadata origin = tagged.metadata();
-        return switch (tagged) {
-            case ChatResult.Complete complete -> {
-                storeSafely(key, complete.completion(), null, CachedAnswer.weigh(complete.completion()), origin, ttl);
+        return StageStep.proceed(exchange, "miss", returned -> afterMiss(returned, exchange, key, ttl));
+    }
+
+    /** Keeps what the provider answered; an answer a later cache gave is not ours to keep. */
+    private Answer afterMiss(Answer answer, Exchange exchange, CacheKey key, Duration ttl) {
+        Served origin = exchange.facts().served().get();
+        if (origin == null || origin.fromCache()) {
+            return answer;
+        }
+        return switch (answer) {
+            case Answer.Complete complete -> {
+                store(key, complete.completion(), null, CachedAnswer.weigh(complete.completion()), origin, ttl);
                 yield complete;
             }
-            case ChatResult.Streaming streaming -> streaming.withChunks(record(streaming.chunks(), key, origin, ttl));
+            case Answer.Stream stream -> stream.withChunks(record(stream.chunks(), key, origin, ttl));
+            case Answer.Embeddings embeddings -> embeddings;
         };
     }
 
-    private Flux<ChatChunk> record(Flux<ChatChunk> chunks, CacheKey key, ResultMetadata origin, Duration ttl) {
+    private Flux<ChatChunk> record(Flux<ChatChunk> chunks, CacheKey key, Served origin, Duration ttl) {
         return StreamRecording.recorded(chunks, settings.maxEntryBytes(), recording -> {
             ChatCompletion aggregate = recording.aggregate();
-            storeSafely(key, aggregate, recording.chunks(), recording.bytes() + CachedAnswer.weigh(aggregate),
+            store(key, aggregate, recording.chunks(), recording.bytes() + CachedAnswer.weigh(aggregate),
                     origin, ttl);
         }, rejected::increment);
     }
 
-    private void storeSafely(CacheKey key, ChatCompletion completion, List<ChatChunk> chunks, long weight,
-                             ResultMetadata origin, Duration ttl) {
+    private void store(CacheKey key, ChatCompletion completion, List<ChatChunk> chunks, long weight,
+                       Served origin, Duration ttl) {
         try {
             if (!CachedAnswer.storable(completion) || weight > settings.maxEntryBytes()) {
                 rejected.increment();
@@ -189,7 +190,7 @@ public final class ExactCacheStage implements PipelineStage {
                     ticker.read(), ttl, (int) Math.min(weight, Integer.MAX_VALUE)));
             stores.increment();
         } catch (RuntimeException e) {
-            // Fail open: the client has its answer; the cache just does not keep it.
+            // A stream's end: past the runner, so counted here; the client has its answer regardless.
             rejected.increment();
             log.warn("exact cache could not store an answer: {}", e.toString());
         }

@@ -4,9 +4,7 @@ import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.ToolCall;
-import dev.tiergate.core.pipeline.CacheOutcome;
-import dev.tiergate.core.pipeline.ChatResult;
-import dev.tiergate.core.pipeline.ResultMetadata;
+import dev.tiergate.core.pipeline.Answer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,27 +24,17 @@ public final class Replay {
     }
 
     /**
-     * The result answering {@code request} from a stored answer: chunks for a stream request (with
-     * the usage chunk exactly when {@code include_usage} asked for it), the completion otherwise.
+     * The answer to {@code request} from a stored answer: chunks for a stream request (with the
+     * usage chunk, as every stream carries it; the server hides it from clients that did not ask),
+     * the completion otherwise.
      */
-    public static ChatResult result(ChatCompletion completion, List<ChatChunk> chunks, ChatRequest request,
-                                    long created, ResultMetadata metadata) {
+    public static Answer answer(ChatCompletion completion, List<ChatChunk> chunks, ChatRequest request,
+                                long created) {
         String id = freshId();
         if (request.isStream()) {
-            boolean includeUsage = request.streamOptions() != null && request.streamOptions().wantsUsage();
-            return new ChatResult.Streaming(Flux.fromIterable(chunks(completion, chunks, includeUsage, id, created)),
-                    metadata);
+            return new Answer.Stream(Flux.fromIterable(chunks(completion, chunks, id, created)));
         }
-        return new ChatResult.Complete(completion.withIdentity(id, created), metadata);
-    }
-
-    /** Sets the cache outcome on a result that has none yet; a result a later cache answered keeps its own. */
-    public static ChatResult withOutcome(ChatResult result, CacheOutcome outcome) {
-        ResultMetadata metadata = result.metadata();
-        if (metadata == null) {
-            return result.withMetadata(new ResultMetadata(null, null, null, outcome, Map.of()));
-        }
-        return metadata.cache() == null ? result.withMetadata(metadata.withCache(outcome)) : result;
+        return new Answer.Complete(completion.withIdentity(id, created));
     }
 
     /** A new completion id in OpenAI's form, {@code chatcmpl-} and 24 letters or digits. */
@@ -60,27 +48,18 @@ public final class Replay {
     }
 
     /**
-     * The recorded chunks when the answer was streamed, else chunks made from the aggregate. The
-     * usage-only chunk is sent exactly when the request asked for it ({@code include_usage}).
+     * The recorded chunks when the answer was streamed, else chunks made from the aggregate, with
+     * the usage-only chunk last when the stored answer has usage.
      */
-    static List<ChatChunk> chunks(ChatCompletion completion, List<ChatChunk> recorded, boolean includeUsage,
-                                  String id, long created) {
+    static List<ChatChunk> chunks(ChatCompletion completion, List<ChatChunk> recorded, String id, long created) {
         List<ChatChunk> source = recorded != null ? recorded : fromCompletion(completion);
         List<ChatChunk> out = new ArrayList<>(source.size() + 1);
         boolean usageSent = false;
         for (ChatChunk chunk : source) {
-            if (chunk.usage() != null) {
-                if (includeUsage) {
-                    usageSent = true;
-                } else if (chunk.choices().isEmpty()) {
-                    continue;
-                } else {
-                    chunk = withoutUsage(chunk);
-                }
-            }
+            usageSent |= chunk.usage() != null;
             out.add(chunk.withIdentity(id, created));
         }
-        if (includeUsage && !usageSent && completion.usage() != null) {
+        if (!usageSent && completion.usage() != null) {
             out.add(new ChatChunk(id, ChatChunk.OBJECT, created, completion.model(), List.of(), completion.usage(),
                     completion.systemFingerprint(), Map.of()));
         }
@@ -120,10 +99,5 @@ public final class Replay {
         return new ChatChunk(completion.id(), ChatChunk.OBJECT, completion.created(), completion.model(),
                 List.of(new ChatChunk.ChunkChoice(index, delta, finishReason, Map.of())), null,
                 completion.systemFingerprint(), Map.of());
-    }
-
-    private static ChatChunk withoutUsage(ChatChunk chunk) {
-        return new ChatChunk(chunk.id(), chunk.object(), chunk.created(), chunk.model(), chunk.choices(), null,
-                chunk.systemFingerprint(), chunk.extra());
     }
 }

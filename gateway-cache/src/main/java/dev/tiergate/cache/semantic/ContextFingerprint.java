@@ -6,8 +6,7 @@ import dev.tiergate.cache.internal.CanonicalJson;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.Message;
-import dev.tiergate.core.pipeline.Attributes;
-import dev.tiergate.core.pipeline.ChatExchange;
+import dev.tiergate.core.pipeline.Exchange;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,16 +26,12 @@ final class ContextFingerprint {
     }
 
     /** The canonical bytes' SHA-256; the request's last message must be the user message compared. */
-    static byte[] of(ChatExchange exchange) {
-        ChatRequest request = exchange.request();
+    static byte[] of(Exchange exchange) {
+        ChatRequest request = exchange.chat();
         List<Message> messages = request.messages();
         Message last = messages.getLast();
         ObjectNode root = MAPPER.createObjectNode();
         root.put("model", request.model());
-        String tier = exchange.attribute(Attributes.TIER);
-        if (tier != null) {
-            root.put("tier", tier);
-        }
         root.set("context", MAPPER.valueToTree(messages.subList(0, messages.size() - 1)));
         root.put("last_role", last.role());
         if (last.name() != null) {

@@ -2,17 +2,15 @@ package dev.tiergate.cache.semantic;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.tiergate.cache.exact.ExactCacheStage;
-import dev.tiergate.cache.internal.CacheDirectives;
 import dev.tiergate.cache.internal.CachedAnswer;
 import dev.tiergate.cache.internal.Replay;
+import dev.tiergate.cache.internal.Sampling;
 import dev.tiergate.cache.internal.StreamRecording;
 import dev.tiergate.cache.semantic.AnswerCodec.StoredAnswer;
 import dev.tiergate.cache.semantic.guard.PromptFeatures;
 import dev.tiergate.cache.semantic.lsh.RandomHyperplaneLsh;
 import dev.tiergate.cache.semantic.store.SemanticStore;
 import dev.tiergate.cache.semantic.store.StoreEntry;
-import dev.tiergate.cache.semantic.store.StoreMatch;
 import dev.tiergate.cache.semantic.store.StoreQuery;
 import dev.tiergate.core.embedding.PromptEmbedding;
 import dev.tiergate.core.embedding.SentenceEmbedder;
@@ -22,26 +20,23 @@ import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.ContentPart;
 import dev.tiergate.core.model.Message;
 import dev.tiergate.core.model.MessageContent;
-import dev.tiergate.core.pipeline.Attributes;
-import dev.tiergate.core.pipeline.CacheOutcome;
-import dev.tiergate.core.pipeline.ChatExchange;
-import dev.tiergate.core.pipeline.ChatResult;
+import dev.tiergate.core.logging.RateLimitedWarnings;
+import dev.tiergate.core.pipeline.Answer;
+import dev.tiergate.core.pipeline.CacheLookup;
+import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.FailurePolicy;
 import dev.tiergate.core.pipeline.PipelineStage;
-import dev.tiergate.core.pipeline.ResultMetadata;
+import dev.tiergate.core.pipeline.Served;
+import dev.tiergate.core.pipeline.StageMeter;
+import dev.tiergate.core.pipeline.StageStep;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,22 +53,17 @@ import reactor.core.publisher.Flux;
  * length or tool_calls; streams as they pass, stored only on clean completion.
  *
  * <p>The embedding runs on the bounded worker executor given to the builder, never on the event
- * loop; the request resumes on {@link ChatExchange#executor()}. The embedding is left in
- * {@link Attributes#PROMPT_EMBEDDING} for the router (and reused when a stage put one there first).
- * A hit carries cache outcome {@code semantic-hit}, {@value #SIMILARITY_HEADER} (the cosine
- * similarity, 4 decimals) and {@value ExactCacheStage#AGE_HEADER}. The stage fails open: a store
- * that is down, a full executor, an entry that does not decrypt, each is logged (at most every ten
- * seconds), counted, and the request goes on as a miss. {@code Cache-Control: no-cache} and
- * {@code x-tiergate-cache: off} skip it; {@code no-store} reads but does not store. Prompt text is
- * never stored: only vectors, hashes and answers.
+ * loop; when every worker is busy the lookup is shed (outcome {@code shed}). The embedding is left
+ * in the request's {@code promptEmbedding} fact for the router (and reused when one is there). What
+ * the stage did is its {@code semanticCache} fact (a hit with its age and cosine similarity). It
+ * fails open: a store that is down or an entry that does not decrypt fails the step, and the
+ * pipeline runner skips the stage for that request. Client cache directives: bypass skips it,
+ * no-store reads but does not store. Prompt text is never stored: only vectors, hashes and answers.
  */
 public final class SemanticCacheStage implements PipelineStage {
     public static final String NAME = "semantic-cache";
-    public static final int ORDER = ExactCacheStage.ORDER + 100;
-    public static final String SIMILARITY_HEADER = "x-tiergate-cache-similarity";
 
     private static final Logger log = LoggerFactory.getLogger(SemanticCacheStage.class);
-    private static final long WARN_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final SentenceEmbedder embedder;
     private final SemanticStore store;
@@ -81,27 +71,13 @@ public final class SemanticCacheStage implements PipelineStage {
     private final SemanticCacheSettings settings;
     private final RandomHyperplaneLsh lsh;
     private final Clock clock;
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
-    private final LongAdder bypasses = new LongAdder();
-    private final LongAdder skipped = new LongAdder();
     private final LongAdder stores = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder storeErrors = new LongAdder();
-    private final LongAdder embedErrors = new LongAdder();
-    private final LongAdder decodeErrors = new LongAdder();
-    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
-    private final LongAdder suppressedWarnings = new LongAdder();
+    private final RateLimitedWarnings warnings = new RateLimitedWarnings(log, Duration.ofSeconds(10));
 
     /** What the worker computed for one request. */
     private record Probe(String partition, float[] vector, int[] bands, PromptFeatures features) {
-    }
-
-    /**
-     * What the lookup found: a hit to replay, or nothing, with the probe (null when embedding failed)
-     * and whether the answer may be recorded (not when the store just failed).
-     */
-    private record Lookup(ChatResult hit, Probe probe, boolean record) {
     }
 
     private SemanticCacheStage(Builder builder) {
@@ -131,11 +107,6 @@ public final class SemanticCacheStage implements PipelineStage {
     }
 
     @Override
-    public int order() {
-        return ORDER;
-    }
-
-    @Override
     public FailurePolicy failurePolicy() {
         return FailurePolicy.FAIL_OPEN;
     }
@@ -145,26 +116,34 @@ public final class SemanticCacheStage implements PipelineStage {
     }
 
     public SemanticCacheStats stats() {
-        return new SemanticCacheStats(hits.sum(), misses.sum(), bypasses.sum(), skipped.sum(), stores.sum(),
-                rejected.sum(), storeErrors.sum(), embedErrors.sum(), decodeErrors.sum());
+        return new SemanticCacheStats(stores.sum(), rejected.sum(), storeErrors.sum());
     }
 
     @Override
-    public CompletionStage<ChatResult> handle(ChatExchange exchange, StageChain chain) {
+    public List<StageMeter> meters() {
+        String stored = "Answers the semantic cache stored or would not keep";
+        return List.of(
+                StageMeter.counter("tiergate.cache.semantic.stores", stored, "outcome", "stored", () -> stores.sum()),
+                StageMeter.counter("tiergate.cache.semantic.stores", stored, "outcome", "rejected", () -> rejected.sum()),
+                StageMeter.counter("tiergate.cache.semantic.errors", "Semantic cache writes the store failed",
+                        "kind", "store", () -> storeErrors.sum()));
+    }
+
+    @Override
+    public CompletionStage<StageStep> before(Exchange exchange) {
         SemanticTeamSettings team = settings.forTeam(exchange.caller().teamId());
         if (!team.enabled()) {
-            return chain.proceed(exchange);
+            return StageStep.proceed(exchange, "off");
         }
-        ChatRequest request = exchange.request();
-        CacheDirectives directives = CacheDirectives.of(exchange);
-        if (directives.bypass() || (!settings.cacheNonDeterministic() && CacheDirectives.samples(request))) {
-            bypasses.increment();
-            return chain.proceed(exchange).thenApply(result -> Replay.withOutcome(result, CacheOutcome.BYPASS));
+        ChatRequest request = exchange.chat();
+        if (exchange.cacheDirectives().bypass()
+                || (!settings.cacheNonDeterministic() && Sampling.samples(request))) {
+            exchange.facts().semanticCache().set(CacheLookup.bypass());
+            return StageStep.proceed(exchange, "bypass");
         }
         String prompt = comparablePrompt(request);
         if (prompt == null) {
-            skipped.increment();
-            return chain.proceed(exchange);
+            return StageStep.proceed(exchange, "skipped");
         }
         String namespace = team.namespaceFor(exchange.caller().teamId());
         CompletableFuture<Probe> probe;
@@ -172,34 +151,18 @@ public final class SemanticCacheStage implements PipelineStage {
             probe = CompletableFuture.supplyAsync(() -> probe(exchange, prompt, namespace), workers);
         } catch (RejectedExecutionException e) {
             // Load shedding, not a failure: the lookup is skipped rather than queued behind model runs.
-            skipped.increment();
-            warn("semantic cache lookups shed: the embedding workers are busy ({})", e.getMessage());
-            return chain.proceed(exchange);
+            return StageStep.proceed(exchange, "shed");
         }
-        boolean record = !directives.noStore() && team.ttl().isPositive();
-        return probe
-                .thenCompose(p -> lookup(p, team, exchange.request()))
-                .exceptionally(error -> {
-                    failed(error);
-                    return new Lookup(null, null, false);
-                })
-                .thenComposeAsync(found -> {
-                    if (found.hit() != null) {
-                        hits.increment();
-                        return CompletableFuture.completedFuture(found.hit());
-                    }
-                    misses.increment();
-                    return chain.proceed(exchange).thenApply(result -> afterMiss(result, found.probe(), team,
-                            record && found.record() && found.probe() != null));
-                }, exchange.executor());
+        boolean record = !exchange.cacheDirectives().noStore() && team.ttl().isPositive();
+        return probe.thenCompose(p -> lookup(p, team, exchange, record));
     }
 
     /** On a worker: the embedding (reused when already there), bands, features and partition. */
-    private Probe probe(ChatExchange exchange, String prompt, String namespace) {
-        PromptEmbedding embedding = exchange.attribute(Attributes.PROMPT_EMBEDDING);
+    private Probe probe(Exchange exchange, String prompt, String namespace) {
+        PromptEmbedding embedding = exchange.facts().promptEmbedding().get();
         if (embedding == null || !embedding.modelId().equals(embedder.modelId())) {
-            embedding = new PromptEmbedding(embedder.modelId(), embedder.embed(prompt));
-            exchange.setAttribute(Attributes.PROMPT_EMBEDDING, embedding);
+            embedding = exchange.facts().promptEmbedding().setIfAbsent(
+                    new PromptEmbedding(embedder.modelId(), embedder.embed(prompt)));
         }
         float[] vector = embedding.vector();
         String partition = ContextFingerprint.partition(namespace, embedder.modelId(), lsh.layout(),
@@ -207,32 +170,24 @@ public final class SemanticCacheStage implements PipelineStage {
         return new Probe(partition, vector, lsh.bands(vector), PromptFeatures.of(prompt));
     }
 
-    private CompletionStage<Lookup> lookup(Probe probe, SemanticTeamSettings team, ChatRequest request) {
+    /** A store that fails here fails the stage (the runner skips it: no hit, nothing recorded). */
+    private CompletionStage<StageStep> lookup(Probe probe, SemanticTeamSettings team, Exchange exchange,
+                                              boolean record) {
         StoreQuery query = new StoreQuery(probe.partition(), probe.bands(), probe.vector(), team.threshold(),
                 encoded -> compatible(probe.features(), encoded), settings.maxCandidates());
-        CompletionStage<Optional<StoreMatch>> found;
-        try {
-            found = store.findBest(query);
-        } catch (RuntimeException e) {
-            found = CompletableFuture.failedFuture(e);
-        }
-        return found.handle((match, error) -> {
-            if (error != null) {
-                storeErrors.increment();
-                warn("semantic cache store ({}) unavailable, request passed on: {}", store.kind(), rootCause(error));
-                return new Lookup(null, probe, false);
-            }
+        return store.findBest(query).thenApply(match -> {
             if (match.isEmpty()) {
-                return new Lookup(null, probe, true);
+                exchange.facts().semanticCache().set(CacheLookup.miss());
+                return new StageStep.Proceed(exchange, record ? answer -> afterMiss(answer, exchange, probe, team)
+                        : null, "miss");
             }
-            try {
-                StoredAnswer answer = AnswerCodec.decode(match.get().answer(), probe.partition(), team.encryptionKey());
-                return new Lookup(replay(answer, match.get().similarity(), request), probe, true);
-            } catch (RuntimeException e) {
-                decodeErrors.increment();
-                warn("semantic cache entry unreadable, treated as a miss: {}", e.getMessage());
-                return new Lookup(null, probe, true);
-            }
+            StoredAnswer answer = AnswerCodec.decode(match.get().answer(), probe.partition(), team.encryptionKey());
+            long now = clock.millis();
+            long ageSeconds = Math.max(0, (now - answer.storedAtMillis()) / 1000);
+            exchange.facts().semanticCache().set(CacheLookup.semanticHit(ageSeconds, match.get().similarity()));
+            exchange.facts().served().set(Served.fromCache(answer.provider(), answer.model(), answer.tier()));
+            return new StageStep.Respond(Replay.answer(answer.completion(), answer.chunks(), exchange.chat(),
+                    now / 1000), "hit");
         });
     }
 
@@ -244,35 +199,23 @@ public final class SemanticCacheStage implements PipelineStage {
         }
     }
 
-    private ChatResult replay(StoredAnswer answer, double similarity, ChatRequest request) {
-        long now = clock.millis();
-        long ageSeconds = Math.max(0, (now - answer.storedAtMillis()) / 1000);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(SIMILARITY_HEADER, String.format(Locale.ROOT, "%.4f", similarity));
-        headers.put(ExactCacheStage.AGE_HEADER, Long.toString(ageSeconds));
-        ResultMetadata metadata = new ResultMetadata(answer.provider(), answer.model(), answer.tier(),
-                CacheOutcome.SEMANTIC_HIT, headers);
-        return Replay.result(answer.completion(), answer.chunks(), request, now / 1000, metadata);
-    }
-
-    private ChatResult afterMiss(ChatResult result, Probe probe, SemanticTeamSettings team, boolean record) {
-        ChatResult tagged = Replay.withOutcome(result, CacheOutcome.MISS);
-        if (!record || tagged.metadata().cache() != CacheOutcome.MISS) {
-            return tagged;
+    private Answer afterMiss(Answer answer, Exchange exchange, Probe probe, SemanticTeamSettings team) {
+        Served origin = exchange.facts().served().get();
+        if (origin == null || origin.fromCache()) {
+            return answer;
         }
-        ResultMetadata origin = tagged.metadata();
-        return switch (tagged) {
-            case ChatResult.Complete complete -> {
+        return switch (answer) {
+            case Answer.Complete complete -> {
                 storeLater(probe, team, complete.completion(), null, CachedAnswer.weigh(complete.completion()), origin);
                 yield complete;
             }
-            case ChatResult.Streaming streaming -> streaming.withChunks(recordStream(streaming.chunks(), probe, team,
-                    origin));
+            case Answer.Stream stream -> stream.withChunks(recordStream(stream.chunks(), probe, team, origin));
+            case Answer.Embeddings embeddings -> embeddings;
         };
     }
 
     private Flux<ChatChunk> recordStream(Flux<ChatChunk> chunks, Probe probe, SemanticTeamSettings team,
-                                         ResultMetadata origin) {
+                                         Served origin) {
         return StreamRecording.recorded(chunks, settings.maxEntryBytes(), recording -> {
             ChatCompletion aggregate = recording.aggregate();
             storeLater(probe, team, aggregate, recording.chunks(), recording.bytes() + CachedAnswer.weigh(aggregate),
@@ -282,7 +225,7 @@ public final class SemanticCacheStage implements PipelineStage {
 
     /** Encodes (and encrypts) on a worker, then writes; failures only count. */
     private void storeLater(Probe probe, SemanticTeamSettings team, ChatCompletion completion,
-                            List<ChatChunk> chunks, long weight, ResultMetadata origin) {
+                            List<ChatChunk> chunks, long weight, Served origin) {
         if (!CachedAnswer.storable(completion) || weight > settings.maxEntryBytes()) {
             rejected.increment();
             return;
@@ -304,14 +247,15 @@ public final class SemanticCacheStage implements PipelineStage {
             store.put(entry).whenComplete((ignored, error) -> {
                 if (error != null) {
                     storeErrors.increment();
-                    warn("semantic cache store ({}) could not keep an answer: {}", store.kind(), rootCause(error));
+                    warnings.warn("store", "semantic cache store ({}) could not keep an answer: {}", store.kind(),
+                            rootCause(error));
                 } else {
                     stores.increment();
                 }
             });
         } catch (RuntimeException e) {
             rejected.increment();
-            warn("semantic cache could not keep an answer: {}", e.toString());
+            warnings.warn("encode", "semantic cache could not keep an answer: {}", e.toString());
         }
     }
 
@@ -340,25 +284,6 @@ public final class SemanticCacheStage implements PipelineStage {
             return null;
         }
         return text;
-    }
-
-    private void failed(Throwable error) {
-        embedErrors.increment();
-        warn("semantic cache skipped, embedding failed: {}", rootCause(error));
-    }
-
-    /** A warning at most every ten seconds, with the number of those left out since. */
-    private void warn(String format, Object... args) {
-        long now = System.nanoTime();
-        long last = lastWarning.get();
-        if (now - last >= WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
-            long suppressed = suppressedWarnings.sumThenReset();
-            Object[] withCount = java.util.Arrays.copyOf(args, args.length + 1);
-            withCount[args.length] = suppressed;
-            log.warn(format + " ({} similar warnings suppressed before)", withCount);
-        } else {
-            suppressedWarnings.increment();
-        }
     }
 
     private static String rootCause(Throwable error) {

@@ -2,14 +2,19 @@ package dev.tiergate.cache.bench;
 
 import dev.tiergate.cache.exact.ExactCacheSettings;
 import dev.tiergate.cache.exact.ExactCacheStage;
-import dev.tiergate.cache.testing.FakeUpstream;
+import dev.tiergate.cache.testing.ScriptedUpstream;
 import dev.tiergate.core.config.TeamConfig;
+import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.ChatRequestParser;
+import dev.tiergate.core.pipeline.Answer;
+import dev.tiergate.core.pipeline.CacheDirectives;
 import dev.tiergate.core.pipeline.Caller;
-import dev.tiergate.core.pipeline.ChatExchange;
-import dev.tiergate.core.pipeline.ChatResult;
-import dev.tiergate.core.pipeline.PipelineStage;
+import dev.tiergate.core.pipeline.Deadline;
+import dev.tiergate.core.pipeline.Exchange;
+import dev.tiergate.core.pipeline.Pipeline;
+import dev.tiergate.core.pipeline.StageObserver;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,23 +53,25 @@ public class ExactCacheBenchmark {
               {"role":"user","content":"What is the capital of France, and why is it there?"}]}""";
 
     private ScheduledExecutorService executor;
-    private ExactCacheStage stage;
-    private FakeUpstream upstream;
-    private ChatExchange plainHit;
-    private ChatExchange streamHit;
-    private PipelineStage.StageChain instantUpstream;
+    private Pipeline hits;
+    private Pipeline misses;
+    private ChatRequest plain;
+    private ChatRequest stream;
     private long next;
 
     @Setup(Level.Trial)
     public void setUp() {
         executor = Executors.newSingleThreadScheduledExecutor();
-        stage = ExactCacheStage.of(ExactCacheSettings.defaults());
-        upstream = new FakeUpstream();
-        plainHit = exchange(BODY);
-        streamHit = exchange(BODY.replace("{\"model\"", "{\"stream\":true,\"model\""));
-        stage.handle(plainHit, upstream).toCompletableFuture().join();
-        ChatResult answer = FakeUpstream.plainAnswer(1);
-        instantUpstream = exchange -> CompletableFuture.completedFuture(answer);
+        ExactCacheStage stage = ExactCacheStage.of(ExactCacheSettings.defaults());
+        hits = Pipeline.of(List.of(stage), new ScriptedUpstream(), StageObserver.NONE);
+        Answer answer = ScriptedUpstream.plainAnswer(1);
+        misses = Pipeline.of(List.of(stage), exchange -> {
+            exchange.facts().served().setIfAbsent(ScriptedUpstream.ORIGIN);
+            return CompletableFuture.completedFuture(answer);
+        }, StageObserver.NONE);
+        plain = parse(BODY);
+        stream = parse(BODY.replace("{\"model\"", "{\"stream\":true,\"model\""));
+        hits.answer(exchange(plain)).toCompletableFuture().join();
     }
 
     @TearDown(Level.Trial)
@@ -72,17 +79,17 @@ public class ExactCacheBenchmark {
         executor.shutdownNow();
     }
 
-    /** A repeated plain request answered from the cache: key, lookup, a fresh id and created. */
+    /** A repeated plain request answered from the cache: a new exchange, key, lookup, a fresh id and created. */
     @Benchmark
-    public ChatResult plainHit() {
-        return stage.handle(plainHit, upstream).toCompletableFuture().join();
+    public Answer plainHit() {
+        return hits.answer(exchange(plain)).toCompletableFuture().join();
     }
 
     /** A repeated stream request replayed from the cache, every chunk consumed. */
     @Benchmark
     public Object streamHit() {
-        ChatResult result = stage.handle(streamHit, upstream).toCompletableFuture().join();
-        return ((ChatResult.Streaming) result).chunks().collectList().block();
+        Answer answer = hits.answer(exchange(stream)).toCompletableFuture().join();
+        return ((Answer.Stream) answer).chunks().collectList().block();
     }
 
     /**
@@ -91,14 +98,17 @@ public class ExactCacheBenchmark {
      * measured here too so the figure is what a miss costs end to end minus the network.
      */
     @Benchmark
-    public ChatResult plainMissWithParse() {
-        ChatExchange miss = exchange(BODY.replace("France", "France " + next++));
-        return stage.handle(miss, instantUpstream).toCompletableFuture().join();
+    public Answer plainMissWithParse() {
+        return misses.answer(exchange(parse(BODY.replace("France", "France " + next++)))).toCompletableFuture().join();
     }
 
-    private ChatExchange exchange(String body) {
+    private static ChatRequest parse(String body) {
+        return ChatRequestParser.parseChat(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Exchange exchange(ChatRequest request) {
         Caller caller = new Caller(new TeamConfig("bench", List.of(), Set.of("*"), null, Map.of()), "key-bench");
-        return ChatExchange.of("req-bench", caller, ChatRequestParser.parseChat(body.getBytes(StandardCharsets.UTF_8)),
-                Map.of(), executor);
+        return Exchange.of("req-bench", caller, request, CacheDirectives.NONE, executor,
+                Deadline.in(Duration.ofSeconds(30)));
     }
 }

@@ -4,17 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.tiergate.cache.testing.FakeUpstream;
+import dev.tiergate.cache.testing.ScriptedUpstream;
+import dev.tiergate.cache.testing.StageResult;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequestParser;
 import dev.tiergate.core.model.ToolCall;
-import dev.tiergate.core.pipeline.Attributes;
 import dev.tiergate.core.pipeline.CacheOutcome;
 import dev.tiergate.core.pipeline.Caller;
-import dev.tiergate.core.pipeline.ChatExchange;
-import dev.tiergate.core.pipeline.ChatResult;
+import dev.tiergate.core.pipeline.Exchange;
+import dev.tiergate.core.pipeline.CacheLookup;
+import dev.tiergate.core.pipeline.Served;
+import dev.tiergate.core.pipeline.Terminal;
+import dev.tiergate.core.pipeline.Deadline;
+import dev.tiergate.core.pipeline.Answer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +27,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,7 +50,7 @@ class ExactCacheStageTest {
 
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
     private final FakeTicker ticker = new FakeTicker();
-    private final FakeUpstream upstream = new FakeUpstream();
+    private final ScriptedUpstream upstream = new ScriptedUpstream();
 
     @AfterEach
     void shutdown() {
@@ -57,45 +62,46 @@ class ExactCacheStageTest {
     @Test
     void plainMissThenPlainHit() {
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
-        ChatResult.Complete first = (ChatResult.Complete) run(stage, HELLO);
-        ChatResult.Complete second = (ChatResult.Complete) run(stage, HELLO);
+        StageResult first = run(stage, HELLO);
+        StageResult second = run(stage, HELLO);
 
         assertThat(upstream.calls()).isEqualTo(1);
-        assertThat(first.metadata().cache()).isEqualTo(CacheOutcome.MISS);
-        assertThat(second.metadata().cache()).isEqualTo(CacheOutcome.HIT);
-        assertThat(second.metadata().provider()).isEqualTo("fake");
-        assertThat(second.metadata().model()).isEqualTo("fake-model-2025");
-        assertThat(second.metadata().tier()).isEqualTo("small");
-        assertThat(second.metadata().headers()).containsEntry(ExactCacheStage.AGE_HEADER, "0");
+        assertThat(first.cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(second.cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(second.served().provider()).isEqualTo("fake");
+        assertThat(second.served().model()).isEqualTo("fake-model-2025");
+        assertThat(second.served().tier()).isEqualTo("small");
+        assertThat(second.lookup().ageSeconds()).isEqualTo(0L);
         ChatCompletion hit = second.completion();
         assertThat(hit.choices().getFirst().message().text()).isEqualTo("answer 1");
         assertThat(hit.id()).startsWith("chatcmpl-").isNotEqualTo("chatcmpl-upstream");
         assertThat(hit.created()).isEqualTo(NOW_SECONDS);
         assertThat(hit.usage().promptTokens()).isEqualTo(11);
         assertThat(hit.usage().completionTokens()).isEqualTo(7);
-        ChatCompletion third = ((ChatResult.Complete) run(stage, HELLO)).completion();
+        ChatCompletion third = run(stage, HELLO).completion();
         assertThat(third.id()).isNotEqualTo(hit.id());
-        assertThat(stage.stats()).extracting(ExactCacheStats::hits, ExactCacheStats::misses, ExactCacheStats::stores)
-                .containsExactly(2L, 1L, 1L);
+        assertThat(first.steps()).containsExactly("exact-cache:miss");
+        assertThat(second.steps()).containsExactly("exact-cache:hit");
+        assertThat(stage.stats().stores()).isEqualTo(1);
     }
 
     @Test
     void streamMissThenStreamHitReplaysTheRecordedChunksUnderAFreshId() {
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
-        ChatResult.Streaming first = (ChatResult.Streaming) run(stage, HELLO_STREAM_USAGE);
-        assertThat(first.metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        StageResult first = run(stage, HELLO_STREAM_USAGE);
+        assertThat(first.cache()).isEqualTo(CacheOutcome.MISS);
         List<ChatChunk> original = first.chunks().collectList().block();
 
-        ChatResult.Streaming second = (ChatResult.Streaming) run(stage, HELLO_STREAM_USAGE);
+        StageResult second = run(stage, HELLO_STREAM_USAGE);
         List<ChatChunk> replayed = second.chunks().collectList().block();
 
         assertThat(upstream.calls()).isEqualTo(1);
-        assertThat(second.metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(second.cache()).isEqualTo(CacheOutcome.HIT);
         assertThat(replayed).hasSameSizeAs(original);
         assertThat(replayed).extracting(ChatChunk::id).containsOnly(replayed.getFirst().id())
                 .doesNotContain("chatcmpl-upstream");
         assertThat(replayed).extracting(ChatChunk::created).containsOnly(NOW_SECONDS);
-        assertThat(FakeUpstream.text(replayed)).isEqualTo("answer 1");
+        assertThat(ScriptedUpstream.text(replayed)).isEqualTo("answer 1");
         assertThat(replayed).extracting(ChatChunk::choices).extracting(List::size).containsExactly(1, 1, 1, 1, 0);
         assertThat(replayed.getLast().usage().totalTokens()).isEqualTo(18);
     }
@@ -104,10 +110,10 @@ class ExactCacheStageTest {
     void streamMissThenPlainHitServesTheAggregate() {
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
         drain(run(stage, HELLO_STREAM_USAGE));
-        ChatResult.Complete hit = (ChatResult.Complete) run(stage, HELLO);
+        StageResult hit = run(stage, HELLO);
 
         assertThat(upstream.calls()).isEqualTo(1);
-        assertThat(hit.metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(hit.cache()).isEqualTo(CacheOutcome.HIT);
         ChatCompletion.Choice choice = hit.completion().choices().getFirst();
         assertThat(choice.message().role()).isEqualTo("assistant");
         assertThat(choice.message().text()).isEqualTo("answer 1");
@@ -122,48 +128,45 @@ class ExactCacheStageTest {
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
         run(stage, HELLO);
 
-        ChatResult.Streaming withoutUsage = (ChatResult.Streaming) run(stage, HELLO_STREAM);
-        List<ChatChunk> chunks = withoutUsage.chunks().collectList().block();
-        assertThat(withoutUsage.metadata().cache()).isEqualTo(CacheOutcome.HIT);
-        assertThat(chunks).hasSize(3);
+        // Every stream carries the usage chunk last; the server hides it from clients that did not ask.
+        StageResult hit = run(stage, HELLO_STREAM);
+        List<ChatChunk> chunks = hit.chunks().collectList().block();
+        assertThat(hit.cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(chunks).hasSize(4);
         assertThat(chunks.getFirst().choices().getFirst().delta().role()).isEqualTo("assistant");
-        assertThat(FakeUpstream.text(chunks)).isEqualTo("answer 1");
-        assertThat(chunks.getLast().finishReason()).isEqualTo("stop");
-        assertThat(chunks).extracting(ChatChunk::usage).containsOnlyNulls();
+        assertThat(ScriptedUpstream.text(chunks)).isEqualTo("answer 1");
+        assertThat(chunks.get(2).finishReason()).isEqualTo("stop");
+        assertThat(chunks.subList(0, 3)).extracting(ChatChunk::usage).containsOnlyNulls();
         assertThat(chunks).extracting(ChatChunk::object).containsOnly(ChatChunk.OBJECT);
-
-        List<ChatChunk> withUsage = ((ChatResult.Streaming) run(stage, HELLO_STREAM_USAGE)).chunks()
-                .collectList().block();
-        assertThat(withUsage).hasSize(4);
-        assertThat(withUsage.getLast().choices()).isEmpty();
-        assertThat(withUsage.getLast().usage().promptTokens()).isEqualTo(11);
+        assertThat(chunks.getLast().choices()).isEmpty();
+        assertThat(chunks.getLast().usage().promptTokens()).isEqualTo(11);
         assertThat(upstream.calls()).isEqualTo(1);
     }
 
     @Test
-    void aRecordedUsageChunkIsLeftOutWhenTheHitDoesNotAskForUsage() {
+    void aRecordedUsageChunkIsReplayedOnce() {
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
         drain(run(stage, HELLO_STREAM_USAGE));
-        List<ChatChunk> replayed = ((ChatResult.Streaming) run(stage, HELLO_STREAM)).chunks().collectList().block();
-        assertThat(replayed).hasSize(4).extracting(ChatChunk::usage).containsOnlyNulls();
+        List<ChatChunk> replayed = run(stage, HELLO_STREAM).chunks().collectList().block();
+        assertThat(replayed).hasSize(5);
+        assertThat(replayed.stream().filter(chunk -> chunk.usage() != null)).hasSize(1);
     }
 
     @Test
     void toolCallFragmentsAreJoinedByIndex() {
-        upstream.answeringStream(call -> new ChatResult.Streaming(Flux.just(
-                FakeUpstream.chunk(new ChatChunk.Delta("assistant", null, List.of(
+        upstream.answeringStream(call -> new Answer.Stream(Flux.just(
+                ScriptedUpstream.chunk(new ChatChunk.Delta("assistant", null, List.of(
                         new ToolCall(0, "call_1", "function", new ToolCall.FunctionCall("weather", "")),
                         new ToolCall(1, "call_2", "function", new ToolCall.FunctionCall("time", "{}"))),
                         Map.of()), null),
-                FakeUpstream.chunk(new ChatChunk.Delta(null, null, List.of(
+                ScriptedUpstream.chunk(new ChatChunk.Delta(null, null, List.of(
                         new ToolCall(0, null, null, new ToolCall.FunctionCall(null, "{\"city\":"))), Map.of()), null),
-                FakeUpstream.chunk(new ChatChunk.Delta(null, null, List.of(
+                ScriptedUpstream.chunk(new ChatChunk.Delta(null, null, List.of(
                         new ToolCall(0, null, null, new ToolCall.FunctionCall(null, "\"Oslo\"}"))), Map.of()), null),
-                FakeUpstream.chunk(new ChatChunk.Delta(null, null, null, Map.of()), "tool_calls")),
-                FakeUpstream.ORIGIN));
+                ScriptedUpstream.chunk(new ChatChunk.Delta(null, null, null, Map.of()), "tool_calls"))));
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
         drain(run(stage, HELLO_STREAM));
-        ChatResult.Complete hit = (ChatResult.Complete) run(stage, HELLO);
+        StageResult hit = run(stage, HELLO);
 
         ChatCompletion.Choice choice = hit.completion().choices().getFirst();
         assertThat(choice.finishReason()).isEqualTo("tool_calls");
@@ -183,7 +186,7 @@ class ExactCacheStageTest {
                  "tools":[{"type":"function","function":{"name":"weather","parameters":
                    {"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string"}}}}}],
                  "metadata":{"a":1,"b":{"x":true,"y":[1,2]}},"logit_bias":{"50256":-100}}""");
-        ChatResult reordered = run(stage, """
+        StageResult reordered = run(stage, """
                 { "logit_bias" : { "50256" : -100.0 },
                   "metadata" : { "b" : { "y" : [ 1, 2 ], "x" : true }, "a" : 1 },
                   "tools" : [ { "function" : { "parameters" : { "properties" : { "unit" : { "type" : "string" },
@@ -191,7 +194,7 @@ class ExactCacheStageTest {
                       "type" : "function" } ],
                   "temperature" : 0.0, "messages" : [ { "content" : "weather?", "role" : "user" } ],
                   "model" : "gpt-4o-mini" }""");
-        assertThat(reordered.metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(reordered.cache()).isEqualTo(CacheOutcome.HIT);
         assertThat(upstream.calls()).isEqualTo(1);
     }
 
@@ -199,10 +202,10 @@ class ExactCacheStageTest {
     void userAndStreamOptionsDoNotChangeTheKey() {
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
         run(stage, HELLO);
-        ChatResult hit = run(stage, """
+        StageResult hit = run(stage, """
                 {"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello"}],"temperature":0,
                  "user":"someone-else","stream":false}""");
-        assertThat(hit.metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(hit.cache()).isEqualTo(CacheOutcome.HIT);
     }
 
     @Test
@@ -224,51 +227,34 @@ class ExactCacheStageTest {
                 withParam("\"response_format\":{\"type\":\"json_object\"}"),
                 withParam("\"presence_penalty\":1"));
         for (String variant : variants) {
-            assertThat(run(stage, variant).metadata().cache()).as(variant).isEqualTo(CacheOutcome.MISS);
+            assertThat(run(stage, variant).cache()).as(variant).isEqualTo(CacheOutcome.MISS);
         }
         assertThat(upstream.calls()).isEqualTo(1 + variants.size());
-    }
-
-    @Test
-    void theTierChosenForTheRequestIsPartOfTheKey() {
-        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
-        ChatExchange small = exchange(TEAM_A, HELLO, Map.of());
-        small.setAttribute(Attributes.TIER, "small");
-        ChatExchange large = exchange(TEAM_A, HELLO, Map.of());
-        large.setAttribute(Attributes.TIER, "large");
-        run(stage, small);
-        assertThat(run(stage, large).metadata().cache()).isEqualTo(CacheOutcome.MISS);
-        assertThat(run(stage, exchange(TEAM_A, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.MISS);
-        ChatExchange smallAgain = exchange(TEAM_A, HELLO, Map.of());
-        smallAgain.setAttribute(Attributes.TIER, "small");
-        assertThat(run(stage, smallAgain).metadata().cache()).isEqualTo(CacheOutcome.HIT);
     }
 
     // --- what is never stored ---
 
     @Test
     void anErroredStreamIsNotStored() {
-        upstream.answeringStream(call -> new ChatResult.Streaming(
-                Flux.fromIterable(FakeUpstream.streamChunks("half an answ", "stop", false).subList(0, 3))
-                        .concatWith(Flux.error(new IllegalStateException("upstream reset"))),
-                FakeUpstream.ORIGIN));
+        upstream.answeringStream(call -> new Answer.Stream(
+                Flux.fromIterable(ScriptedUpstream.streamChunks("half an answ", "stop", false).subList(0, 3))
+                        .concatWith(Flux.error(new IllegalStateException("upstream reset")))));
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
-        ChatResult.Streaming first = (ChatResult.Streaming) run(stage, HELLO_STREAM);
+        StageResult first = run(stage, HELLO_STREAM);
         assertThatThrownBy(() -> first.chunks().collectList().block()).hasMessageContaining("upstream reset");
 
-        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, HELLO).cache()).isEqualTo(CacheOutcome.MISS);
         assertThat(stage.stats().stores()).isEqualTo(1);
         assertThat(stage.stats().rejected()).isEqualTo(1);
     }
 
     @Test
     void aStreamThatEndsWithoutAFinishReasonIsNotStored() {
-        upstream.answeringStream(call -> new ChatResult.Streaming(
-                Flux.fromIterable(FakeUpstream.streamChunks("truncated", "stop", false).subList(0, 3)),
-                FakeUpstream.ORIGIN));
+        upstream.answeringStream(call -> new Answer.Stream(
+                Flux.fromIterable(ScriptedUpstream.streamChunks("truncated", "stop", false).subList(0, 3))));
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
         drain(run(stage, HELLO_STREAM));
-        assertThat(run(stage, HELLO_STREAM).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, HELLO_STREAM).cache()).isEqualTo(CacheOutcome.MISS);
         assertThat(upstream.calls()).isEqualTo(2);
         assertThat(stage.stats().stores()).isZero();
         assertThat(stage.stats().rejected()).isEqualTo(1);
@@ -277,45 +263,44 @@ class ExactCacheStageTest {
     @Test
     void aCancelledStreamIsNotStored() {
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
-        List<ChatChunk> firstTwo = ((ChatResult.Streaming) run(stage, HELLO_STREAM)).chunks().take(2)
+        List<ChatChunk> firstTwo = run(stage, HELLO_STREAM).chunks().take(2)
                 .collectList().block();
         assertThat(firstTwo).hasSize(2);
-        assertThat(run(stage, HELLO_STREAM).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, HELLO_STREAM).cache()).isEqualTo(CacheOutcome.MISS);
         assertThat(stage.stats().stores()).isZero();
     }
 
     @Test
     void aStreamLargerThanTheEntryCapIsPassedOnButNotStored() {
         String big = "x".repeat(20_000);
-        upstream.answeringStream(call -> new ChatResult.Streaming(
-                Flux.fromIterable(FakeUpstream.streamChunks(big, "stop", false)), FakeUpstream.ORIGIN));
+        upstream.answeringStream(call -> new Answer.Stream(
+                Flux.fromIterable(ScriptedUpstream.streamChunks(big, "stop", false))));
         ExactCacheStage stage = stage(ExactCacheSettings.builder().maxEntryBytes(10_000).build());
-        List<ChatChunk> chunks = ((ChatResult.Streaming) run(stage, HELLO_STREAM)).chunks().collectList().block();
-        assertThat(FakeUpstream.text(chunks)).isEqualTo(big);
-        assertThat(run(stage, HELLO_STREAM).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        List<ChatChunk> chunks = run(stage, HELLO_STREAM).chunks().collectList().block();
+        assertThat(ScriptedUpstream.text(chunks)).isEqualTo(big);
+        assertThat(run(stage, HELLO_STREAM).cache()).isEqualTo(CacheOutcome.MISS);
         assertThat(stage.stats().stores()).isZero();
     }
 
     @Test
     void contentFilterIsNotStoredPlainOrStreamed() {
-        upstream.answeringPlain(call -> FakeUpstream.plain("filtered", "content_filter"))
-                .answeringStream(call -> new ChatResult.Streaming(
-                        Flux.fromIterable(FakeUpstream.streamChunks("filtered", "content_filter", true)),
-                        FakeUpstream.ORIGIN));
+        upstream.answeringPlain(call -> ScriptedUpstream.plain("filtered", "content_filter"))
+                .answeringStream(call -> new Answer.Stream(
+                        Flux.fromIterable(ScriptedUpstream.streamChunks("filtered", "content_filter", true))));
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
         run(stage, HELLO);
         drain(run(stage, HELLO_STREAM));
-        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, HELLO).cache()).isEqualTo(CacheOutcome.MISS);
         assertThat(upstream.calls()).isEqualTo(3);
         assertThat(stage.stats().stores()).isZero();
     }
 
     @Test
     void lengthIsStored() {
-        upstream.answeringPlain(call -> FakeUpstream.plain("cut at max_tokens", "length"));
+        upstream.answeringPlain(call -> ScriptedUpstream.plain("cut at max_tokens", "length"));
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
         run(stage, HELLO);
-        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(run(stage, HELLO).cache()).isEqualTo(CacheOutcome.HIT);
     }
 
     // --- teams ---
@@ -324,8 +309,8 @@ class ExactCacheStageTest {
     void teamsAreIsolated() {
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
         run(stage, exchange(TEAM_A, HELLO, Map.of()));
-        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.MISS);
-        assertThat(run(stage, exchange(TEAM_A, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, exchange(TEAM_A, HELLO, Map.of())).cache()).isEqualTo(CacheOutcome.HIT);
         assertThat(upstream.calls()).isEqualTo(2);
     }
 
@@ -334,8 +319,8 @@ class ExactCacheStageTest {
         ExactCacheStage stage = stage(ExactCacheSettings.builder()
                 .namespaces(Map.of("team-a", "shared", "team-b", "shared")).build());
         run(stage, exchange(TEAM_A, HELLO, Map.of()));
-        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.HIT);
-        assertThat(run(stage, exchange(TEAM_C, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(run(stage, exchange(TEAM_C, HELLO, Map.of())).cache()).isEqualTo(CacheOutcome.MISS);
     }
 
     @Test
@@ -343,8 +328,8 @@ class ExactCacheStageTest {
         ExactCacheStage stage = stage(ExactCacheSettings.builder().namespaces(Map.of("team-a", "team-b")).build());
         run(stage, exchange(TEAM_A, HELLO, Map.of()));
         // team-b has no mapping, so its namespace is its id: the same as team-a chose to name.
-        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.HIT);
-        assertThat(run(stage, exchange(TEAM_C, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(run(stage, exchange(TEAM_C, HELLO, Map.of())).cache()).isEqualTo(CacheOutcome.MISS);
     }
 
     // --- time and size ---
@@ -359,17 +344,17 @@ class ExactCacheStageTest {
         run(stage, exchange(TEAM_B, HELLO, Map.of()));
 
         ticker.advance(Duration.ofSeconds(59));
-        ChatResult a = run(stage, exchange(TEAM_A, HELLO, Map.of()));
-        assertThat(a.metadata().cache()).isEqualTo(CacheOutcome.HIT);
-        assertThat(a.metadata().headers()).containsEntry(ExactCacheStage.AGE_HEADER, "59");
-        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        StageResult a = run(stage, exchange(TEAM_A, HELLO, Map.of()));
+        assertThat(a.cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(a.lookup().ageSeconds()).isEqualTo(59L);
+        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).cache()).isEqualTo(CacheOutcome.HIT);
 
         ticker.advance(Duration.ofSeconds(2));
-        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.MISS);
-        assertThat(run(stage, exchange(TEAM_A, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, exchange(TEAM_A, HELLO, Map.of())).cache()).isEqualTo(CacheOutcome.HIT);
 
         ticker.advance(Duration.ofMinutes(10));
-        assertThat(run(stage, exchange(TEAM_A, HELLO, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, exchange(TEAM_A, HELLO, Map.of())).cache()).isEqualTo(CacheOutcome.MISS);
         assertThat(stage.stats().expirations()).isGreaterThanOrEqualTo(2);
     }
 
@@ -377,14 +362,14 @@ class ExactCacheStageTest {
     void aZeroTtlTurnsStoringOffForATeam() {
         ExactCacheStage stage = stage(ExactCacheSettings.builder().teamTtls(Map.of("team-a", Duration.ZERO)).build());
         run(stage, HELLO);
-        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, HELLO).cache()).isEqualTo(CacheOutcome.MISS);
     }
 
     @Test
     void theCacheStaysWithinItsSizeByEvicting() {
         long maxBytes = 200_000;
         String big = "y".repeat(20_000); // about 40 kB an entry
-        upstream.answeringPlain(call -> FakeUpstream.plain(big + call, "stop"));
+        upstream.answeringPlain(call -> ScriptedUpstream.plain(big + call, "stop"));
         ExactCacheStage stage = stage(ExactCacheSettings.builder().maxSizeBytes(maxBytes).build());
         for (int i = 0; i < 20; i++) {
             run(stage, HELLO.replace("hello", "hello " + i));
@@ -404,28 +389,27 @@ class ExactCacheStageTest {
         run(stage, HELLO);
         for (Map<String, String> headers : List.of(Map.of("cache-control", "no-cache"),
                 Map.of("cache-control", "max-age=0, No-Cache"), Map.of("x-tiergate-cache", "off"))) {
-            ChatResult result = run(stage, exchange(TEAM_A, HELLO, headers));
-            assertThat(result.metadata().cache()).as(headers.toString()).isEqualTo(CacheOutcome.BYPASS);
+            StageResult result = run(stage, exchange(TEAM_A, HELLO, headers));
+            assertThat(result.cache()).as(headers.toString()).isEqualTo(CacheOutcome.BYPASS);
         }
         assertThat(upstream.calls()).isEqualTo(4);
-        ChatResult.Complete hit = (ChatResult.Complete) run(stage, HELLO);
+        StageResult hit = run(stage, HELLO);
         assertThat(hit.completion().choices().getFirst().message().text()).isEqualTo("answer 1");
 
-        ChatResult bypassedFresh = run(stage, exchange(TEAM_A, HELLO.replace("hello", "new"),
+        StageResult bypassedFresh = run(stage, exchange(TEAM_A, HELLO.replace("hello", "new"),
                 Map.of("x-tiergate-cache", "off")));
-        assertThat(bypassedFresh.metadata().cache()).isEqualTo(CacheOutcome.BYPASS);
-        assertThat(run(stage, HELLO.replace("hello", "new")).metadata().cache()).isEqualTo(CacheOutcome.MISS);
-        assertThat(stage.stats().bypasses()).isEqualTo(4);
+        assertThat(bypassedFresh.cache()).isEqualTo(CacheOutcome.BYPASS);
+        assertThat(run(stage, HELLO.replace("hello", "new")).cache()).isEqualTo(CacheOutcome.MISS);
     }
 
     @Test
     void noStoreReadsButNeverStores() {
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
         Map<String, String> noStore = Map.of("cache-control", "no-store");
-        assertThat(run(stage, exchange(TEAM_A, HELLO, noStore)).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, exchange(TEAM_A, HELLO, noStore)).cache()).isEqualTo(CacheOutcome.MISS);
         drain(run(stage, exchange(TEAM_A, HELLO_STREAM, noStore)));
-        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.MISS);
-        assertThat(run(stage, exchange(TEAM_A, HELLO, noStore)).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(run(stage, HELLO).cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, exchange(TEAM_A, HELLO, noStore)).cache()).isEqualTo(CacheOutcome.HIT);
         assertThat(stage.stats().stores()).isEqualTo(1);
     }
 
@@ -437,36 +421,40 @@ class ExactCacheStageTest {
 
         ExactCacheStage byDefault = stage(ExactCacheSettings.defaults());
         run(byDefault, sampling);
-        assertThat(run(byDefault, sampling).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(run(byDefault, sampling).cache()).isEqualTo(CacheOutcome.HIT);
 
         ExactCacheStage strict = stage(ExactCacheSettings.builder()
                 .cacheNonDeterministic(caller -> !caller.teamId().equals("team-a")).build());
         run(strict, sampling);
-        assertThat(run(strict, sampling).metadata().cache()).isEqualTo(CacheOutcome.BYPASS);
-        assertThat(run(strict, defaultTemperature).metadata().cache()).isEqualTo(CacheOutcome.BYPASS);
+        assertThat(run(strict, sampling).cache()).isEqualTo(CacheOutcome.BYPASS);
+        assertThat(run(strict, defaultTemperature).cache()).isEqualTo(CacheOutcome.BYPASS);
         run(strict, seeded);
-        assertThat(run(strict, seeded).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(run(strict, seeded).cache()).isEqualTo(CacheOutcome.HIT);
         run(strict, HELLO);
-        assertThat(run(strict, HELLO).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(run(strict, HELLO).cache()).isEqualTo(CacheOutcome.HIT);
         run(strict, exchange(TEAM_B, sampling, Map.of()));
-        assertThat(run(strict, exchange(TEAM_B, sampling, Map.of())).metadata().cache()).isEqualTo(CacheOutcome.HIT);
+        assertThat(run(strict, exchange(TEAM_B, sampling, Map.of())).cache()).isEqualTo(CacheOutcome.HIT);
     }
 
     @Test
-    void anOutcomeSetByALaterCacheIsKeptAndNotStored() {
-        upstream.answeringPlain(call -> FakeUpstream.plain("similar", "stop").withMetadata(
-                FakeUpstream.ORIGIN.withCache(CacheOutcome.SEMANTIC_HIT)));
+    void anAnswerALaterCacheGaveIsNotStored() {
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
-        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
-        assertThat(run(stage, HELLO).metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
-        assertThat(upstream.calls()).isEqualTo(2);
+        Terminal laterCache = exchange -> {
+            exchange.facts().semanticCache().set(CacheLookup.semanticHit(5, 0.95));
+            exchange.facts().served().set(Served.fromCache("fake", "fake-model-2025", "small"));
+            return CompletableFuture.completedFuture(ScriptedUpstream.plain("similar", "stop"));
+        };
+        assertThat(ScriptedUpstream.run(laterCache, exchange(TEAM_A, HELLO, Map.of()), stage).cache())
+                .isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(ScriptedUpstream.run(laterCache, exchange(TEAM_A, HELLO, Map.of()), stage).cache())
+                .isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(stage.stats().stores()).isZero();
     }
 
     @Test
-    void describesItselfAsTheFirstFailOpenStage() {
+    void describesItselfAsAFailOpenStage() {
         ExactCacheStage stage = stage(ExactCacheSettings.defaults());
         assertThat(stage.name()).isEqualTo("exact-cache");
-        assertThat(stage.order()).isEqualTo(100);
         assertThat(stage.failurePolicy()).isEqualTo(dev.tiergate.core.pipeline.FailurePolicy.FAIL_OPEN);
     }
 
@@ -488,12 +476,12 @@ class ExactCacheStageTest {
                 .build();
     }
 
-    private ChatResult run(ExactCacheStage stage, String body) {
+    private StageResult run(ExactCacheStage stage, String body) {
         return run(stage, exchange(TEAM_A, body, Map.of()));
     }
 
-    private ChatResult run(ExactCacheStage stage, ChatExchange exchange) {
-        return stage.handle(exchange, upstream).toCompletableFuture().join();
+    private StageResult run(ExactCacheStage stage, Exchange exchange) {
+        return upstream.run(exchange, stage);
     }
 
     /** HELLO with one more top-level field, e.g. {@code \"seed\":7}. */
@@ -501,13 +489,13 @@ class ExactCacheStageTest {
         return HELLO.replace("\"temperature\":0", "\"temperature\":0," + field);
     }
 
-    private ChatExchange exchange(Caller caller, String body, Map<String, String> headers) {
-        return ChatExchange.of("req-1", caller, ChatRequestParser.parseChat(body.getBytes(StandardCharsets.UTF_8)),
-                headers, executor);
+    private Exchange exchange(Caller caller, String body, Map<String, String> headers) {
+        return Exchange.of("req-1", caller, ChatRequestParser.parseChat(body.getBytes(StandardCharsets.UTF_8)),
+                ScriptedUpstream.directives(headers), executor, Deadline.in(Duration.ofSeconds(5)));
     }
 
-    private static void drain(ChatResult result) {
-        ((ChatResult.Streaming) result).chunks().blockLast();
+    private static void drain(StageResult result) {
+        result.chunks().blockLast();
     }
 
     private static Caller caller(String team) {

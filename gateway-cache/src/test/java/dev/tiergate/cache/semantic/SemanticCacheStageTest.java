@@ -8,19 +8,19 @@ import dev.tiergate.cache.semantic.embedding.OnnxSentenceEmbedder;
 import dev.tiergate.cache.semantic.store.InMemorySemanticStore;
 import dev.tiergate.cache.semantic.store.RedisSemanticStore;
 import dev.tiergate.cache.semantic.store.SemanticStore;
-import dev.tiergate.cache.testing.FakeUpstream;
+import dev.tiergate.cache.testing.ScriptedUpstream;
+import dev.tiergate.cache.testing.StageResult;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.embedding.PromptEmbedding;
 import dev.tiergate.core.embedding.SentenceEmbedder;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequestParser;
-import dev.tiergate.core.pipeline.Attributes;
 import dev.tiergate.core.pipeline.CacheOutcome;
 import dev.tiergate.core.pipeline.Caller;
-import dev.tiergate.core.pipeline.ChatExchange;
-import dev.tiergate.core.pipeline.ChatResult;
-import dev.tiergate.core.pipeline.Pipeline;
+import dev.tiergate.core.pipeline.Exchange;
+import dev.tiergate.core.pipeline.Deadline;
+import dev.tiergate.core.pipeline.Answer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +56,7 @@ class SemanticCacheStageTest {
             r -> new Thread(r, "event-loop"));
     private final ThreadPoolExecutor workers = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES,
             new ArrayBlockingQueue<>(16), r -> new Thread(r, "embedding-worker"));
-    private final FakeUpstream upstream = new FakeUpstream();
+    private final ScriptedUpstream upstream = new ScriptedUpstream();
     private final InMemorySemanticStore store = InMemorySemanticStore.create();
 
     @BeforeAll
@@ -80,24 +80,24 @@ class SemanticCacheStageTest {
     @Test
     void aParaphraseHitsWithItsSimilarityAndAge() {
         SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
-        ChatResult.Complete first = (ChatResult.Complete) run(stage, TEAM_A, body(RESET, false));
+        StageResult first = run(stage, TEAM_A, body(RESET, false));
         awaitStores(stage, 1);
-        ChatResult.Complete second = (ChatResult.Complete) run(stage, TEAM_A, body(FORGOT, false));
+        StageResult second = run(stage, TEAM_A, body(FORGOT, false));
 
-        assertThat(first.metadata().cache()).isEqualTo(CacheOutcome.MISS);
-        assertThat(second.metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(first.cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(second.cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
         assertThat(upstream.calls()).isEqualTo(1);
         assertThat(second.completion().choices().getFirst().message().text()).isEqualTo("answer 1");
         assertThat(second.completion().id()).startsWith("chatcmpl-").isNotEqualTo("chatcmpl-upstream");
         assertThat(second.completion().created()).isEqualTo(NOW_SECONDS);
-        assertThat(second.metadata().provider()).isEqualTo("fake");
-        assertThat(second.metadata().model()).isEqualTo("fake-model-2025");
-        assertThat(second.metadata().tier()).isEqualTo("small");
-        double similarity = Double.parseDouble(second.metadata().headers().get(SemanticCacheStage.SIMILARITY_HEADER));
-        assertThat(similarity).isBetween(SemanticTeamSettings.DEFAULT_THRESHOLD, 1.0);
-        assertThat(second.metadata().headers()).containsEntry(ExactCacheStage.AGE_HEADER, "0");
-        assertThat(stage.stats()).extracting(SemanticCacheStats::hits, SemanticCacheStats::misses,
-                SemanticCacheStats::stores).containsExactly(1L, 1L, 1L);
+        assertThat(second.served().provider()).isEqualTo("fake");
+        assertThat(second.served().model()).isEqualTo("fake-model-2025");
+        assertThat(second.served().tier()).isEqualTo("small");
+        assertThat(second.lookup().similarity()).isBetween(SemanticTeamSettings.DEFAULT_THRESHOLD, 1.0);
+        assertThat(second.lookup().ageSeconds()).isZero();
+        assertThat(first.steps()).containsExactly("semantic-cache:miss");
+        assertThat(second.steps()).containsExactly("semantic-cache:hit");
+        assertThat(stage.stats().stores()).isEqualTo(1);
     }
 
     @Test
@@ -105,8 +105,8 @@ class SemanticCacheStageTest {
         SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
         run(stage, TEAM_A, body("what is 2+3", false));
         awaitStores(stage, 1);
-        ChatResult second = run(stage, TEAM_A, body("what is 2+4", false));
-        assertThat(second.metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        StageResult second = run(stage, TEAM_A, body("what is 2+4", false));
+        assertThat(second.cache()).isEqualTo(CacheOutcome.MISS);
         assertThat(upstream.calls()).isEqualTo(2);
 
         // Even with the threshold far down, the numbers guard refuses it.
@@ -114,8 +114,8 @@ class SemanticCacheStageTest {
                 .defaults(SemanticTeamSettings.builder().threshold(0.3).build()).build());
         run(lenient, TEAM_B, body("what is 2+3", false));
         awaitStores(lenient, 1);
-        assertThat(run(lenient, TEAM_B, body("what is 2+4", false)).metadata().cache()).isEqualTo(CacheOutcome.MISS);
-        assertThat(run(lenient, TEAM_B, body("What is 2+3?", false)).metadata().cache())
+        assertThat(run(lenient, TEAM_B, body("what is 2+4", false)).cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(lenient, TEAM_B, body("What is 2+3?", false)).cache())
                 .isEqualTo(CacheOutcome.SEMANTIC_HIT);
     }
 
@@ -124,9 +124,9 @@ class SemanticCacheStageTest {
         SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
         run(stage, TEAM_A, body("Why is the sky blue?", false));
         awaitStores(stage, 1);
-        assertThat(run(stage, TEAM_A, body("Why is the sky not blue?", false)).metadata().cache())
+        assertThat(run(stage, TEAM_A, body("Why is the sky not blue?", false)).cache())
                 .isEqualTo(CacheOutcome.MISS);
-        assertThat(run(stage, TEAM_A, body("Write a haiku about autumn leaves", false)).metadata().cache())
+        assertThat(run(stage, TEAM_A, body("Write a haiku about autumn leaves", false)).cache())
                 .isEqualTo(CacheOutcome.MISS);
         assertThat(upstream.calls()).isEqualTo(3);
     }
@@ -145,12 +145,12 @@ class SemanticCacheStageTest {
         String withTools = body(FORGOT, false).replace("\"model\"", """
                 "tools":[{"type":"function","function":{"name":"reset","parameters":{}}}],"model\"""");
         for (String other : List.of(otherSystem, otherModel, otherTemperature, withTools)) {
-            assertThat(run(stage, TEAM_A, other).metadata().cache()).as(other).isEqualTo(CacheOutcome.MISS);
+            assertThat(run(stage, TEAM_A, other).cache()).as(other).isEqualTo(CacheOutcome.MISS);
         }
-        assertThat(run(stage, TEAM_B, body(FORGOT, false)).metadata().cache()).as("another team")
+        assertThat(run(stage, TEAM_B, body(FORGOT, false)).cache()).as("another team")
                 .isEqualTo(CacheOutcome.MISS);
         assertThat(run(stage, TEAM_A, body(FORGOT, true).replace("\"stream\":true", "\"stream\":false"))
-                .metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+                .cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
     }
 
     @Test
@@ -160,7 +160,7 @@ class SemanticCacheStageTest {
                 .team("team-b", shared).build());
         run(stage, TEAM_A, body(RESET, false));
         awaitStores(stage, 1);
-        assertThat(run(stage, TEAM_B, body(FORGOT, false)).metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(run(stage, TEAM_B, body(FORGOT, false)).cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
     }
 
     // --- stream and plain ---
@@ -168,30 +168,30 @@ class SemanticCacheStageTest {
     @Test
     void streamMissThenStreamHitReplaysTheRecordedChunks() {
         SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
-        ChatResult.Streaming first = (ChatResult.Streaming) run(stage, TEAM_A, bodyWithUsage(RESET));
+        StageResult first = run(stage, TEAM_A, bodyWithUsage(RESET));
         List<ChatChunk> original = first.chunks().collectList().block();
         awaitStores(stage, 1);
-        ChatResult.Streaming second = (ChatResult.Streaming) run(stage, TEAM_A, bodyWithUsage(FORGOT));
+        StageResult second = run(stage, TEAM_A, bodyWithUsage(FORGOT));
         List<ChatChunk> replayed = second.chunks().collectList().block();
 
-        assertThat(second.metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(second.cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
         assertThat(upstream.calls()).isEqualTo(1);
         assertThat(replayed).hasSameSizeAs(original);
         assertThat(replayed).extracting(ChatChunk::id).containsOnly(replayed.getFirst().id())
                 .doesNotContain("chatcmpl-upstream");
         assertThat(replayed).extracting(ChatChunk::created).containsOnly(NOW_SECONDS);
-        assertThat(FakeUpstream.text(replayed)).isEqualTo("answer 1");
+        assertThat(ScriptedUpstream.text(replayed)).isEqualTo("answer 1");
         assertThat(replayed.getLast().usage().totalTokens()).isEqualTo(18);
     }
 
     @Test
     void streamMissThenPlainHitServesTheAggregate() {
         SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
-        ((ChatResult.Streaming) run(stage, TEAM_A, body(RESET, true))).chunks().blockLast();
+        run(stage, TEAM_A, body(RESET, true)).chunks().blockLast();
         awaitStores(stage, 1);
-        ChatResult.Complete hit = (ChatResult.Complete) run(stage, TEAM_A, body(FORGOT, false));
+        StageResult hit = run(stage, TEAM_A, body(FORGOT, false));
 
-        assertThat(hit.metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(hit.cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
         ChatCompletion.Choice choice = hit.completion().choices().getFirst();
         assertThat(choice.message().text()).isEqualTo("answer 1");
         assertThat(choice.finishReason()).isEqualTo("stop");
@@ -203,46 +203,47 @@ class SemanticCacheStageTest {
         SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
         run(stage, TEAM_A, body(RESET, false));
         awaitStores(stage, 1);
-        ChatResult.Streaming hit = (ChatResult.Streaming) run(stage, TEAM_A, body(FORGOT, true));
+        StageResult hit = run(stage, TEAM_A, body(FORGOT, true));
         List<ChatChunk> chunks = hit.chunks().collectList().block();
 
-        assertThat(hit.metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
-        assertThat(chunks).hasSize(3);
-        assertThat(FakeUpstream.text(chunks)).isEqualTo("answer 1");
-        assertThat(chunks.getLast().finishReason()).isEqualTo("stop");
-        assertThat(chunks).extracting(ChatChunk::usage).containsOnlyNulls();
+        assertThat(hit.cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(chunks).hasSize(4);
+        assertThat(ScriptedUpstream.text(chunks)).isEqualTo("answer 1");
+        assertThat(chunks.get(2).finishReason()).isEqualTo("stop");
+        assertThat(chunks.getLast().usage()).as("the usage chunk, last").isNotNull();
     }
 
     @Test
-    void plainMissThenPlainHitAndStreamMissThenStreamHitWithoutUsage() {
+    void streamMissThenStreamHitReplaysTheRecording() {
         SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
-        ((ChatResult.Streaming) run(stage, TEAM_A, body(RESET, true))).chunks().blockLast();
+        run(stage, TEAM_A, body(RESET, true)).chunks().blockLast();
         awaitStores(stage, 1);
-        List<ChatChunk> chunks = ((ChatResult.Streaming) run(stage, TEAM_A, body(FORGOT, true))).chunks()
+        List<ChatChunk> chunks = run(stage, TEAM_A, body(FORGOT, true)).chunks()
                 .collectList().block();
-        assertThat(chunks).hasSize(4).extracting(ChatChunk::usage).containsOnlyNulls();
+        assertThat(chunks).hasSize(5);
+        assertThat(chunks.getLast().usage()).isNotNull();
         assertThat(upstream.calls()).isEqualTo(1);
     }
 
     @Test
     void brokenStreamsAndUnfinishedAnswersAreNotStored() {
         SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
-        upstream.answeringStream(call -> new ChatResult.Streaming(
-                Flux.fromIterable(FakeUpstream.streamChunks("partial", "stop", false).subList(0, 2))
-                        .concatWith(Flux.error(new IllegalStateException("upstream reset"))), FakeUpstream.ORIGIN));
-        ChatResult.Streaming broken = (ChatResult.Streaming) run(stage, TEAM_A, body(RESET, true));
+        upstream.answeringStream(call -> new Answer.Stream(
+                Flux.fromIterable(ScriptedUpstream.streamChunks("partial", "stop", false).subList(0, 2))
+                        .concatWith(Flux.error(new IllegalStateException("upstream reset")))));
+        StageResult broken = run(stage, TEAM_A, body(RESET, true));
         broken.chunks().onErrorResume(e -> Flux.empty()).blockLast();
 
-        upstream.answeringStream(FakeUpstream::streamAnswer);
-        ChatResult.Streaming cancelled = (ChatResult.Streaming) run(stage, TEAM_A, body(RESET, true));
+        upstream.answeringStream(ScriptedUpstream::streamAnswer);
+        StageResult cancelled = run(stage, TEAM_A, body(RESET, true));
         cancelled.chunks().take(1).blockLast();
 
-        upstream.answeringPlain(call -> FakeUpstream.plain("filtered", "content_filter"));
+        upstream.answeringPlain(call -> ScriptedUpstream.plain("filtered", "content_filter"));
         run(stage, TEAM_A, body(RESET, false));
 
         assertThat(stage.stats().rejected()).isEqualTo(3);
         assertThat(store.size()).isZero();
-        assertThat(run(stage, TEAM_A, body(FORGOT, false)).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, TEAM_A, body(FORGOT, false)).cache()).isEqualTo(CacheOutcome.MISS);
     }
 
     // --- headers, settings ---
@@ -250,28 +251,28 @@ class SemanticCacheStageTest {
     @Test
     void bypassAndNoStoreHeadersAreHonoured() {
         SemanticCacheStage stage = stage(SemanticCacheSettings.defaultSettings());
-        ChatResult bypassed = run(stage, exchange(TEAM_A, body(RESET, false), Map.of("cache-control", "no-cache")));
-        ChatResult off = run(stage, exchange(TEAM_A, body(RESET, false), Map.of("x-tiergate-cache", "off")));
-        ChatResult noStore = run(stage, exchange(TEAM_A, body(RESET, false), Map.of("cache-control", "no-store")));
-        assertThat(bypassed.metadata().cache()).isEqualTo(CacheOutcome.BYPASS);
-        assertThat(off.metadata().cache()).isEqualTo(CacheOutcome.BYPASS);
-        assertThat(noStore.metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        StageResult bypassed = run(stage, exchange(TEAM_A, body(RESET, false), Map.of("cache-control", "no-cache")));
+        StageResult off = run(stage, exchange(TEAM_A, body(RESET, false), Map.of("x-tiergate-cache", "off")));
+        StageResult noStore = run(stage, exchange(TEAM_A, body(RESET, false), Map.of("cache-control", "no-store")));
+        assertThat(bypassed.cache()).isEqualTo(CacheOutcome.BYPASS);
+        assertThat(off.cache()).isEqualTo(CacheOutcome.BYPASS);
+        assertThat(noStore.cache()).isEqualTo(CacheOutcome.MISS);
         assertThat(store.size()).isZero();
 
         run(stage, TEAM_A, body(RESET, false));
         awaitStores(stage, 1);
         assertThat(run(stage, exchange(TEAM_A, body(FORGOT, false), Map.of("cache-control", "no-store")))
-                .metadata().cache()).as("no-store still reads").isEqualTo(CacheOutcome.SEMANTIC_HIT);
+                .cache()).as("no-store still reads").isEqualTo(CacheOutcome.SEMANTIC_HIT);
         assertThat(run(stage, exchange(TEAM_A, body(FORGOT, false), Map.of("cache-control", "no-cache")))
-                .metadata().cache()).isEqualTo(CacheOutcome.BYPASS);
+                .cache()).isEqualTo(CacheOutcome.BYPASS);
     }
 
     @Test
     void aDisabledTeamIsPassedOnUntouched() {
         SemanticCacheStage stage = stage(SemanticCacheSettings.builder()
                 .team("team-a", SemanticTeamSettings.builder().enabled(false).build()).build());
-        ChatResult result = run(stage, TEAM_A, body(RESET, false));
-        assertThat(result.metadata().cache()).isNull();
+        StageResult result = run(stage, TEAM_A, body(RESET, false));
+        assertThat(result.cache()).isNull();
         assertThat(store.size()).isZero();
     }
 
@@ -285,9 +286,10 @@ class SemanticCacheStageTest {
                 {"model":"gpt-4o-mini","messages":[{"role":"user","content":[{"type":"text","text":"what is this?"},
                  {"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}""";
         for (String body : List.of(tooLong, lastIsAssistant, image)) {
-            assertThat(run(stage, TEAM_A, body).metadata().cache()).isNull();
+            StageResult result = run(stage, TEAM_A, body);
+            assertThat(result.cache()).isNull();
+            assertThat(result.steps()).containsExactly("semantic-cache:skipped");
         }
-        assertThat(stage.stats().skipped()).isEqualTo(3);
     }
 
     @Test
@@ -296,11 +298,11 @@ class SemanticCacheStageTest {
         key[0] = 7;
         SemanticCacheStage stage = stage(SemanticCacheSettings.builder()
                 .defaults(SemanticTeamSettings.builder().encryptionKey(key).build()).build());
-        upstream.answeringPlain(call -> FakeUpstream.plain("the secret answer", "stop"));
+        upstream.answeringPlain(call -> ScriptedUpstream.plain("the secret answer", "stop"));
         run(stage, TEAM_A, body(RESET, false));
         awaitStores(stage, 1);
-        ChatResult.Complete hit = (ChatResult.Complete) run(stage, TEAM_A, body(FORGOT, false));
-        assertThat(hit.metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        StageResult hit = run(stage, TEAM_A, body(FORGOT, false));
+        assertThat(hit.cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
         assertThat(hit.completion().choices().getFirst().message().text()).isEqualTo("the secret answer");
 
         // The bytes in the store: no answer text, no prompt text.
@@ -324,8 +326,10 @@ class SemanticCacheStageTest {
         otherKey[3] = 1;
         SemanticCacheStage reader = stage(SemanticCacheSettings.builder()
                 .defaults(SemanticTeamSettings.builder().namespace("ns").encryptionKey(otherKey).build()).build());
-        assertThat(run(reader, TEAM_B, body(FORGOT, false)).metadata().cache()).isEqualTo(CacheOutcome.MISS);
-        assertThat(reader.stats().decodeErrors()).isEqualTo(1);
+        StageResult result = run(reader, TEAM_B, body(FORGOT, false));
+        assertThat(result.cache()).as("the stage stepped aside").isNull();
+        assertThat(result.steps()).containsExactly("semantic-cache:failed-open");
+        assertThat(upstream.calls()).isEqualTo(2);
     }
 
     // --- threads and failures ---
@@ -352,23 +356,23 @@ class SemanticCacheStageTest {
         };
         SemanticCacheStage stage = SemanticCacheStage.builder(spy, store, workers).clock(clock()).build();
         List<String> upstreamThreads = new CopyOnWriteArrayList<>();
-        ChatExchange exchange = exchange(TEAM_A, body(RESET, false), Map.of());
-        stage.handle(exchange, ex -> {
+        Exchange exchange = exchange(TEAM_A, body(RESET, false), Map.of());
+        ScriptedUpstream.run(ex -> {
             upstreamThreads.add(Thread.currentThread().getName());
-            return upstream.proceed(ex);
-        }).toCompletableFuture().join();
+            return upstream.answer(ex);
+        }, exchange, stage);
 
         assertThat(embeddingThreads).containsExactly("embedding-worker");
         assertThat(upstreamThreads).containsExactly("event-loop");
-        PromptEmbedding shared = exchange.attribute(Attributes.PROMPT_EMBEDDING);
+        PromptEmbedding shared = exchange.facts().promptEmbedding().get();
         assertThat(shared.modelId()).isEqualTo("all-minilm-l6-v2-q");
         assertThat(shared.vector()).containsExactly(embedder.embed(RESET));
 
         // A stage before it that already embedded the prompt saves the second embedding.
-        ChatExchange again = exchange(TEAM_A, body(FORGOT, false), Map.of());
-        again.setAttribute(Attributes.PROMPT_EMBEDDING, new PromptEmbedding(embedder.modelId(), embedder.embed(FORGOT)));
+        Exchange again = exchange(TEAM_A, body(FORGOT, false), Map.of());
+        again.facts().promptEmbedding().set(new PromptEmbedding(embedder.modelId(), embedder.embed(FORGOT)));
         awaitStores(stage, 1);
-        assertThat(stage.handle(again, upstream).toCompletableFuture().join().metadata().cache())
+        assertThat(run(stage, again).cache())
                 .isEqualTo(CacheOutcome.SEMANTIC_HIT);
         assertThat(embeddingThreads).hasSize(1);
     }
@@ -378,16 +382,15 @@ class SemanticCacheStageTest {
         try (RedisSemanticStore down = RedisSemanticStore.builder("redis://127.0.0.1:1")
                 .connectTimeout(Duration.ofMillis(200)).build()) {
             SemanticCacheStage stage = SemanticCacheStage.builder(embedder, down, workers).clock(clock()).build();
-            ChatResult first = run(stage, TEAM_A, body(RESET, false));
-            ChatResult second = run(stage, TEAM_A, body(FORGOT, true));
-            ((ChatResult.Streaming) second).chunks().blockLast();
+            StageResult first = run(stage, TEAM_A, body(RESET, false));
+            StageResult second = run(stage, TEAM_A, body(FORGOT, true));
+            second.chunks().blockLast();
 
-            assertThat(first).isInstanceOf(ChatResult.Complete.class);
-            assertThat(((ChatResult.Complete) first).completion().choices().getFirst().message().text())
-                    .isEqualTo("answer 1");
+            assertThat(first.isStream()).isFalse();
+            assertThat(first.completion().choices().getFirst().message().text()).isEqualTo("answer 1");
             assertThat(upstream.calls()).isEqualTo(2);
-            assertThat(stage.stats().storeErrors()).isEqualTo(2);
-            assertThat(stage.stats().hits()).isZero();
+            assertThat(first.steps()).containsExactly("semantic-cache:failed-open");
+            assertThat(second.steps()).containsExactly("semantic-cache:failed-open");
         }
     }
 
@@ -402,12 +405,12 @@ class SemanticCacheStageTest {
                     .settings(SemanticCacheSettings.builder().defaults(SemanticTeamSettings.builder()
                             .ttl(Duration.ofSeconds(20)).encryptionKey(new byte[32]).build()).build())
                     .build();
-            ((ChatResult.Streaming) run(stage, TEAM_A, body(RESET, true))).chunks().blockLast();
+            run(stage, TEAM_A, body(RESET, true)).chunks().blockLast();
             awaitStores(stage, 1);
-            ChatResult.Complete hit = (ChatResult.Complete) run(stage, TEAM_A, body(FORGOT, false));
-            assertThat(hit.metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+            StageResult hit = run(stage, TEAM_A, body(FORGOT, false));
+            assertThat(hit.cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
             assertThat(hit.completion().choices().getFirst().message().text()).isEqualTo("answer 1");
-            assertThat(run(stage, TEAM_A, body("what is 2+3", false)).metadata().cache()).isEqualTo(CacheOutcome.MISS);
+            assertThat(run(stage, TEAM_A, body("what is 2+3", false)).cache()).isEqualTo(CacheOutcome.MISS);
             assertThat(upstream.calls()).isEqualTo(2);
         }
     }
@@ -417,9 +420,9 @@ class SemanticCacheStageTest {
         SemanticCacheStage full = SemanticCacheStage.builder(embedder, store, command -> {
             throw new java.util.concurrent.RejectedExecutionException("queue full");
         }).clock(clock()).build();
-        assertThat(run(full, TEAM_A, body(RESET, false))).isInstanceOf(ChatResult.Complete.class);
-        assertThat(full.stats().skipped()).isEqualTo(1);
-        assertThat(full.stats().embedErrors()).isZero();
+        StageResult shed = run(full, TEAM_A, body(RESET, false));
+        assertThat(shed.isStream()).isFalse();
+        assertThat(shed.steps()).containsExactly("semantic-cache:shed");
 
         SentenceEmbedder broken = new SentenceEmbedder() {
             @Override
@@ -438,8 +441,9 @@ class SemanticCacheStageTest {
             }
         };
         SemanticCacheStage failing = SemanticCacheStage.builder(broken, store, workers).clock(clock()).build();
-        assertThat(run(failing, TEAM_A, body(RESET, false))).isInstanceOf(ChatResult.Complete.class);
-        assertThat(failing.stats().embedErrors()).isEqualTo(1);
+        StageResult failed = run(failing, TEAM_A, body(RESET, false));
+        assertThat(failed.isStream()).isFalse();
+        assertThat(failed.steps()).containsExactly("semantic-cache:failed-open");
         assertThat(upstream.calls()).isEqualTo(2);
     }
 
@@ -447,16 +451,13 @@ class SemanticCacheStageTest {
     void behindTheExactCacheInOnePipeline() {
         ExactCacheStage exact = ExactCacheStage.of(ExactCacheSettings.defaults());
         SemanticCacheStage semantic = stage(SemanticCacheSettings.defaultSettings());
-        Pipeline pipeline = Pipeline.of(List.of(semantic, exact), upstream::proceed);
-        assertThat(pipeline.stages()).containsExactly(exact, semantic);
-
-        assertThat(pipeline.handle(exchange(TEAM_A, body(RESET, false), Map.of())).toCompletableFuture().join()
-                .metadata().cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(upstream.run(exchange(TEAM_A, body(RESET, false), Map.of()), exact, semantic).cache())
+                .isEqualTo(CacheOutcome.MISS);
         awaitStores(semantic, 1);
-        assertThat(pipeline.handle(exchange(TEAM_A, body(RESET, false), Map.of())).toCompletableFuture().join()
-                .metadata().cache()).isEqualTo(CacheOutcome.HIT);
-        assertThat(pipeline.handle(exchange(TEAM_A, body(FORGOT, false), Map.of())).toCompletableFuture().join()
-                .metadata().cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(upstream.run(exchange(TEAM_A, body(RESET, false), Map.of()), exact, semantic).cache())
+                .isEqualTo(CacheOutcome.HIT);
+        assertThat(upstream.run(exchange(TEAM_A, body(FORGOT, false), Map.of()), exact, semantic).cache())
+                .isEqualTo(CacheOutcome.SEMANTIC_HIT);
         // The exact cache does not keep a semantic hit as its own.
         assertThat(exact.stats().stores()).isEqualTo(1);
         assertThat(upstream.calls()).isEqualTo(1);
@@ -472,17 +473,17 @@ class SemanticCacheStageTest {
         return Clock.fixed(Instant.ofEpochSecond(NOW_SECONDS), ZoneOffset.UTC);
     }
 
-    private ChatResult run(SemanticCacheStage stage, Caller caller, String body) {
+    private StageResult run(SemanticCacheStage stage, Caller caller, String body) {
         return run(stage, exchange(caller, body, Map.of()));
     }
 
-    private ChatResult run(SemanticCacheStage stage, ChatExchange exchange) {
-        return stage.handle(exchange, upstream).toCompletableFuture().join();
+    private StageResult run(SemanticCacheStage stage, Exchange exchange) {
+        return upstream.run(exchange, stage);
     }
 
-    private ChatExchange exchange(Caller caller, String body, Map<String, String> headers) {
-        return ChatExchange.of("req-1", caller, ChatRequestParser.parseChat(body.getBytes(StandardCharsets.UTF_8)),
-                headers, eventLoop);
+    private Exchange exchange(Caller caller, String body, Map<String, String> headers) {
+        return Exchange.of("req-1", caller, ChatRequestParser.parseChat(body.getBytes(StandardCharsets.UTF_8)),
+                ScriptedUpstream.directives(headers), eventLoop, Deadline.in(Duration.ofSeconds(5)));
     }
 
     private static String body(String prompt, boolean stream) {

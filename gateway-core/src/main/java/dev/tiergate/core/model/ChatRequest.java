@@ -27,7 +27,7 @@ public record ChatRequest(
         JsonNode toolChoice,
         ResponseFormat responseFormat,
         String user,
-        @JsonAnyGetter Map<String, JsonNode> extra) {
+        @JsonAnyGetter Map<String, JsonNode> extra) implements GatewayRequest {
 
     public ChatRequest {
         messages = List.copyOf(messages);

@@ -15,7 +15,7 @@ public record EmbeddingRequest(
         String encodingFormat,
         Integer dimensions,
         String user,
-        @JsonAnyGetter Map<String, JsonNode> extra) {
+        @JsonAnyGetter Map<String, JsonNode> extra) implements GatewayRequest {
 
     public EmbeddingRequest {
         extra = Extras.copy(extra);

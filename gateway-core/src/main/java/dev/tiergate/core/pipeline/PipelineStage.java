@@ -1,27 +1,28 @@
 package dev.tiergate.core.pipeline;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One stage of the chat pipeline, an interceptor. Work before {@code chain.proceed(..)} is the
- * pre-hook; returning without proceeding answers the request (a cache hit); wrapping what
- * {@code proceed} returns is the post-hook (recording an answer). Stages run in ascending
- * {@link #order()}.
+ * One stage of a pipeline: only its own logic. {@link #before} looks at the request and says what
+ * to do with a {@link StageStep}: proceed (possibly with a changed request, possibly with a hook
+ * that sees the answer on its way back) or respond at once (a cache hit). It may complete on
+ * any thread; the {@link Pipeline} runner resumes on the request's event loop, applies the
+ * stage's {@link FailurePolicy} to synchronous and asynchronous failures alike, and times and
+ * counts every step by stage name. A {@link dev.tiergate.core.error.GatewayError} is an intended
+ * answer (a refusal) and always reaches the client.
  */
 public interface PipelineStage {
 
     /** Short stable name for logs and metrics, e.g. {@code exact-cache}. */
     String name();
 
-    int order();
-
     FailurePolicy failurePolicy();
 
-    CompletionStage<ChatResult> handle(ChatExchange exchange, StageChain chain);
+    CompletionStage<StageStep> before(Exchange exchange);
 
-    /** The rest of the pipeline after a stage. */
-    @FunctionalInterface
-    interface StageChain {
-        CompletionStage<ChatResult> proceed(ChatExchange exchange);
+    /** The stage's own measures beyond its steps; none by default. */
+    default List<StageMeter> meters() {
+        return List.of();
     }
 }

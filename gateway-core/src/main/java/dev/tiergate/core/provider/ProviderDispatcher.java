@@ -3,38 +3,37 @@ package dev.tiergate.core.provider;
 import static java.util.Objects.requireNonNull;
 
 import dev.tiergate.core.config.GatewayConfig;
-import dev.tiergate.core.config.ServerConfig;
-import dev.tiergate.core.pipeline.Attributes;
-import dev.tiergate.core.pipeline.ChatExchange;
-import dev.tiergate.core.pipeline.ChatHandler;
-import dev.tiergate.core.pipeline.ChatResult;
+import dev.tiergate.core.config.ModelConfig;
+import dev.tiergate.core.config.TeamConfig;
+import dev.tiergate.core.model.ChatRequest;
+import dev.tiergate.core.model.EmbeddingRequest;
+import dev.tiergate.core.pipeline.Answer;
+import dev.tiergate.core.pipeline.Exchange;
+import dev.tiergate.core.pipeline.Terminal;
+import dev.tiergate.core.routing.RouteDecision;
 import dev.tiergate.core.resilience.CircuitBreakerPolicy;
 import dev.tiergate.core.resilience.CircuitBreakers;
 import dev.tiergate.core.resilience.RetryPolicy;
 import dev.tiergate.core.resilience.UpstreamAttemptListener;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletionStage;
 import java.util.random.RandomGenerator;
 
 /**
- * The end of the pipeline: resolves the requested model (an alias through the tier a router
+ * The end of every pipeline: resolves the requested model (an alias through the tier the router
  * chose) into the models to try and calls their providers, with retries, fallbacks, escalation to
- * stronger tiers, per-provider circuit breakers and weighted deployments, all within one deadline
- * (see {@link ResilientCall}). The answer's metadata names the provider and model that answered,
- * with {@code x-tiergate-attempts} and, when another model than the first answered,
- * {@code x-tiergate-fallback-from}.
+ * stronger tiers, per-provider circuit breakers and weighted deployments, all within the request's
+ * one {@link dev.tiergate.core.pipeline.Deadline} (see {@link ResilientCall}). Chat (plain and
+ * streamed) and embeddings take the same way. Who answered, after how many attempts and from
+ * which model it fell back, is left in the request's {@link dev.tiergate.core.pipeline.Served} fact.
  */
-public final class ProviderDispatcher implements ChatHandler {
-    public static final String ATTEMPTS_HEADER = "x-tiergate-attempts";
-    public static final String FALLBACK_FROM_HEADER = "x-tiergate-fallback-from";
-
+public final class ProviderDispatcher implements Terminal {
     final ModelCatalog catalog;
     final Map<String, ProviderAdapter> adapters;
     final RetryPolicy retry;
-    final Duration deadline;
     final CircuitBreakers breakers;
     final UpstreamAttemptListener listener;
     final Clock clock;
@@ -44,32 +43,34 @@ public final class ProviderDispatcher implements ChatHandler {
         this.catalog = b.catalog;
         this.adapters = Map.copyOf(b.adapters);
         this.retry = b.retry;
-        this.deadline = b.deadline;
         this.listener = b.listener;
         this.clock = b.clock;
         this.random = b.random;
         this.breakers = new CircuitBreakers(b.circuitBreaker, b.clock, b.listener);
     }
 
-    /** A dispatcher with the default retry and breaker policies and the default request timeout as deadline. */
-    public ProviderDispatcher(ModelCatalog catalog, Map<String, ProviderAdapter> adapters) {
-        this(builder(catalog, adapters));
-    }
-
     public static Builder builder(ModelCatalog catalog, Map<String, ProviderAdapter> adapters) {
         return new Builder(catalog, adapters);
     }
 
-    /** The breakers, one per provider (for tests and health reporting). */
-    public CircuitBreakers breakers() {
-        return breakers;
-    }
-
     @Override
-    public CompletionStage<ChatResult> handle(ChatExchange exchange) {
-        ModelCatalog.Resolution resolution = catalog.resolveChat(
-                exchange.caller().team(), exchange.request().model(), exchange.attribute(Attributes.TIER));
-        return new ResilientCall(this, exchange, resolution.candidates()).start();
+    public CompletionStage<Answer> answer(Exchange exchange) {
+        TeamConfig team = exchange.caller().team();
+        return switch (exchange.request()) {
+            case ChatRequest chat -> {
+                RouteDecision route = exchange.facts().route().get();
+                ModelCatalog.Resolution resolution = catalog.resolveChat(team, chat.model(),
+                        route == null ? null : route.tier());
+                UpstreamOperation operation = chat.isStream()
+                        ? new UpstreamOperation.ChatStream(chat) : new UpstreamOperation.ChatComplete(chat);
+                yield new ResilientCall(this, exchange, resolution.candidates(), operation).start();
+            }
+            case EmbeddingRequest embeddings -> {
+                ModelConfig model = catalog.resolveEmbedding(team, embeddings.model());
+                yield new ResilientCall(this, exchange, List.of(new ModelCatalog.Candidate(model, null)),
+                        new UpstreamOperation.Embeddings(embeddings)).start();
+            }
+        };
     }
 
     /** Settings of a {@link ProviderDispatcher}; every one has a default. */
@@ -78,7 +79,6 @@ public final class ProviderDispatcher implements ChatHandler {
         private final Map<String, ProviderAdapter> adapters;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private CircuitBreakerPolicy circuitBreaker = CircuitBreakerPolicy.DEFAULT;
-        private Duration deadline = ServerConfig.defaults().requestTimeout();
         private UpstreamAttemptListener listener = UpstreamAttemptListener.NONE;
         private Clock clock = Clock.systemUTC();
         private RandomGenerator random = new Random();
@@ -88,11 +88,10 @@ public final class ProviderDispatcher implements ChatHandler {
             this.adapters = requireNonNull(adapters, "adapters");
         }
 
-        /** Retry, breaker and deadline from the config's {@code resilience:} and {@code server:}. */
+        /** Retry and breaker policies from the config's {@code resilience:}. */
         public Builder config(GatewayConfig config) {
             return retry(config.resilience().retry())
-                    .circuitBreaker(config.resilience().circuitBreaker())
-                    .deadline(config.deadline());
+                    .circuitBreaker(config.resilience().circuitBreaker());
         }
 
         /** The policy of models that have none of their own. */
@@ -103,16 +102,6 @@ public final class ProviderDispatcher implements ChatHandler {
 
         public Builder circuitBreaker(CircuitBreakerPolicy policy) {
             this.circuitBreaker = requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /** Bound on all attempts of one request together (for a stream: until its first chunk). */
-        public Builder deadline(Duration bound) {
-            requireNonNull(bound, "bound");
-            if (bound.isNegative() || bound.isZero()) {
-                throw new IllegalArgumentException("deadline: " + bound + " (expected: > 0)");
-            }
-            this.deadline = bound;
             return this;
         }
 

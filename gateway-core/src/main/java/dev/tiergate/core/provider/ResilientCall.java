@@ -8,13 +8,9 @@ import dev.tiergate.core.error.InternalGatewayError;
 import dev.tiergate.core.error.RateLimitedError;
 import dev.tiergate.core.error.TimeoutError;
 import dev.tiergate.core.error.UpstreamError;
-import dev.tiergate.core.model.ChatCompletion;
-import dev.tiergate.core.model.ChatRequest;
-import dev.tiergate.core.model.StreamOptions;
-import dev.tiergate.core.model.Message;
-import dev.tiergate.core.pipeline.ChatExchange;
-import dev.tiergate.core.pipeline.ChatResult;
-import dev.tiergate.core.pipeline.ResultMetadata;
+import dev.tiergate.core.pipeline.Exchange;
+import dev.tiergate.core.pipeline.Answer;
+import dev.tiergate.core.pipeline.Served;
 import dev.tiergate.core.resilience.AttemptOutcome;
 import dev.tiergate.core.resilience.CircuitBreaker;
 import dev.tiergate.core.resilience.RetryPolicy;
@@ -30,9 +26,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import reactor.core.publisher.Flux;
 
 /**
  * One request's way through its candidate models. Each model is tried up to its retry policy's
@@ -48,31 +41,34 @@ final class ResilientCall {
     private static final Runnable NOTHING = () -> { };
 
     private final ProviderDispatcher dispatcher;
-    private final ChatExchange exchange;
+    private final Exchange exchange;
     private final ScheduledExecutorService executor;
     private final List<ModelCatalog.Candidate> plan;
+    private final UpstreamOperation operation;
     private final boolean stream;
-    private final CompletableFuture<ChatResult> result = new CompletableFuture<>();
+    private final CompletableFuture<Answer> result = new CompletableFuture<>();
     // confined to the executor
     private int modelIndex = -1;
     private int modelAttempts;
     private int attempts;
     private List<DeploymentConfig> order;
     private GatewayError lastError;
-    private Answer emptyAnswer;
+    private Given emptyAnswer;
     private Runnable cancelCurrent = NOTHING;
 
-    ResilientCall(ProviderDispatcher dispatcher, ChatExchange exchange, List<ModelCatalog.Candidate> plan) {
+    ResilientCall(ProviderDispatcher dispatcher, Exchange exchange, List<ModelCatalog.Candidate> plan,
+                  UpstreamOperation operation) {
         this.dispatcher = dispatcher;
         this.exchange = exchange;
         this.executor = exchange.executor();
         this.plan = plan;
-        this.stream = exchange.request().isStream();
+        this.operation = operation;
+        this.stream = operation instanceof UpstreamOperation.ChatStream;
     }
 
-    CompletableFuture<ChatResult> start() {
+    CompletableFuture<Answer> start() {
         ScheduledFuture<?> deadline = executor.schedule(this::deadlineExpired,
-                dispatcher.deadline.toNanos(), TimeUnit.NANOSECONDS);
+                exchange.deadline().remaining().toNanos(), TimeUnit.NANOSECONDS);
         result.whenComplete((answer, error) -> {
             deadline.cancel(false);
             if (error != null) {
@@ -80,13 +76,13 @@ final class ResilientCall {
             }
         });
         exchange.cancellation().onCancel(() -> result.completeExceptionally(
-                new java.util.concurrent.CancellationException("the client went away")));
+                new CancellationException("the client went away")));
         executor.execute(this::nextModel);
         return result;
     }
 
     private void deadlineExpired() {
-        result.completeExceptionally(new TimeoutError("no answer within " + describe(dispatcher.deadline)
+        result.completeExceptionally(new TimeoutError("no answer within " + exchange.deadline().describe()
                 + " (" + attempts + (attempts == 1 ? " attempt)" : " attempts)")));
     }
 
@@ -143,19 +139,8 @@ final class ResilientCall {
                 deployment.upstreamModel(), attempts, stream);
         dispatcher.listener.attemptStarted(info);
         ProviderAdapter adapter = dispatcher.adapters.get(deployment.provider());
-        ChatRequest upstream = exchange.request().withModel(deployment.upstreamModel());
-        if (stream) {
-            // Streams always ask for the provider's usage, so accounting need not estimate it; a
-            // client that did not ask never sees it (the accounting stage removes it).
-            upstream = upstream.withStream(true, StreamOptions.withUsage(upstream.streamOptions(), true));
-        }
-        ProviderCall call = new ProviderCall(exchange.requestId(), upstream, model.forDeployment(deployment), executor);
         Attempt current = new Attempt(info, breaker, modelIndex, deployment, dispatcher.clock.instant());
-        if (stream) {
-            callStream(adapter, call, current);
-        } else {
-            callComplete(adapter, call, current);
-        }
+        call(adapter, model.forDeployment(deployment), current);
     }
 
     private void skipModel(ModelConfig model, boolean served) {
@@ -170,54 +155,34 @@ final class ResilientCall {
         nextModel();
     }
 
-    private void callComplete(ProviderAdapter adapter, ProviderCall call, Attempt current) {
-        CompletionStage<ChatCompletion> answer = invoke(() -> adapter.chat(call), CompletableFuture::failedFuture);
-        answer.whenCompleteAsync((completion, error) -> {
-            if (error != null) {
-                failed(current, GatewayError.from(error));
-            } else if (isEmpty(completion)) {
-                answeredEmpty(current, new ChatResult.Complete(completion, ResultMetadata.of(null, null)));
-            } else {
-                succeeded(current, new ChatResult.Complete(completion, ResultMetadata.of(null, null)), NOTHING);
-            }
-        }, executor);
-    }
-
-    private void callStream(ProviderAdapter adapter, ProviderCall call, Attempt current) {
-        FirstChunkPeek peek = FirstChunkPeek.start(invoke(() -> adapter.chatStream(call), Flux::error));
-        cancelCurrent = peek::cancel;
-        peek.first().whenCompleteAsync((rest, error) -> {
+    private void call(ProviderAdapter adapter, ModelConfig model, Attempt current) {
+        UpstreamOperation.Attempt attempt = operation.start(adapter, exchange.requestId(), model, executor);
+        cancelCurrent = attempt.cancel();
+        attempt.answer().whenCompleteAsync((answer, error) -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof CancellationException) {
                 current.breaker.onAbandoned();
                 dispatcher.listener.attemptFailed(current.info, AttemptOutcome.CANCELLED,
-                        new TimeoutError("attempt cancelled before its first chunk"), current.elapsed());
+                        new TimeoutError("attempt cancelled before its answer"), current.elapsed());
             } else if (cause != null) {
                 failed(current, GatewayError.from(cause));
+            } else if (operation.isEmpty(answer)) {
+                answeredEmpty(current, answer);
             } else {
-                succeeded(current, new ChatResult.Streaming(rest, ResultMetadata.of(null, null)), peek::cancel);
+                succeeded(current, answer, attempt.cancel());
             }
         }, executor);
     }
 
-    /** An adapter that throws instead of failing its result fails the attempt all the same. */
-    private static <T> T invoke(Supplier<T> call, Function<RuntimeException, T> failed) {
-        try {
-            return call.get();
-        } catch (RuntimeException e) {
-            return failed.apply(e);
-        }
-    }
-
-    private void succeeded(Attempt current, ChatResult answer, Runnable discard) {
+    private void succeeded(Attempt current, Answer answer, Runnable discard) {
         current.breaker.onSuccess();
         dispatcher.listener.attemptSucceeded(current.info, current.elapsed());
-        if (!succeed(new Answer(answer, current.modelIndex, current.deployment))) {
+        if (!succeed(new Given(answer, current.modelIndex, current.deployment))) {
             discard.run();
         }
     }
 
-    private void answeredEmpty(Attempt current, ChatResult answer) {
+    private void answeredEmpty(Attempt current, Answer answer) {
         current.breaker.onSuccess();
         dispatcher.listener.attemptFailed(current.info, AttemptOutcome.EMPTY_ANSWER,
                 new UpstreamError(current.info.provider(), 0, "model '" + current.info.model()
@@ -225,7 +190,7 @@ final class ResilientCall {
         if (result.isDone()) {
             return;
         }
-        emptyAnswer = new Answer(answer, current.modelIndex, current.deployment);
+        emptyAnswer = new Given(answer, current.modelIndex, current.deployment);
         nextModel();
     }
 
@@ -256,15 +221,14 @@ final class ResilientCall {
         nextModel();
     }
 
-    private boolean succeed(Answer answer) {
-        ModelCatalog.Candidate candidate = plan.get(answer.modelIndex);
-        ResultMetadata metadata = ResultMetadata.of(answer.deployment.provider(), candidate.model().name())
-                .withTier(candidate.tier())
-                .withHeader(ProviderDispatcher.ATTEMPTS_HEADER, Integer.toString(attempts));
-        if (answer.modelIndex > 0) {
-            metadata = metadata.withHeader(ProviderDispatcher.FALLBACK_FROM_HEADER, plan.getFirst().model().name());
+    private boolean succeed(Given given) {
+        if (result.isDone()) {
+            return false;
         }
-        return result.complete(answer.result.withMetadata(metadata));
+        ModelCatalog.Candidate candidate = plan.get(given.modelIndex);
+        exchange.facts().served().setIfAbsent(new Served(given.deployment.provider(), candidate.model().name(),
+                candidate.tier(), attempts, given.modelIndex > 0 ? plan.getFirst().model().name() : null));
+        return result.complete(given.answer);
     }
 
     /**
@@ -295,24 +259,8 @@ final class ResilientCall {
         };
     }
 
-    /** No choice carries text or tool calls: an empty answer, or one cut off (length) before any. */
-    static boolean isEmpty(ChatCompletion completion) {
-        for (ChatCompletion.Choice choice : completion.choices()) {
-            Message message = choice.message();
-            if (message != null && (!message.text().isBlank()
-                    || (message.toolCalls() != null && !message.toolCalls().isEmpty()))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String describe(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-    }
-
-    /** An answer waiting for its metadata: which candidate and deployment gave it. */
-    private record Answer(ChatResult result, int modelIndex, DeploymentConfig deployment) {
+    /** An answer waiting to be given: which candidate and deployment gave it. */
+    private record Given(Answer answer, int modelIndex, DeploymentConfig deployment) {
     }
 
     /** One upstream call in flight. */

@@ -17,10 +17,14 @@ import dev.tiergate.core.error.UpstreamError;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.Message;
-import dev.tiergate.core.pipeline.Attributes;
 import dev.tiergate.core.pipeline.Caller;
-import dev.tiergate.core.pipeline.ChatExchange;
-import dev.tiergate.core.pipeline.ChatResult;
+import dev.tiergate.core.pipeline.Answer;
+import dev.tiergate.core.pipeline.CacheDirectives;
+import dev.tiergate.core.pipeline.Deadline;
+import dev.tiergate.core.pipeline.Exchange;
+import dev.tiergate.core.pipeline.Served;
+import dev.tiergate.core.routing.RouteCause;
+import dev.tiergate.core.routing.RouteDecision;
 import dev.tiergate.core.resilience.CircuitBreakerPolicy;
 import dev.tiergate.core.resilience.RetryPolicy;
 import dev.tiergate.core.testing.FakeProvider;
@@ -73,30 +77,42 @@ class ProviderDispatcherResilienceTest {
     private ProviderDispatcher dispatcher(UnaryOperator<ProviderDispatcher.Builder> settings) {
         GatewayConfig config = new GatewayConfig(ServerConfig.defaults(), Map.of(), models, aliases, Map.of());
         return settings.apply(ProviderDispatcher.builder(new ModelCatalog(config), Map.of("p1", p1, "p2", p2))
-                .retry(FAST_RETRY).listener(events).clock(clock).random(new Random(42))
-                .deadline(Duration.ofSeconds(5))).build();
+                .retry(FAST_RETRY).listener(events).clock(clock).random(new Random(42))).build();
     }
 
-    private ChatExchange exchange(String model, boolean stream) {
+    private Exchange exchange(String model, boolean stream) {
+        return exchange(model, stream, Duration.ofSeconds(5));
+    }
+
+    private Exchange exchange(String model, boolean stream, Duration deadline) {
         ChatRequest request = ChatRequest.of(model, List.of(Message.user("hello there")));
         if (stream) {
             request = request.withStream(true, null);
         }
-        return ChatExchange.of("req-" + ++requests, new Caller(TEAM, "key"), request, Map.of(), loop);
+        return Exchange.of("req-" + ++requests, new Caller(TEAM, "key"), request, CacheDirectives.NONE, loop,
+                Deadline.in(deadline));
     }
 
-    private ChatResult call(ProviderDispatcher dispatcher, String model) throws Exception {
-        return dispatcher.handle(exchange(model, false)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    /** An answer and who gave it. */
+    private record Result(Answer answer, Served served) {
     }
 
-    private ChatResult.Streaming stream(ProviderDispatcher dispatcher, String model) throws Exception {
-        return (ChatResult.Streaming) dispatcher.handle(exchange(model, true)).toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
+    private Result call(ProviderDispatcher dispatcher, String model) throws Exception {
+        return call(dispatcher, exchange(model, false));
     }
 
-    private static GatewayError failure(ProviderDispatcher dispatcher, ChatExchange exchange) {
+    private static Result call(ProviderDispatcher dispatcher, Exchange exchange) throws Exception {
+        Answer answer = dispatcher.answer(exchange).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return new Result(answer, exchange.facts().served().get());
+    }
+
+    private Result stream(ProviderDispatcher dispatcher, String model) throws Exception {
+        return call(dispatcher, exchange(model, true));
+    }
+
+    private static GatewayError failure(ProviderDispatcher dispatcher, Exchange exchange) {
         try {
-            dispatcher.handle(exchange).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            dispatcher.answer(exchange).toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             return GatewayError.from(e.getCause());
         } catch (Exception e) {
@@ -105,13 +121,13 @@ class ProviderDispatcherResilienceTest {
         throw new AssertionError("expected the request to fail");
     }
 
-    private static String text(ChatResult result) {
-        return ((ChatResult.Complete) result).completion().choices().getFirst().message().text();
-    }
-
-    private static String text(ChatResult.Streaming result) {
+    private static String text(Result result) {
+        if (result.answer() instanceof Answer.Complete complete) {
+            return complete.completion().choices().getFirst().message().text();
+        }
         StringBuilder sb = new StringBuilder();
-        for (ChatChunk chunk : Objects.requireNonNull(result.chunks().collectList().block(Duration.ofSeconds(10)))) {
+        for (ChatChunk chunk : Objects.requireNonNull(((Answer.Stream) result.answer()).chunks().collectList()
+                .block(Duration.ofSeconds(10)))) {
             chunk.choices().forEach(c -> sb.append(c.delta().content() == null ? "" : c.delta().content()));
         }
         return sb.toString();
@@ -120,21 +136,21 @@ class ProviderDispatcherResilienceTest {
     @Test
     void aSingleAnswerReportsOneAttemptAndNoFallback() throws Exception {
         model("m1", "p1", "echo");
-        ChatResult result = call(dispatcher(), "m1");
+        Result result = call(dispatcher(), "m1");
         assertThat(text(result)).isEqualTo("p1/echo: hello there");
-        assertThat(result.metadata().provider()).isEqualTo("p1");
-        assertThat(result.metadata().model()).isEqualTo("m1");
-        assertThat(result.metadata().headers()).containsExactly(Map.entry("x-tiergate-attempts", "1"));
+        assertThat(result.served().provider()).isEqualTo("p1");
+        assertThat(result.served().model()).isEqualTo("m1");
+        assertThat(result.served()).isEqualTo(new Served("p1", "m1", null, 1, null));
     }
 
     @Test
     void aRetryableErrorIsRetriedOnTheSameModel() throws Exception {
         model("m1", "p1", "flaky-1");
-        ChatResult result = call(dispatcher(), "m1");
+        Result result = call(dispatcher(), "m1");
         assertThat(text(result)).isEqualTo("p1/flaky-1: hello there");
         assertThat(p1.calls("flaky-1")).isEqualTo(2);
-        assertThat(result.metadata().headers()).containsEntry("x-tiergate-attempts", "2")
-                .doesNotContainKey("x-tiergate-fallback-from");
+        assertThat(result.served().attempts()).isEqualTo(2);
+        assertThat(result.served().fallbackFrom()).isNull();
         assertThat(events.events()).containsExactly("p1/m1#1 retryable-error", "p1/m1#2 success");
         assertThat(events.backoffs()).containsExactly(Duration.ofMillis(1));
     }
@@ -144,14 +160,14 @@ class ProviderDispatcherResilienceTest {
         model("claude", "p1", "error-500", "gpt", "gemini");
         model("gpt", "p2", "connect-fail");
         model("gemini", "p2", "echo");
-        ChatResult result = call(dispatcher(b -> b.retry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(4), 0))), "claude");
+        Result result = call(dispatcher(b -> b.retry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(4), 0))), "claude");
         assertThat(text(result)).isEqualTo("p2/echo: hello there");
         assertThat(p1.calls("error-500")).isEqualTo(3);
         assertThat(p2.calls("connect-fail")).isEqualTo(3);
-        assertThat(result.metadata().provider()).isEqualTo("p2");
-        assertThat(result.metadata().model()).isEqualTo("gemini");
-        assertThat(result.metadata().headers()).containsEntry("x-tiergate-attempts", "7")
-                .containsEntry("x-tiergate-fallback-from", "claude");
+        assertThat(result.served().provider()).isEqualTo("p2");
+        assertThat(result.served().model()).isEqualTo("gemini");
+        assertThat(result.served().attempts()).isEqualTo(7);
+        assertThat(result.served().fallbackFrom()).isEqualTo("claude");
         assertThat(events.events()).containsExactly(
                 "p1/claude#1 retryable-error", "p1/claude#2 retryable-error", "p1/claude#3 retryable-error",
                 "p2/gpt#4 retryable-error", "p2/gpt#5 retryable-error", "p2/gpt#6 retryable-error",
@@ -185,8 +201,8 @@ class ProviderDispatcherResilienceTest {
     void aProviderThatRefusesTheGatewaysKeyFallsBackWithoutRetry() throws Exception {
         model("m1", "p1", "error-401", "m2");
         model("m2", "p2", "echo");
-        ChatResult result = call(dispatcher(), "m1");
-        assertThat(result.metadata().model()).isEqualTo("m2");
+        Result result = call(dispatcher(), "m1");
+        assertThat(result.served().model()).isEqualTo("m2");
         assertThat(events.events()).containsExactly("p1/m1#1 failed", "p2/m2#2 success");
     }
 
@@ -209,11 +225,11 @@ class ProviderDispatcherResilienceTest {
         model("mid", "p1", "truncated");
         model("frontier", "p2", "echo");
         aliases.put("auto", alias());
-        ChatResult result = call(dispatcher(), "auto");
+        Result result = call(dispatcher(), "auto");
         assertThat(text(result)).isEqualTo("p2/echo: hello there");
-        assertThat(result.metadata().tier()).isEqualTo("frontier");
-        assertThat(result.metadata().headers()).containsEntry("x-tiergate-attempts", "3")
-                .containsEntry("x-tiergate-fallback-from", "small");
+        assertThat(result.served().tier()).isEqualTo("frontier");
+        assertThat(result.served().attempts()).isEqualTo(3);
+        assertThat(result.served().fallbackFrom()).isEqualTo("small");
         assertThat(events.events()).containsExactly("p1/small#1 empty-answer", "p1/mid#2 empty-answer",
                 "p2/frontier#3 success");
     }
@@ -224,10 +240,10 @@ class ProviderDispatcherResilienceTest {
         model("mid", "p1", "error-503");
         model("frontier", "p2", "echo");
         aliases.put("auto", alias());
-        ChatExchange exchange = exchange("auto", false);
-        exchange.setAttribute(Attributes.TIER, "mid");
-        ChatResult result = dispatcher().handle(exchange).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertThat(result.metadata().model()).isEqualTo("frontier");
+        Exchange exchange = exchange("auto", false);
+        exchange.facts().route().set(new RouteDecision("auto", "mid", "mid", 0.5, RouteCause.CLASSIFIER, null, null));
+        Result result = call(dispatcher(), exchange);
+        assertThat(result.served().model()).isEqualTo("frontier");
         assertThat(p1.calls("echo")).isZero();
         assertThat(p1.calls("error-503")).isEqualTo(2);
     }
@@ -236,10 +252,10 @@ class ProviderDispatcherResilienceTest {
     void whenEveryModelAnswersEmptyTheLastEmptyAnswerIsReturned() throws Exception {
         model("m1", "p1", "empty", "m2");
         model("m2", "p2", "truncated");
-        ChatResult result = call(dispatcher(), "m1");
+        Result result = call(dispatcher(), "m1");
         assertThat(text(result)).isEmpty();
-        assertThat(result.metadata().model()).isEqualTo("m2");
-        assertThat(result.metadata().headers()).containsEntry("x-tiergate-attempts", "2");
+        assertThat(result.served().model()).isEqualTo("m2");
+        assertThat(result.served().attempts()).isEqualTo(2);
     }
 
     @Test
@@ -254,8 +270,8 @@ class ProviderDispatcherResilienceTest {
         assertThat(p1.calls("error-500")).isEqualTo(2);
         events.clear();
 
-        ChatResult skipped = call(dispatcher, "bad");
-        assertThat(skipped.metadata().model()).isEqualTo("good");
+        Result skipped = call(dispatcher, "bad");
+        assertThat(skipped.served().model()).isEqualTo("good");
         assertThat(p1.calls("error-500")).as("open: not called").isEqualTo(2);
         assertThat(events.events()).containsExactly("skip bad", "p2/good#1 success");
         assertThat(failure(dispatcher, exchange("fine", false)).code()).isEqualTo("circuit_open");
@@ -292,7 +308,7 @@ class ProviderDispatcherResilienceTest {
         ProviderDispatcher dispatcher = dispatcher(b -> b.circuitBreaker(new CircuitBreakerPolicy(1, Duration.ofMinutes(5))));
         List<String> answeredBy = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            answeredBy.add(call(dispatcher, "m").metadata().provider());
+            answeredBy.add(call(dispatcher, "m").served().provider());
         }
         assertThat(answeredBy).containsOnly("p2");
         assertThat(p1.calls("error-502")).as("only until its breaker opened").isEqualTo(1);
@@ -303,10 +319,10 @@ class ProviderDispatcherResilienceTest {
     void theDeadlineBoundsAllAttemptsTogether() {
         model("m1", "p1", "flaky-9", "m2");
         model("m2", "p1", "slow-5000");
-        ProviderDispatcher dispatcher = dispatcher(b -> b.deadline(Duration.ofMillis(300))
+        ProviderDispatcher dispatcher = dispatcher(b -> b
                 .retry(new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(50), 0)));
         long start = System.nanoTime();
-        GatewayError error = failure(dispatcher, exchange("m1", false));
+        GatewayError error = failure(dispatcher, exchange("m1", false, Duration.ofMillis(300)));
         assertThat(error).isInstanceOf(TimeoutError.class);
         assertThat(error.status()).isEqualTo(504);
         assertThat(error.getMessage()).matches("no answer within 300 ms \\(\\d attempts\\)");
@@ -317,8 +333,8 @@ class ProviderDispatcherResilienceTest {
     @Test
     void aStreamThatFailsBeforeItsFirstChunkIsRetried() throws Exception {
         model("m1", "p1", "flaky-1");
-        ChatResult.Streaming result = stream(dispatcher(), "m1");
-        assertThat(result.metadata().headers()).containsEntry("x-tiergate-attempts", "2");
+        Result result = stream(dispatcher(), "m1");
+        assertThat(result.served().attempts()).isEqualTo(2);
         assertThat(text(result)).isEqualTo("p1/flaky-1: hello there");
         assertThat(p1.calls("flaky-1")).isEqualTo(2);
     }
@@ -327,10 +343,10 @@ class ProviderDispatcherResilienceTest {
     void aStreamFallsBackAndItsMetadataNamesWhoAnswered() throws Exception {
         model("m1", "p1", "connect-fail", "m2");
         model("m2", "p2", "echo");
-        ChatResult.Streaming result = stream(dispatcher(), "m1");
-        assertThat(result.metadata().provider()).isEqualTo("p2");
-        assertThat(result.metadata().model()).isEqualTo("m2");
-        assertThat(result.metadata().headers()).containsEntry("x-tiergate-fallback-from", "m1");
+        Result result = stream(dispatcher(), "m1");
+        assertThat(result.served().provider()).isEqualTo("p2");
+        assertThat(result.served().model()).isEqualTo("m2");
+        assertThat(result.served().fallbackFrom()).isEqualTo("m1");
         assertThat(text(result)).isEqualTo("p2/echo: hello there");
     }
 
@@ -338,9 +354,9 @@ class ProviderDispatcherResilienceTest {
     void aStreamIsNeverRetriedAfterItsFirstChunk() throws Exception {
         model("m1", "p1", "midstream-fail-2", "m2");
         model("m2", "p2", "echo");
-        ChatResult.Streaming result = stream(dispatcher(), "m1");
+        Result result = stream(dispatcher(), "m1");
         List<String> seen = new ArrayList<>();
-        assertThatThrownBy(() -> result.chunks().doOnNext(c -> seen.add(c.choices().getFirst().delta().content()))
+        assertThatThrownBy(() -> ((Answer.Stream) result.answer()).chunks().doOnNext(c -> seen.add(c.choices().getFirst().delta().content()))
                 .blockLast(Duration.ofSeconds(10)))
                 .isInstanceOf(UpstreamError.class).hasMessage("failed mid-stream");
         assertThat(seen).containsExactly("p1/midstream-fail-2: ", "hello ");
@@ -351,7 +367,7 @@ class ProviderDispatcherResilienceTest {
     @Test
     void aStreamPastTheDeadlineIsCancelledUpstream() throws Exception {
         model("m1", "p1", "slow-5000");
-        GatewayError error = failure(dispatcher(b -> b.deadline(Duration.ofMillis(100))), exchange("m1", true));
+        GatewayError error = failure(dispatcher(), exchange("m1", true, Duration.ofMillis(100)));
         assertThat(error).isInstanceOf(TimeoutError.class);
         // the loop runs the cancel, which queues the attempt's end: two round trips see both
         loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
@@ -363,7 +379,7 @@ class ProviderDispatcherResilienceTest {
     @Test
     void thePeekedStreamFollowsDemand() throws Exception {
         model("m1", "p1", "echo");
-        ChatResult.Streaming result = stream(dispatcher(), "m1");
+        Result result = stream(dispatcher(), "m1");
         List<ChatChunk> received = new ArrayList<>();
         reactor.core.publisher.BaseSubscriber<ChatChunk> oneByOne = new reactor.core.publisher.BaseSubscriber<>() {
             @Override
@@ -376,7 +392,7 @@ class ProviderDispatcherResilienceTest {
                 received.add(chunk);
             }
         };
-        result.chunks().subscribe(oneByOne);
+        ((Answer.Stream) result.answer()).chunks().subscribe(oneByOne);
         assertThat(received).hasSize(1);
         oneByOne.request(2);
         assertThat(received).hasSize(3);

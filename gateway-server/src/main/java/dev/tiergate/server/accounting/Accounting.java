@@ -7,12 +7,10 @@ import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.accounting.UsageStore;
 import dev.tiergate.core.config.AccountingConfig;
 import dev.tiergate.core.config.GatewayConfig;
-import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.provider.ModelCatalog;
 import dev.tiergate.server.metrics.GatewayMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -31,17 +29,15 @@ public final class Accounting implements AutoCloseable {
     private final LimitStore limits;
     private final GatewayMetrics metrics;
     private final Clock clock;
-    private final List<PipelineStage> stages;
     private final AutoCloseable connection;
 
     private Accounting(GatewayConfig config, ModelCatalog catalog, GatewayMetrics metrics, Clock clock,
-                       UsageStore usage, LimitStore limits, LimitScopes scopes, AutoCloseable connection) {
+                       UsageStore usage, LimitStore limits, AutoCloseable connection) {
         this.usage = usage;
         this.limits = limits;
         this.metrics = metrics;
         this.clock = clock;
         this.connection = connection;
-        this.stages = stages(config, catalog, scopes);
     }
 
     public static Accounting create(GatewayConfig config, ModelCatalog catalog, GatewayMetrics metrics, Clock clock) {
@@ -52,33 +48,26 @@ public final class Accounting implements AutoCloseable {
             RedisAccounting redis = RedisAccounting.connect(settings.redisUrl(), settings.redisKeyPrefix(),
                     Path.of(settings.usageFile()));
             log.info("accounting: usage and limits in Redis at {}", redis.location());
-            return new Accounting(config, catalog, metrics, clock, redis.usageStore(), redis.limitStore(), scopes, redis);
+            return new Accounting(config, catalog, metrics, clock, redis.usageStore(), redis.limitStore(), redis);
         }
         InMemoryLimitStore limits = new InMemoryLimitStore();
         FileUsageStore usage = FileUsageStore.open(Path.of(settings.usageFile()), record ->
                 limits.record(scopes.ids(record.team(), record.keyId()), record.timestamp(), record.totalTokens(),
                         record.costNanos()));
         log.info("accounting: usage in {}, limits counted in memory", Path.of(settings.usageFile()).toAbsolutePath());
-        return new Accounting(config, catalog, metrics, clock, usage, limits, scopes, () -> { });
+        return new Accounting(config, catalog, metrics, clock, usage, limits, () -> { });
     }
 
-    /** The limit stage (when any team or key has limits) and the accounting stage. */
-    public List<PipelineStage> stages() {
-        return stages;
+    /** The money stages of one config: the limits (null when no team or key has any) and the accounting. */
+    public record Stages(LimitStage limits, AccountingStage accounting) {
     }
 
-    /** The limit and accounting stages of a reloaded config, on the same stores and counters. */
-    public List<PipelineStage> stages(GatewayConfig config, ModelCatalog catalog) {
-        return stages(config, catalog, new LimitScopes(config.teams().values()));
-    }
-
-    private List<PipelineStage> stages(GatewayConfig config, ModelCatalog catalog, LimitScopes scopes) {
-        List<PipelineStage> list = new ArrayList<>();
-        if (scopes.any()) {
-            list.add(new LimitStage(scopes, limits, clock, metrics::limitRefused));
-        }
-        list.add(new AccountingStage(new Accountant(config.models()), catalog, record -> record(record, scopes), clock));
-        return List.copyOf(list);
+    /** The limit and accounting stages of {@code config}, on the stores and counters that live as long as the gateway. */
+    public Stages stages(GatewayConfig config, ModelCatalog catalog) {
+        LimitScopes scopes = new LimitScopes(config.teams().values());
+        LimitStage limitStage = scopes.any() ? new LimitStage(scopes, limits, clock, metrics::limitRefused) : null;
+        return new Stages(limitStage, new AccountingStage(new Accountant(config.models()), catalog,
+                record -> record(record, scopes), clock));
     }
 
     /**

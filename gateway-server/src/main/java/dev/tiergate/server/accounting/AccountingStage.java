@@ -11,14 +11,19 @@ import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequest;
+import dev.tiergate.core.model.EmbeddingRequest;
 import dev.tiergate.core.model.Message;
 import dev.tiergate.core.model.ToolCall;
 import dev.tiergate.core.model.Usage;
-import dev.tiergate.core.pipeline.ChatExchange;
-import dev.tiergate.core.pipeline.ChatResult;
+import dev.tiergate.core.pipeline.Answer;
+import dev.tiergate.core.pipeline.CacheLookup;
+import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.FailurePolicy;
+import dev.tiergate.core.pipeline.LoggedTexts;
 import dev.tiergate.core.pipeline.PipelineStage;
-import dev.tiergate.core.pipeline.ResultMetadata;
+import dev.tiergate.core.pipeline.RequestFacts;
+import dev.tiergate.core.pipeline.Served;
+import dev.tiergate.core.pipeline.StageStep;
 import dev.tiergate.core.provider.ModelCatalog;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -29,17 +34,14 @@ import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 
 /**
- * Prices every answer, after all other stages have had their say (so it sees the cache outcome
- * and the model that answered). A complete answer is priced at once and carries
- * {@value #COST_HEADER}; a stream is metered as it passes (the usage chunk when the client asked
- * for it, else the streamed text counted with jtokkit) and priced when it ends, cleanly or not.
- * Each {@link UsageRecord} goes to the sink and to the request's {@link RequestAccounting}.
+ * Prices every answer of every paid pipeline, after all other stages have had their say (so it
+ * sees the cache outcome and the model that answered). A complete answer (chat or embeddings) is
+ * priced at once; a stream is metered as it passes (the provider's usage chunk, which every stream
+ * carries, else the streamed text counted with jtokkit) and priced when it ends, cleanly or not.
+ * Each {@link UsageRecord} goes to the sink and becomes the request's {@code usage} fact.
  */
 public final class AccountingStage implements PipelineStage {
     public static final String NAME = "accounting";
-    /** After the limits, before the caches. */
-    public static final int ORDER = 20;
-    public static final String COST_HEADER = "x-tiergate-cost-usd";
 
     private final Accountant accountant;
     private final ModelCatalog catalog;
@@ -59,77 +61,75 @@ public final class AccountingStage implements PipelineStage {
     }
 
     @Override
-    public int order() {
-        return ORDER;
-    }
-
-    @Override
     public FailurePolicy failurePolicy() {
         return FailurePolicy.FAIL_OPEN;
     }
 
     @Override
-    public CompletionStage<ChatResult> handle(ChatExchange exchange, StageChain chain) {
-        RequestAccounting accounting = RequestAccounting.of(exchange);
-        ChatRequest request = exchange.request();
-        return chain.proceed(exchange).thenApply(result -> switch (result) {
-            case ChatResult.Complete complete -> {
-                ChatCompletion completion = complete.completion();
-                UsageRecord record = account(exchange, request, complete.metadata(), UsageRecord.COMPLETE,
-                        completion.usage(), completionText(completion), accounting);
-                yield complete.withMetadata(complete.metadata().withHeader(COST_HEADER,
-                        record.costUsd().toPlainString()));
-            }
-            case ChatResult.Streaming streaming -> streaming.withChunks(
-                    meter(streaming.chunks(), exchange, request, streaming.metadata(), accounting));
-        });
+    public CompletionStage<StageStep> before(Exchange exchange) {
+        return StageStep.proceed(exchange, "metered", answer -> meter(answer, exchange));
     }
 
-    private Flux<ChatChunk> meter(Flux<ChatChunk> chunks, ChatExchange exchange, ChatRequest request,
-                                  ResultMetadata metadata, RequestAccounting accounting) {
+    private Answer meter(Answer answer, Exchange exchange) {
+        switch (answer) {
+            case Answer.Complete complete -> {
+                ChatCompletion completion = complete.completion();
+                account(exchange, UsageRecord.COMPLETE, completion.usage(), completionText(completion));
+                return complete;
+            }
+            case Answer.Stream stream -> {
+                return stream.withChunks(meter(stream.chunks(), exchange));
+            }
+            case Answer.Embeddings embeddings -> {
+                account(exchange, UsageRecord.COMPLETE, embeddings.response().usage(), "");
+                return embeddings;
+            }
+        }
+    }
+
+    private Flux<ChatChunk> meter(Flux<ChatChunk> chunks, Exchange exchange) {
         return Flux.defer(() -> {
             StreamMeter meter = new StreamMeter();
             AtomicBoolean ended = new AtomicBoolean();
             Consumer<String> end = outcome -> {
                 if (ended.compareAndSet(false, true) && meter.chunks > 0) {
-                    account(exchange, request, metadata, outcome, meter.usage, meter.text, accounting);
+                    account(exchange, outcome, meter.usage, meter.text);
                 }
             };
-            Flux<ChatChunk> metered = chunks.doOnNext(meter::add)
+            return chunks.doOnNext(meter::add)
                     .doOnComplete(() -> end.accept(UsageRecord.COMPLETE))
                     .doOnError(error -> end.accept(UsageRecord.ERROR))
                     .doOnCancel(() -> end.accept(UsageRecord.CANCELLED));
-            boolean clientWantsUsage = request.streamOptions() != null && request.streamOptions().wantsUsage();
-            // Upstream streams always carry the provider's usage (for the meter above); a client
-            // that did not ask for it gets the stream it asked for.
-            return clientWantsUsage ? metered : metered.handle((chunk, sink) -> {
-                if (chunk.usage() == null) {
-                    sink.next(chunk);
-                } else if (!chunk.choices().isEmpty()) {
-                    sink.next(new ChatChunk(chunk.id(), chunk.object(), chunk.created(), chunk.model(),
-                            chunk.choices(), null, chunk.systemFingerprint(), chunk.extra()));
-                }
-            });
         });
     }
 
-    private UsageRecord account(ChatExchange exchange, ChatRequest request, ResultMetadata metadata, String outcome,
-                                Usage usage, CharSequence answerText, RequestAccounting accounting) {
+    private void account(Exchange exchange, String outcome, Usage usage, CharSequence answerText) {
         TokenCounts tokens = TokenCounts.fromUsage(usage);
         if (tokens == null) {
-            tokens = TokenCounts.estimated(TokenEstimator.prompt(request), TokenEstimator.text(answerText));
+            tokens = TokenCounts.estimated(promptTokens(exchange), TokenEstimator.text(answerText));
         }
         TeamConfig team = exchange.caller().team();
+        RequestFacts facts = exchange.facts();
+        Served served = facts.served().get();
+        CacheLookup cache = facts.cache();
+        String requested = exchange.request().model();
+        boolean stream = exchange.request() instanceof ChatRequest chat && chat.isStream();
         UsageRecord record = accountant.account(new AnsweredRequest(exchange.requestId(), clock.instant(),
-                team.id(), exchange.caller().keyId(), request.model(), baseline(team, request.model()),
-                metadata.provider(), metadata.model(), metadata.tier(), metadata.cache(), request.isStream(), outcome,
-                tokens));
-        accounting.record(record);
-        if (team.accounting().logPrompts()) {
-            accounting.texts(promptText(request), answerText.toString());
+                team.id(), exchange.caller().keyId(), requested, baseline(team, requested),
+                served == null ? null : served.provider(), served == null ? null : served.model(), facts.tier(),
+                cache == null ? null : cache.outcome(), stream, outcome, tokens));
+        facts.usage().setIfAbsent(record);
+        if (team.accounting().logPrompts() && exchange.request() instanceof ChatRequest chat) {
+            facts.texts().setIfAbsent(new LoggedTexts(promptText(chat), answerText.toString()));
         }
         sink.accept(record);
-        return record;
+    }
+
+    private static long promptTokens(Exchange exchange) {
+        return switch (exchange.request()) {
+            case ChatRequest chat -> TokenEstimator.prompt(chat);
+            case EmbeddingRequest embeddings -> embeddings.textInputs().stream().mapToLong(TokenEstimator::text).sum();
+        };
     }
 
     /**

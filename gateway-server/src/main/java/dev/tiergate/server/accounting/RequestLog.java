@@ -1,9 +1,12 @@
 package dev.tiergate.server.accounting;
 
 import dev.tiergate.core.accounting.UsageRecord;
+import dev.tiergate.core.pipeline.LoggedTexts;
+import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.core.routing.RouteDecision;
-import dev.tiergate.server.http.RequestListener;
+import dev.tiergate.server.requests.RequestListener;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import net.logstash.logback.marker.Markers;
 import org.slf4j.Logger;
@@ -41,11 +44,11 @@ public final class RequestLog implements RequestListener {
         putIfSet(f, "team", r.team());
         putIfSet(f, "key_id", r.keyId());
         putIfSet(f, "requested_model", r.requestedModel());
-        RequestAccounting accounting = r.accounting();
-        if (accounting == null) {
+        RequestFacts facts = r.facts();
+        if (facts == null) {
             return f;
         }
-        UsageRecord u = accounting.record();
+        UsageRecord u = facts.usage().get();
         if (u != null) {
             putIfSet(f, "model", u.model());
             putIfSet(f, "provider", u.provider());
@@ -62,17 +65,21 @@ public final class RequestLog implements RequestListener {
             f.put("saving_reason", u.savingReason().value());
             putIfSet(f, "baseline_model", u.baselineModel());
         }
-        RouteDecision route = accounting.routeDecision();
+        RouteDecision route = facts.route().get();
         if (route != null) {
             putIfSet(f, "route_tier", route.tier());
             putIfSet(f, "route_cause", route.cause() == null ? null : route.cause().headerValue());
             putIfSet(f, "complexity", route.score());
         }
-        if (!accounting.warnings().isEmpty()) {
-            f.put("budget_warning", String.join("; ", accounting.warnings()));
+        List<String> warnings = facts.budgetWarnings().get();
+        if (warnings != null) {
+            f.put("budget_warning", String.join("; ", warnings));
         }
-        putIfSet(f, "prompt", accounting.prompt());
-        putIfSet(f, "completion", accounting.completion());
+        LoggedTexts texts = facts.texts().get();
+        if (texts != null) {
+            putIfSet(f, "prompt", texts.prompt());
+            putIfSet(f, "completion", texts.completion());
+        }
         return f;
     }
 

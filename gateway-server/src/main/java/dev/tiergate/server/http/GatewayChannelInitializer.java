@@ -1,5 +1,6 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.server.requests.RequestListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;

@@ -1,5 +1,6 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.server.requests.RequestListener;
 import dev.tiergate.core.error.NotFoundError;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,11 +1,6 @@
 package dev.tiergate.server.http;
 
-import dev.tiergate.cache.exact.EmbeddingCache;
 import dev.tiergate.core.config.ServerConfig;
-import dev.tiergate.core.pipeline.ChatHandler;
-import dev.tiergate.core.provider.ModelCatalog;
-import dev.tiergate.core.provider.ProviderAdapter;
-import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -40,29 +35,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Binds and starts serving. {@code group} runs both the server connections and the upstream
-     * calls made for them (each request stays on one event loop).
-     */
-    public static GatewayServer start(ServerConfig config, EventLoopGroup group, ApiKeyAuthenticator authenticator,
-                                      ModelCatalog catalog, ChatHandler pipeline, Map<String, ProviderAdapter> adapters)
-            throws InterruptedException {
-        return start(config, group, authenticator, catalog, pipeline, adapters, ServerAccounting.NONE, null);
-    }
-
-    /**
-     * As above, with the accounting endpoints ({@code /v1/usage}, {@code /metrics}), the request
-     * listener and the per-input exact cache of {@code /v1/embeddings} ({@code embeddingCache}, null: none).
-     */
-    public static GatewayServer start(ServerConfig config, EventLoopGroup group, ApiKeyAuthenticator authenticator,
-                                      ModelCatalog catalog, ChatHandler pipeline, Map<String, ProviderAdapter> adapters,
-                                      ServerAccounting accounting, EmbeddingCache embeddingCache)
-            throws InterruptedException {
-        ServingState state = new ServingState(authenticator, catalog, pipeline, adapters);
-        return start(config, group, () -> state, accounting, ConfigReloader.NONE);
-    }
-
-    /**
-     * As above, serving each request from the {@code state} current when it arrives, with
+     * Binds and starts serving, each request from the {@code state} current when it arrives, with
      * {@code POST /admin/reload} calling {@code reloader}.
      */
     public static GatewayServer start(ServerConfig config, EventLoopGroup group, Supplier<ServingState> state,
@@ -72,10 +45,10 @@ public final class GatewayServer implements AutoCloseable {
         InFlightRequests inFlight = new InFlightRequests();
         Map<GatewayHttpHandler.Route, Endpoint> routes = new LinkedHashMap<>();
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/chat/completions"),
-                new ChatCompletionsEndpoint(state, config.requestTimeout()));
+                new ChatCompletionsEndpoint(state));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/models"), new ModelsEndpoint(state));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/embeddings"),
-                new EmbeddingsEndpoint(state, config.requestTimeout()));
+                new EmbeddingsEndpoint(state));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/admin/reload"), new AdminReloadEndpoint(state, reloader));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/healthz"), HealthEndpoint.liveness());
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/readyz"), HealthEndpoint.readiness(

@@ -6,7 +6,7 @@ import dev.tiergate.core.error.OpenAiErrorBody;
 import dev.tiergate.core.error.RateLimitedError;
 import dev.tiergate.core.error.UpstreamError;
 import dev.tiergate.core.json.Json;
-import dev.tiergate.core.pipeline.ResultMetadata;
+import dev.tiergate.core.pipeline.RequestFacts;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -23,12 +23,6 @@ import java.time.Duration;
 
 /** Builds the gateway's HTTP responses: JSON bodies, OpenAI-format errors, SSE heads, x-tiergate headers. */
 final class HttpResponses {
-    static final String REQUEST_ID = "x-tiergate-request-id";
-    static final String PROVIDER = "x-tiergate-provider";
-    static final String MODEL = "x-tiergate-model";
-    static final String CACHE = "x-tiergate-cache";
-    static final String TIER = "x-tiergate-tier";
-
     private HttpResponses() {
     }
 
@@ -38,7 +32,7 @@ final class HttpResponses {
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         if (requestId != null) {
-            res.headers().set(REQUEST_ID, requestId);
+            res.headers().set(TiergateHeaders.REQUEST_ID, requestId);
         }
         return res;
     }
@@ -65,38 +59,19 @@ final class HttpResponses {
             res.headers().set(HttpHeaderNames.RETRY_AFTER, Math.max(1, retryAfter.toSeconds()));
         }
         if (error instanceof UpstreamError u) {
-            res.headers().set(PROVIDER, u.provider());
+            res.headers().set(TiergateHeaders.PROVIDER, u.provider());
         }
         return res;
     }
 
-    static HttpResponse eventStreamHead(String requestId, ResultMetadata metadata) {
+    static HttpResponse eventStreamHead(String requestId, RequestFacts facts) {
         HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         res.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-                .set(REQUEST_ID, requestId);
+                .set(TiergateHeaders.REQUEST_ID, requestId);
         HttpUtil.setTransferEncodingChunked(res, true);
-        addMetadata(res.headers(), metadata);
+        TiergateHeaders.addAnswer(res.headers(), facts, false);
         return res;
-    }
-
-    static void addMetadata(HttpHeaders headers, ResultMetadata metadata) {
-        if (metadata == null) {
-            return;
-        }
-        if (metadata.provider() != null) {
-            headers.set(PROVIDER, metadata.provider());
-        }
-        if (metadata.model() != null) {
-            headers.set(MODEL, metadata.model());
-        }
-        if (metadata.tier() != null) {
-            headers.set(TIER, metadata.tier());
-        }
-        if (metadata.cache() != null) {
-            headers.set(CACHE, metadata.cache().headerValue());
-        }
-        metadata.headers().forEach(headers::set);
     }
 }

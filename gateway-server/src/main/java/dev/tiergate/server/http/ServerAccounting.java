@@ -1,5 +1,6 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.server.requests.RequestListener;
 import dev.tiergate.core.accounting.UsageStore;
 import dev.tiergate.server.metrics.GatewayMetrics;
 import java.time.Clock;

@@ -2,7 +2,8 @@ package dev.tiergate.server.http;
 
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.pipeline.Caller;
-import dev.tiergate.server.accounting.RequestAccounting;
+import dev.tiergate.core.pipeline.RequestFacts;
+import dev.tiergate.server.requests.RequestListener;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
@@ -30,7 +31,7 @@ final class ServerExchange {
     private final RequestListener listener;
     private String route = "unmatched";
     private String keyId;
-    private RequestAccounting accounting;
+    private RequestFacts facts;
     private Runnable onCancel = () -> { };
     private Runnable onWritable = () -> { };
     private boolean done;
@@ -78,9 +79,9 @@ final class ServerExchange {
         this.route = matched;
     }
 
-    /** The accounting of a chat request, read by the request log when the exchange finishes. */
-    void attach(RequestAccounting requestAccounting) {
-        this.accounting = requestAccounting;
+    /** The facts of a paid request, read by the request log and metrics when the exchange finishes. */
+    void attach(RequestFacts requestFacts) {
+        this.facts = requestFacts;
     }
 
     void onCancel(Runnable action) {
@@ -157,7 +158,7 @@ final class ServerExchange {
     private void notifyListener(int status, String outcome) {
         try {
             listener.finished(new RequestListener.FinishedRequest(requestId, request.method().name(), route, status,
-                    outcome, System.nanoTime() - startNanos, team, keyId, model, accounting));
+                    outcome, System.nanoTime() - startNanos, team, keyId, model, facts));
         } catch (RuntimeException e) {
             log.warn("request {}: request listener failed: {}", requestId, e.toString());
         }

@@ -3,7 +3,8 @@ package dev.tiergate.server.http;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.error.OpenAiErrorBody;
 import dev.tiergate.core.model.ChatChunk;
-import dev.tiergate.core.pipeline.ChatResult;
+import dev.tiergate.core.pipeline.Answer;
+import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.core.sse.SseEncoder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -21,16 +22,24 @@ import reactor.core.CoreSubscriber;
  */
 final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
     private final ServerExchange exchange;
-    private final ChatResult.Streaming result;
+    private final Answer.Stream answer;
+    private final RequestFacts facts;
+    private final boolean clientWantsUsage;
     private Subscription subscription;
     private boolean headSent;
     private boolean awaitingWritable;
     private int chunks;
     private boolean flushScheduled;
 
-    SseStreamWriter(ServerExchange exchange, ChatResult.Streaming result) {
+    /**
+     * @param clientWantsUsage whether the client asked for the usage chunk ({@code include_usage});
+     *                         every stream carries it, and a client that did not ask never sees it
+     */
+    SseStreamWriter(ServerExchange exchange, Answer.Stream answer, RequestFacts facts, boolean clientWantsUsage) {
         this.exchange = exchange;
-        this.result = result;
+        this.answer = answer;
+        this.facts = facts;
+        this.clientWantsUsage = clientWantsUsage;
     }
 
     void start() {
@@ -41,7 +50,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
                 subscription.request(1);
             }
         });
-        result.chunks().subscribe(this);
+        answer.chunks().subscribe(this);
     }
 
     private void cancel() {
@@ -63,7 +72,16 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
     }
 
     @Override
-    public void onNext(ChatChunk chunk) {
+    public void onNext(ChatChunk upstreamChunk) {
+        ChatChunk chunk = clientWantsUsage || upstreamChunk.usage() == null ? upstreamChunk : withoutUsage(upstreamChunk);
+        if (chunk == null) {
+            exchange.onLoop(() -> {
+                if (!exchange.isDone()) {
+                    subscription.request(1);
+                }
+            });
+            return;
+        }
         byte[] frame = SseEncoder.encode(chunk);
         exchange.onLoop(() -> {
             if (exchange.isDone()) {
@@ -131,9 +149,18 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
     private void sendHeadOnce() {
         if (!headSent) {
             headSent = true;
-            var head = HttpResponses.eventStreamHead(exchange.requestId, result.metadata());
+            var head = HttpResponses.eventStreamHead(exchange.requestId, facts);
             exchange.prepareHead(head);
             exchange.ctx.write(head);
         }
+    }
+
+    /** The chunk without the usage the client did not ask for; null when nothing else is in it. */
+    private static ChatChunk withoutUsage(ChatChunk chunk) {
+        if (chunk.choices().isEmpty()) {
+            return null;
+        }
+        return new ChatChunk(chunk.id(), chunk.object(), chunk.created(), chunk.model(), chunk.choices(), null,
+                chunk.systemFingerprint(), chunk.extra());
     }
 }

@@ -1,11 +1,16 @@
 package dev.tiergate.server.metrics;
 
 import dev.tiergate.core.accounting.UsageRecord;
+import dev.tiergate.core.pipeline.PipelineStage;
+import dev.tiergate.core.pipeline.StageMeter;
+import dev.tiergate.core.pipeline.StageObserver;
 import dev.tiergate.core.error.RateLimitedError;
 import dev.tiergate.core.provider.ProviderAdapter;
-import dev.tiergate.server.http.RequestListener;
+import dev.tiergate.server.requests.RequestListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -22,7 +27,10 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -53,6 +61,8 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<String, CacheCounts> cacheByTeam = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
+    private final Map<String, Counter> stageSteps = new ConcurrentHashMap<>();
+    private final Map<String, Timer> stageTimers = new ConcurrentHashMap<>();
 
     public GatewayMetrics(EventLoopGroup eventLoops) {
         new JvmMemoryMetrics().bindTo(registry);
@@ -78,7 +88,7 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
 
     @Override
     public void finished(FinishedRequest r) {
-        UsageRecord record = r.accounting() == null ? null : r.accounting().record();
+        UsageRecord record = r.facts() == null ? null : r.facts().usage().get();
         Tags tags = Tags.of(
                 "route", r.route(),
                 "team", orNone(r.team()),
@@ -108,6 +118,46 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
         if (r.cache() != null && !"bypass".equals(r.cache())) {
             cacheCounts(r.team()).add("hit".equals(r.cache()) || "semantic-hit".equals(r.cache()));
         }
+    }
+
+    /**
+     * The pipeline runner's observer: {@code tiergate.stage.steps} counts each stage's steps by
+     * outcome (hit, miss, bypass, shed, failed-open, refused, ...) and {@code tiergate.stage.duration}
+     * times each stage's part before the answer. Stage names and outcomes are fixed labels.
+     */
+    public StageObserver stageObserver() {
+        return (stage, outcome, nanos) -> {
+            stageSteps.computeIfAbsent(stage + '\u0000' + outcome, k -> Counter.builder("tiergate.stage.steps")
+                    .description("Pipeline stage steps by outcome")
+                    .tags("stage", stage, "outcome", outcome).register(registry)).increment();
+            stageTimers.computeIfAbsent(stage, k -> Timer.builder("tiergate.stage.duration")
+                    .description("Time a pipeline stage took before passing a request on or answering it")
+                    .tags("stage", stage).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        };
+    }
+
+    /**
+     * Registers the stages' own measures (read when scraped); the meters returned are to be given
+     * to {@link #remove} when those stages are replaced.
+     */
+    public List<Meter> bindStageMeters(List<PipelineStage> stages) {
+        List<Meter> meters = new ArrayList<>();
+        for (PipelineStage stage : stages) {
+            for (StageMeter m : stage.meters()) {
+                Tags tags = m.tagKey() == null ? Tags.of("stage", stage.name()) : Tags.of("stage", stage.name(),
+                        m.tagKey(), m.tagValue());
+                meters.add(m.kind() == StageMeter.Kind.COUNTER
+                        ? FunctionCounter.builder(m.name(), m, x -> x.value().getAsDouble())
+                                .description(m.description()).tags(tags).register(registry)
+                        : Gauge.builder(m.name(), m, x -> x.value().getAsDouble())
+                                .description(m.description()).tags(tags).strongReference(true).register(registry));
+            }
+        }
+        return meters;
+    }
+
+    public void remove(List<Meter> meters) {
+        meters.forEach(registry::remove);
     }
 
     public void limitRefused(String team, RateLimitedError error) {

@@ -6,11 +6,13 @@ import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.Message;
 import dev.tiergate.core.pipeline.Caller;
-import dev.tiergate.core.pipeline.ChatExchange;
+import dev.tiergate.core.pipeline.CacheDirectives;
+import dev.tiergate.core.pipeline.Deadline;
+import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.routing.RouteCause;
 import dev.tiergate.core.routing.RouteDecision;
-import dev.tiergate.core.routing.RoutingAttributes;
-import dev.tiergate.server.http.RequestListener;
+import dev.tiergate.server.requests.RequestListener;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,15 +27,15 @@ class RequestLogTest {
     void aRoutedRequestLogsItsTierCauseAndComplexityButNotItsPrompt() {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
         try {
-            ChatExchange exchange = ChatExchange.of("req-1",
+            Exchange exchange = Exchange.of("req-1",
                     new Caller(new TeamConfig("team-a", List.of(), Set.of("*"), null, Map.of()), "key-a"),
-                    ChatRequest.of("auto", List.of(Message.user("a secret prompt"))), Map.of(), executor);
-            RequestAccounting accounting = RequestAccounting.of(exchange);
-            exchange.setAttribute(RoutingAttributes.ROUTE_DECISION, new RouteDecision("auto", "mid", "demo-mid",
+                    ChatRequest.of("auto", List.of(Message.user("a secret prompt"))), CacheDirectives.NONE, executor,
+                    Deadline.in(Duration.ofSeconds(5)));
+            exchange.facts().route().set(new RouteDecision("auto", "mid", "demo-mid",
                     0.42, RouteCause.CLASSIFIER, Map.of("small", 0.3, "mid", 0.5, "frontier", 0.2), List.of()));
 
             Map<String, Object> fields = RequestLog.fields(new RequestListener.FinishedRequest("req-1", "POST",
-                    "/v1/chat/completions", 200, "ok", 1_000_000, "team-a", "key-a", "auto", accounting));
+                    "/v1/chat/completions", 200, "ok", 1_000_000, "team-a", "key-a", "auto", exchange.facts()));
 
             assertThat(fields).containsEntry("route_tier", "mid").containsEntry("route_cause", "classifier")
                     .containsEntry("complexity", 0.42).containsEntry("request_id", "req-1");

@@ -104,10 +104,18 @@ class BundledConfigEndToEndTest {
 
             System.gc();   // meters whose state Micrometer holds weakly must survive a collection
             PrometheusText metrics = PrometheusText.parse(AccountingFixtures.get(gateway, "/metrics", null).body());
-            assertThat(metrics.value("tiergate_cache_semantic_lookups_total", Map.of("outcome", "hit"))).isEqualTo(1.0);
-            assertThat(metrics.value("tiergate_cache_semantic_lookups_total", Map.of("outcome", "miss"))).isEqualTo(3.0);
-            assertThat(metrics.value("tiergate_cache_exact_lookups_total", Map.of("outcome", "miss"))).isEqualTo(4.0);
-            assertThat(metrics.value("tiergate_router_embeddings_total", Map.of("source", "shared"))).isEqualTo(3.0);
+            assertThat(metrics.value("tiergate_stage_steps_total", Map.of("stage", "semantic-cache", "outcome", "hit")))
+                    .isEqualTo(1.0);
+            assertThat(metrics.value("tiergate_stage_steps_total", Map.of("stage", "semantic-cache", "outcome", "miss")))
+                    .isEqualTo(3.0);
+            assertThat(metrics.value("tiergate_stage_steps_total", Map.of("stage", "exact-cache", "outcome", "miss")))
+                    .isEqualTo(4.0);
+            assertThat(metrics.value("tiergate_stage_steps_total", Map.of("stage", "complexity-router",
+                    "outcome", "classifier"))).isEqualTo(3.0);
+            assertThat(metrics.value("tiergate_stage_duration_seconds_count", Map.of("stage", "semantic-cache")))
+                    .isEqualTo(4.0);
+            assertThat(metrics.value("tiergate_cache_semantic_stores_total",
+                    Map.of("stage", "semantic-cache", "outcome", "stored"))).isGreaterThanOrEqualTo(1.0);
         }
     }
 

@@ -9,8 +9,8 @@ import dev.tiergate.server.config.ConfigSource;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A reload's stages take over the exact cache (and its entries) unless its settings changed. */
-class PipelineStagesReuseTest {
+/** A reload's stage parts take over the exact cache (and its entries) unless its settings changed. */
+class StagePartsReuseTest {
     private static GatewayConfig config(String exactCache, String teamExtra) {
         String gateway = """
                 providers: {sim: {type: demo}}
@@ -24,14 +24,15 @@ class PipelineStagesReuseTest {
     @Test
     void theExactCacheIsCarriedOverUntilItsSettingsChange() {
         GatewayConfig first = config("max-size-mb: 8", "");
-        try (PipelineStages before = PipelineStages.build(first, new ModelCatalog(first))) {
+        try (StageParts before = StageParts.build(first, new ModelCatalog(first), null)) {
             GatewayConfig same = config("max-size-mb: 8", "default-model: demo-frontier\n");
-            PipelineStages kept = PipelineStages.build(same, new ModelCatalog(same), before);
-            assertThat(kept.stages().getFirst()).isSameAs(before.stages().getFirst());
+            StageParts kept = StageParts.build(same, new ModelCatalog(same), before);
+            assertThat(kept.exactCache()).isNotNull().isSameAs(before.exactCache());
+            assertThat(kept.embeddingCache().cache()).isSameAs(before.embeddingCache().cache());
 
             GatewayConfig resized = config("max-size-mb: 16", "");
-            try (PipelineStages rebuilt = PipelineStages.build(resized, new ModelCatalog(resized), kept)) {
-                assertThat(rebuilt.stages().getFirst()).isNotSameAs(kept.stages().getFirst());
+            try (StageParts rebuilt = StageParts.build(resized, new ModelCatalog(resized), kept)) {
+                assertThat(rebuilt.exactCache()).isNotSameAs(kept.exactCache());
             }
             kept.close();
         }

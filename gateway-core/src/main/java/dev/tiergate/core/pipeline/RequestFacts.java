@@ -1,0 +1,98 @@
+package dev.tiergate.core.pipeline;
+
+import dev.tiergate.core.accounting.UsageRecord;
+import dev.tiergate.core.embedding.PromptEmbedding;
+import dev.tiergate.core.routing.RouteDecision;
+import java.util.List;
+
+/**
+ * The typed facts one request gathers on its way: each is set once, by the one part that
+ * establishes it, and read by later stages and by the server, which alone turns them into
+ * response headers, log fields, metrics and usage records.
+ *
+ * <ul>
+ *   <li>{@link #promptEmbedding()}: the last user message's embedding (semantic cache or router,
+ *       whichever computes it first), shared so that it is computed once;</li>
+ *   <li>{@link #exactCache()}, {@link #semanticCache()}: what each cache layer did;</li>
+ *   <li>{@link #route()}: the complexity router's decision for an alias;</li>
+ *   <li>{@link #served()}: who answered (a cache, or the provider and model after retries and fallbacks);</li>
+ *   <li>{@link #budgetWarnings()}: soft-budget warnings from the limits;</li>
+ *   <li>{@link #usage()}: the priced usage record, once the answer is complete;</li>
+ *   <li>{@link #texts()}: the prompt and answer text, only for teams that log prompts.</li>
+ * </ul>
+ */
+public final class RequestFacts {
+    private final Fact<PromptEmbedding> promptEmbedding = new Fact<>("promptEmbedding");
+    private final Fact<CacheLookup> exactCache = new Fact<>("exactCache");
+    private final Fact<CacheLookup> semanticCache = new Fact<>("semanticCache");
+    private final Fact<RouteDecision> route = new Fact<>("route");
+    private final Fact<Served> served = new Fact<>("served");
+    private final Fact<List<String>> budgetWarnings = new Fact<>("budgetWarnings");
+    private final Fact<UsageRecord> usage = new Fact<>("usage");
+    private final Fact<LoggedTexts> texts = new Fact<>("texts");
+
+    public Fact<PromptEmbedding> promptEmbedding() {
+        return promptEmbedding;
+    }
+
+    public Fact<CacheLookup> exactCache() {
+        return exactCache;
+    }
+
+    public Fact<CacheLookup> semanticCache() {
+        return semanticCache;
+    }
+
+    public Fact<RouteDecision> route() {
+        return route;
+    }
+
+    public Fact<Served> served() {
+        return served;
+    }
+
+    public Fact<List<String>> budgetWarnings() {
+        return budgetWarnings;
+    }
+
+    public Fact<UsageRecord> usage() {
+        return usage;
+    }
+
+    public Fact<LoggedTexts> texts() {
+        return texts;
+    }
+
+    /**
+     * The request's cache outcome over both layers (the value of {@code x-tiergate-cache}): a hit
+     * of either layer, else bypass when a layer was bypassed, else miss when one looked; null when
+     * no cache took part.
+     */
+    public CacheLookup cache() {
+        CacheLookup exact = exactCache.get();
+        CacheLookup semantic = semanticCache.get();
+        if (exact != null && exact.isHit()) {
+            return exact;
+        }
+        if (semantic != null && semantic.isHit()) {
+            return semantic;
+        }
+        if (exact != null && exact.outcome() == CacheOutcome.BYPASS) {
+            return exact;
+        }
+        if (semantic != null && semantic.outcome() == CacheOutcome.BYPASS) {
+            return semantic;
+        }
+        return exact != null ? exact : semantic;
+    }
+
+    /** The tier that answered, or the router's when nothing answered (yet). */
+    public String tier() {
+        Served s = served.get();
+        if (s != null && s.tier() != null) {
+            return s.tier();
+        }
+        RouteDecision decision = route.get();
+        return decision == null ? null : decision.tier();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.tiergate.router;
+
+import dev.tiergate.core.config.GatewayConfig;
+import dev.tiergate.core.config.RoutingPolicyConfig;
+import dev.tiergate.core.config.TeamConfig;
+import dev.tiergate.router.classifier.ComplexityTier;
+import dev.tiergate.router.policy.GateSettings;
+import dev.tiergate.router.policy.RouterSettings;
+import dev.tiergate.router.policy.TeamRoutingPolicy;
+import dev.tiergate.router.policy.Thresholds;
+import java.util.HashSet;
+
+/** The router module's settings from the gateway config: what the composition root builds the stage with. */
+public final class RouterConfigs {
+    private RouterConfigs() {
+    }
+
+    public static RouterSettings routerSettings(GatewayConfig config) {
+        TeamRoutingPolicy base = policy(TeamRoutingPolicy.defaults(), config.router());
+        RouterSettings.Builder settings = RouterSettings.builder().defaultPolicy(base);
+        for (TeamConfig team : config.teams().values()) {
+            if (!team.router().equals(RoutingPolicyConfig.INHERIT)) {
+                settings.team(team.id(), policy(base, team.router()));
+            }
+        }
+        return settings.build();
+    }
+
+    /** {@code base} with the fields {@code yaml} sets. */
+    private static TeamRoutingPolicy policy(TeamRoutingPolicy base, RoutingPolicyConfig yaml) {
+        TeamRoutingPolicy.Builder b = base.toBuilder();
+        if (yaml.enabled() != null) {
+            b.enabled(yaml.enabled());
+        }
+        if (yaml.thresholdMid() != null || yaml.thresholdFrontier() != null) {
+            Thresholds current = base.thresholds();
+            double mid = yaml.thresholdMid() != null ? yaml.thresholdMid() : current != null ? current.mid() : 0;
+            double frontier = yaml.thresholdFrontier() != null ? yaml.thresholdFrontier()
+                    : current != null ? current.frontier() : 1;
+            b.thresholds(mid, frontier);
+        }
+        if (yaml.route() != null) {
+            b.routedAliases(new HashSet<>(yaml.route()));
+        }
+        if (yaml.routeModels() != null) {
+            yaml.routeModels().forEach(b::routeModel);
+        }
+        if (yaml.gateTools() != null || yaml.gateImages() != null || yaml.gateJsonSchema() != null
+                || yaml.longContextTokens() != null) {
+            GateSettings g = base.gates();
+            b.gates(new GateSettings(
+                    yaml.gateTools() != null ? yaml.gateTools() : g.tools(),
+                    yaml.gateImages() != null ? yaml.gateImages() : g.images(),
+                    yaml.gateJsonSchema() != null ? yaml.gateJsonSchema() : g.jsonSchema(),
+                    yaml.longContextTokens() != null ? yaml.longContextTokens() : g.longContextTokens()));
+        }
+        if (yaml.pinTier() != null) {
+            b.pinnedTier(ComplexityTier.of(yaml.pinTier()));
+        }
+        if (yaml.minTier() != null) {
+            b.minimumTier(ComplexityTier.of(yaml.minTier()));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.tiergate.server;
+
+import dev.tiergate.core.pipeline.Pipeline;
+import dev.tiergate.core.pipeline.PipelineStage;
+import dev.tiergate.core.pipeline.StageObserver;
+import dev.tiergate.core.pipeline.Terminal;
+import dev.tiergate.server.accounting.AccountingStage;
+import dev.tiergate.server.accounting.LimitStage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The gateway's paid pipelines and their stages, in order: the one place that says which stages a
+ * request passes and in which order. A stage that is switched off in the config is left out.
+ * Every paid route enters one of these; a new endpoint (Responses, Messages) maps its request onto
+ * one, never calls an adapter itself.
+ */
+record GatewayPipelines(Pipeline chat, Pipeline embeddings) {
+
+    static GatewayPipelines assemble(LimitStage limits, AccountingStage accounting, StageParts parts,
+                                     Terminal dispatcher, StageObserver observer) {
+        Pipeline chat = Pipeline.of(present(
+                limits,                     // refuse what is over a limit or budget, before anything is spent
+                accounting,                 // price whatever answers, cache or provider
+                parts.exactCache(),         // the same request answered before
+                parts.semanticCache(),      // a paraphrase answered before
+                parts.router()),            // the cheapest tier that will answer well
+                dispatcher, observer);      // then the providers: retries, fallbacks, breakers, one deadline
+        Pipeline embeddings = Pipeline.of(present(
+                limits,
+                accounting,
+                parts.embeddingCache()),    // per input: only inputs not stored go upstream
+                dispatcher, observer);
+        return new GatewayPipelines(chat, embeddings);
+    }
+
+    /** Every stage of either pipeline, once (for metrics). */
+    List<PipelineStage> stages() {
+        List<PipelineStage> all = new ArrayList<>(chat.stages());
+        embeddings.stages().stream().filter(s -> !all.contains(s)).forEach(all::add);
+        return all;
+    }
+
+    private static List<PipelineStage> present(PipelineStage... stages) {
+        return Arrays.stream(stages).filter(Objects::nonNull).toList();
+    }
+}

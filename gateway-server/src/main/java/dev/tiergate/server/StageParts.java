@@ -1,0 +1,268 @@
+package dev.tiergate.server;
+
+import dev.tiergate.cache.CacheConfigs;
+import dev.tiergate.cache.exact.EmbeddingCache;
+import dev.tiergate.cache.exact.EmbeddingCacheStage;
+import dev.tiergate.cache.exact.ExactCacheStage;
+import dev.tiergate.cache.semantic.SemanticCacheStage;
+import dev.tiergate.cache.semantic.embedding.OnnxSentenceEmbedder;
+import dev.tiergate.cache.semantic.store.SemanticStore;
+import dev.tiergate.core.config.GatewayConfig;
+import dev.tiergate.core.config.SemanticCacheConfig;
+import dev.tiergate.core.embedding.SentenceEmbedder;
+import dev.tiergate.core.provider.ModelCatalog;
+import dev.tiergate.router.ComplexityRouterStage;
+import dev.tiergate.router.RouterConfigs;
+import dev.tiergate.router.classifier.OnnxComplexityClassifier;
+import dev.tiergate.router.policy.Thresholds;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cache and router stages of one config and what they run on: the exact caches (chat, and
+ * per input for embeddings), the embedding models, the semantic store, the classifier and the
+ * bounded worker pools that run model inference off the event loops. Built again on a reload, it
+ * carries over from the previous build each part whose inputs are unchanged (the exact cache keeps
+ * its entries; models are not loaded twice); {@link #closeExcept} then closes only what the next
+ * build did not carry over.
+ */
+final class StageParts implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StageParts.class);
+    /**
+     * Routing waits for the classifier unless this many are queued (then the default tier and the
+     * gates decide). The semantic cache instead sheds load: with every embedding worker busy and one
+     * lookup waiting each, a request skips the lookup rather than queue behind model runs, so under
+     * CPU saturation the cache never becomes the bottleneck.
+     */
+    private static final int ROUTER_QUEUE = 256;
+
+    /** A part and what it was built from: equal inputs, same part. */
+    private record Keyed<T>(Object key, T part) {
+    }
+
+    private final Keyed<ExactCacheStage> exactCache;
+    private final Keyed<EmbeddingCache> embeddingCache;
+    private final Keyed<SemanticStore> semanticStore;
+    private final Map<String, SentenceEmbedder> embedders;
+    private final OnnxComplexityClassifier classifier;
+    private final ThreadPoolExecutor embedWorkers;
+    private final ThreadPoolExecutor routeWorkers;
+    private final SemanticCacheStage semanticCache;
+    private final ComplexityRouterStage router;
+    private final EmbeddingCacheStage embeddingCacheStage;
+    private final List<String> descriptions;
+
+    private StageParts(Builder b) {
+        this.exactCache = b.exactCache;
+        this.embeddingCache = b.embeddingCache;
+        this.semanticStore = b.semanticStore;
+        this.embedders = Map.copyOf(b.embedders);
+        this.classifier = b.classifier;
+        this.embedWorkers = b.embedWorkers;
+        this.routeWorkers = b.routeWorkers;
+        this.semanticCache = b.semanticCache;
+        this.router = b.router;
+        this.embeddingCacheStage = b.embeddingCacheStage;
+        this.descriptions = List.copyOf(b.descriptions);
+    }
+
+    /** Builds the parts of {@code config}, carrying over from {@code previous} (may be null) what is unchanged. */
+    static StageParts build(GatewayConfig config, ModelCatalog catalog, StageParts previous) {
+        Builder b = new Builder(previous);
+        try {
+            b.build(config, catalog);
+            return new StageParts(b);
+        } catch (RuntimeException e) {
+            b.closeNew();
+            throw e;
+        }
+    }
+
+    /** The chat exact cache, or null when off. */
+    ExactCacheStage exactCache() {
+        return exactCache == null ? null : exactCache.part();
+    }
+
+    /** The embeddings exact cache, or null when the exact cache is off. */
+    EmbeddingCacheStage embeddingCache() {
+        return embeddingCacheStage;
+    }
+
+    SemanticCacheStage semanticCache() {
+        return semanticCache;
+    }
+
+    ComplexityRouterStage router() {
+        return router;
+    }
+
+    /** One line per stage for the start-up banner, without secrets. */
+    List<String> descriptions() {
+        return descriptions;
+    }
+
+    private List<Object> closeables() {
+        List<Object> all = new ArrayList<>();
+        all.add(semanticStore == null ? null : semanticStore.part());
+        all.addAll(embedders.values());
+        all.add(classifier);
+        all.add(embedWorkers);
+        all.add(routeWorkers);
+        all.removeIf(Objects::isNull);
+        return all;
+    }
+
+    /** Closes every part that {@code successor} (null: none) did not carry over. */
+    void closeExcept(StageParts successor) {
+        Set<Object> kept = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        if (successor != null) {
+            kept.addAll(successor.closeables());
+        }
+        for (Object part : closeables()) {
+            if (!kept.contains(part)) {
+                close(part);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeExcept(null);
+    }
+
+    private static void close(Object part) {
+        try {
+            if (part instanceof ThreadPoolExecutor pool) {
+                pool.shutdownNow();
+            } else if (part instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+        } catch (Exception e) {
+            log.warn("closing a stage part failed", e);
+        }
+    }
+
+    /** One build in progress: takes a previous part when its inputs are the same, else makes one. */
+    private static final class Builder {
+        private final StageParts previous;
+        private final List<Object> created = new ArrayList<>();
+        private Keyed<ExactCacheStage> exactCache;
+        private Keyed<EmbeddingCache> embeddingCache;
+        private Keyed<SemanticStore> semanticStore;
+        private final Map<String, SentenceEmbedder> embedders = new HashMap<>();
+        private OnnxComplexityClassifier classifier;
+        private ThreadPoolExecutor embedWorkers;
+        private ThreadPoolExecutor routeWorkers;
+        private SemanticCacheStage semanticCache;
+        private ComplexityRouterStage router;
+        private EmbeddingCacheStage embeddingCacheStage;
+        private final List<String> descriptions = new ArrayList<>();
+
+        Builder(StageParts previous) {
+            this.previous = previous;
+        }
+
+        void build(GatewayConfig config, ModelCatalog catalog) {
+            if (config.exactCache().enabled()) {
+                Object key = List.of(config.exactCache(), CacheConfigs.teamCaches(config));
+                exactCache = keyed(key, p -> p.exactCache,
+                        () -> ExactCacheStage.of(CacheConfigs.exactCacheSettings(config)));
+                embeddingCache = keyed(key, p -> p.embeddingCache,
+                        () -> EmbeddingCache.of(CacheConfigs.exactCacheSettings(config)));
+                embeddingCacheStage = new EmbeddingCacheStage(embeddingCache.part(), catalog);
+                descriptions.add("exact cache: in memory, " + config.exactCache().maxSizeMb() + " MB, ttl "
+                        + config.exactCache().ttl().toSeconds() + "s (chat and, per input, embeddings)");
+            }
+            SentenceEmbedder embedder = null;
+            if (config.semanticCache().enabled()) {
+                SemanticCacheConfig c = config.semanticCache();
+                embedder = embedder(c.model());
+                semanticStore = keyed(List.of(c.model(), c.maxSizeMb(), Objects.toString(c.redisUrl())),
+                        p -> p.semanticStore, () -> CacheConfigs.semanticStore(c));
+                embedWorkers = reuse(p -> p.embedWorkers, () -> workers("tiergate-embed-", 1));
+                semanticCache = SemanticCacheStage.builder(embedder, semanticStore.part(), embedWorkers)
+                        .settings(CacheConfigs.semanticCacheSettings(config)).build();
+                descriptions.add("semantic cache: " + c.model() + ", threshold " + c.threshold() + ", "
+                        + (c.usesRedis() ? "redis store" : "in-memory store, " + c.maxSizeMb() + " MB"));
+            }
+            if (config.routerEnabled()) {
+                classifier = reuse(p -> p.classifier, OnnxComplexityClassifier::load);
+                if (embedder == null || !embedder.modelId().equals(classifier.embeddingModelId())) {
+                    embedder = embedder(classifier.embeddingModelId());
+                }
+                Thresholds defaults = Thresholds.of(classifier.spec().thresholdMid(),
+                        classifier.spec().thresholdFrontier());
+                routeWorkers = reuse(p -> p.routeWorkers, () -> workers("tiergate-route-", ROUTER_QUEUE));
+                router = ComplexityRouterStage.builder(classifier, defaults, catalog::alias, routeWorkers)
+                        .settings(RouterConfigs.routerSettings(config))
+                        .embedder(embedder)
+                        .build();
+                descriptions.add("complexity router: " + classifier.spec().version()
+                        + ", default thresholds mid " + defaults.mid() + " frontier " + defaults.frontier());
+            }
+        }
+
+        private SentenceEmbedder embedder(String model) {
+            SentenceEmbedder found = embedders.get(model);
+            if (found == null && previous != null) {
+                found = previous.embedders.get(model);
+            }
+            if (found == null) {
+                found = OnnxSentenceEmbedder.builder().model(model).intraOpThreads(1).build();
+                created.add(found);
+            }
+            embedders.put(model, found);
+            return found;
+        }
+
+        private <T> Keyed<T> keyed(Object key, Function<StageParts, Keyed<T>> old, Supplier<T> create) {
+            Keyed<T> before = previous == null ? null : old.apply(previous);
+            if (before != null && before.key().equals(key)) {
+                return before;
+            }
+            T part = create.get();
+            created.add(part);
+            return new Keyed<>(key, part);
+        }
+
+        private <T> T reuse(Function<StageParts, T> old, Supplier<T> create) {
+            T before = previous == null ? null : old.apply(previous);
+            if (before != null) {
+                return before;
+            }
+            T part = create.get();
+            created.add(part);
+            return part;
+        }
+
+        /** A failed build closes what it made; the previous build keeps what it has. */
+        void closeNew() {
+            created.forEach(StageParts::close);
+        }
+    }
+
+    /** A bounded pool for model runs: half the cores, {@code queuePerThread} waiting tasks per thread. */
+    private static ThreadPoolExecutor workers(String name, int queuePerThread) {
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(threads * queuePerThread), r -> {
+                    Thread t = new Thread(r, name + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+    }
+}
