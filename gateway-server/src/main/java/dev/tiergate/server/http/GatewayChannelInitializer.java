@@ -1,9 +1,9 @@
 package dev.tiergate.server.http;
 
 import dev.tiergate.server.requests.RequestListener;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The handlers of one client connection, in order. */
-final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> {
+/** The handlers of one client connection, in order (any {@link Channel}, so tests can use an {@code EmbeddedChannel}). */
+final class GatewayChannelInitializer extends ChannelInitializer<Channel> {
     static final String READ_TIMEOUT = "request-read-timeout";
     static final String CODEC = "http-codec";
     static final String IDLE = "idle";
@@ -41,7 +41,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         RequestReadTimeoutHandler readTimeout = new RequestReadTimeoutHandler(requestReadTimeout);
         p.addLast(READ_TIMEOUT, readTimeout);

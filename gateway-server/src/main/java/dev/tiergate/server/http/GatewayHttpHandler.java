@@ -1,10 +1,17 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.core.error.GatewayError;
+import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.server.requests.RequestListener;
 import dev.tiergate.core.error.NotFoundError;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.ArrayDeque;
@@ -15,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One per connection: routes each request to its endpoint and answers pipelined requests in
- * order (a request waits until the one before it is answered). Closes an idle connection only
- * when no request is in flight; a closed connection cancels its request.
+ * order (a request waits until the one before it is answered). A request that could not be read
+ * (malformed, or over the size limit) is answered with its error in its turn. No request read
+ * after one whose answer closes the connection is run. Closes an idle connection only when no
+ * request is in flight; a closed connection cancels its request.
  */
 final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(GatewayHttpHandler.class);
@@ -25,6 +34,10 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     private final RequestListener listener;
     private final ArrayDeque<IncomingRequest> waiting = new ArrayDeque<>();
     private ServerExchange current;
+    /** Set once the connection is ending: requests read from now on are dropped (RFC 9112, section 9.6). */
+    private boolean closing;
+    /** The error of a request that could not be read, answered once the requests before it are. */
+    private GatewayError unreadable;
 
     private final InFlightRequests inFlight;
     private final RequestReadTimeoutHandler readTimeout;
@@ -49,16 +62,40 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         readTimeout.requestRead();
+        if (closing) {
+            full.release();
+            return;
+        }
+        DecoderResult result = full.decoderResult();
         IncomingRequest request;
         try {
-            request = IncomingRequest.from(full);
+            request = result.isFailure() ? null : IncomingRequest.from(full);
         } finally {
             full.release();
         }
-        if (current != null) {
+        // Not idle while a request is answered or queued to start next: this one waits its turn.
+        boolean idle = current == null && waiting.isEmpty();
+        if (request != null) {
             waiting.add(request);
         } else {
+            closing = true;
+            unreadable = unreadable(result.cause());
+        }
+        if (idle) {
+            startNext(ctx);
+        }
+    }
+
+    /** Starts the next request read, or answers the unreadable one once all before it are answered. */
+    private void startNext(ChannelHandlerContext ctx) {
+        if (current != null || !ctx.channel().isActive()) {
+            return;
+        }
+        IncomingRequest request = waiting.poll();
+        if (request != null) {
             start(ctx, request);
+        } else if (unreadable != null) {
+            reject(ctx);
         }
     }
 
@@ -78,17 +115,37 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The current exchange is answered. */
     private void next(ChannelHandlerContext ctx) {
+        boolean closes = current.closesConnection();
         current = null;
-        IncomingRequest request = waiting.poll();
-        if (request != null && ctx.channel().isActive()) {
-            ctx.channel().eventLoop().execute(() -> start(ctx, request));
+        if (closes) {
+            closing = true;
+            waiting.clear();
+            unreadable = null;
+        } else if (!waiting.isEmpty() || unreadable != null) {
+            ctx.channel().eventLoop().execute(() -> startNext(ctx));
         }
+    }
+
+    private void reject(ChannelHandlerContext ctx) {
+        FullHttpResponse response = HttpResponses.error(unreadable, null);
+        unreadable = null;
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A {@link RequestAggregator} rejection as it is, or a 400 for a request the HTTP decoder could not parse. */
+    private static GatewayError unreadable(Throwable cause) {
+        return cause instanceof GatewayError error ? error
+                : new InvalidRequestError("malformed HTTP request: " + cause.getMessage(), "bad_http_request", null);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
         waiting.clear();
+        unreadable = null;
         if (current != null) {
             current.channelClosed();
         }

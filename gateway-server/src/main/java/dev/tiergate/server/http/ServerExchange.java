@@ -4,6 +4,7 @@ import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.pipeline.Caller;
 import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.server.requests.RequestListener;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
@@ -35,6 +36,7 @@ final class ServerExchange {
     private Runnable onCancel = () -> { };
     private Runnable onWritable = () -> { };
     private boolean done;
+    private boolean closesConnection;
     private String team;
     private String model;
 
@@ -105,7 +107,7 @@ final class ServerExchange {
         prepareHead(response);
         var future = ctx.writeAndFlush(response);
         if (!keepsConnection()) {
-            future.addListener(ChannelFutureListener.CLOSE);
+            closeAfter(future);
         }
         finish(response.status().code(), outcome);
     }
@@ -133,6 +135,16 @@ final class ServerExchange {
     /** Whether the connection stays open after this answer: not while the gateway drains. */
     boolean keepsConnection() {
         return request.keepAlive() && !inFlight.draining();
+    }
+
+    /** Closes the connection once {@code lastWrite} is done; no request read after this one is run. */
+    void closeAfter(ChannelFuture lastWrite) {
+        closesConnection = true;
+        lastWrite.addListener(ChannelFutureListener.CLOSE);
+    }
+
+    boolean closesConnection() {
+        return closesConnection;
     }
 
     /** Marks the exchange answered (the caller has written the last bytes) and logs it. */

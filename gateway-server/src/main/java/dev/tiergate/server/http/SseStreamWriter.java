@@ -7,7 +7,6 @@ import dev.tiergate.core.pipeline.Answer;
 import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.core.sse.SseEncoder;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import org.reactivestreams.Subscription;
@@ -111,7 +110,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
             }
             GatewayError error = GatewayError.from(t);
             exchange.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseEncoder.frame(OpenAiErrorBody.toJson(error)))));
-            exchange.ctx.writeAndFlush(new DefaultLastHttpContent()).addListener(ChannelFutureListener.CLOSE);
+            exchange.closeAfter(exchange.ctx.writeAndFlush(new DefaultLastHttpContent()));
             exchange.finish(200, "stream_error:" + error.code() + " after " + chunks + " chunks");
         });
     }
@@ -126,7 +125,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
             exchange.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseEncoder.done())));
             var future = exchange.ctx.writeAndFlush(new DefaultLastHttpContent());
             if (!exchange.keepsConnection()) {
-                future.addListener(ChannelFutureListener.CLOSE);
+                exchange.closeAfter(future);
             }
             exchange.finish(200, "stream " + chunks + " chunks");
         });

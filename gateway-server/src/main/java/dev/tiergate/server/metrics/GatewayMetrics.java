@@ -146,11 +146,13 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
             for (StageMeter m : stage.meters()) {
                 Tags tags = m.tagKey() == null ? Tags.of("stage", stage.name()) : Tags.of("stage", stage.name(),
                         m.tagKey(), m.tagValue());
+                // Micrometer holds a function meter's state weakly: the state is the stage (held by the
+                // pipeline), never the StageMeter made in meters(), or the meter reads 0 after a GC.
                 meters.add(m.kind() == StageMeter.Kind.COUNTER
-                        ? FunctionCounter.builder(m.name(), m, x -> x.value().getAsDouble())
+                        ? FunctionCounter.builder(m.name(), stage, s -> m.value().getAsDouble())
                                 .description(m.description()).tags(tags).register(registry)
-                        : Gauge.builder(m.name(), m, x -> x.value().getAsDouble())
-                                .description(m.description()).tags(tags).strongReference(true).register(registry));
+                        : Gauge.builder(m.name(), stage, s -> m.value().getAsDouble())
+                                .description(m.description()).tags(tags).register(registry));
             }
         }
         return meters;

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * collected unreleased and a later allocation polls the queue, so after each test this collects
  * garbage and allocates a few buffers before it looks at what the detector logged.
  */
-final class NettyLeakDetection implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+public final class NettyLeakDetection implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
     private static final LeakAppender LEAKS = new LeakAppender();
 
     static {
