@@ -7,7 +7,6 @@ import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
-import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.EmbeddingResponse;
 import dev.tiergate.core.provider.EmbeddingCall;
 import dev.tiergate.core.provider.ProviderCall;
@@ -103,10 +102,8 @@ public final class AnthropicAdapter extends AbstractProviderAdapter {
 
     @Override
     public Flux<ChatChunk> chatStream(ProviderCall call) {
-        ChatRequest request = call.request();
-        boolean includeUsage = request.streamOptions() != null && request.streamOptions().wantsUsage();
-        return upstream.stream(() -> new Post(messagesUri, mapper.toRequest(request, true)),
-                body -> new AnthropicStreamDecoder(errors, includeUsage, clock.instant().getEpochSecond()).decode(body),
+        return upstream.stream(() -> new Post(messagesUri, mapper.toRequest(call.request(), true)),
+                body -> new AnthropicStreamDecoder(errors, clock.instant().getEpochSecond()).decode(body),
                 call.executor());
     }
 

@@ -38,8 +38,8 @@ import reactor.core.publisher.Mono;
 /**
  * Tiergate's built-in simulated model, so that a newcomer with no provider key sees the gateway
  * work. It answers deterministically (the same question gets the same answer), streams one word
- * per chunk at a realistic pace, and reports usage counted with a real tokenizer. Nothing leaves
- * the process. Used only where a config names a provider of {@code type: demo}.
+ * per chunk at a realistic pace, and reports usage counted with a real tokenizer (a stream ends
+ * with a usage-only chunk, as every adapter's does). Nothing leaves the process. Used only where a config names a provider of {@code type: demo}.
  *
  * <p>Options: {@code first-token-ms} (default 40), {@code chunk-delay-ms} (default 15) and
  * {@code embedding-dimensions} (default 256). Timers run on the caller's event loop.
@@ -97,12 +97,8 @@ public final class DemoAdapter extends AbstractProviderAdapter {
             }
             chunks.add(chunk(completionId, created, reply.model(), new ChatChunk.Delta(null, null, null, Map.of()),
                     reply.finishReason()));
-            boolean includeUsage = call.request().streamOptions() != null
-                    && call.request().streamOptions().wantsUsage();
-            if (includeUsage) {
-                chunks.add(new ChatChunk(completionId, ChatChunk.OBJECT, created, reply.model(), List.of(),
-                        reply.usage(), null, Map.of()));
-            }
+            chunks.add(new ChatChunk(completionId, ChatChunk.OBJECT, created, reply.model(), List.of(),
+                    reply.usage(), null, Map.of()));
             ScheduledExecutorService executor = call.executor();
             List<Mono<ChatChunk>> paced = new ArrayList<>(chunks.size());
             for (int i = 0; i < chunks.size(); i++) {

@@ -90,11 +90,9 @@ public final class GeminiAdapter extends AbstractProviderAdapter {
     @Override
     public Flux<ChatChunk> chatStream(ProviderCall call) {
         ChatRequest request = call.request();
-        boolean includeUsage = request.streamOptions() != null && request.streamOptions().wantsUsage();
         return upstream.stream(
                 () -> new Post(uri(request.model(), "streamGenerateContent", "alt=sse"), mapper.toRequest(request)),
-                body -> new GeminiStreamDecoder(mapper, errors, request.model(), includeUsage,
-                        clock.instant().getEpochSecond()).decode(body),
+                body -> new GeminiStreamDecoder(mapper, errors, request.model(), clock.instant().getEpochSecond()).decode(body),
                 call.executor());
     }
 

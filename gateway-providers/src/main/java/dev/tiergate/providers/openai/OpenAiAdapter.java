@@ -32,6 +32,11 @@ import reactor.core.publisher.Flux;
  * The base URL ends with the version ({@code https://api.openai.com/v1}); a query string in it
  * ({@code ?api-version=...}) is kept at the end of every URL.
  *
+ * <p>Streams always ask for the provider's usage ({@code stream_options.include_usage: true}), which
+ * comes back as a last, usage-only chunk, whatever the client asked for. Option
+ * {@code stream-usage: false} is for a server that refuses {@code stream_options}: the request's own
+ * are then sent unchanged.
+ *
  * <p>Wiring: {@code new OpenAiAdapter(providerConfig, upstreamClient)} with a client the caller
  * owns (e.g. {@code new UpstreamClient(UpstreamOptions.from(providerConfig))}), or
  * {@code new OpenAiAdapter(providerConfig)}, which creates its own client and closes it in
@@ -78,11 +83,10 @@ public final class OpenAiAdapter extends AbstractProviderAdapter {
     @Override
     public Flux<ChatChunk> chatStream(ProviderCall call) {
         ChatRequest asked = call.request();
-        // stream-usage: false is for a server that rejects stream_options: usage is then counted with a tokenizer
-        boolean dropUsage = !streamUsage && asked.streamOptions() != null && asked.streamOptions().wantsUsage();
-        ChatRequest request = asked.isStream() && !dropUsage ? asked
-                : asked.withStream(true, dropUsage ? StreamOptions.withUsage(asked.streamOptions(), false)
-                        : asked.streamOptions());
+        // the provider's usage always comes back as the last chunk; stream-usage: false is for a
+        // server that refuses stream_options: the request's own are sent as they are
+        ChatRequest request = asked.withStream(true,
+                streamUsage ? StreamOptions.withUsage(asked.streamOptions(), true) : asked.streamOptions());
         return upstream.stream(() -> new Post(chatUri, request), body -> new OpenAiStreamDecoder(errors).decode(body),
                 call.executor());
     }

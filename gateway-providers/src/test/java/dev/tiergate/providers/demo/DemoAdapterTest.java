@@ -96,11 +96,12 @@ class DemoAdapterTest {
     }
 
     @Test
-    void streamWithoutIncludeUsageHasNoUsageChunk() {
+    void streamEndsWithItsUsageEvenWhenTheClientDidNotAsk() {
         List<ChatChunk> chunks = adapter.chatStream(call(request("demo-small", "hi").withStream(true, null)))
                 .collectList().block(Duration.ofSeconds(5));
-        assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.usage()).isNull());
-        assertThat(chunks.getLast().finishReason()).isEqualTo("stop");
+        assertThat(chunks.get(chunks.size() - 2).finishReason()).isEqualTo("stop");
+        assertThat(chunks.getLast().choices()).isEmpty();
+        assertThat(chunks.getLast().usage().totalTokens()).isPositive();
     }
 
     @Test

@@ -218,7 +218,7 @@ class GeminiAdapterTest {
         List<ChatChunk> chunks = adapter.chatStream(call(true, false)).collectList().block(Duration.ofSeconds(10));
 
         assertThat(chunks.get(1).choices().getFirst().delta().toolCalls()).hasSize(2);
-        assertThat(chunks.getLast().finishReason()).isEqualTo("tool_calls");
+        assertThat(chunks.get(2).finishReason()).isEqualTo("tool_calls");
     }
 
     @Test

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.tiergate.core.config.ModelConfig;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.error.GatewayError;
@@ -230,13 +231,39 @@ class OpenAiAdapterTest {
     }
 
     @Test
-    void streamOptionsReachTheProvider() {
+    void aStreamAlwaysAsksForUsageKeepingTheClientsOtherStreamOptions() {
         stubChat(aResponse().withBody(fixture("text.sse")));
-        ChatRequest request = ChatRequest.of("gpt-4o-mini", List.of(Message.user("x")))
-                .withStream(true, new StreamOptions(true, Map.of()));
-        adapter.chatStream(new ProviderCall("r", request, MODEL, loop())).blockLast(Duration.ofSeconds(10));
-        wm.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
-                .withRequestBody(equalToJson("{\"stream_options\":{\"include_usage\":true}}", true, true)));
+        ChatRequest withoutOptions = ChatRequest.of("gpt-4o-mini", List.of(Message.user("x"))).withStream(true, null);
+        ChatRequest usageOff = withoutOptions.withStream(true,
+                new StreamOptions(false, Map.of("chunk_hint", JsonNodeFactory.instance.numberNode(3))));
+
+        adapter.chatStream(new ProviderCall("r", withoutOptions, MODEL, loop())).blockLast(Duration.ofSeconds(10));
+        adapter.chatStream(new ProviderCall("r", usageOff, MODEL, loop())).blockLast(Duration.ofSeconds(10));
+
+        List<LoggedRequest> sent = wm.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")));
+        assertThat(sent).extracting(r -> r.getBodyAsString()).containsExactly(
+                "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":true,"
+                        + "\"stream_options\":{\"include_usage\":true}}",
+                "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":true,"
+                        + "\"stream_options\":{\"include_usage\":true,\"chunk_hint\":3}}");
+    }
+
+    @Test
+    void withStreamUsageOffTheRequestsOwnStreamOptionsGoOutUnchanged() {
+        stubChat(aResponse().withBody(fixture("text.sse")));
+        ProviderConfig refusing = new ProviderConfig("vllm", "openai", URI.create(wm.baseUrl() + "/v1"), null,
+                null, null, 0, Map.of(), Map.of("stream-usage", "false"));
+        ChatRequest without = ChatRequest.of("gpt-4o-mini", List.of(Message.user("x"))).withStream(true, null);
+        ChatRequest asking = without.withStream(true, new StreamOptions(true, Map.of()));
+        try (OpenAiAdapter local = new OpenAiAdapter(refusing)) {
+            List<ChatChunk> chunks = local.chatStream(new ProviderCall("r", without, MODEL, loop()))
+                    .collectList().block(Duration.ofSeconds(10));
+            assertThat(chunks.getLast().usage()).as("whatever usage the server sends is passed on").isNotNull();
+            local.chatStream(new ProviderCall("r", asking, MODEL, loop())).blockLast(Duration.ofSeconds(10));
+        }
+        List<LoggedRequest> sent = wm.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")));
+        assertThat(sent.get(0).getBodyAsString()).doesNotContain("stream_options");
+        assertThat(sent.get(1).getBodyAsString()).contains("\"stream_options\":{\"include_usage\":true}");
     }
 
     @Test
