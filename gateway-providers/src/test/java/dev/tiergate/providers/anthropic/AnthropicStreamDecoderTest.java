@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tiergate.core.error.UpstreamError;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ToolCall;
+import dev.tiergate.providers.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +44,7 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void translatesTextEventsWhateverTheSlicingAndLineEndings() {
-        String lf = AnthropicFixtures.read("text.sse");
+        String lf = Fixtures.read("anthropic", "text.sse");
         for (String fixture : List.of(lf, lf.replace("\n", "\r\n"))) {
             for (int slice : new int[] {1, 3, 17, 100_000}) {
                 List<ChatChunk> chunks = withoutUsageChunk(decodeAll(fixture, slice));
@@ -65,7 +66,7 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void alwaysEndsWithAUsageOnlyChunk() {
-        List<ChatChunk> chunks = decodeAll(AnthropicFixtures.read("text.sse"), 64);
+        List<ChatChunk> chunks = decodeAll(Fixtures.read("anthropic", "text.sse"), 64);
         assertThat(chunks).hasSize(5);
         ChatChunk usage = chunks.getLast();
         assertThat(usage.id()).isEqualTo("msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY");
@@ -77,7 +78,7 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void streamsToolCallsAsIndexedFragments() {
-        List<ChatChunk> chunks = withoutUsageChunk(decodeAll(AnthropicFixtures.read("tool-use.sse"), 29));
+        List<ChatChunk> chunks = withoutUsageChunk(decodeAll(Fixtures.read("anthropic", "tool-use.sse"), 29));
 
         assertThat(chunks).extracting(AnthropicStreamDecoderTest::content)
                 .containsExactly("", "Okay, let me check.", null, null, null, null, null, null);
@@ -107,7 +108,7 @@ class AnthropicStreamDecoderTest {
     void aMidStreamErrorEventFailsAfterTheChunksBeforeIt() {
         AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(errors, 0L);
         List<ChatChunk> seen = new ArrayList<>();
-        Flux<byte[]> body = Flux.just(AnthropicFixtures.read("mid-stream-error.sse").getBytes(StandardCharsets.UTF_8));
+        Flux<byte[]> body = Flux.just(Fixtures.read("anthropic", "mid-stream-error.sse").getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> decoder.decode(body).doOnNext(seen::add).blockLast(Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(UpstreamError.class, e -> {
@@ -122,7 +123,7 @@ class AnthropicStreamDecoderTest {
     @Test
     void aBodyEndingBeforeMessageStopIsAnError() {
         AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(errors, 0L);
-        Flux<byte[]> body = Flux.just(AnthropicFixtures.read("truncated.sse").getBytes(StandardCharsets.UTF_8));
+        Flux<byte[]> body = Flux.just(Fixtures.read("anthropic", "truncated.sse").getBytes(StandardCharsets.UTF_8));
         List<ChatChunk> seen = new ArrayList<>();
 
         assertThatThrownBy(() -> decoder.decode(body).doOnNext(seen::add).blockLast(Duration.ofSeconds(5)))

@@ -96,15 +96,6 @@ class DemoAdapterTest {
     }
 
     @Test
-    void streamEndsWithItsUsageEvenWhenTheClientDidNotAsk() {
-        List<ChatChunk> chunks = adapter.chatStream(call(request("demo-small", "hi").withStream(true, null)))
-                .collectList().block(Duration.ofSeconds(5));
-        assertThat(chunks.get(chunks.size() - 2).finishReason()).isEqualTo("stop");
-        assertThat(chunks.getLast().choices()).isEmpty();
-        assertThat(chunks.getLast().usage().totalTokens()).isPositive();
-    }
-
-    @Test
     void streamIsPacedByTheConfiguredDelays() {
         DemoAdapter slow = new DemoAdapter(config(Map.of("first-token-ms", "200", "chunk-delay-ms", "0")));
         long start = System.nanoTime();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tiergate.core.error.UpstreamError;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ToolCall;
+import dev.tiergate.providers.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +21,7 @@ class GeminiStreamDecoderTest {
     private final GeminiErrorMapper errors = new GeminiErrorMapper("gemini", Clock.systemUTC());
 
     private GeminiStreamDecoder decoder() {
-        return new GeminiStreamDecoder(new GeminiMapper(GeminiFixtures.sequentialIds()), errors, "requested", 42L);
+        return new GeminiStreamDecoder(new GeminiMapper(Fixtures.sequentialIds()), errors, "requested", 42L);
     }
 
     private List<ChatChunk> decodeAll(String fixture, int slice) {
@@ -47,7 +48,7 @@ class GeminiStreamDecoderTest {
     @Test
     void translatesTextWhateverTheSlicing() {
         for (int slice : new int[] {1, 5, 64, 100_000}) {
-            List<ChatChunk> chunks = withoutUsageChunk(decodeAll(GeminiFixtures.read("text.sse"), slice));
+            List<ChatChunk> chunks = withoutUsageChunk(decodeAll(Fixtures.read("gemini", "text.sse"), slice));
             assertThat(chunks).as("slice %d", slice).extracting(GeminiStreamDecoderTest::content)
                     .containsExactly("Hello", " wörld 🎉", "!", null);
             assertThat(chunks.getFirst().choices().getFirst().delta().role()).isEqualTo("assistant");
@@ -64,7 +65,7 @@ class GeminiStreamDecoderTest {
 
     @Test
     void alwaysEndsWithTheLastUsageReported() {
-        List<ChatChunk> chunks = decodeAll(GeminiFixtures.read("text.sse"), 100_000);
+        List<ChatChunk> chunks = decodeAll(Fixtures.read("gemini", "text.sse"), 100_000);
         assertThat(chunks).hasSize(5);
         ChatChunk usage = chunks.getLast();
         assertThat(usage.choices()).isEmpty();
@@ -76,7 +77,7 @@ class GeminiStreamDecoderTest {
 
     @Test
     void streamsWholeFunctionCallsAsIndexedToolCalls() {
-        List<ChatChunk> chunks = withoutUsageChunk(decodeAll(GeminiFixtures.read("function-call.sse"), 33));
+        List<ChatChunk> chunks = withoutUsageChunk(decodeAll(Fixtures.read("gemini", "function-call.sse"), 33));
 
         assertThat(chunks).hasSize(3);
         assertThat(content(chunks.getFirst())).isEqualTo("Checking.");
@@ -88,7 +89,7 @@ class GeminiStreamDecoderTest {
 
     @Test
     void aBlockedPromptStreamsARoleAndAContentFilterFinish() {
-        String blocked = "data: " + GeminiFixtures.read("blocked.json").replace("\n", "") + "\n\n";
+        String blocked = "data: " + Fixtures.read("gemini", "blocked.json").replace("\n", "") + "\n\n";
         List<ChatChunk> chunks = withoutUsageChunk(decodeAll(blocked, 100_000));
         assertThat(chunks).hasSize(2);
         assertThat(chunks.getLast().finishReason()).isEqualTo("content_filter");
@@ -108,7 +109,7 @@ class GeminiStreamDecoderTest {
 
     @Test
     void aMidStreamErrorFailsAfterTheChunksBeforeIt() {
-        Flux<byte[]> body = Flux.just(GeminiFixtures.read("mid-stream-error.sse").getBytes(StandardCharsets.UTF_8));
+        Flux<byte[]> body = Flux.just(Fixtures.read("gemini", "mid-stream-error.sse").getBytes(StandardCharsets.UTF_8));
         List<ChatChunk> seen = new ArrayList<>();
 
         assertThatThrownBy(() -> decoder().decode(body).doOnNext(seen::add).blockLast(Duration.ofSeconds(5)))
@@ -122,7 +123,7 @@ class GeminiStreamDecoderTest {
 
     @Test
     void aBodyEndingWithoutAFinishReasonIsAnError() {
-        Flux<byte[]> body = Flux.just(GeminiFixtures.read("truncated.sse").getBytes(StandardCharsets.UTF_8));
+        Flux<byte[]> body = Flux.just(Fixtures.read("gemini", "truncated.sse").getBytes(StandardCharsets.UTF_8));
         List<ChatChunk> seen = new ArrayList<>();
 
         assertThatThrownBy(() -> decoder().decode(body).doOnNext(seen::add).blockLast(Duration.ofSeconds(5)))

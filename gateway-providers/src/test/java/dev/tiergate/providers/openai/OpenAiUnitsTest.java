@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiergate.core.error.UpstreamError;
 import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.providers.testing.Fixtures;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,7 +36,7 @@ class OpenAiUnitsTest {
 
     @Test
     void decodesTheTextFixtureWhateverTheSlicing() {
-        byte[] bytes = OpenAiAdapterTest.fixture("text.sse").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = Fixtures.read("openai", "text.sse").getBytes(StandardCharsets.UTF_8);
         for (int slice : new int[] {1, 2, 7, 64, bytes.length}) {
             OpenAiStreamDecoder decoder = new OpenAiStreamDecoder(errors);
             List<ChatChunk> out = new ArrayList<>();

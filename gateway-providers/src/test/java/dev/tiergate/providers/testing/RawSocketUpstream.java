@@ -28,16 +28,28 @@ public final class RawSocketUpstream implements AutoCloseable {
 
     private final ServerSocket server;
     private final Script script;
+    private final boolean reset;
     private final AtomicInteger connections = new AtomicInteger();
     /** What happened on the connections: {@code eof} when a client hung up, {@code error: ...}. */
     public final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
+    /** Closes (FIN) a connection once its script returns false. */
     public RawSocketUpstream(Script script) throws IOException {
+        this(script, false);
+    }
+
+    private RawSocketUpstream(Script script, boolean reset) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.script = script;
+        this.reset = reset;
         Thread acceptor = new Thread(this::acceptLoop, "raw-socket-upstream");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** Resets (RST) a connection once its script returns false: a connection reset by peer. */
+    public static RawSocketUpstream resetting(Script script) throws IOException {
+        return new RawSocketUpstream(script, true);
     }
 
     public URI uri(String path) {
@@ -74,6 +86,9 @@ public final class RawSocketUpstream implements AutoCloseable {
                 }
                 readBody(head, in);
                 if (!script.serve(head, in, out)) {
+                    if (reset) {
+                        socket.setSoLinger(true, 0);
+                    }
                     return;
                 }
             }

@@ -3,10 +3,8 @@ package dev.tiergate.providers.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiergate.providers.testing.EventLoopExtension;
 import dev.tiergate.providers.testing.RawSocketUpstream;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -15,27 +13,18 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
 
 class UpstreamClientTest {
-    private static EventLoopGroup group;
+    @RegisterExtension
+    static final EventLoopExtension LOOP = new EventLoopExtension();
+
     private UpstreamClient client = new UpstreamClient(new UpstreamOptions(Duration.ofSeconds(2),
             Duration.ofSeconds(5), 4, 1024 * 1024, 1024));
-
-    @BeforeAll
-    static void startLoop() {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopLoop() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
 
     @AfterEach
     void closeClient() {
@@ -43,7 +32,7 @@ class UpstreamClientTest {
     }
 
     private static ScheduledExecutorService loop() {
-        return group.next();
+        return LOOP.next();
     }
 
     static Throwable failureOf(reactor.core.publisher.Flux<?> flux) {
