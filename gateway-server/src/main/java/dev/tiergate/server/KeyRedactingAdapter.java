@@ -6,10 +6,9 @@ import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.EmbeddingResponse;
 import dev.tiergate.core.provider.EmbeddingCall;
+import dev.tiergate.core.provider.ForwardingProviderAdapter;
 import dev.tiergate.core.provider.ProviderAdapter;
 import dev.tiergate.core.provider.ProviderCall;
-import dev.tiergate.core.provider.ProviderCapability;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import reactor.core.publisher.Flux;
@@ -19,16 +18,15 @@ import reactor.core.publisher.Flux;
  * and a provider or a proxy in front of it may echo the key it was sent ("Incorrect API key
  * provided: sk-..."); this takes the key out before the error reaches the client or a log.
  */
-final class KeyRedactingAdapter implements ProviderAdapter {
+final class KeyRedactingAdapter extends ForwardingProviderAdapter {
     /** Shorter keys (placeholders such as "none" for a local server) are not secrets worth garbling messages for. */
     private static final int MIN_SECRET_LENGTH = 8;
     private static final String REDACTED = "[redacted]";
 
-    private final ProviderAdapter delegate;
     private final String secret;
 
     private KeyRedactingAdapter(ProviderAdapter delegate, String secret) {
-        this.delegate = delegate;
+        super(delegate);
         this.secret = secret;
     }
 
@@ -38,33 +36,18 @@ final class KeyRedactingAdapter implements ProviderAdapter {
     }
 
     @Override
-    public String id() {
-        return delegate.id();
-    }
-
-    @Override
-    public Set<ProviderCapability> capabilities() {
-        return delegate.capabilities();
-    }
-
-    @Override
     public CompletionStage<ChatCompletion> chat(ProviderCall call) {
-        return delegate.chat(call).exceptionallyCompose(e -> CompletableFuture.failedStage(redact(e)));
+        return super.chat(call).exceptionallyCompose(e -> CompletableFuture.failedStage(redact(e)));
     }
 
     @Override
     public Flux<ChatChunk> chatStream(ProviderCall call) {
-        return delegate.chatStream(call).onErrorMap(this::redact);
+        return super.chatStream(call).onErrorMap(this::redact);
     }
 
     @Override
     public CompletionStage<EmbeddingResponse> embed(EmbeddingCall call) {
-        return delegate.embed(call).exceptionallyCompose(e -> CompletableFuture.failedStage(redact(e)));
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+        return super.embed(call).exceptionallyCompose(e -> CompletableFuture.failedStage(redact(e)));
     }
 
     /** The failure as it was, unless it or a cause mentions the key: then an upstream error without it (and without causes). */
@@ -77,7 +60,7 @@ final class KeyRedactingAdapter implements ProviderAdapter {
         if (error instanceof UpstreamError u) {
             return new UpstreamError(u.provider(), u.upstreamStatus(), message, u.code(), u.retryable(), u.retryAfter(), null);
         }
-        return new UpstreamError(delegate.id(), 0, message, error.code(), error.retryable(), null, null);
+        return new UpstreamError(id(), 0, message, error.code(), error.retryable(), null, null);
     }
 
     private boolean mentionsSecret(Throwable failure) {

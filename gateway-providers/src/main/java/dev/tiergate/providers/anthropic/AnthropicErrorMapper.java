@@ -5,6 +5,7 @@ import static dev.tiergate.providers.internal.UpstreamFailures.textOrNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.error.UpstreamError;
+import dev.tiergate.providers.internal.UpstreamErrorMapper;
 import dev.tiergate.providers.internal.UpstreamFailures;
 import dev.tiergate.providers.transport.UpstreamResponse;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -18,23 +19,16 @@ import java.util.Set;
  * {@link GatewayError}s, keeping the provider's message; the error type becomes the code.
  * 408, 429 and 5xx (529 overloaded included) are retryable.
  */
-final class AnthropicErrorMapper {
+final class AnthropicErrorMapper extends UpstreamErrorMapper {
     private static final Set<String> RETRYABLE_TYPES = Set.of("overloaded_error", "api_error", "rate_limit_error",
             "timeout_error");
 
-    private final UpstreamFailures failures;
-
     AnthropicErrorMapper(String provider, Clock clock) {
-        this.failures = new UpstreamFailures(provider, clock);
+        super(provider, clock);
     }
 
-    /** Any failure of a call, as a gateway error. */
-    GatewayError map(Throwable failure) {
-        return failures.map(failure, this::fromResponse);
-    }
-
-    /** A non-2xx response. */
-    UpstreamError fromResponse(UpstreamResponse response) {
+    @Override
+    public UpstreamError fromResponse(UpstreamResponse response) {
         JsonNode error = UpstreamFailures.errorObject(response.body());
         return failures.fromStatus(response, textOrNull(error.path("message")), textOrNull(error.path("type")),
                 retryAfter(response.headers()));
@@ -50,10 +44,6 @@ final class AnthropicErrorMapper {
     /** The body ended before {@code message_stop}: the answer is incomplete. */
     UpstreamError truncated() {
         return failures.truncated("message_stop");
-    }
-
-    UpstreamError malformed(String detail, Throwable cause) {
-        return failures.malformed(detail, cause);
     }
 
     /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */

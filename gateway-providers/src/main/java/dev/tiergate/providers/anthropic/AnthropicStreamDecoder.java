@@ -22,15 +22,15 @@ import reactor.core.publisher.Flux;
  * first, then one event at a time. {@code message_start} gives the role chunk; text deltas become
  * content chunks; a {@code tool_use} block becomes a tool call chunk (index, id, name) followed by
  * its {@code input_json_delta} fragments as arguments; {@code message_delta} gives the finish
- * chunk; {@code message_stop} ends the stream, after a usage-only chunk when the client asked for
- * one. {@code ping}, {@code content_block_stop}, thinking deltas and unknown events are skipped;
- * an {@code error} event fails the stream with an {@link dev.tiergate.core.error.UpstreamError},
- * as does a body that ends before {@code message_stop}. One decoder per stream; not thread-safe.
+ * chunk; {@code message_stop} ends the stream after a usage-only chunk with the provider's usage,
+ * always (hiding it from a client that did not ask is the server's business). {@code ping},
+ * {@code content_block_stop}, thinking deltas and unknown events are skipped; an {@code error}
+ * event fails the stream with an {@link dev.tiergate.core.error.UpstreamError}, as does a body
+ * that ends before {@code message_stop}. One decoder per stream; not thread-safe.
  */
 final class AnthropicStreamDecoder {
     private final SseDecoder sse = new SseDecoder();
     private final AnthropicErrorMapper errors;
-    private final boolean includeUsage;
     private final long created;
     /** Content block index to OpenAI tool call index. */
     private final Map<Integer, Integer> toolIndexes = new HashMap<>();
@@ -39,9 +39,8 @@ final class AnthropicStreamDecoder {
     private WireUsage usage = WireUsage.EMPTY;
     private boolean done;
 
-    AnthropicStreamDecoder(AnthropicErrorMapper errors, boolean includeUsage, long created) {
+    AnthropicStreamDecoder(AnthropicErrorMapper errors, long created) {
         this.errors = errors;
-        this.includeUsage = includeUsage;
         this.created = created;
     }
 
@@ -85,10 +84,8 @@ final class AnthropicStreamDecoder {
             case "message_delta" -> onMessageDelta(event, out);
             case "message_stop" -> {
                 done = true;
-                if (includeUsage) {
-                    out.add(new ChatChunk(id, ChatChunk.OBJECT, created, model, List.of(),
-                            AnthropicMapper.usage(usage), null, Map.of()));
-                }
+                out.add(new ChatChunk(id, ChatChunk.OBJECT, created, model, List.of(),
+                        AnthropicMapper.usage(usage), null, Map.of()));
             }
             default -> {
                 // ping, content_block_stop and event types added after this adapter was written

@@ -15,13 +15,12 @@ import dev.tiergate.core.model.EmbeddingResponse;
 import dev.tiergate.core.model.Message;
 import dev.tiergate.core.model.Usage;
 import dev.tiergate.core.provider.EmbeddingCall;
-import dev.tiergate.core.provider.ProviderAdapter;
 import dev.tiergate.core.provider.ProviderCall;
 import dev.tiergate.core.provider.ProviderCapability;
+import dev.tiergate.providers.internal.AbstractProviderAdapter;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -39,17 +38,16 @@ import reactor.core.publisher.Mono;
 /**
  * Tiergate's built-in simulated model, so that a newcomer with no provider key sees the gateway
  * work. It answers deterministically (the same question gets the same answer), streams one word
- * per chunk at a realistic pace, and reports usage counted with a real tokenizer. Nothing leaves
- * the process. Used only where a config names a provider of {@code type: demo}.
+ * per chunk at a realistic pace, and reports usage counted with a real tokenizer (a stream ends
+ * with a usage-only chunk, as every adapter's does). Nothing leaves the process. Used only where a config names a provider of {@code type: demo}.
  *
  * <p>Options: {@code first-token-ms} (default 40), {@code chunk-delay-ms} (default 15) and
  * {@code embedding-dimensions} (default 256). Timers run on the caller's event loop.
  */
-public final class DemoAdapter implements ProviderAdapter {
-    private static final Set<ProviderCapability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            ProviderCapability.CHAT, ProviderCapability.CHAT_STREAM, ProviderCapability.EMBEDDINGS));
+public final class DemoAdapter extends AbstractProviderAdapter {
+    private static final Set<ProviderCapability> CAPABILITIES = EnumSet.of(
+            ProviderCapability.CHAT, ProviderCapability.CHAT_STREAM, ProviderCapability.EMBEDDINGS);
 
-    private final String id;
     private final long firstTokenMillis;
     private final long chunkDelayMillis;
     private final int embeddingDimensions;
@@ -60,26 +58,15 @@ public final class DemoAdapter implements ProviderAdapter {
     }
 
     DemoAdapter(ProviderConfig config, Clock clock) {
-        requireNonNull(config, "config");
-        this.id = requireNonNull(config.id(), "config.id");
+        super(requireNonNull(config, "config").id(), CAPABILITIES);
         this.firstTokenMillis = nonNegative(config, "first-token-ms", 40);
         this.chunkDelayMillis = nonNegative(config, "chunk-delay-ms", 15);
         this.embeddingDimensions = (int) nonNegative(config, "embedding-dimensions", 256);
         if (embeddingDimensions < 1 || embeddingDimensions > 4096) {
-            throw new IllegalArgumentException("provider '" + id + "': option embedding-dimensions: "
+            throw new IllegalArgumentException("provider '" + id() + "': option embedding-dimensions: "
                     + embeddingDimensions + " (expected: 1 to 4096)");
         }
         this.clock = requireNonNull(clock, "clock");
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public Set<ProviderCapability> capabilities() {
-        return CAPABILITIES;
     }
 
     @Override
@@ -110,12 +97,8 @@ public final class DemoAdapter implements ProviderAdapter {
             }
             chunks.add(chunk(completionId, created, reply.model(), new ChatChunk.Delta(null, null, null, Map.of()),
                     reply.finishReason()));
-            boolean includeUsage = call.request().streamOptions() != null
-                    && call.request().streamOptions().wantsUsage();
-            if (includeUsage) {
-                chunks.add(new ChatChunk(completionId, ChatChunk.OBJECT, created, reply.model(), List.of(),
-                        reply.usage(), null, Map.of()));
-            }
+            chunks.add(new ChatChunk(completionId, ChatChunk.OBJECT, created, reply.model(), List.of(),
+                    reply.usage(), null, Map.of()));
             ScheduledExecutorService executor = call.executor();
             List<Mono<ChatChunk>> paced = new ArrayList<>(chunks.size());
             for (int i = 0; i < chunks.size(); i++) {

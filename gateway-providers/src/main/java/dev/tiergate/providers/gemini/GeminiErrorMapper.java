@@ -5,6 +5,7 @@ import static dev.tiergate.providers.internal.UpstreamFailures.textOrNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.error.UpstreamError;
+import dev.tiergate.providers.internal.UpstreamErrorMapper;
 import dev.tiergate.providers.internal.UpstreamFailures;
 import dev.tiergate.providers.transport.UpstreamResponse;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -20,23 +21,16 @@ import java.util.Set;
  * 429 and 5xx are retryable; the wait comes from {@code Retry-After}, else from a
  * {@code google.rpc.RetryInfo} detail's {@code retryDelay}.
  */
-final class GeminiErrorMapper {
+final class GeminiErrorMapper extends UpstreamErrorMapper {
     private static final Set<String> RETRYABLE_STATUSES = Set.of("RESOURCE_EXHAUSTED", "UNAVAILABLE", "INTERNAL",
             "DEADLINE_EXCEEDED");
 
-    private final UpstreamFailures failures;
-
     GeminiErrorMapper(String provider, Clock clock) {
-        this.failures = new UpstreamFailures(provider, clock);
+        super(provider, clock);
     }
 
-    /** Any failure of a call, as a gateway error. */
-    GatewayError map(Throwable failure) {
-        return failures.map(failure, this::fromResponse);
-    }
-
-    /** A non-2xx response. */
-    UpstreamError fromResponse(UpstreamResponse response) {
+    @Override
+    public UpstreamError fromResponse(UpstreamResponse response) {
         JsonNode error = errorNode(response.body());
         Duration retryAfter = retryAfter(response.headers());
         return failures.fromStatus(response, textOrNull(error.path("message")), textOrNull(error.path("status")),
@@ -54,10 +48,6 @@ final class GeminiErrorMapper {
     /** The body ended before every candidate had a finish reason: the answer is incomplete. */
     UpstreamError truncated() {
         return failures.truncated("a finish reason");
-    }
-
-    UpstreamError malformed(String detail, Throwable cause) {
-        return failures.malformed(detail, cause);
     }
 
     private static JsonNode errorNode(byte[] body) {

@@ -24,15 +24,15 @@ import reactor.core.publisher.Flux;
  * candidate it gives a content chunk (the first one carrying the role), tool call chunks (Gemini
  * sends each call whole: index, id, name and arguments at once) and, with a finish reason, a
  * finish chunk. Gemini has no end marker: when the body ends, every candidate seen must have
- * finished, and a usage-only chunk follows when the client asked for one. An {@code {"error":...}}
- * payload fails the stream with an {@link dev.tiergate.core.error.UpstreamError}. One decoder per
- * stream; not thread-safe.
+ * finished, and a usage-only chunk with the last usage reported follows, always (hiding it from a
+ * client that did not ask is the server's business). An {@code {"error":...}} payload fails the
+ * stream with an {@link dev.tiergate.core.error.UpstreamError}. One decoder per stream; not
+ * thread-safe.
  */
 final class GeminiStreamDecoder {
     private final SseDecoder sse = new SseDecoder();
     private final GeminiMapper mapper;
     private final GeminiErrorMapper errors;
-    private final boolean includeUsage;
     private final long created;
     private final Map<Integer, CandidateState> candidates = new HashMap<>();
     private String id;
@@ -40,12 +40,10 @@ final class GeminiStreamDecoder {
     private Usage usage;
 
     /** {@code model} names the chunks until Gemini reports its modelVersion. */
-    GeminiStreamDecoder(GeminiMapper mapper, GeminiErrorMapper errors, String model, boolean includeUsage,
-                        long created) {
+    GeminiStreamDecoder(GeminiMapper mapper, GeminiErrorMapper errors, String model, long created) {
         this.mapper = mapper;
         this.errors = errors;
         this.model = model;
-        this.includeUsage = includeUsage;
         this.created = created;
     }
 
@@ -68,12 +66,12 @@ final class GeminiStreamDecoder {
         sse.feed(bytes, 0, bytes.length, event -> onEvent(event, out));
     }
 
-    /** Called once the body ended: the usage chunk, if asked for; fails when an answer is incomplete. */
+    /** Called once the body ended: the usage chunk, if Gemini reported usage; fails when an answer is incomplete. */
     List<ChatChunk> finish() {
         if (candidates.isEmpty() || candidates.values().stream().anyMatch(c -> !c.finished)) {
             throw errors.truncated();
         }
-        if (includeUsage && usage != null) {
+        if (usage != null) {
             return List.of(new ChatChunk(id, ChatChunk.OBJECT, created, model, List.of(), usage, null, Map.of()));
         }
         return List.of();

@@ -5,6 +5,7 @@ import static dev.tiergate.providers.internal.UpstreamFailures.textOrNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.error.UpstreamError;
+import dev.tiergate.providers.internal.UpstreamErrorMapper;
 import dev.tiergate.providers.internal.UpstreamFailures;
 import dev.tiergate.providers.transport.UpstreamResponse;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -15,20 +16,13 @@ import java.time.Duration;
  * Turns transport failures and OpenAI error bodies ({@code {"error":{"message","type","code"}}})
  * into {@link GatewayError}s, keeping the provider's message and code.
  */
-final class OpenAiErrorMapper {
-    private final UpstreamFailures failures;
-
+final class OpenAiErrorMapper extends UpstreamErrorMapper {
     OpenAiErrorMapper(String provider, Clock clock) {
-        this.failures = new UpstreamFailures(provider, clock);
+        super(provider, clock);
     }
 
-    /** Any failure of a call, as a gateway error. */
-    GatewayError map(Throwable failure) {
-        return failures.map(failure, this::fromResponse);
-    }
-
-    /** A non-2xx response. */
-    UpstreamError fromResponse(UpstreamResponse response) {
+    @Override
+    public UpstreamError fromResponse(UpstreamResponse response) {
         JsonNode error = UpstreamFailures.errorObject(response.body());
         return failures.fromStatus(response, textOrNull(error.path("message")), code(error),
                 retryAfter(response.headers()));
@@ -40,10 +34,6 @@ final class OpenAiErrorMapper {
         String type = textOrNull(error.path("type"));
         boolean retryable = "server_error".equals(type) || "rate_limit_error".equals(type);
         return failures.midStream(textOrNull(error.path("message")), code(error), retryable, null);
-    }
-
-    UpstreamError malformed(String detail, Throwable cause) {
-        return failures.malformed(detail, cause);
     }
 
     private static String code(JsonNode error) {

@@ -12,6 +12,7 @@ import dev.tiergate.core.model.ChatRequestParser;
 import dev.tiergate.core.model.Message;
 import dev.tiergate.core.model.ToolCall;
 import dev.tiergate.providers.anthropic.AnthropicWire.MessagesResponse;
+import dev.tiergate.providers.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,11 +46,11 @@ class AnthropicMapperTest {
 
     @Test
     void mapsAFullConversationAsDocumented() throws Exception {
-        ChatRequest request = parse(AnthropicFixtures.read("request-openai.json"));
+        ChatRequest request = parse(Fixtures.read("anthropic", "request-openai.json"));
 
         JsonNode wire = toTree(mapper.toRequest(request, false));
 
-        assertThat(wire).isEqualTo(Json.mapper().readTree(AnthropicFixtures.read("request-anthropic.json")));
+        assertThat(wire).isEqualTo(Json.mapper().readTree(Fixtures.read("anthropic", "request-anthropic.json")));
     }
 
     @Test
@@ -139,7 +140,7 @@ class AnthropicMapperTest {
 
     @Test
     void joinsTextBlocksAndMapsUsageWithCache() throws Exception {
-        MessagesResponse response = Json.mapper().readValue(AnthropicFixtures.read("message.json"), MessagesResponse.class);
+        MessagesResponse response = Json.mapper().readValue(Fixtures.read("anthropic", "message.json"), MessagesResponse.class);
 
         ChatCompletion completion = mapper.toCompletion(response, 1_700_000_000L);
 
@@ -160,7 +161,7 @@ class AnthropicMapperTest {
 
     @Test
     void mapsToolUseBlocksToToolCalls() throws Exception {
-        MessagesResponse response = Json.mapper().readValue(AnthropicFixtures.read("tool-use.json"), MessagesResponse.class);
+        MessagesResponse response = Json.mapper().readValue(Fixtures.read("anthropic", "tool-use.json"), MessagesResponse.class);
 
         ChatCompletion completion = mapper.toCompletion(response, 0L);
 

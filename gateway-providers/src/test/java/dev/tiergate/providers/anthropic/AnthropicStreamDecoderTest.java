@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tiergate.core.error.UpstreamError;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ToolCall;
+import dev.tiergate.providers.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,15 +21,21 @@ import reactor.core.publisher.Flux;
 class AnthropicStreamDecoderTest {
     private final AnthropicErrorMapper errors = new AnthropicErrorMapper("anthropic", Clock.systemUTC());
 
-    private List<ChatChunk> decodeAll(String fixture, boolean includeUsage, int slice) {
+    /** The chunks of a whole stream, which always end with a usage-only chunk. */
+    private List<ChatChunk> decodeAll(String fixture, int slice) {
         byte[] bytes = fixture.getBytes(StandardCharsets.UTF_8);
-        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(errors, includeUsage, 42L);
+        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(errors, 42L);
         List<ChatChunk> out = new ArrayList<>();
         for (int off = 0; off < bytes.length; off += slice) {
             decoder.decode(Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + slice)), out);
         }
         assertThat(decoder.isDone()).isTrue();
+        assertThat(out.getLast().choices()).as("the usage-only chunk").isEmpty();
         return out;
+    }
+
+    private static List<ChatChunk> withoutUsageChunk(List<ChatChunk> chunks) {
+        return chunks.subList(0, chunks.size() - 1);
     }
 
     static String content(ChatChunk chunk) {
@@ -37,10 +44,10 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void translatesTextEventsWhateverTheSlicingAndLineEndings() {
-        String lf = AnthropicFixtures.read("text.sse");
+        String lf = Fixtures.read("anthropic", "text.sse");
         for (String fixture : List.of(lf, lf.replace("\n", "\r\n"))) {
             for (int slice : new int[] {1, 3, 17, 100_000}) {
-                List<ChatChunk> chunks = decodeAll(fixture, false, slice);
+                List<ChatChunk> chunks = withoutUsageChunk(decodeAll(fixture, slice));
                 assertThat(chunks).as("slice %d", slice).hasSize(4);
                 assertThat(chunks.getFirst().choices().getFirst().delta().role()).isEqualTo("assistant");
                 assertThat(chunks).extracting(AnthropicStreamDecoderTest::content)
@@ -58,11 +65,11 @@ class AnthropicStreamDecoderTest {
     }
 
     @Test
-    void endsWithAUsageOnlyChunkWhenAskedFor() {
-        List<ChatChunk> chunks = decodeAll(AnthropicFixtures.read("text.sse"), true, 64);
+    void alwaysEndsWithAUsageOnlyChunk() {
+        List<ChatChunk> chunks = decodeAll(Fixtures.read("anthropic", "text.sse"), 64);
         assertThat(chunks).hasSize(5);
         ChatChunk usage = chunks.getLast();
-        assertThat(usage.choices()).isEmpty();
+        assertThat(usage.id()).isEqualTo("msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY");
         assertThat(usage.usage().promptTokens()).isEqualTo(35);
         assertThat(usage.usage().completionTokens()).isEqualTo(15);
         assertThat(usage.usage().totalTokens()).isEqualTo(50);
@@ -71,7 +78,7 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void streamsToolCallsAsIndexedFragments() {
-        List<ChatChunk> chunks = decodeAll(AnthropicFixtures.read("tool-use.sse"), false, 29);
+        List<ChatChunk> chunks = withoutUsageChunk(decodeAll(Fixtures.read("anthropic", "tool-use.sse"), 29));
 
         assertThat(chunks).extracting(AnthropicStreamDecoderTest::content)
                 .containsExactly("", "Okay, let me check.", null, null, null, null, null, null);
@@ -99,9 +106,9 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void aMidStreamErrorEventFailsAfterTheChunksBeforeIt() {
-        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(errors, false, 0L);
+        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(errors, 0L);
         List<ChatChunk> seen = new ArrayList<>();
-        Flux<byte[]> body = Flux.just(AnthropicFixtures.read("mid-stream-error.sse").getBytes(StandardCharsets.UTF_8));
+        Flux<byte[]> body = Flux.just(Fixtures.read("anthropic", "mid-stream-error.sse").getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> decoder.decode(body).doOnNext(seen::add).blockLast(Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(UpstreamError.class, e -> {
@@ -115,8 +122,8 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void aBodyEndingBeforeMessageStopIsAnError() {
-        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(errors, true, 0L);
-        Flux<byte[]> body = Flux.just(AnthropicFixtures.read("truncated.sse").getBytes(StandardCharsets.UTF_8));
+        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(errors, 0L);
+        Flux<byte[]> body = Flux.just(Fixtures.read("anthropic", "truncated.sse").getBytes(StandardCharsets.UTF_8));
         List<ChatChunk> seen = new ArrayList<>();
 
         assertThatThrownBy(() -> decoder.decode(body).doOnNext(seen::add).blockLast(Duration.ofSeconds(5)))
@@ -129,18 +136,18 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void ignoresEventsAfterMessageStopAndRejectsGarbage() {
-        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(errors, false, 0L);
+        AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(errors, 0L);
         List<ChatChunk> out = new ArrayList<>();
         decoder.decode(("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
                 + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"late\"}}\n\n")
                 .getBytes(StandardCharsets.UTF_8), out);
-        assertThat(out).isEmpty();
+        assertThat(out).singleElement().satisfies(usage -> assertThat(usage.choices()).isEmpty());
         assertThat(decoder.isDone()).isTrue();
-        assertThatThrownBy(() -> new AnthropicStreamDecoder(errors, false, 0L)
+        assertThatThrownBy(() -> new AnthropicStreamDecoder(errors, 0L)
                 .decode("data: nope\n\n".getBytes(StandardCharsets.UTF_8), new ArrayList<>()))
                 .isInstanceOf(UpstreamError.class)
                 .hasMessageContaining("not JSON");
-        assertThatThrownBy(() -> new AnthropicStreamDecoder(errors, false, 0L).decode(
+        assertThatThrownBy(() -> new AnthropicStreamDecoder(errors, 0L).decode(
                 "data: {\"type\":\"content_block_delta\",\"index\":3,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\"}}\n\n"
                         .getBytes(StandardCharsets.UTF_8), new ArrayList<>()))
                 .isInstanceOf(UpstreamError.class)

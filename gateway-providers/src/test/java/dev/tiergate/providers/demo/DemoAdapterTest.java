@@ -96,14 +96,6 @@ class DemoAdapterTest {
     }
 
     @Test
-    void streamWithoutIncludeUsageHasNoUsageChunk() {
-        List<ChatChunk> chunks = adapter.chatStream(call(request("demo-small", "hi").withStream(true, null)))
-                .collectList().block(Duration.ofSeconds(5));
-        assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.usage()).isNull());
-        assertThat(chunks.getLast().finishReason()).isEqualTo("stop");
-    }
-
-    @Test
     void streamIsPacedByTheConfiguredDelays() {
         DemoAdapter slow = new DemoAdapter(config(Map.of("first-token-ms", "200", "chunk-delay-ms", "0")));
         long start = System.nanoTime();

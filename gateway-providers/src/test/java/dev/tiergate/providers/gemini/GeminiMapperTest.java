@@ -14,6 +14,7 @@ import dev.tiergate.core.model.Message;
 import dev.tiergate.core.model.ToolCall;
 import dev.tiergate.providers.gemini.GeminiWire.BatchEmbedResponse;
 import dev.tiergate.providers.gemini.GeminiWire.GenerateContentResponse;
+import dev.tiergate.providers.testing.Fixtures;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Request, response and embedding translation against the fixtures in {@code fixtures/gemini}. */
 class GeminiMapperTest {
-    private final GeminiMapper mapper = new GeminiMapper(GeminiFixtures.sequentialIds());
+    private final GeminiMapper mapper = new GeminiMapper(Fixtures.sequentialIds());
 
     private static ChatRequest parse(String json) {
         return ChatRequestParser.parseChat(json.getBytes(StandardCharsets.UTF_8));
@@ -50,14 +51,14 @@ class GeminiMapperTest {
     }
 
     private static GenerateContentResponse response(String fixture) throws Exception {
-        return GeminiWire.mapper().readValue(GeminiFixtures.read(fixture), GenerateContentResponse.class);
+        return GeminiWire.mapper().readValue(Fixtures.read("gemini", fixture), GenerateContentResponse.class);
     }
 
     @Test
     void mapsAFullConversationAsDocumented() throws Exception {
-        JsonNode wire = map(GeminiFixtures.read("request-openai.json"));
+        JsonNode wire = map(Fixtures.read("gemini", "request-openai.json"));
 
-        assertThat(wire).isEqualTo(GeminiWire.mapper().readTree(GeminiFixtures.read("request-gemini.json")));
+        assertThat(wire).isEqualTo(GeminiWire.mapper().readTree(Fixtures.read("gemini", "request-gemini.json")));
     }
 
     @Test
@@ -175,7 +176,7 @@ class GeminiMapperTest {
 
         JsonNode wire = GeminiWire.mapper().valueToTree(GeminiMapper.toEmbedRequest(request, "text-embedding-004"));
         EmbeddingResponse response = GeminiMapper.toEmbeddingResponse(GeminiWire.mapper().readValue(
-                GeminiFixtures.read("embeddings.json"), BatchEmbedResponse.class), request);
+                Fixtures.read("gemini", "embeddings.json"), BatchEmbedResponse.class), request);
 
         assertThat(wire.toString()).isEqualTo("{\"requests\":["
                 + "{\"model\":\"models/text-embedding-004\",\"content\":{\"parts\":[{\"text\":\"a\"}]},\"outputDimensionality\":3},"
@@ -193,7 +194,7 @@ class GeminiMapperTest {
         EmbeddingRequest request = new EmbeddingRequest("e", JsonNodeFactory.instance.textNode("a"), "base64", null,
                 null, Map.of());
         EmbeddingResponse response = GeminiMapper.toEmbeddingResponse(GeminiWire.mapper().readValue(
-                GeminiFixtures.read("embeddings.json"), BatchEmbedResponse.class), request);
+                Fixtures.read("gemini", "embeddings.json"), BatchEmbedResponse.class), request);
 
         ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(response.data().getFirst().get("embedding").asText()))
                 .order(ByteOrder.LITTLE_ENDIAN);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tiergate.core.error.UpstreamError;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ToolCall;
+import dev.tiergate.providers.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,20 +20,25 @@ import reactor.core.publisher.Flux;
 class GeminiStreamDecoderTest {
     private final GeminiErrorMapper errors = new GeminiErrorMapper("gemini", Clock.systemUTC());
 
-    private GeminiStreamDecoder decoder(boolean includeUsage) {
-        return new GeminiStreamDecoder(new GeminiMapper(GeminiFixtures.sequentialIds()), errors, "requested",
-                includeUsage, 42L);
+    private GeminiStreamDecoder decoder() {
+        return new GeminiStreamDecoder(new GeminiMapper(Fixtures.sequentialIds()), errors, "requested", 42L);
     }
 
-    private List<ChatChunk> decodeAll(String fixture, boolean includeUsage, int slice) {
+    private List<ChatChunk> decodeAll(String fixture, int slice) {
         byte[] bytes = fixture.getBytes(StandardCharsets.UTF_8);
-        GeminiStreamDecoder decoder = decoder(includeUsage);
+        GeminiStreamDecoder decoder = decoder();
         List<ChatChunk> out = new ArrayList<>();
         for (int off = 0; off < bytes.length; off += slice) {
             decoder.decode(Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + slice)), out);
         }
         out.addAll(decoder.finish());
         return out;
+    }
+
+    /** The chunks before the usage-only chunk that ends a stream in which Gemini reported usage. */
+    private static List<ChatChunk> withoutUsageChunk(List<ChatChunk> chunks) {
+        assertThat(chunks.getLast().choices()).as("the usage-only chunk").isEmpty();
+        return chunks.subList(0, chunks.size() - 1);
     }
 
     static String content(ChatChunk chunk) {
@@ -42,7 +48,7 @@ class GeminiStreamDecoderTest {
     @Test
     void translatesTextWhateverTheSlicing() {
         for (int slice : new int[] {1, 5, 64, 100_000}) {
-            List<ChatChunk> chunks = decodeAll(GeminiFixtures.read("text.sse"), false, slice);
+            List<ChatChunk> chunks = withoutUsageChunk(decodeAll(Fixtures.read("gemini", "text.sse"), slice));
             assertThat(chunks).as("slice %d", slice).extracting(GeminiStreamDecoderTest::content)
                     .containsExactly("Hello", " wörld 🎉", "!", null);
             assertThat(chunks.getFirst().choices().getFirst().delta().role()).isEqualTo("assistant");
@@ -58,11 +64,12 @@ class GeminiStreamDecoderTest {
     }
 
     @Test
-    void endsWithTheLastUsageWhenAskedFor() {
-        List<ChatChunk> chunks = decodeAll(GeminiFixtures.read("text.sse"), true, 100_000);
+    void alwaysEndsWithTheLastUsageReported() {
+        List<ChatChunk> chunks = decodeAll(Fixtures.read("gemini", "text.sse"), 100_000);
         assertThat(chunks).hasSize(5);
         ChatChunk usage = chunks.getLast();
         assertThat(usage.choices()).isEmpty();
+        assertThat(usage.id()).isEqualTo("stream-1");
         assertThat(usage.usage().promptTokens()).isEqualTo(9);
         assertThat(usage.usage().completionTokens()).isEqualTo(3);
         assertThat(usage.usage().cachedTokens()).isEqualTo(4);
@@ -70,7 +77,7 @@ class GeminiStreamDecoderTest {
 
     @Test
     void streamsWholeFunctionCallsAsIndexedToolCalls() {
-        List<ChatChunk> chunks = decodeAll(GeminiFixtures.read("function-call.sse"), false, 33);
+        List<ChatChunk> chunks = withoutUsageChunk(decodeAll(Fixtures.read("gemini", "function-call.sse"), 33));
 
         assertThat(chunks).hasSize(3);
         assertThat(content(chunks.getFirst())).isEqualTo("Checking.");
@@ -82,8 +89,8 @@ class GeminiStreamDecoderTest {
 
     @Test
     void aBlockedPromptStreamsARoleAndAContentFilterFinish() {
-        String blocked = "data: " + GeminiFixtures.read("blocked.json").replace("\n", "") + "\n\n";
-        List<ChatChunk> chunks = decodeAll(blocked, false, 100_000);
+        String blocked = "data: " + Fixtures.read("gemini", "blocked.json").replace("\n", "") + "\n\n";
+        List<ChatChunk> chunks = withoutUsageChunk(decodeAll(blocked, 100_000));
         assertThat(chunks).hasSize(2);
         assertThat(chunks.getLast().finishReason()).isEqualTo("content_filter");
     }
@@ -94,17 +101,18 @@ class GeminiStreamDecoderTest {
                 + "{\"content\":{\"parts\":[{\"text\":\"b\"}]},\"index\":1}]}\n\n"
                 + "data: {\"candidates\":[{\"content\":{\"parts\":[]},\"finishReason\":\"STOP\",\"index\":1},"
                 + "{\"content\":{\"parts\":[{\"text\":\"c\"}]},\"finishReason\":\"MAX_TOKENS\",\"index\":0}]}\n\n";
-        List<ChatChunk> chunks = decodeAll(events, false, 100_000);
+        List<ChatChunk> chunks = decodeAll(events, 100_000);
         assertThat(chunks).extracting(c -> c.choices().getFirst().index() + ":" + content(c) + ":" + c.finishReason())
                 .containsExactly("0:a:null", "1:b:null", "1:null:stop", "0:c:null", "0:null:length");
+        assertThat(chunks).as("no usage reported, no usage chunk").allSatisfy(c -> assertThat(c.usage()).isNull());
     }
 
     @Test
     void aMidStreamErrorFailsAfterTheChunksBeforeIt() {
-        Flux<byte[]> body = Flux.just(GeminiFixtures.read("mid-stream-error.sse").getBytes(StandardCharsets.UTF_8));
+        Flux<byte[]> body = Flux.just(Fixtures.read("gemini", "mid-stream-error.sse").getBytes(StandardCharsets.UTF_8));
         List<ChatChunk> seen = new ArrayList<>();
 
-        assertThatThrownBy(() -> decoder(false).decode(body).doOnNext(seen::add).blockLast(Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> decoder().decode(body).doOnNext(seen::add).blockLast(Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(UpstreamError.class, e -> {
                     assertThat(e.getMessage()).isEqualTo("The model is overloaded. Please try again later.");
                     assertThat(e.code()).isEqualTo("UNAVAILABLE");
@@ -115,20 +123,20 @@ class GeminiStreamDecoderTest {
 
     @Test
     void aBodyEndingWithoutAFinishReasonIsAnError() {
-        Flux<byte[]> body = Flux.just(GeminiFixtures.read("truncated.sse").getBytes(StandardCharsets.UTF_8));
+        Flux<byte[]> body = Flux.just(Fixtures.read("gemini", "truncated.sse").getBytes(StandardCharsets.UTF_8));
         List<ChatChunk> seen = new ArrayList<>();
 
-        assertThatThrownBy(() -> decoder(true).decode(body).doOnNext(seen::add).blockLast(Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> decoder().decode(body).doOnNext(seen::add).blockLast(Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(UpstreamError.class,
                         e -> assertThat(e.code()).isEqualTo("upstream_incomplete_stream"));
         assertThat(seen).hasSize(1);
-        assertThatThrownBy(() -> decoder(false).decode(Flux.empty()).blockLast(Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> decoder().decode(Flux.empty()).blockLast(Duration.ofSeconds(5)))
                 .isInstanceOf(UpstreamError.class);
     }
 
     @Test
     void rejectsGarbage() {
-        assertThatThrownBy(() -> decoder(false).decode(": keep-alive\n\ndata: [1,2]\n\n".getBytes(StandardCharsets.UTF_8),
+        assertThatThrownBy(() -> decoder().decode(": keep-alive\n\ndata: [1,2]\n\n".getBytes(StandardCharsets.UTF_8),
                 new ArrayList<>()))
                 .isInstanceOf(UpstreamError.class)
                 .hasMessageContaining("not a JSON object");

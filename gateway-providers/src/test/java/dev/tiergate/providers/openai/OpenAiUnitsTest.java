@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiergate.core.error.UpstreamError;
 import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.providers.testing.Fixtures;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,23 +17,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
-/** Endpoint joining, Retry-After parsing and the stream decoder, without a network. */
+/** Retry-After parsing and the stream decoder, without a network. */
 class OpenAiUnitsTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
     private final OpenAiErrorMapper errors = new OpenAiErrorMapper("openai", CLOCK);
-
-    @Test
-    void joinsBaseUrlsAndPaths() {
-        assertThat(OpenAiEndpoints.resolve(URI.create("https://api.openai.com/v1"), "chat/completions"))
-                .hasToString("https://api.openai.com/v1/chat/completions");
-        assertThat(OpenAiEndpoints.resolve(URI.create("https://api.openai.com/v1/"), "/embeddings"))
-                .hasToString("https://api.openai.com/v1/embeddings");
-        assertThat(OpenAiEndpoints.resolve(
-                URI.create("https://x.openai.azure.com/openai/deployments/d1?api-version=2024-10-21"), "chat/completions"))
-                .hasToString("https://x.openai.azure.com/openai/deployments/d1/chat/completions?api-version=2024-10-21");
-        assertThat(OpenAiEndpoints.resolve(URI.create("http://localhost:11434"), "chat/completions"))
-                .hasToString("http://localhost:11434/chat/completions");
-    }
 
     @Test
     void readsRetryAfterInAllItsForms() {
@@ -49,7 +36,7 @@ class OpenAiUnitsTest {
 
     @Test
     void decodesTheTextFixtureWhateverTheSlicing() {
-        byte[] bytes = OpenAiAdapterTest.fixture("text.sse").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = Fixtures.read("openai", "text.sse").getBytes(StandardCharsets.UTF_8);
         for (int slice : new int[] {1, 2, 7, 64, bytes.length}) {
             OpenAiStreamDecoder decoder = new OpenAiStreamDecoder(errors);
             List<ChatChunk> out = new ArrayList<>();

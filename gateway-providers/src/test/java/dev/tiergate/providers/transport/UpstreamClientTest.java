@@ -3,9 +3,8 @@ package dev.tiergate.providers.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import dev.tiergate.providers.testing.EventLoopExtension;
+import dev.tiergate.providers.testing.RawSocketUpstream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -14,27 +13,18 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
 
 class UpstreamClientTest {
-    private static EventLoopGroup group;
+    @RegisterExtension
+    static final EventLoopExtension LOOP = new EventLoopExtension();
+
     private UpstreamClient client = new UpstreamClient(new UpstreamOptions(Duration.ofSeconds(2),
             Duration.ofSeconds(5), 4, 1024 * 1024, 1024));
-
-    @BeforeAll
-    static void startLoop() {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopLoop() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
 
     @AfterEach
     void closeClient() {
@@ -42,7 +32,7 @@ class UpstreamClientTest {
     }
 
     private static ScheduledExecutorService loop() {
-        return group.next();
+        return LOOP.next();
     }
 
     static Throwable failureOf(reactor.core.publisher.Flux<?> flux) {
@@ -61,8 +51,8 @@ class UpstreamClientTest {
 
     @Test
     void sequentialCallsReuseOneKeepAliveConnection() throws Exception {
-        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
-            FakeUpstream.write(out, okResponse("hello"));
+        try (RawSocketUpstream upstream = new RawSocketUpstream((head, in, out) -> {
+            RawSocketUpstream.write(out, okResponse("hello"));
             return true;
         })) {
             UpstreamRequest request = UpstreamRequest.post(upstream.uri("/v1/x"), Map.of(), "{}".getBytes());
@@ -77,8 +67,8 @@ class UpstreamClientTest {
 
     @Test
     void aConnectionClosingResponseIsNotReused() throws Exception {
-        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
-            FakeUpstream.write(out, "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 2\r\n\r\nok");
+        try (RawSocketUpstream upstream = new RawSocketUpstream((head, in, out) -> {
+            RawSocketUpstream.write(out, "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 2\r\n\r\nok");
             return false;
         })) {
             UpstreamRequest request = UpstreamRequest.get(upstream.uri("/"), Map.of());
@@ -93,9 +83,9 @@ class UpstreamClientTest {
     @Test
     void sendsHostAndContentLengthAndTheTargetWithItsQuery() throws Exception {
         StringBuilder seen = new StringBuilder();
-        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
+        try (RawSocketUpstream upstream = new RawSocketUpstream((head, in, out) -> {
             seen.append(head);
-            FakeUpstream.write(out, okResponse(""));
+            RawSocketUpstream.write(out, okResponse(""));
             return true;
         })) {
             UpstreamRequest request = UpstreamRequest.post(upstream.uri("/v1/chat?api-version=1"),
@@ -111,10 +101,10 @@ class UpstreamClientTest {
 
     @Test
     void streamsChunksAndReturnsTheConnectionAfterTheEnd() throws Exception {
-        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
-            FakeUpstream.write(out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n");
-            FakeUpstream.write(out, "3\r\none\r\n");
-            FakeUpstream.write(out, "3\r\ntwo\r\n0\r\n\r\n");
+        try (RawSocketUpstream upstream = new RawSocketUpstream((head, in, out) -> {
+            RawSocketUpstream.write(out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n");
+            RawSocketUpstream.write(out, "3\r\none\r\n");
+            RawSocketUpstream.write(out, "3\r\ntwo\r\n0\r\n\r\n");
             return true;
         })) {
             UpstreamRequest request = UpstreamRequest.post(upstream.uri("/s"), Map.of(), new byte[0]);
@@ -131,9 +121,9 @@ class UpstreamClientTest {
     @Test
     void cancellingAStreamClosesTheUpstreamConnection() throws Exception {
         CountDownLatch eof = new CountDownLatch(1);
-        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
-            FakeUpstream.write(out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nfirst\r\n");
-            if (FakeUpstream.waitsForEof(in)) {
+        try (RawSocketUpstream upstream = new RawSocketUpstream((head, in, out) -> {
+            RawSocketUpstream.write(out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nfirst\r\n");
+            if (RawSocketUpstream.waitsForEof(in)) {
                 eof.countDown();
             }
             return false;
@@ -149,8 +139,8 @@ class UpstreamClientTest {
 
     @Test
     void aStreamOfAnErrorStatusFailsWithTheWholeErrorBody() throws Exception {
-        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
-            FakeUpstream.write(out, "HTTP/1.1 503 Service Unavailable\r\ntransfer-encoding: chunked\r\n\r\n"
+        try (RawSocketUpstream upstream = new RawSocketUpstream((head, in, out) -> {
+            RawSocketUpstream.write(out, "HTTP/1.1 503 Service Unavailable\r\ntransfer-encoding: chunked\r\n\r\n"
                     + "4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\n\r\n");
             return true;
         })) {
@@ -167,8 +157,8 @@ class UpstreamClientTest {
     void aSilentUpstreamTimesOut() throws Exception {
         client.close();
         client = new UpstreamClient(UpstreamOptions.defaults().withReadTimeout(Duration.ofMillis(200)));
-        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
-            FakeUpstream.waitsForEof(in);
+        try (RawSocketUpstream upstream = new RawSocketUpstream((head, in, out) -> {
+            RawSocketUpstream.waitsForEof(in);
             return false;
         })) {
             assertThatThrownBy(() -> client.send(UpstreamRequest.get(upstream.uri("/"), Map.of()), loop())
@@ -180,7 +170,7 @@ class UpstreamClientTest {
 
     @Test
     void aRefusedConnectionIsAConnectionError() throws Exception {
-        FakeUpstream closed = new FakeUpstream((head, in, out) -> false);
+        RawSocketUpstream closed = new RawSocketUpstream((head, in, out) -> false);
         closed.close();
         assertThatThrownBy(() -> client.send(UpstreamRequest.get(closed.uri("/"), Map.of()), loop())
                 .toCompletableFuture().join())
@@ -189,8 +179,8 @@ class UpstreamClientTest {
 
     @Test
     void aNonNettyExecutorFallsBackToTheSharedLoops() throws Exception {
-        try (FakeUpstream upstream = new FakeUpstream((head, in, out) -> {
-            FakeUpstream.write(out, okResponse("x"));
+        try (RawSocketUpstream upstream = new RawSocketUpstream((head, in, out) -> {
+            RawSocketUpstream.write(out, okResponse("x"));
             return true;
         })) {
             ScheduledExecutorService plain = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();

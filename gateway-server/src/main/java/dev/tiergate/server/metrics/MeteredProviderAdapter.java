@@ -3,15 +3,12 @@ package dev.tiergate.server.metrics;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
-import dev.tiergate.core.model.EmbeddingResponse;
-import dev.tiergate.core.provider.EmbeddingCall;
+import dev.tiergate.core.provider.ForwardingProviderAdapter;
 import dev.tiergate.core.provider.ProviderAdapter;
 import dev.tiergate.core.provider.ProviderCall;
-import dev.tiergate.core.provider.ProviderCapability;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
@@ -21,31 +18,20 @@ import reactor.core.publisher.Flux;
  * tagged with provider, model and outcome ({@code ok}, {@code error_<status>} or {@code cancelled}). A
  * stream is timed to its first chunk: the latency the upstream adds before the client sees text.
  */
-final class MeteredProviderAdapter implements ProviderAdapter {
-    private final ProviderAdapter delegate;
+final class MeteredProviderAdapter extends ForwardingProviderAdapter {
     private final MeterRegistry registry;
     private final Duration[] buckets;
 
     MeteredProviderAdapter(ProviderAdapter delegate, MeterRegistry registry, Duration[] buckets) {
-        this.delegate = delegate;
+        super(delegate);
         this.registry = registry;
         this.buckets = buckets;
     }
 
     @Override
-    public String id() {
-        return delegate.id();
-    }
-
-    @Override
-    public Set<ProviderCapability> capabilities() {
-        return delegate.capabilities();
-    }
-
-    @Override
     public CompletionStage<ChatCompletion> chat(ProviderCall call) {
         long start = System.nanoTime();
-        return delegate.chat(call).whenComplete((completion, error) ->
+        return super.chat(call).whenComplete((completion, error) ->
                 attempt(call, error == null ? "ok" : outcome(error), start));
     }
 
@@ -54,7 +40,7 @@ final class MeteredProviderAdapter implements ProviderAdapter {
         return Flux.defer(() -> {
             long start = System.nanoTime();
             AtomicBoolean counted = new AtomicBoolean();
-            return delegate.chatStream(call)
+            return super.chatStream(call)
                     .doOnNext(chunk -> {
                         if (counted.compareAndSet(false, true)) {
                             attempt(call, "ok", start);
@@ -73,20 +59,10 @@ final class MeteredProviderAdapter implements ProviderAdapter {
         });
     }
 
-    @Override
-    public CompletionStage<EmbeddingResponse> embed(EmbeddingCall call) {
-        return delegate.embed(call);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
-    }
-
     private void attempt(ProviderCall call, String outcome, long startNanos) {
         Timer.builder("tiergate.upstream.attempts")
                 .description("Calls to providers: count and latency (streams: to the first chunk)")
-                .tags("provider", delegate.id(), "model", call.model().name(), "outcome", outcome)
+                .tags("provider", id(), "model", call.model().name(), "outcome", outcome)
                 .serviceLevelObjectives(buckets)
                 .register(registry)
                 .record(Duration.ofNanos(System.nanoTime() - startNanos));

@@ -1,4 +1,4 @@
-package dev.tiergate.providers.openai;
+package dev.tiergate.providers.internal;
 
 import static java.util.Objects.requireNonNull;
 
@@ -10,11 +10,16 @@ import java.net.URISyntaxException;
  * {@code https://x.openai.azure.com/openai/deployments/d?api-version=2024-10-21}) with an operation
  * path such as {@code chat/completions}: one slash between them, the base's query kept at the end.
  */
-final class OpenAiEndpoints {
-    private OpenAiEndpoints() {
+public final class UpstreamUris {
+    private UpstreamUris() {
     }
 
-    static URI resolve(URI baseUrl, String path) {
+    public static URI resolve(URI baseUrl, String path) {
+        return resolve(baseUrl, path, null);
+    }
+
+    /** With {@code query} (may be null) after the base's own query. */
+    public static URI resolve(URI baseUrl, String path, String query) {
         requireNonNull(baseUrl, "baseUrl");
         String basePath = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
         while (basePath.endsWith("/")) {
@@ -24,8 +29,9 @@ final class OpenAiEndpoints {
         StringBuilder out = new StringBuilder()
                 .append(baseUrl.getScheme()).append("://").append(baseUrl.getRawAuthority())
                 .append(basePath).append('/').append(op);
-        if (baseUrl.getRawQuery() != null && !baseUrl.getRawQuery().isEmpty()) {
-            out.append('?').append(baseUrl.getRawQuery());
+        String baseQuery = baseUrl.getRawQuery() == null || baseUrl.getRawQuery().isEmpty() ? null : baseUrl.getRawQuery();
+        if (baseQuery != null || query != null) {
+            out.append('?').append(baseQuery == null ? query : query == null ? baseQuery : baseQuery + "&" + query);
         }
         try {
             return new URI(out.toString());

@@ -1,4 +1,4 @@
-package dev.tiergate.providers.transport;
+package dev.tiergate.providers.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,34 +15,48 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A plain-socket HTTP/1.1 upstream for transport tests: counts accepted connections and runs a
- * script per request on its own thread, so tests can see exactly what happens on the wire.
+ * An HTTP/1.1 upstream on a plain server socket, for tests that need what WireMock cannot do on
+ * the wire (a response cut mid-body, a client that must hang up): counts accepted connections and
+ * runs a script per request on its own thread.
  */
-final class FakeUpstream implements AutoCloseable {
+public final class RawSocketUpstream implements AutoCloseable {
 
     /** What to do with one request on a connection; return false to stop serving that connection. */
-    interface Script {
+    public interface Script {
         boolean serve(String requestHead, InputStream in, OutputStream out) throws IOException;
     }
 
     private final ServerSocket server;
     private final Script script;
+    private final boolean reset;
     private final AtomicInteger connections = new AtomicInteger();
-    final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    /** What happened on the connections: {@code eof} when a client hung up, {@code error: ...}. */
+    public final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
-    FakeUpstream(Script script) throws IOException {
+    /** Closes (FIN) a connection once its script returns false. */
+    public RawSocketUpstream(Script script) throws IOException {
+        this(script, false);
+    }
+
+    private RawSocketUpstream(Script script, boolean reset) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.script = script;
-        Thread acceptor = new Thread(this::acceptLoop, "fake-upstream");
+        this.reset = reset;
+        Thread acceptor = new Thread(this::acceptLoop, "raw-socket-upstream");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    URI uri(String path) {
+    /** Resets (RST) a connection once its script returns false: a connection reset by peer. */
+    public static RawSocketUpstream resetting(Script script) throws IOException {
+        return new RawSocketUpstream(script, true);
+    }
+
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.getLocalPort() + path);
     }
 
-    int connections() {
+    public int connections() {
         return connections.get();
     }
 
@@ -51,7 +65,7 @@ final class FakeUpstream implements AutoCloseable {
             try {
                 Socket socket = server.accept();
                 connections.incrementAndGet();
-                Thread t = new Thread(() -> serve(socket), "fake-upstream-conn");
+                Thread t = new Thread(() -> serve(socket), "raw-socket-upstream-conn");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {
@@ -72,6 +86,9 @@ final class FakeUpstream implements AutoCloseable {
                 }
                 readBody(head, in);
                 if (!script.serve(head, in, out)) {
+                    if (reset) {
+                        socket.setSoLinger(true, 0);
+                    }
                     return;
                 }
             }
@@ -102,7 +119,7 @@ final class FakeUpstream implements AutoCloseable {
     }
 
     /** Waits until the client's side of the connection is gone (EOF or reset). */
-    static boolean waitsForEof(InputStream in) {
+    public static boolean waitsForEof(InputStream in) {
         try {
             return in.read() == -1;
         } catch (IOException e) {
@@ -110,7 +127,7 @@ final class FakeUpstream implements AutoCloseable {
         }
     }
 
-    static void write(OutputStream out, String text) throws IOException {
+    public static void write(OutputStream out, String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();
     }

@@ -1,0 +1,136 @@
+package dev.tiergate.providers.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tiergate.core.config.ProviderConfig;
+import dev.tiergate.core.error.InternalGatewayError;
+import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.providers.transport.UpstreamClient;
+import dev.tiergate.providers.transport.UpstreamRequest;
+import dev.tiergate.providers.transport.UpstreamResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
+
+/**
+ * The HTTP side every provider adapter shares: a JSON body POSTed with the provider's headers and
+ * the configured extra ones, a plain answer read into the provider's wire type, a streamed answer
+ * handed to the provider's stream decoder, every failure reported through the provider's error
+ * mapper, and the client closed here only when the adapter created it. An adapter keeps its
+ * mapping, its stream decoder, its error mapper and its URIs.
+ */
+public final class UpstreamCalls implements AutoCloseable {
+    private final ProviderConfig config;
+    private final UpstreamClient client;
+    private final boolean ownsClient;
+    private final ObjectMapper json;
+    private final UpstreamErrorMapper errors;
+    private final Map<String, String> providerHeaders;
+
+    /**
+     * @param ownsClient      whether {@link #close()} closes {@code client}
+     * @param json            writes request bodies and reads answers, with the provider's conventions
+     * @param providerHeaders sent on every call (key, version); the configured headers come after them
+     */
+    public UpstreamCalls(ProviderConfig config, UpstreamClient client, boolean ownsClient, ObjectMapper json,
+                         UpstreamErrorMapper errors, Map<String, String> providerHeaders) {
+        this.config = requireNonNull(config, "config");
+        requireNonNull(config.id(), "config.id");
+        this.client = requireNonNull(client, "client");
+        this.ownsClient = ownsClient;
+        this.json = requireNonNull(json, "json");
+        this.errors = requireNonNull(errors, "errors");
+        this.providerHeaders = Map.copyOf(providerHeaders);
+    }
+
+    /** {@code header: prefix + key} when the config has an API key, else no header. */
+    public static Map<String, String> keyHeader(ProviderConfig config, String header, String prefix) {
+        String key = config.apiKey();
+        return key == null || key.isEmpty() ? Map.of() : Map.of(header, prefix + key);
+    }
+
+    /**
+     * POSTs {@code post} and reads the answer as a {@code wireType}. A failure while building the
+     * request (an untranslatable request) fails the stage without calling the provider.
+     */
+    public <W> CompletionStage<W> send(Supplier<Post> post, Class<W> wireType, Executor executor) {
+        UpstreamRequest request;
+        try {
+            request = request(post.get(), "application/json");
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(errors.map(e));
+        }
+        return client.send(request, executor).handle((response, failure) -> {
+            if (failure != null) {
+                throw errors.map(failure);
+            }
+            return parse(response, wireType);
+        });
+    }
+
+    /**
+     * A cold stream: each subscription builds {@code post}, sends it and hands the body to a
+     * decoder made by {@code decoder} (one per stream). Every failure goes through the error mapper.
+     */
+    public Flux<ChatChunk> stream(Supplier<Post> post, Function<Flux<byte[]>, Flux<ChatChunk>> decoder,
+                                  Executor executor) {
+        return Flux.defer(() -> decoder.apply(client.stream(request(post.get(), "text/event-stream"), executor)))
+                .onErrorMap(errors::map);
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    private UpstreamRequest request(Post post, String accept) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", "application/json");
+        headers.put("accept", accept);
+        headers.putAll(providerHeaders);
+        headers.putAll(config.headers());
+        return UpstreamRequest.post(post.uri(), headers, toJson(post.body()));
+    }
+
+    private byte[] toJson(Object body) {
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new InternalGatewayError("cannot serialise the upstream request: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private <W> W parse(UpstreamResponse response, Class<W> type) {
+        if (!response.isSuccess()) {
+            throw errors.fromResponse(response);
+        }
+        try {
+            W value = json.readValue(response.body(), type);
+            if (value == null) {
+                throw errors.malformed("empty body (expected: a " + type.getSimpleName() + ")", null);
+            }
+            return value;
+        } catch (IOException e) {
+            throw errors.malformed("body is not a " + type.getSimpleName(), e);
+        }
+    }
+
+    /** Where a call goes and what it sends, written as JSON. */
+    public record Post(URI uri, Object body) {
+        public Post {
+            requireNonNull(uri, "uri");
+            requireNonNull(body, "body");
+        }
+    }
+}
