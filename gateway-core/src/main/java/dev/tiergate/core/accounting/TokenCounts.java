@@ -27,6 +27,14 @@ public record TokenCounts(long input, long output, long cachedInput, TokensSourc
                 TokensSource.PROVIDER);
     }
 
+    /** An embeddings call's usage: input tokens only; null when the provider reported none. */
+    public static TokenCounts fromEmbeddingUsage(Usage usage) {
+        if (usage == null || usage.promptTokens() == null) {
+            return null;
+        }
+        return new TokenCounts(usage.promptTokens(), 0, 0, TokensSource.PROVIDER);
+    }
+
     public static TokenCounts estimated(long input, long output) {
         return new TokenCounts(input, output, 0, TokensSource.ESTIMATED);
     }

@@ -104,7 +104,7 @@ public final class AccountingStage implements PipelineStage {
     }
 
     private void account(Exchange exchange, String outcome, Usage usage, CharSequence answerText) {
-        TokenCounts tokens = TokenCounts.fromUsage(usage);
+        TokenCounts tokens = exchange.isChat() ? TokenCounts.fromUsage(usage) : TokenCounts.fromEmbeddingUsage(usage);
         if (tokens == null) {
             tokens = TokenCounts.estimated(promptTokens(exchange), TokenEstimator.text(answerText));
         }
