@@ -6,7 +6,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 
 /** Reads a whole response (success bounded by maxBodyBytes, error bodies truncated) into a future. */
-final class FullResponseListener implements ExchangeListener {
+final class FullResponseListener implements RoundTripListener {
     private final CompletableFuture<UpstreamResponse> result;
     private final UpstreamOptions options;
     private HttpResponse head;

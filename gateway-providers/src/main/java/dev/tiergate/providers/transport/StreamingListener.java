@@ -12,7 +12,7 @@ import reactor.core.publisher.FluxSink;
  * Forwards a 2xx body to a {@link FluxSink} slice by slice, reading only while the subscriber has
  * demand. A non-2xx body is read whole (bounded) and signalled as an {@link UpstreamStatusException}.
  */
-final class StreamingListener implements ExchangeListener {
+final class StreamingListener implements RoundTripListener {
     private final FluxSink<byte[]> sink;
     private final Consumer<ResponseHead> onHead;
     private final int maxErrorBodyBytes;

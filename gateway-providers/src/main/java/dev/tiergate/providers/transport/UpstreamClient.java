@@ -47,7 +47,7 @@ public final class UpstreamClient implements AutoCloseable {
     public CompletionStage<UpstreamResponse> send(UpstreamRequest request, Executor executor) {
         requireNonNull(request, "request");
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
-        UpstreamExchange exchange = newExchange(request, executor, new FullResponseListener(result, options));
+        UpstreamRoundTrip exchange = newExchange(request, executor, new FullResponseListener(result, options));
         result.whenComplete((r, t) -> {
             if (result.isCancelled()) {
                 exchange.cancel();
@@ -72,7 +72,7 @@ public final class UpstreamClient implements AutoCloseable {
         requireNonNull(request, "request");
         requireNonNull(onHead, "onHead");
         return Flux.create(sink -> {
-            UpstreamExchange exchange = newExchange(request, executor,
+            UpstreamRoundTrip exchange = newExchange(request, executor,
                     new StreamingListener(sink, onHead, options.maxErrorBodyBytes()));
             sink.onRequest(n -> exchange.demand());
             sink.onDispose(exchange::cancel);
@@ -80,9 +80,9 @@ public final class UpstreamClient implements AutoCloseable {
         }, FluxSink.OverflowStrategy.BUFFER);
     }
 
-    private UpstreamExchange newExchange(UpstreamRequest request, Executor executor, ExchangeListener listener) {
+    private UpstreamRoundTrip newExchange(UpstreamRequest request, Executor executor, RoundTripListener listener) {
         EventLoop loop = EventLoops.select(requireNonNull(executor, "executor"));
-        return new UpstreamExchange(pools.pool(loop, Origin.of(request.uri())), loop, request, listener, options);
+        return new UpstreamRoundTrip(pools.pool(loop, Origin.of(request.uri())), loop, request, listener, options);
     }
 
     /** Closes the pooled connections; in-flight exchanges fail. */

@@ -22,8 +22,8 @@ final class AdminReloadEndpoint implements Endpoint {
     }
 
     @Override
-    public void handle(ServerExchange exchange) {
-        String authorization = exchange.request.header("authorization");
+    public void handle(HttpCall call) {
+        String authorization = call.request.header("authorization");
         var authenticator = state.get().authenticator();
         String admin = authenticator.admin(authorization);
         if (admin == null) {
@@ -31,10 +31,10 @@ final class AdminReloadEndpoint implements Endpoint {
             throw new PermissionDeniedError("Reloading the config needs an admin key (admin-keys in gateway.yaml).",
                     "admin_key_required", null);
         }
-        exchange.describe("admin:" + admin, null);
-        reloader.reload("POST /admin/reload by admin key " + admin).whenComplete((result, error) -> exchange.onLoop(() -> {
+        call.describe("admin:" + admin, null);
+        reloader.reload("POST /admin/reload by admin key " + admin).whenComplete((result, error) -> call.onLoop(() -> {
             if (error != null) {
-                exchange.fail(error);
+                call.fail(error);
                 return;
             }
             switch (result) {
@@ -43,12 +43,12 @@ final class AdminReloadEndpoint implements Endpoint {
                     body.put("status", applied.changes().isEmpty() ? "unchanged" : "reloaded");
                     body.put("changes", applied.changes());
                     body.put("restart_required", applied.needRestart());
-                    exchange.respond(HttpResponses.json(HttpResponseStatus.OK, body, exchange.requestId), "reload");
+                    call.respond(HttpResponses.json(HttpResponseStatus.OK, body, call.requestId), "reload");
                 }
-                case ConfigReloader.Result.Rejected rejected -> exchange.fail(new InvalidRequestError(
+                case ConfigReloader.Result.Rejected rejected -> call.fail(new InvalidRequestError(
                         "config rejected, the running config keeps serving: " + String.join("; ", rejected.problems()),
                         "invalid_config", null));
-                case ConfigReloader.Result.Unavailable unavailable -> exchange.fail(new InvalidRequestError(
+                case ConfigReloader.Result.Unavailable unavailable -> call.fail(new InvalidRequestError(
                         unavailable.reason(), "reload_unavailable", null));
             }
         }));

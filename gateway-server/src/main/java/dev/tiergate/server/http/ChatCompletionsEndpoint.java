@@ -18,7 +18,7 @@ final class ChatCompletionsEndpoint implements Endpoint {
     }
 
     @Override
-    public void handle(ServerExchange client) {
+    public void handle(HttpCall client) {
         ServingState serving = state.get();
         Caller caller = serving.authenticator().authenticate(client.request.header("authorization"));
         ChatRequest request = ChatRequestParser.parseChat(client.request.body());

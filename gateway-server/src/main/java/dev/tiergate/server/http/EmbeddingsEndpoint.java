@@ -21,7 +21,7 @@ final class EmbeddingsEndpoint implements Endpoint {
     }
 
     @Override
-    public void handle(ServerExchange client) {
+    public void handle(HttpCall client) {
         ServingState serving = state.get();
         Caller caller = serving.authenticator().authenticate(client.request.header("authorization"));
         EmbeddingRequest request = ChatRequestParser.parseEmbedding(client.request.body());

@@ -1,6 +1,6 @@
 package dev.tiergate.server.http;
 
-/** Answers one kind of request; exactly one answer through the exchange, now or later. */
+/** Answers one kind of request; exactly one answer through the call, now or later. */
 interface Endpoint {
-    void handle(ServerExchange exchange);
+    void handle(HttpCall call);
 }

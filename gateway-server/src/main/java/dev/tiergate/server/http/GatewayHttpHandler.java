@@ -33,7 +33,7 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     private final Map<Route, Endpoint> routes;
     private final RequestListener listener;
     private final ArrayDeque<IncomingRequest> waiting = new ArrayDeque<>();
-    private ServerExchange current;
+    private HttpCall current;
     /** Set once the connection is ending: requests read from now on are dropped (RFC 9112, section 9.6). */
     private boolean closing;
     /** The error of a request that could not be read, answered once the requests before it are. */
@@ -100,22 +100,22 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void start(ChannelHandlerContext ctx, IncomingRequest request) {
-        ServerExchange exchange = new ServerExchange(ctx, request, newRequestId(), inFlight, () -> next(ctx), listener);
-        current = exchange;
+        HttpCall call = new HttpCall(ctx, request, newRequestId(), inFlight, () -> next(ctx), listener);
+        current = call;
         try {
             Endpoint endpoint = routes.get(new Route(request.method(), request.path()));
             if (endpoint == null) {
                 throw new NotFoundError("Unknown request URL: " + request.method() + " " + request.path()
                         + ". Please check the URL and method.", "unknown_url", null);
             }
-            exchange.route(request.path());
-            endpoint.handle(exchange);
+            call.route(request.path());
+            endpoint.handle(call);
         } catch (RuntimeException e) {
-            exchange.fail(e);
+            call.fail(e);
         }
     }
 
-    /** The current exchange is answered. */
+    /** The current call is answered. */
     private void next(ChannelHandlerContext ctx) {
         boolean closes = current.closesConnection();
         current = null;

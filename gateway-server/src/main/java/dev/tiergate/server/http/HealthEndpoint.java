@@ -25,13 +25,13 @@ final class HealthEndpoint implements Endpoint {
     }
 
     @Override
-    public void handle(ServerExchange exchange) {
+    public void handle(HttpCall call) {
         if (ready == null) {
-            exchange.respond(HttpResponses.json(HttpResponseStatus.OK, OK, exchange.requestId), "health");
+            call.respond(HttpResponses.json(HttpResponseStatus.OK, OK, call.requestId), "health");
         } else if (ready.getAsBoolean()) {
-            exchange.respond(HttpResponses.json(HttpResponseStatus.OK, READY, exchange.requestId), "ready");
+            call.respond(HttpResponses.json(HttpResponseStatus.OK, READY, call.requestId), "ready");
         } else {
-            exchange.respond(HttpResponses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, NOT_READY, exchange.requestId),
+            call.respond(HttpResponses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, NOT_READY, call.requestId),
                     "not_ready");
         }
     }

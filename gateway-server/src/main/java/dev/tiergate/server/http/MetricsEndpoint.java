@@ -14,8 +14,8 @@ final class MetricsEndpoint implements Endpoint {
     }
 
     @Override
-    public void handle(ServerExchange exchange) {
-        exchange.respond(HttpResponses.text(HttpResponseStatus.OK, metrics.scrape(), CONTENT_TYPE, exchange.requestId),
+    public void handle(HttpCall call) {
+        call.respond(HttpResponses.text(HttpResponseStatus.OK, metrics.scrape(), CONTENT_TYPE, call.requestId),
                 "metrics");
     }
 }

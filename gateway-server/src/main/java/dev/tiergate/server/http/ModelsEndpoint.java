@@ -14,11 +14,11 @@ final class ModelsEndpoint implements Endpoint {
     }
 
     @Override
-    public void handle(ServerExchange exchange) {
+    public void handle(HttpCall call) {
         ServingState serving = state.get();
-        Caller caller = serving.authenticator().authenticate(exchange.request.header("authorization"));
-        exchange.describe(caller.teamId(), "-");
-        exchange.respond(HttpResponses.json(HttpResponseStatus.OK,
-                Map.of("object", "list", "data", serving.catalog().visibleModels(caller.team())), exchange.requestId), "models");
+        Caller caller = serving.authenticator().authenticate(call.request.header("authorization"));
+        call.describe(caller.teamId(), "-");
+        call.respond(HttpResponses.json(HttpResponseStatus.OK,
+                Map.of("object", "list", "data", serving.catalog().visibleModels(caller.team())), call.requestId), "models");
     }
 }

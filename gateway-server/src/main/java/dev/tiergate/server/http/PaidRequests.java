@@ -18,7 +18,7 @@ final class PaidRequests {
     private PaidRequests() {
     }
 
-    static void run(ServerExchange client, ServingState serving, Pipeline pipeline, Caller caller,
+    static void run(HttpCall client, ServingState serving, Pipeline pipeline, Caller caller,
                     GatewayRequest request, BiConsumer<Exchange, Answer> respond) {
         Exchange exchange = Exchange.of(client.requestId, caller, request,
                 TiergateHeaders.cacheDirectives(client.request::header), client.eventLoop(),

@@ -20,7 +20,7 @@ import reactor.core.CoreSubscriber;
  * which closes the upstream call.
  */
 final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
-    private final ServerExchange exchange;
+    private final HttpCall call;
     private final Answer.Stream answer;
     private final RequestFacts facts;
     private final boolean clientWantsUsage;
@@ -34,16 +34,16 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
      * @param clientWantsUsage whether the client asked for the usage chunk ({@code include_usage});
      *                         every stream carries it, and a client that did not ask never sees it
      */
-    SseStreamWriter(ServerExchange exchange, Answer.Stream answer, RequestFacts facts, boolean clientWantsUsage) {
-        this.exchange = exchange;
+    SseStreamWriter(HttpCall call, Answer.Stream answer, RequestFacts facts, boolean clientWantsUsage) {
+        this.call = call;
         this.answer = answer;
         this.facts = facts;
         this.clientWantsUsage = clientWantsUsage;
     }
 
     void start() {
-        exchange.onCancel(this::cancel);
-        exchange.onWritable(() -> {
+        call.onCancel(this::cancel);
+        call.onWritable(() -> {
             if (awaitingWritable) {
                 awaitingWritable = false;
                 subscription.request(1);
@@ -60,9 +60,9 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
 
     @Override
     public void onSubscribe(Subscription s) {
-        exchange.onLoop(() -> {
+        call.onLoop(() -> {
             this.subscription = s;
-            if (exchange.isDone()) {
+            if (call.isDone()) {
                 s.cancel();
             } else {
                 s.request(1);
@@ -74,23 +74,23 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
     public void onNext(ChatChunk upstreamChunk) {
         ChatChunk chunk = clientWantsUsage || upstreamChunk.usage() == null ? upstreamChunk : withoutUsage(upstreamChunk);
         if (chunk == null) {
-            exchange.onLoop(() -> {
-                if (!exchange.isDone()) {
+            call.onLoop(() -> {
+                if (!call.isDone()) {
                     subscription.request(1);
                 }
             });
             return;
         }
         byte[] frame = SseEncoder.encode(chunk);
-        exchange.onLoop(() -> {
-            if (exchange.isDone()) {
+        call.onLoop(() -> {
+            if (call.isDone()) {
                 return;
             }
             sendHeadOnce();
             chunks++;
-            exchange.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)));
+            call.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)));
             flushSoon();
-            if (exchange.ctx.channel().isWritable()) {
+            if (call.ctx.channel().isWritable()) {
                 subscription.request(1);
             } else {
                 awaitingWritable = true;
@@ -100,34 +100,34 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
 
     @Override
     public void onError(Throwable t) {
-        exchange.onLoop(() -> {
-            if (exchange.isDone()) {
+        call.onLoop(() -> {
+            if (call.isDone()) {
                 return;
             }
             if (!headSent) {
-                exchange.fail(t);
+                call.fail(t);
                 return;
             }
             GatewayError error = GatewayError.from(t);
-            exchange.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseEncoder.frame(OpenAiErrorBody.toJson(error)))));
-            exchange.closeAfter(exchange.ctx.writeAndFlush(new DefaultLastHttpContent()));
-            exchange.finish(200, "stream_error:" + error.code() + " after " + chunks + " chunks");
+            call.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseEncoder.frame(OpenAiErrorBody.toJson(error)))));
+            call.closeAfter(call.ctx.writeAndFlush(new DefaultLastHttpContent()));
+            call.finish(200, "stream_error:" + error.code() + " after " + chunks + " chunks");
         });
     }
 
     @Override
     public void onComplete() {
-        exchange.onLoop(() -> {
-            if (exchange.isDone()) {
+        call.onLoop(() -> {
+            if (call.isDone()) {
                 return;
             }
             sendHeadOnce();
-            exchange.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseEncoder.done())));
-            var future = exchange.ctx.writeAndFlush(new DefaultLastHttpContent());
-            if (!exchange.keepsConnection()) {
-                exchange.closeAfter(future);
+            call.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseEncoder.done())));
+            var future = call.ctx.writeAndFlush(new DefaultLastHttpContent());
+            if (!call.keepsConnection()) {
+                call.closeAfter(future);
             }
-            exchange.finish(200, "stream " + chunks + " chunks");
+            call.finish(200, "stream " + chunks + " chunks");
         });
     }
 
@@ -138,9 +138,9 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
     private void flushSoon() {
         if (!flushScheduled) {
             flushScheduled = true;
-            exchange.eventLoop().execute(() -> {
+            call.eventLoop().execute(() -> {
                 flushScheduled = false;
-                exchange.ctx.flush();
+                call.ctx.flush();
             });
         }
     }
@@ -148,9 +148,9 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
     private void sendHeadOnce() {
         if (!headSent) {
             headSent = true;
-            var head = HttpResponses.eventStreamHead(exchange.requestId, facts);
-            exchange.prepareHead(head);
-            exchange.ctx.write(head);
+            var head = HttpResponses.eventStreamHead(call.requestId, facts);
+            call.prepareHead(head);
+            call.ctx.write(head);
         }
     }
 

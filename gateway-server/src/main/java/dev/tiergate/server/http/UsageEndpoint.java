@@ -35,15 +35,15 @@ final class UsageEndpoint implements Endpoint {
     }
 
     @Override
-    public void handle(ServerExchange exchange) {
-        String authorization = exchange.request.header("authorization");
-        String requestedTeam = exchange.request.queryParam("team");
+    public void handle(HttpCall call) {
+        String authorization = call.request.header("authorization");
+        String requestedTeam = call.request.queryParam("team");
         String team;
         var authenticator = state.get().authenticator();
         String admin = authenticator.admin(authorization);
         if (admin != null) {
             team = requestedTeam;
-            exchange.describe("admin:" + admin, null);
+            call.describe("admin:" + admin, null);
         } else {
             Caller caller = authenticator.authenticate(authorization);
             if (requestedTeam != null && !requestedTeam.equals(caller.teamId())) {
@@ -51,11 +51,11 @@ final class UsageEndpoint implements Endpoint {
                         + caller.teamId() + "'); use an admin key for other teams.", "usage_forbidden", "team");
             }
             team = caller.teamId();
-            exchange.describe(caller, null);
+            call.describe(caller, null);
         }
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        LocalDate from = date(exchange, "from", today.withDayOfMonth(1));
-        LocalDate to = date(exchange, "to", today);
+        LocalDate from = date(call, "from", today.withDayOfMonth(1));
+        LocalDate to = date(call, "to", today);
         if (to.isBefore(from)) {
             throw new InvalidRequestError("to: " + to + " is before from: " + from + " (expected: from <= to)",
                     "invalid_value", "to");
@@ -65,22 +65,22 @@ final class UsageEndpoint implements Endpoint {
                     + " days (expected: a shorter period)", "invalid_value", "from");
         }
         UsageQuery query = new UsageQuery(from, to, team);
-        usage.totals(query).whenComplete((totals, error) -> exchange.onLoop(() -> {
+        usage.totals(query).whenComplete((totals, error) -> call.onLoop(() -> {
             if (error != null) {
-                exchange.fail(error);
+                call.fail(error);
                 return;
             }
             try {
                 byte[] body = UsageJson.mapper().writeValueAsBytes(new UsageReport(query, totals).toJson());
-                exchange.respond(HttpResponses.json(HttpResponseStatus.OK, body, exchange.requestId), "usage");
+                call.respond(HttpResponses.json(HttpResponseStatus.OK, body, call.requestId), "usage");
             } catch (JsonProcessingException e) {
-                exchange.fail(new UncheckedIOException(e));
+                call.fail(new UncheckedIOException(e));
             }
         }));
     }
 
-    private static LocalDate date(ServerExchange exchange, String name, LocalDate defaultValue) {
-        String value = exchange.request.queryParam(name);
+    private static LocalDate date(HttpCall call, String name, LocalDate defaultValue) {
+        String value = call.request.queryParam(name);
         if (value == null || value.isBlank()) {
             return defaultValue;
         }

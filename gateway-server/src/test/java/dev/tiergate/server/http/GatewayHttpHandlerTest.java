@@ -266,7 +266,7 @@ class GatewayHttpHandlerTest {
     @Test
     void closingTheConnectionCancelsTheRequestInProgressAndDropsTheQueuedOnes() {
         send(post("/later", "1"), post("/later", "2"), post("/now", "3"));
-        ServerExchange first = later.calls.getFirst();
+        HttpCall first = later.calls.getFirst();
 
         channel.close();
         channel.runPendingTasks();
@@ -360,15 +360,15 @@ class GatewayHttpHandlerTest {
     /** Records its calls; answers at once with the request body, or when {@link #answer} is called. */
     private static final class StubEndpoint implements Endpoint {
         private final boolean atOnce;
-        final List<ServerExchange> calls = new ArrayList<>();
-        final List<ServerExchange> cancelled = new ArrayList<>();
+        final List<HttpCall> calls = new ArrayList<>();
+        final List<HttpCall> cancelled = new ArrayList<>();
 
         StubEndpoint(boolean atOnce) {
             this.atOnce = atOnce;
         }
 
         @Override
-        public void handle(ServerExchange exchange) {
+        public void handle(HttpCall exchange) {
             calls.add(exchange);
             exchange.onCancel(() -> cancelled.add(exchange));
             if (atOnce) {
@@ -380,7 +380,7 @@ class GatewayHttpHandlerTest {
             echo(calls.get(call));
         }
 
-        private static void echo(ServerExchange exchange) {
+        private static void echo(HttpCall exchange) {
             exchange.respond(HttpResponses.json(HttpResponseStatus.OK, exchange.request.body(), exchange.requestId), "ok");
         }
 

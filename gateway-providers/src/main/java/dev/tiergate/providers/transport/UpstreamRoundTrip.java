@@ -30,14 +30,14 @@ import java.util.concurrent.TimeoutException;
  * to its end on a keep-alive connection returns the connection to the pool; anything else
  * (error, timeout, cancel) closes it.
  */
-final class UpstreamExchange extends ChannelInboundHandlerAdapter {
+final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
     static final String NAME = "exchange";
 
     private final ChannelPool pool;
     private final EventLoop loop;
     private final UpstreamRequest request;
     private final Origin origin;
-    private final ExchangeListener listener;
+    private final RoundTripListener listener;
     private final long readTimeoutNanos;
 
     private Channel channel;
@@ -45,7 +45,7 @@ final class UpstreamExchange extends ChannelInboundHandlerAdapter {
     private HttpResponse head;
     private boolean done;
 
-    UpstreamExchange(ChannelPool pool, EventLoop loop, UpstreamRequest request, ExchangeListener listener,
+    UpstreamRoundTrip(ChannelPool pool, EventLoop loop, UpstreamRequest request, RoundTripListener listener,
                      UpstreamOptions options) {
         this.pool = pool;
         this.loop = loop;

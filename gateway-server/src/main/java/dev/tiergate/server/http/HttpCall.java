@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * keeps the connection's keep-alive state, logs the outcome (never the prompt), and tells the
  * connection handler when the next pipelined request may start.
  */
-final class ServerExchange {
-    private static final Logger log = LoggerFactory.getLogger(ServerExchange.class);
+final class HttpCall {
+    private static final Logger log = LoggerFactory.getLogger(HttpCall.class);
 
     final ChannelHandlerContext ctx;
     final IncomingRequest request;
@@ -40,7 +40,7 @@ final class ServerExchange {
     private String team;
     private String model;
 
-    ServerExchange(ChannelHandlerContext ctx, IncomingRequest request, String requestId, InFlightRequests inFlight,
+    HttpCall(ChannelHandlerContext ctx, IncomingRequest request, String requestId, InFlightRequests inFlight,
                    Runnable onDone, RequestListener listener) {
         this.ctx = ctx;
         this.request = request;

@@ -3,8 +3,8 @@ package dev.tiergate.providers.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpResponse;
 
-/** What an {@link UpstreamExchange} reports, always on the connection's event loop. */
-interface ExchangeListener {
+/** What an {@link UpstreamRoundTrip} reports, always on the connection's event loop. */
+interface RoundTripListener {
 
     void onHead(HttpResponse head);
 
