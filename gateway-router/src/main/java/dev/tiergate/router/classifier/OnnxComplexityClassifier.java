@@ -2,30 +2,26 @@ package dev.tiergate.router.classifier;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
 import dev.tiergate.core.json.Json;
+import dev.tiergate.inference.OnnxRuntimeSetup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
  * The complexity classifier trained by {@code gateway-router/training/train.sh}: an ONNX graph
  * (standardisation, then logistic regression or a small MLP, then softmax over the tiers) run by
- * DJL on the ONNX Runtime engine, offline. Input: one row per prompt, the sentence embedding
+ * DJL on the ONNX Runtime engine, offline ({@link OnnxRuntimeSetup}). Input: one row per prompt, the sentence embedding
  * followed by {@link StructuralFeatures}; output: one probability per {@link ComplexityTier}.
  *
  * <p>Thread-safe: DJL predictors are not, so each call borrows one from a small pool.
@@ -33,7 +29,6 @@ import java.util.concurrent.BlockingQueue;
 public final class OnnxComplexityClassifier implements ComplexityClassifier {
     /** The classpath location of the committed model and its metadata, without extension. */
     public static final String DEFAULT_RESOURCE = "/dev/tiergate/router/classifier/complexity-v1";
-    private static final String ENGINE = "OnnxRuntime";
     private static final int POOL_SIZE = 16;
 
     private final ClassifierSpec spec;
@@ -64,34 +59,12 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
             throw new UncheckedIOException("cannot read classifier metadata " + base + ".json", e);
         }
         spec.checkCompatible();
-        Path dir = null;
-        try (InputStream onnx = resource(base + ".onnx")) {
-            dir = Files.createTempDirectory("tiergate-classifier");
-            Path file = dir.resolve("classifier.onnx");
-            Files.copy(onnx, file, StandardCopyOption.REPLACE_EXISTING);
-            return new OnnxComplexityClassifier(spec, loadModel(file, spec));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load classifier model " + base + ".onnx", e);
-        } finally {
-            deleteQuietly(dir);
-        }
-    }
-
-    private static ZooModel<float[][], float[][]> loadModel(Path file, ClassifierSpec spec) throws IOException {
-        DjlOffline.enforce();
-        Criteria<float[][], float[][]> criteria = Criteria.builder()
+        Criteria.Builder<float[][], float[][]> criteria = Criteria.builder()
                 .setTypes(float[][].class, float[][].class)
-                .optModelPath(file)
-                .optEngine(ENGINE)
-                .optOption("interOpNumThreads", "1")
-                .optOption("intraOpNumThreads", "1")
-                .optTranslator(new RowsTranslator(spec.inputName(), spec.tiers().size()))
-                .build();
-        try {
-            return criteria.loadModel();
-        } catch (ModelNotFoundException | MalformedModelException e) {
-            throw new IllegalStateException("cannot load classifier model " + file + ": " + e.getMessage(), e);
-        }
+                .optTranslator(new RowsTranslator(spec.inputName(), spec.tiers().size()));
+        ZooModel<float[][], float[][]> model = OnnxRuntimeSetup.loadModel("classifier model " + base + ".onnx",
+                resource(base + ".onnx"), criteria, 1);
+        return new OnnxComplexityClassifier(spec, model);
     }
 
     public ClassifierSpec spec() {
@@ -162,20 +135,6 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
             throw new IllegalStateException("classifier resource " + name + " is not on the classpath");
         }
         return in;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = Files.list(dir)) {
-            for (Path file : files.toList()) {
-                Files.deleteIfExists(file);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // A temp file left behind is harmless; the model is already in memory.
-        }
     }
 
     /** Feature rows in, probability rows out; the graph's input is named by the metadata. */

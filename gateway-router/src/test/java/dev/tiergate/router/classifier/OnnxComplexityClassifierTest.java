@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
+import dev.tiergate.inference.OnnxRuntimeSetup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,9 +35,8 @@ class OnnxComplexityClassifierTest {
 
     @Test
     void djlRunsOfflineOnOnnxRuntime() {
-        assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
-        assertThat(System.getProperty("OPT_OUT_TRACKING")).isEqualTo("true");
-        assertThat(Engine.getEngine("OnnxRuntime").getEngineName()).isEqualTo("OnnxRuntime");
+        assertThat(OnnxRuntimeSetup.offlineEnforced()).isTrue();
+        assertThat(Engine.getEngine(OnnxRuntimeSetup.ENGINE).getEngineName()).isEqualTo("OnnxRuntime");
     }
 
     @Test

@@ -1,9 +1,9 @@
 package dev.tiergate.router.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tiergate.cache.semantic.embedding.OnnxSentenceEmbedder;
 import dev.tiergate.core.json.Json;
-import dev.tiergate.router.classifier.DjlOffline;
+import dev.tiergate.inference.OnnxRuntimeSetup;
+import dev.tiergate.inference.embedding.OnnxSentenceEmbedder;
 import dev.tiergate.router.classifier.StructuralFeatures;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -43,7 +43,7 @@ public final class FeatureDump {
             System.err.println("usage: FeatureDump prompts.jsonl features.f32 features.json [threads]");
             System.exit(2);
         }
-        DjlOffline.enforce();
+        OnnxRuntimeSetup.enforceOffline();
         Path in = Path.of(args[0]);
         Path out = Path.of(args[1]);
         Path meta = Path.of(args[2]);
