@@ -19,6 +19,7 @@ import dev.tiergate.core.config.TeamSemanticCacheConfig;
 import dev.tiergate.core.embedding.SentenceEmbedder;
 import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.provider.ModelCatalog;
+import dev.tiergate.inference.InferenceWorkers;
 import dev.tiergate.inference.embedding.OnnxSentenceEmbedder;
 import dev.tiergate.router.ComplexityRouterStage;
 import dev.tiergate.router.classifier.ComplexityTier;
@@ -38,11 +39,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
@@ -54,18 +51,11 @@ import org.slf4j.LoggerFactory;
  * worker pool that runs model inference off the event loops. Closing it releases them.
  * Built again on a config reload, it takes over from the previous build what the new config
  * would build the same (the exact cache and its entries, an embedder of the same model, the
- * semantic store, the classifier, the worker pools); closing the previous build then releases
+ * semantic store, the classifier, the worker pool); closing the previous build then releases
  * only what was not taken over.
  */
 final class PipelineStages implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PipelineStages.class);
-    /**
-     * Routing waits for the classifier unless this many are queued (then the default tier and the
-     * gates decide). The semantic cache instead sheds load: with every embedding worker busy and one
-     * lookup waiting each, a request skips the lookup (a miss) rather than queue behind model runs,
-     * so under CPU saturation the cache never becomes the bottleneck.
-     */
-    private static final int ROUTER_QUEUE = 256;
 
     private final List<PipelineStage> stages;
     /** What the stages run on, by what it was built from; closed in reverse order. */
@@ -114,8 +104,9 @@ final class PipelineStages implements AutoCloseable {
                         () -> c.usesRedis()
                                 ? RedisSemanticStore.builder(c.redisUrl()).build()
                                 : InMemorySemanticStore.builder().maxSizeMb(c.maxSizeMb()).build());
-                ThreadPoolExecutor workers = resources.get("embed-workers", () -> workers("tiergate-embed-", 1));
-                stages.add(SemanticCacheStage.builder(embedder, store, workers)
+                // The cache sheds its lookups when the shared workers are busy; the router waits (InferenceWorkers).
+                InferenceWorkers workers = resources.get("inference-workers", InferenceWorkers::create);
+                stages.add(SemanticCacheStage.builder(embedder, store, workers.sheddingExecutor())
                         .settings(semanticSettings(config)).build());
                 descriptions.add("semantic cache: " + c.model() + ", threshold " + c.threshold() + ", "
                         + (c.usesRedis() ? "redis store" : "in-memory store, " + c.maxSizeMb() + " MB"));
@@ -126,8 +117,8 @@ final class PipelineStages implements AutoCloseable {
                     embedder = embedder(resources, classifier.embeddingModelId());
                 }
                 Thresholds defaults = Thresholds.of(classifier.spec().thresholdMid(), classifier.spec().thresholdFrontier());
-                ThreadPoolExecutor workers = resources.get("route-workers", () -> workers("tiergate-route-", ROUTER_QUEUE));
-                stages.add(ComplexityRouterStage.builder(classifier, defaults, catalog::alias, workers)
+                InferenceWorkers workers = resources.get("inference-workers", InferenceWorkers::create);
+                stages.add(ComplexityRouterStage.builder(classifier, defaults, catalog::alias, workers.executor())
                         .settings(routerSettings(config))
                         .embedder(embedder)
                         .build());
@@ -286,20 +277,6 @@ final class PipelineStages implements AutoCloseable {
                 log.warn("closing a stage resource failed", e);
             }
         }
-    }
-
-    /** A bounded pool for model runs: half the cores, {@code queuePerThread} waiting tasks per thread. */
-    private static ThreadPoolExecutor workers(String name, int queuePerThread) {
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(threads * queuePerThread), r -> {
-                    Thread t = new Thread(r, name + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
-        pool.allowCoreThreadTimeOut(false);
-        return pool;
     }
 
     static ExactCacheSettings exactCacheSettings(GatewayConfig config) {
