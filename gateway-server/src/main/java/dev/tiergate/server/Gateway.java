@@ -8,6 +8,8 @@ import dev.tiergate.core.provider.ModelCatalog;
 import dev.tiergate.core.provider.ProviderAdapter;
 import dev.tiergate.core.provider.ProviderDispatcher;
 import dev.tiergate.core.resilience.UpstreamAttemptListener;
+import dev.tiergate.core.tokens.TokenCounter;
+import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.server.accounting.Accounting;
 import dev.tiergate.server.accounting.RequestLog;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
@@ -54,6 +56,7 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup group;
     private final GatewayMetrics metrics;
     private final Accounting accounting;
+    private final TokenCounter tokens;
     private final ReloadSource source;
     private final AtomicReference<Serving> current = new AtomicReference<>();
     /** One daemon thread: reloads one at a time, and closes what they replaced once its grace is over. */
@@ -71,10 +74,12 @@ public final class Gateway implements AutoCloseable {
                            Pipeline pipeline, ServingState state) {
     }
 
-    private Gateway(EventLoopGroup group, GatewayMetrics metrics, Accounting accounting, ReloadSource source) {
+    private Gateway(EventLoopGroup group, GatewayMetrics metrics, Accounting accounting, TokenCounter tokens,
+                    ReloadSource source) {
         this.group = group;
         this.metrics = metrics;
         this.accounting = accounting;
+        this.tokens = tokens;
         this.source = source;
     }
 
@@ -100,8 +105,9 @@ public final class Gateway implements AutoCloseable {
         Gateway gateway = null;
         try {
             ModelCatalog catalog = new ModelCatalog(config);
-            accounting = Accounting.create(config, catalog, metrics, clock);
-            gateway = new Gateway(group, metrics, accounting, source);
+            TokenCounter tokens = JtokkitTokenCounter.o200k();   // loads its vocabulary now, not on an event loop
+            accounting = Accounting.create(config, catalog, metrics, clock, tokens);
+            gateway = new Gateway(group, metrics, accounting, tokens, source);
             Serving serving = gateway.build(config, catalog, accounting.stages(), null);
             gateway.current.set(serving);
             serving.stages().bindMetrics(metrics.registry());
@@ -149,7 +155,7 @@ public final class Gateway implements AutoCloseable {
      */
     private Serving build(GatewayConfig config, ModelCatalog catalog, List<PipelineStage> accountingStages,
                           Serving previous) {
-        ProviderAdapterFactory factory = ProviderAdapters.factory();
+        ProviderAdapterFactory factory = ProviderAdapters.factory(tokens);
         Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
         List<ProviderAdapter> created = new ArrayList<>();
         try {
@@ -168,7 +174,8 @@ public final class Gateway implements AutoCloseable {
                     .build();
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(config.teams().values(),
                     config.accounting().adminKeys());
-            PipelineStages stages = PipelineStages.build(config, catalog, previous == null ? null : previous.stages());
+            PipelineStages stages = PipelineStages.build(config, catalog, tokens,
+                    previous == null ? null : previous.stages());
             List<PipelineStage> pipelineStages = new ArrayList<>(accountingStages);
             pipelineStages.addAll(stages.stages());
             Pipeline pipeline = Pipeline.of(pipelineStages, dispatcher);

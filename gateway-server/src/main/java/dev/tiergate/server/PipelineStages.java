@@ -19,8 +19,10 @@ import dev.tiergate.core.config.TeamSemanticCacheConfig;
 import dev.tiergate.core.embedding.SentenceEmbedder;
 import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.provider.ModelCatalog;
+import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.inference.InferenceWorkers;
 import dev.tiergate.inference.embedding.OnnxSentenceEmbedder;
+import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.router.ComplexityRouterStage;
 import dev.tiergate.router.classifier.ComplexityTier;
 import dev.tiergate.router.classifier.OnnxComplexityClassifier;
@@ -72,12 +74,16 @@ final class PipelineStages implements AutoCloseable {
         this.descriptions = List.copyOf(descriptions);
     }
 
-    static PipelineStages build(GatewayConfig config, ModelCatalog catalog) {
-        return build(config, catalog, null);
+    static PipelineStages build(GatewayConfig config, ModelCatalog catalog, TokenCounter tokens) {
+        return build(config, catalog, tokens, null);
     }
 
-    /** Builds the stages of {@code config}, taking over from {@code previous} (may be null) what it can reuse. */
-    static PipelineStages build(GatewayConfig config, ModelCatalog catalog, PipelineStages previous) {
+    /**
+     * Builds the stages of {@code config}, taking over from {@code previous} (may be null) what it can reuse;
+     * {@code tokens} is the gateway's counter (the router's long-context gate).
+     */
+    static PipelineStages build(GatewayConfig config, ModelCatalog catalog, TokenCounter tokens,
+                                PipelineStages previous) {
         List<PipelineStage> stages = new ArrayList<>();
         Parts resources = new Parts(previous);
         List<String> descriptions = new ArrayList<>();
@@ -112,13 +118,15 @@ final class PipelineStages implements AutoCloseable {
                         + (c.usesRedis() ? "redis store" : "in-memory store, " + c.maxSizeMb() + " MB"));
             }
             if (router) {
-                OnnxComplexityClassifier classifier = resources.get("classifier", OnnxComplexityClassifier::load);
+                // The classifier counts its length feature with the encoding it was trained on (cl100k_base).
+                OnnxComplexityClassifier classifier = resources.get("classifier",
+                        () -> OnnxComplexityClassifier.load(JtokkitTokenCounter.cl100k()));
                 if (embedder == null || !embedder.modelId().equals(classifier.embeddingModelId())) {
                     embedder = embedder(resources, classifier.embeddingModelId());
                 }
                 Thresholds defaults = Thresholds.of(classifier.spec().thresholdMid(), classifier.spec().thresholdFrontier());
                 InferenceWorkers workers = resources.get("inference-workers", InferenceWorkers::create);
-                stages.add(ComplexityRouterStage.builder(classifier, defaults, catalog::alias, workers.executor())
+                stages.add(ComplexityRouterStage.builder(classifier, defaults, catalog::alias, workers.executor(), tokens)
                         .settings(routerSettings(config))
                         .embedder(embedder)
                         .build());

@@ -11,6 +11,7 @@ import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
 import dev.tiergate.core.json.Json;
+import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.inference.OnnxRuntimeSetup;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,8 @@ import java.util.concurrent.BlockingQueue;
  * The complexity classifier trained by {@code gateway-router/training/train.sh}: an ONNX graph
  * (standardisation, then logistic regression or a small MLP, then softmax over the tiers) run by
  * DJL on the ONNX Runtime engine, offline ({@link OnnxRuntimeSetup}). Input: one row per prompt, the sentence embedding
- * followed by {@link StructuralFeatures}; output: one probability per {@link ComplexityTier}.
+ * followed by {@link StructuralFeatures} (their {@code log_tokens} counted with
+ * {@value StructuralFeatures#TOKEN_ENCODING}); output: one probability per {@link ComplexityTier}.
  *
  * <p>Thread-safe: DJL predictors are not, so each call borrows one from a small pool.
  */
@@ -33,25 +35,38 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
 
     private final ClassifierSpec spec;
     private final ZooModel<float[][], float[][]> model;
+    private final TokenCounter tokens;
     private final BlockingQueue<Predictor<float[][], float[][]>> predictors = new ArrayBlockingQueue<>(POOL_SIZE);
 
-    private OnnxComplexityClassifier(ClassifierSpec spec, ZooModel<float[][], float[][]> model) {
+    private OnnxComplexityClassifier(ClassifierSpec spec, ZooModel<float[][], float[][]> model, TokenCounter tokens) {
         this.spec = spec;
         this.model = model;
+        this.tokens = tokens;
     }
 
-    /** Loads the committed model. */
-    public static OnnxComplexityClassifier load() {
-        return fromResource(DEFAULT_RESOURCE);
+    /**
+     * Loads the committed model.
+     *
+     * @param tokens counts the {@code log_tokens} feature; it must use {@value StructuralFeatures#TOKEN_ENCODING}
+     */
+    public static OnnxComplexityClassifier load(TokenCounter tokens) {
+        return fromResource(DEFAULT_RESOURCE, tokens);
     }
 
     /**
      * Loads {@code base + ".onnx"} and its metadata {@code base + ".json"} from the classpath.
      *
-     * @throws IllegalStateException when a resource is missing or the model does not fit this code
+     * @param tokens counts the {@code log_tokens} feature; it must use {@value StructuralFeatures#TOKEN_ENCODING}
+     * @throws IllegalArgumentException when {@code tokens} counts with another encoding
+     * @throws IllegalStateException    when a resource is missing or the model does not fit this code
      */
-    public static OnnxComplexityClassifier fromResource(String base) {
+    public static OnnxComplexityClassifier fromResource(String base, TokenCounter tokens) {
         requireNonNull(base, "base");
+        requireNonNull(tokens, "tokens");
+        if (!tokens.encoding().equals(StructuralFeatures.TOKEN_ENCODING)) {
+            throw new IllegalArgumentException("tokens: " + tokens.encoding() + " (expected: "
+                    + StructuralFeatures.TOKEN_ENCODING + ", the encoding the classifier's log_tokens was trained on)");
+        }
         ClassifierSpec spec;
         try (InputStream json = resource(base + ".json")) {
             spec = Json.mapper().readValue(json, ClassifierSpec.class);
@@ -64,7 +79,7 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
                 .optTranslator(new RowsTranslator(spec.inputName(), spec.tiers().size()));
         ZooModel<float[][], float[][]> model = OnnxRuntimeSetup.loadModel("classifier model " + base + ".onnx",
                 resource(base + ".onnx"), criteria, 1);
-        return new OnnxComplexityClassifier(spec, model);
+        return new OnnxComplexityClassifier(spec, model, tokens);
     }
 
     public ClassifierSpec spec() {
@@ -90,7 +105,7 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
         }
         float[] row = new float[spec.inputWidth()];
         System.arraycopy(embedding, 0, row, 0, embedding.length);
-        float[] structural = StructuralFeatures.of(text);
+        float[] structural = StructuralFeatures.of(text, tokens);
         System.arraycopy(structural, 0, row, embedding.length, structural.length);
         return new Classification(predict(new float[][] {row})[0]);
     }

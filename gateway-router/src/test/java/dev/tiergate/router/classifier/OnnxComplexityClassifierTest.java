@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import dev.tiergate.inference.OnnxRuntimeSetup;
+import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class OnnxComplexityClassifierTest {
 
     @BeforeAll
     static void load() {
-        classifier = OnnxComplexityClassifier.fromResource(TEST_MODEL);
+        classifier = OnnxComplexityClassifier.fromResource(TEST_MODEL, JtokkitTokenCounter.cl100k());
     }
 
     @AfterAll
@@ -86,8 +87,15 @@ class OnnxComplexityClassifierTest {
 
     @Test
     void aMissingResourceSaysWhich() {
-        assertThatThrownBy(() -> OnnxComplexityClassifier.fromResource("/nope/model"))
+        assertThatThrownBy(() -> OnnxComplexityClassifier.fromResource("/nope/model", JtokkitTokenCounter.cl100k()))
                 .hasMessageContaining("/nope/model.json");
+    }
+
+    @Test
+    void refusesACounterOfAnotherEncodingThanTheModelWasTrainedOn() {
+        assertThatThrownBy(() -> OnnxComplexityClassifier.fromResource(TEST_MODEL, JtokkitTokenCounter.o200k()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("tokens: o200k_base (expected: cl100k_base");
     }
 
     @Test

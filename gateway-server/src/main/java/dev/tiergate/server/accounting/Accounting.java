@@ -9,6 +9,7 @@ import dev.tiergate.core.config.AccountingConfig;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.provider.ModelCatalog;
+import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.server.metrics.GatewayMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,35 +32,40 @@ public final class Accounting implements AutoCloseable {
     private final LimitStore limits;
     private final GatewayMetrics metrics;
     private final Clock clock;
+    private final TokenCounter tokens;
     private final List<PipelineStage> stages;
     private final AutoCloseable connection;
 
     private Accounting(GatewayConfig config, ModelCatalog catalog, GatewayMetrics metrics, Clock clock,
-                       UsageStore usage, LimitStore limits, LimitScopes scopes, AutoCloseable connection) {
+                       TokenCounter tokens, UsageStore usage, LimitStore limits, LimitScopes scopes,
+                       AutoCloseable connection) {
         this.usage = usage;
         this.limits = limits;
         this.metrics = metrics;
         this.clock = clock;
+        this.tokens = tokens;
         this.connection = connection;
         this.stages = stages(config, catalog, scopes);
     }
 
-    public static Accounting create(GatewayConfig config, ModelCatalog catalog, GatewayMetrics metrics, Clock clock) {
-        TokenEstimator.text("warm-up");   // loads the tokenizer's vocabulary now, not on an event loop
+    /** {@code tokens} counts usage that a provider does not report. */
+    public static Accounting create(GatewayConfig config, ModelCatalog catalog, GatewayMetrics metrics, Clock clock,
+                                    TokenCounter tokens) {
         AccountingConfig settings = config.accounting();
         LimitScopes scopes = new LimitScopes(config.teams().values());
         if (settings.usesRedis()) {
             RedisAccounting redis = RedisAccounting.connect(settings.redisUrl(), settings.redisKeyPrefix(),
                     Path.of(settings.usageFile()));
             log.info("accounting: usage and limits in Redis at {}", redis.location());
-            return new Accounting(config, catalog, metrics, clock, redis.usageStore(), redis.limitStore(), scopes, redis);
+            return new Accounting(config, catalog, metrics, clock, tokens, redis.usageStore(), redis.limitStore(), scopes,
+                    redis);
         }
         InMemoryLimitStore limits = new InMemoryLimitStore();
         FileUsageStore usage = FileUsageStore.open(Path.of(settings.usageFile()), record ->
                 limits.record(scopes.ids(record.team(), record.keyId()), record.timestamp(), record.totalTokens(),
                         record.costNanos()));
         log.info("accounting: usage in {}, limits counted in memory", Path.of(settings.usageFile()).toAbsolutePath());
-        return new Accounting(config, catalog, metrics, clock, usage, limits, scopes, () -> { });
+        return new Accounting(config, catalog, metrics, clock, tokens, usage, limits, scopes, () -> { });
     }
 
     /** The limit stage (when any team or key has limits) and the accounting stage. */
@@ -77,7 +83,8 @@ public final class Accounting implements AutoCloseable {
         if (scopes.any()) {
             list.add(new LimitStage(scopes, limits, clock, metrics::limitRefused));
         }
-        list.add(new AccountingStage(new Accountant(config.models()), catalog, record -> record(record, scopes), clock));
+        list.add(new AccountingStage(new Accountant(config.models()), catalog, record -> record(record, scopes), clock,
+                tokens));
         return List.copyOf(list);
     }
 

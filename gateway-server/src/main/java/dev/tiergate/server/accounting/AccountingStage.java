@@ -20,6 +20,7 @@ import dev.tiergate.core.pipeline.FailurePolicy;
 import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.pipeline.ResultMetadata;
 import dev.tiergate.core.provider.ModelCatalog;
+import dev.tiergate.core.tokens.TokenCounter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +46,15 @@ public final class AccountingStage implements PipelineStage {
     private final ModelCatalog catalog;
     private final Consumer<UsageRecord> sink;
     private final Clock clock;
+    private final TokenCounter tokenCounter;
 
-    public AccountingStage(Accountant accountant, ModelCatalog catalog, Consumer<UsageRecord> sink, Clock clock) {
+    public AccountingStage(Accountant accountant, ModelCatalog catalog, Consumer<UsageRecord> sink, Clock clock,
+                           TokenCounter tokenCounter) {
         this.accountant = requireNonNull(accountant, "accountant");
         this.catalog = requireNonNull(catalog, "catalog");
         this.sink = requireNonNull(sink, "sink");
         this.clock = requireNonNull(clock, "clock");
+        this.tokenCounter = requireNonNull(tokenCounter, "tokenCounter");
     }
 
     @Override
@@ -117,7 +121,7 @@ public final class AccountingStage implements PipelineStage {
                                 Usage usage, CharSequence answerText, RequestAccounting accounting) {
         TokenCounts tokens = TokenCounts.fromUsage(usage);
         if (tokens == null) {
-            tokens = TokenCounts.estimated(TokenEstimator.prompt(request), TokenEstimator.text(answerText));
+            tokens = TokenCounts.estimated(tokenCounter.prompt(request), tokenCounter.text(answerText));
         }
         TeamConfig team = exchange.caller().team();
         UsageRecord record = accountant.account(new AnsweredRequest(exchange.requestId(), clock.instant(),
