@@ -21,8 +21,8 @@ mkdir -p "$BUILD"
 echo "1/4 labels" >&2
 "$PY" "$HERE/prepare.py"
 
-echo "2/4 feature tool (installs gateway-core, gateway-cache, gateway-router into ~/.m2)" >&2
-(cd "$REPO" && ./mvnw -B -q install -DskipTests -pl gateway-core,gateway-cache,gateway-router -am)
+echo "2/4 feature tool (installs gateway-core, gateway-inference, gateway-router into ~/.m2)" >&2
+(cd "$REPO" && ./mvnw -B -q install -DskipTests -pl gateway-core,gateway-inference,gateway-router -am)
 (cd "$REPO" && ./mvnw -B -q -f gateway-router/training/pom.xml package -DskipTests)
 
 echo "3/4 features (sentence embedding + structural features, the runtime's code)" >&2

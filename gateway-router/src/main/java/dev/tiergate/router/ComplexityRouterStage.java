@@ -12,6 +12,7 @@ import dev.tiergate.core.pipeline.FailurePolicy;
 import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.pipeline.StageStep;
 import dev.tiergate.core.routing.RouteDecision;
+import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.router.classifier.Classification;
 import dev.tiergate.router.classifier.ComplexityClassifier;
 import dev.tiergate.router.classifier.RequestShape;
@@ -53,6 +54,7 @@ public final class ComplexityRouterStage implements PipelineStage {
     private final AliasResolver aliases;
     private final SentenceEmbedder embedder;
     private final Executor worker;
+    private final TokenCounter tokens;
 
     private ComplexityRouterStage(Builder b) {
         this.classifier = b.classifier;
@@ -61,6 +63,7 @@ public final class ComplexityRouterStage implements PipelineStage {
         this.aliases = b.aliases;
         this.embedder = b.embedder;
         this.worker = b.worker;
+        this.tokens = b.tokens;
     }
 
     /**
@@ -68,10 +71,11 @@ public final class ComplexityRouterStage implements PipelineStage {
      * @param defaultThresholds thresholds for teams that set none (the classifier's recommended ones)
      * @param aliases           the alias a team sees under a name ({@code ModelCatalog::alias})
      * @param worker            a bounded executor for embedding and classification, never an event loop
+     * @param tokens            counts the context tokens the long-context gate compares
      */
     public static Builder builder(ComplexityClassifier classifier, Thresholds defaultThresholds,
-                                  AliasResolver aliases, Executor worker) {
-        return new Builder(classifier, defaultThresholds, aliases, worker);
+                                  AliasResolver aliases, Executor worker, TokenCounter tokens) {
+        return new Builder(classifier, defaultThresholds, aliases, worker, tokens);
     }
 
     @Override
@@ -114,7 +118,7 @@ public final class ComplexityRouterStage implements PipelineStage {
 
     /** Runs on the worker: the request shape, the embedding if needed, the classification. */
     private Analysis analyse(Exchange exchange, TeamRoutingPolicy policy) {
-        RequestShape shape = RequestShape.of(exchange.chat());
+        RequestShape shape = RequestShape.of(exchange.chat(), tokens);
         if (policy.pinnedTier() != null) {
             return new Analysis(shape, null, null);
         }
@@ -171,15 +175,17 @@ public final class ComplexityRouterStage implements PipelineStage {
         private final Thresholds defaultThresholds;
         private final AliasResolver aliases;
         private final Executor worker;
+        private final TokenCounter tokens;
         private RouterSettings settings = RouterSettings.defaults();
         private SentenceEmbedder embedder;
 
         private Builder(ComplexityClassifier classifier, Thresholds defaultThresholds, AliasResolver aliases,
-                        Executor worker) {
+                        Executor worker, TokenCounter tokens) {
             this.classifier = requireNonNull(classifier, "classifier");
             this.defaultThresholds = requireNonNull(defaultThresholds, "defaultThresholds");
             this.aliases = requireNonNull(aliases, "aliases");
             this.worker = requireNonNull(worker, "worker");
+            this.tokens = requireNonNull(tokens, "tokens");
         }
 
         /** Per-team policies; default: every team on {@link TeamRoutingPolicy#defaults()}. */

@@ -20,6 +20,8 @@ import dev.tiergate.core.pipeline.Terminal;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.routing.RouteCause;
 import dev.tiergate.core.routing.RouteDecision;
+import dev.tiergate.core.tokens.TokenCounter;
+import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.router.classifier.ComplexityTier;
 import dev.tiergate.router.classifier.OnnxComplexityClassifier;
 import dev.tiergate.router.policy.AliasResolver;
@@ -53,6 +55,8 @@ class ComplexityRouterStageTest {
     private static final float[] EASY_VECTOR = {1, 0, 0, 0};
     private static final float[] NEUTRAL_VECTOR = {0, 0, 0, 0};
 
+    private static final TokenCounter TOKENS = JtokkitTokenCounter.o200k();
+
     private static OnnxComplexityClassifier classifier;
     private static AliasConfig auto;
     private static AliasResolver aliases;
@@ -64,7 +68,8 @@ class ComplexityRouterStageTest {
 
     @BeforeAll
     static void loadModel() {
-        classifier = OnnxComplexityClassifier.fromResource("/dev/tiergate/router/classifier/test-model");
+        classifier = OnnxComplexityClassifier.fromResource("/dev/tiergate/router/classifier/test-model",
+                JtokkitTokenCounter.cl100k());
         Map<String, List<String>> tiers = new LinkedHashMap<>();
         tiers.put("small", List.of("gpt-4o-mini"));
         tiers.put("mid", List.of("mid-model"));
@@ -95,7 +100,7 @@ class ComplexityRouterStageTest {
 
     private ComplexityRouterStage stage(RouterSettings settings, boolean withEmbedder) {
         ComplexityRouterStage.Builder builder = ComplexityRouterStage.builder(classifier, Thresholds.of(0.3, 0.6),
-                aliases, worker).settings(settings);
+                aliases, worker, TOKENS).settings(settings);
         return withEmbedder ? builder.embedder(embedder).build() : builder.build();
     }
 

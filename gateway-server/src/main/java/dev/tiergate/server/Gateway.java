@@ -9,6 +9,8 @@ import dev.tiergate.core.provider.ModelCatalog;
 import dev.tiergate.core.provider.ProviderAdapter;
 import dev.tiergate.core.provider.ProviderDispatcher;
 import dev.tiergate.core.resilience.UpstreamAttemptListener;
+import dev.tiergate.core.tokens.TokenCounter;
+import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.server.accounting.Accounting;
 import dev.tiergate.server.accounting.RequestLog;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
@@ -55,6 +57,7 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup group;
     private final GatewayMetrics metrics;
     private final Accounting accounting;
+    private final TokenCounter tokens;
     private final ReloadSource source;
     private final AtomicReference<Serving> current = new AtomicReference<>();
     /** One daemon thread: reloads one at a time, and closes what they replaced once its grace is over. */
@@ -72,10 +75,12 @@ public final class Gateway implements AutoCloseable {
                            GatewayPipelines pipelines, ServingState state, List<Meter> stageMeters) {
     }
 
-    private Gateway(EventLoopGroup group, GatewayMetrics metrics, Accounting accounting, ReloadSource source) {
+    private Gateway(EventLoopGroup group, GatewayMetrics metrics, Accounting accounting, TokenCounter tokens,
+                    ReloadSource source) {
         this.group = group;
         this.metrics = metrics;
         this.accounting = accounting;
+        this.tokens = tokens;
         this.source = source;
     }
 
@@ -101,8 +106,9 @@ public final class Gateway implements AutoCloseable {
         Gateway gateway = null;
         try {
             ModelCatalog catalog = new ModelCatalog(config);
-            accounting = Accounting.create(config, catalog, metrics, clock);
-            gateway = new Gateway(group, metrics, accounting, source);
+            TokenCounter tokens = JtokkitTokenCounter.o200k();   // loads its vocabulary now, not on an event loop
+            accounting = Accounting.create(config, catalog, metrics, clock, tokens);
+            gateway = new Gateway(group, metrics, accounting, tokens, source);
             Serving serving = gateway.build(config, catalog, null);
             gateway.current.set(serving);
             Gateway running = gateway;
@@ -148,7 +154,7 @@ public final class Gateway implements AutoCloseable {
      * adapters whose provider config is unchanged and the stage parts the new stages can reuse.
      */
     private Serving build(GatewayConfig config, ModelCatalog catalog, Serving previous) {
-        ProviderAdapterFactory factory = ProviderAdapters.factory();
+        ProviderAdapterFactory factory = ProviderAdapters.factory(tokens);
         Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
         List<ProviderAdapter> created = new ArrayList<>();
         StageParts parts = null;
@@ -168,7 +174,7 @@ public final class Gateway implements AutoCloseable {
                     .build();
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(config.teams().values(),
                     config.accounting().adminKeys());
-            parts = StageParts.build(config, catalog, previous == null ? null : previous.parts());
+            parts = StageParts.build(config, catalog, tokens, previous == null ? null : previous.parts());
             Accounting.Stages money = accounting.stages(config, catalog);
             GatewayPipelines pipelines = GatewayPipelines.assemble(money.limits(), money.accounting(), parts,
                     dispatcher, metrics.stageObserver());

@@ -5,12 +5,15 @@ import dev.tiergate.cache.exact.EmbeddingCache;
 import dev.tiergate.cache.exact.EmbeddingCacheStage;
 import dev.tiergate.cache.exact.ExactCacheStage;
 import dev.tiergate.cache.semantic.SemanticCacheStage;
-import dev.tiergate.cache.semantic.embedding.OnnxSentenceEmbedder;
 import dev.tiergate.cache.semantic.store.SemanticStore;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.SemanticCacheConfig;
 import dev.tiergate.core.embedding.SentenceEmbedder;
 import dev.tiergate.core.provider.ModelCatalog;
+import dev.tiergate.core.tokens.TokenCounter;
+import dev.tiergate.inference.InferenceWorkers;
+import dev.tiergate.inference.embedding.OnnxSentenceEmbedder;
+import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.router.ComplexityRouterStage;
 import dev.tiergate.router.RouterConfigs;
 import dev.tiergate.router.classifier.OnnxComplexityClassifier;
@@ -22,10 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,14 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StageParts implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StageParts.class);
-    /**
-     * Routing waits for the classifier unless this many are queued (then the default tier and the
-     * gates decide). The semantic cache instead sheds load: with every embedding worker busy and one
-     * lookup waiting each, a request skips the lookup rather than queue behind model runs, so under
-     * CPU saturation the cache never becomes the bottleneck.
-     */
-    private static final int ROUTER_QUEUE = 256;
-
     /** A part and what it was built from: equal inputs, same part. */
     private record Keyed<T>(Object key, T part) {
     }
@@ -58,8 +49,7 @@ final class StageParts implements AutoCloseable {
     private final Keyed<SemanticStore> semanticStore;
     private final Map<String, SentenceEmbedder> embedders;
     private final OnnxComplexityClassifier classifier;
-    private final ThreadPoolExecutor embedWorkers;
-    private final ThreadPoolExecutor routeWorkers;
+    private final InferenceWorkers workers;
     private final SemanticCacheStage semanticCache;
     private final ComplexityRouterStage router;
     private final EmbeddingCacheStage embeddingCacheStage;
@@ -71,8 +61,7 @@ final class StageParts implements AutoCloseable {
         this.semanticStore = b.semanticStore;
         this.embedders = Map.copyOf(b.embedders);
         this.classifier = b.classifier;
-        this.embedWorkers = b.embedWorkers;
-        this.routeWorkers = b.routeWorkers;
+        this.workers = b.workers;
         this.semanticCache = b.semanticCache;
         this.router = b.router;
         this.embeddingCacheStage = b.embeddingCacheStage;
@@ -80,10 +69,10 @@ final class StageParts implements AutoCloseable {
     }
 
     /** Builds the parts of {@code config}, carrying over from {@code previous} (may be null) what is unchanged. */
-    static StageParts build(GatewayConfig config, ModelCatalog catalog, StageParts previous) {
+    static StageParts build(GatewayConfig config, ModelCatalog catalog, TokenCounter tokens, StageParts previous) {
         Builder b = new Builder(previous);
         try {
-            b.build(config, catalog);
+            b.build(config, catalog, tokens);
             return new StageParts(b);
         } catch (RuntimeException e) {
             b.closeNew();
@@ -119,8 +108,7 @@ final class StageParts implements AutoCloseable {
         all.add(semanticStore == null ? null : semanticStore.part());
         all.addAll(embedders.values());
         all.add(classifier);
-        all.add(embedWorkers);
-        all.add(routeWorkers);
+        all.add(workers);
         all.removeIf(Objects::isNull);
         return all;
     }
@@ -145,9 +133,7 @@ final class StageParts implements AutoCloseable {
 
     private static void close(Object part) {
         try {
-            if (part instanceof ThreadPoolExecutor pool) {
-                pool.shutdownNow();
-            } else if (part instanceof AutoCloseable closeable) {
+            if (part instanceof AutoCloseable closeable) {
                 closeable.close();
             }
         } catch (Exception e) {
@@ -164,8 +150,7 @@ final class StageParts implements AutoCloseable {
         private Keyed<SemanticStore> semanticStore;
         private final Map<String, SentenceEmbedder> embedders = new HashMap<>();
         private OnnxComplexityClassifier classifier;
-        private ThreadPoolExecutor embedWorkers;
-        private ThreadPoolExecutor routeWorkers;
+        private InferenceWorkers workers;
         private SemanticCacheStage semanticCache;
         private ComplexityRouterStage router;
         private EmbeddingCacheStage embeddingCacheStage;
@@ -175,7 +160,8 @@ final class StageParts implements AutoCloseable {
             this.previous = previous;
         }
 
-        void build(GatewayConfig config, ModelCatalog catalog) {
+        /** {@code tokens}: the gateway's counter (the router's long-context gate). */
+        void build(GatewayConfig config, ModelCatalog catalog, TokenCounter tokens) {
             if (config.exactCache().enabled()) {
                 Object key = List.of(config.exactCache(), CacheConfigs.teamCaches(config));
                 exactCache = keyed(key, p -> p.exactCache,
@@ -192,27 +178,35 @@ final class StageParts implements AutoCloseable {
                 embedder = embedder(c.model());
                 semanticStore = keyed(List.of(c.model(), c.maxSizeMb(), Objects.toString(c.redisUrl())),
                         p -> p.semanticStore, () -> CacheConfigs.semanticStore(c));
-                embedWorkers = reuse(p -> p.embedWorkers, () -> workers("tiergate-embed-", 1));
-                semanticCache = SemanticCacheStage.builder(embedder, semanticStore.part(), embedWorkers)
+                // The cache sheds its lookups when the shared workers are busy; the router waits (InferenceWorkers).
+                semanticCache = SemanticCacheStage.builder(embedder, semanticStore.part(), workers().sheddingExecutor())
                         .settings(CacheConfigs.semanticCacheSettings(config)).build();
                 descriptions.add("semantic cache: " + c.model() + ", threshold " + c.threshold() + ", "
                         + (c.usesRedis() ? "redis store" : "in-memory store, " + c.maxSizeMb() + " MB"));
             }
             if (config.routerEnabled()) {
-                classifier = reuse(p -> p.classifier, OnnxComplexityClassifier::load);
+                // The classifier counts its length feature with the encoding it was trained on (cl100k_base).
+                classifier = reuse(p -> p.classifier, () -> OnnxComplexityClassifier.load(JtokkitTokenCounter.cl100k()));
                 if (embedder == null || !embedder.modelId().equals(classifier.embeddingModelId())) {
                     embedder = embedder(classifier.embeddingModelId());
                 }
                 Thresholds defaults = Thresholds.of(classifier.spec().thresholdMid(),
                         classifier.spec().thresholdFrontier());
-                routeWorkers = reuse(p -> p.routeWorkers, () -> workers("tiergate-route-", ROUTER_QUEUE));
-                router = ComplexityRouterStage.builder(classifier, defaults, catalog::alias, routeWorkers)
+                router = ComplexityRouterStage.builder(classifier, defaults, catalog::alias, workers().executor(), tokens)
                         .settings(RouterConfigs.routerSettings(config))
                         .embedder(embedder)
                         .build();
                 descriptions.add("complexity router: " + classifier.spec().version()
                         + ", default thresholds mid " + defaults.mid() + " frontier " + defaults.frontier());
             }
+        }
+
+        /** The one pool of model runs, shared by the semantic cache and the router. */
+        private InferenceWorkers workers() {
+            if (workers == null) {
+                workers = reuse(p -> p.workers, InferenceWorkers::create);
+            }
+            return workers;
         }
 
         private SentenceEmbedder embedder(String model) {
@@ -252,17 +246,5 @@ final class StageParts implements AutoCloseable {
         void closeNew() {
             created.forEach(StageParts::close);
         }
-    }
-
-    /** A bounded pool for model runs: half the cores, {@code queuePerThread} waiting tasks per thread. */
-    private static ThreadPoolExecutor workers(String name, int queuePerThread) {
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(threads * queuePerThread), r -> {
-                    Thread t = new Thread(r, name + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
     }
 }

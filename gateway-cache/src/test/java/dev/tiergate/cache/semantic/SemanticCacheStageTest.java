@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiergate.cache.exact.ExactCacheSettings;
 import dev.tiergate.cache.exact.ExactCacheStage;
-import dev.tiergate.cache.semantic.embedding.OnnxSentenceEmbedder;
 import dev.tiergate.cache.semantic.store.InMemorySemanticStore;
 import dev.tiergate.cache.semantic.store.RedisSemanticStore;
 import dev.tiergate.cache.semantic.store.SemanticStore;
@@ -21,6 +20,7 @@ import dev.tiergate.core.pipeline.Caller;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.Deadline;
 import dev.tiergate.core.pipeline.Answer;
+import dev.tiergate.inference.embedding.OnnxSentenceEmbedder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

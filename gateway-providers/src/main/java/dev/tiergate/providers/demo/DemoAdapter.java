@@ -18,6 +18,7 @@ import dev.tiergate.core.provider.EmbeddingCall;
 import dev.tiergate.core.provider.ProviderCall;
 import dev.tiergate.core.provider.ProviderCapability;
 import dev.tiergate.providers.internal.AbstractProviderAdapter;
+import dev.tiergate.core.tokens.TokenCounter;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,8 +39,10 @@ import reactor.core.publisher.Mono;
 /**
  * Tiergate's built-in simulated model, so that a newcomer with no provider key sees the gateway
  * work. It answers deterministically (the same question gets the same answer), streams one word
- * per chunk at a realistic pace, and reports usage counted with a real tokenizer (a stream ends
- * with a usage-only chunk, as every adapter's does). Nothing leaves the process. Used only where a config names a provider of {@code type: demo}.
+ * per chunk at a realistic pace, and reports usage counted with a real tokenizer (the gateway's
+ * {@link TokenCounter}, OpenAI's o200k_base with chat framing; a stream ends with a usage-only
+ * chunk, as every adapter's does). Nothing leaves the process. Used only where a config names a
+ * provider of {@code type: demo}.
  *
  * <p>Options: {@code first-token-ms} (default 40), {@code chunk-delay-ms} (default 15) and
  * {@code embedding-dimensions} (default 256). Timers run on the caller's event loop.
@@ -52,13 +55,16 @@ public final class DemoAdapter extends AbstractProviderAdapter {
     private final long chunkDelayMillis;
     private final int embeddingDimensions;
     private final Clock clock;
+    private final TokenCounter tokens;
 
-    public DemoAdapter(ProviderConfig config) {
-        this(config, Clock.systemUTC());
+    /** {@code tokens} counts the usage the demo model reports. */
+    public DemoAdapter(ProviderConfig config, TokenCounter tokens) {
+        this(config, tokens, Clock.systemUTC());
     }
 
-    DemoAdapter(ProviderConfig config, Clock clock) {
+    DemoAdapter(ProviderConfig config, TokenCounter tokens, Clock clock) {
         super(requireNonNull(config, "config").id(), CAPABILITIES);
+        this.tokens = requireNonNull(tokens, "tokens");
         this.firstTokenMillis = nonNegative(config, "first-token-ms", 40);
         this.chunkDelayMillis = nonNegative(config, "chunk-delay-ms", 15);
         this.embeddingDimensions = (int) nonNegative(config, "embedding-dimensions", 256);
@@ -71,7 +77,7 @@ public final class DemoAdapter extends AbstractProviderAdapter {
 
     @Override
     public CompletionStage<ChatCompletion> chat(ProviderCall call) {
-        DemoReply reply = DemoReply.of(call);
+        DemoReply reply = DemoReply.of(call, tokens);
         ChatCompletion completion = new ChatCompletion(newId(), ChatCompletion.OBJECT, now(), reply.model(),
                 List.of(new ChatCompletion.Choice(0, Message.assistant(reply.text()), reply.finishReason(), Map.of())),
                 reply.usage(), null, Map.of());
@@ -86,7 +92,7 @@ public final class DemoAdapter extends AbstractProviderAdapter {
     @Override
     public Flux<ChatChunk> chatStream(ProviderCall call) {
         return Flux.defer(() -> {
-            DemoReply reply = DemoReply.of(call);
+            DemoReply reply = DemoReply.of(call, tokens);
             String completionId = newId();
             long created = now();
             List<ChatChunk> chunks = new ArrayList<>();
@@ -120,7 +126,7 @@ public final class DemoAdapter extends AbstractProviderAdapter {
                     "input"));
         }
         ArrayNode data = Json.mapper().createArrayNode();
-        int tokens = 0;
+        int counted = 0;
         for (int i = 0; i < inputs.size(); i++) {
             ObjectNode item = data.addObject();
             item.put("object", "embedding");
@@ -129,12 +135,12 @@ public final class DemoAdapter extends AbstractProviderAdapter {
             for (float value : vector(inputs.get(i))) {
                 vector.add(value);
             }
-            tokens += DemoTokenizer.count(inputs.get(i));
+            counted += tokens.text(inputs.get(i));
         }
         List<JsonNode> items = new ArrayList<>();
         data.forEach(items::add);
         return CompletableFuture.completedFuture(new EmbeddingResponse("list", items, call.request().model(),
-                new Usage(tokens, null, tokens, Map.of()), Map.of()));
+                new Usage(counted, null, counted, Map.of()), Map.of()));
     }
 
     /** A deterministic unit vector drawn from the text's hash. */
@@ -201,7 +207,7 @@ public final class DemoAdapter extends AbstractProviderAdapter {
 
     /** What the demo model says to one call, cut at max_tokens like a real model. */
     private record DemoReply(String model, String text, List<String> chunks, String finishReason, Usage usage) {
-        static DemoReply of(ProviderCall call) {
+        static DemoReply of(ProviderCall call, TokenCounter tokens) {
             ChatRequest request = call.request();
             String model = request.model();
             List<String> chunks = DemoAnswers.chunks(DemoAnswers.answer(model, request));
@@ -209,20 +215,20 @@ public final class DemoAdapter extends AbstractProviderAdapter {
             String finish = "stop";
             if (limit != null) {
                 List<String> kept = new ArrayList<>();
-                int tokens = 0;
+                int counted = 0;
                 for (String chunk : chunks) {
-                    int cost = DemoTokenizer.count(chunk);
-                    if (tokens + cost > limit) {
+                    int cost = tokens.text(chunk);
+                    if (counted + cost > limit) {
                         finish = "length";
                         break;
                     }
                     kept.add(chunk);
-                    tokens += cost;
+                    counted += cost;
                 }
                 chunks = kept;
             }
             String text = String.join("", chunks);
-            Usage usage = Usage.of(DemoTokenizer.countPrompt(request), DemoTokenizer.count(text));
+            Usage usage = Usage.of(tokens.prompt(request), tokens.text(text));
             return new DemoReply(model, text, List.copyOf(chunks), finish, usage);
         }
     }

@@ -3,6 +3,7 @@ package dev.tiergate.providers.contract;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.provider.ProviderAdapter;
 import dev.tiergate.core.provider.ProviderCapability;
+import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.providers.demo.DemoAdapter;
 import java.net.URI;
 import java.time.Duration;
@@ -23,7 +24,7 @@ class DemoContractTest extends ProviderContractTest {
     @Override
     protected ProviderAdapter newAdapter(URI upstream, Duration readTimeout) {
         return new DemoAdapter(new ProviderConfig(PROVIDER_ID, "demo", null, null, null, null, 0, Map.of(),
-                Map.of("first-token-ms", "1", "chunk-delay-ms", "0")));
+                Map.of("first-token-ms", "1", "chunk-delay-ms", "0")), JtokkitTokenCounter.o200k());
     }
 
     @Override

@@ -16,6 +16,8 @@ import dev.tiergate.core.model.Message;
 import dev.tiergate.core.model.StreamOptions;
 import dev.tiergate.core.provider.EmbeddingCall;
 import dev.tiergate.core.provider.ProviderCall;
+import dev.tiergate.core.tokens.TokenCounter;
+import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +29,10 @@ import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 
 class DemoAdapterTest {
+    private static final TokenCounter TOKENS = JtokkitTokenCounter.o200k();
     private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1);
-    private final DemoAdapter adapter = new DemoAdapter(config(Map.of("first-token-ms", "5", "chunk-delay-ms", "1")));
+    private final DemoAdapter adapter =
+            new DemoAdapter(config(Map.of("first-token-ms", "5", "chunk-delay-ms", "1")), TOKENS);
 
     @AfterEach
     void stop() {
@@ -97,7 +101,7 @@ class DemoAdapterTest {
 
     @Test
     void streamIsPacedByTheConfiguredDelays() {
-        DemoAdapter slow = new DemoAdapter(config(Map.of("first-token-ms", "200", "chunk-delay-ms", "0")));
+        DemoAdapter slow = new DemoAdapter(config(Map.of("first-token-ms", "200", "chunk-delay-ms", "0")), TOKENS);
         long start = System.nanoTime();
         slow.chatStream(call(request("demo-small", "hi"))).blockLast(Duration.ofSeconds(5));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
@@ -105,7 +109,7 @@ class DemoAdapterTest {
 
     @Test
     void cancellingTheStreamCancelsItsPendingTimer() throws Exception {
-        DemoAdapter slow = new DemoAdapter(config(Map.of("first-token-ms", "60000")));
+        DemoAdapter slow = new DemoAdapter(config(Map.of("first-token-ms", "60000")), TOKENS);
         executor.setRemoveOnCancelPolicy(true);
         Disposable subscription = slow.chatStream(call(request("demo-small", "hi"))).subscribe();
         awaitQueued(1);
@@ -135,7 +139,7 @@ class DemoAdapterTest {
 
     @Test
     void badOptionsAreRejectedWithTheirName() {
-        assertThatThrownBy(() -> new DemoAdapter(config(Map.of("chunk-delay-ms", "-3"))))
+        assertThatThrownBy(() -> new DemoAdapter(config(Map.of("chunk-delay-ms", "-3")), TOKENS))
                 .hasMessageContaining("chunk-delay-ms").hasMessageContaining("expected");
     }
 

@@ -2,61 +2,71 @@ package dev.tiergate.router.classifier;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
 import dev.tiergate.core.json.Json;
+import dev.tiergate.core.tokens.TokenCounter;
+import dev.tiergate.inference.OnnxRuntimeSetup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
  * The complexity classifier trained by {@code gateway-router/training/train.sh}: an ONNX graph
  * (standardisation, then logistic regression or a small MLP, then softmax over the tiers) run by
- * DJL on the ONNX Runtime engine, offline. Input: one row per prompt, the sentence embedding
- * followed by {@link StructuralFeatures}; output: one probability per {@link ComplexityTier}.
+ * DJL on the ONNX Runtime engine, offline ({@link OnnxRuntimeSetup}). Input: one row per prompt, the sentence embedding
+ * followed by {@link StructuralFeatures} (their {@code log_tokens} counted with
+ * {@value StructuralFeatures#TOKEN_ENCODING}); output: one probability per {@link ComplexityTier}.
  *
  * <p>Thread-safe: DJL predictors are not, so each call borrows one from a small pool.
  */
 public final class OnnxComplexityClassifier implements ComplexityClassifier {
     /** The classpath location of the committed model and its metadata, without extension. */
     public static final String DEFAULT_RESOURCE = "/dev/tiergate/router/classifier/complexity-v1";
-    private static final String ENGINE = "OnnxRuntime";
     private static final int POOL_SIZE = 16;
 
     private final ClassifierSpec spec;
     private final ZooModel<float[][], float[][]> model;
+    private final TokenCounter tokens;
     private final BlockingQueue<Predictor<float[][], float[][]>> predictors = new ArrayBlockingQueue<>(POOL_SIZE);
 
-    private OnnxComplexityClassifier(ClassifierSpec spec, ZooModel<float[][], float[][]> model) {
+    private OnnxComplexityClassifier(ClassifierSpec spec, ZooModel<float[][], float[][]> model, TokenCounter tokens) {
         this.spec = spec;
         this.model = model;
+        this.tokens = tokens;
     }
 
-    /** Loads the committed model. */
-    public static OnnxComplexityClassifier load() {
-        return fromResource(DEFAULT_RESOURCE);
+    /**
+     * Loads the committed model.
+     *
+     * @param tokens counts the {@code log_tokens} feature; it must use {@value StructuralFeatures#TOKEN_ENCODING}
+     */
+    public static OnnxComplexityClassifier load(TokenCounter tokens) {
+        return fromResource(DEFAULT_RESOURCE, tokens);
     }
 
     /**
      * Loads {@code base + ".onnx"} and its metadata {@code base + ".json"} from the classpath.
      *
-     * @throws IllegalStateException when a resource is missing or the model does not fit this code
+     * @param tokens counts the {@code log_tokens} feature; it must use {@value StructuralFeatures#TOKEN_ENCODING}
+     * @throws IllegalArgumentException when {@code tokens} counts with another encoding
+     * @throws IllegalStateException    when a resource is missing or the model does not fit this code
      */
-    public static OnnxComplexityClassifier fromResource(String base) {
+    public static OnnxComplexityClassifier fromResource(String base, TokenCounter tokens) {
         requireNonNull(base, "base");
+        requireNonNull(tokens, "tokens");
+        if (!tokens.encoding().equals(StructuralFeatures.TOKEN_ENCODING)) {
+            throw new IllegalArgumentException("tokens: " + tokens.encoding() + " (expected: "
+                    + StructuralFeatures.TOKEN_ENCODING + ", the encoding the classifier's log_tokens was trained on)");
+        }
         ClassifierSpec spec;
         try (InputStream json = resource(base + ".json")) {
             spec = Json.mapper().readValue(json, ClassifierSpec.class);
@@ -64,34 +74,12 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
             throw new UncheckedIOException("cannot read classifier metadata " + base + ".json", e);
         }
         spec.checkCompatible();
-        Path dir = null;
-        try (InputStream onnx = resource(base + ".onnx")) {
-            dir = Files.createTempDirectory("tiergate-classifier");
-            Path file = dir.resolve("classifier.onnx");
-            Files.copy(onnx, file, StandardCopyOption.REPLACE_EXISTING);
-            return new OnnxComplexityClassifier(spec, loadModel(file, spec));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load classifier model " + base + ".onnx", e);
-        } finally {
-            deleteQuietly(dir);
-        }
-    }
-
-    private static ZooModel<float[][], float[][]> loadModel(Path file, ClassifierSpec spec) throws IOException {
-        DjlOffline.enforce();
-        Criteria<float[][], float[][]> criteria = Criteria.builder()
+        Criteria.Builder<float[][], float[][]> criteria = Criteria.builder()
                 .setTypes(float[][].class, float[][].class)
-                .optModelPath(file)
-                .optEngine(ENGINE)
-                .optOption("interOpNumThreads", "1")
-                .optOption("intraOpNumThreads", "1")
-                .optTranslator(new RowsTranslator(spec.inputName(), spec.tiers().size()))
-                .build();
-        try {
-            return criteria.loadModel();
-        } catch (ModelNotFoundException | MalformedModelException e) {
-            throw new IllegalStateException("cannot load classifier model " + file + ": " + e.getMessage(), e);
-        }
+                .optTranslator(new RowsTranslator(spec.inputName(), spec.tiers().size()));
+        ZooModel<float[][], float[][]> model = OnnxRuntimeSetup.loadModel("classifier model " + base + ".onnx",
+                resource(base + ".onnx"), criteria, 1);
+        return new OnnxComplexityClassifier(spec, model, tokens);
     }
 
     public ClassifierSpec spec() {
@@ -117,7 +105,7 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
         }
         float[] row = new float[spec.inputWidth()];
         System.arraycopy(embedding, 0, row, 0, embedding.length);
-        float[] structural = StructuralFeatures.of(text);
+        float[] structural = StructuralFeatures.of(text, tokens);
         System.arraycopy(structural, 0, row, embedding.length, structural.length);
         return new Classification(predict(new float[][] {row})[0]);
     }
@@ -162,20 +150,6 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
             throw new IllegalStateException("classifier resource " + name + " is not on the classpath");
         }
         return in;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = Files.list(dir)) {
-            for (Path file : files.toList()) {
-                Files.deleteIfExists(file);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // A temp file left behind is harmless; the model is already in memory.
-        }
     }
 
     /** Feature rows in, probability rows out; the graph's input is named by the metadata. */

@@ -1,16 +1,25 @@
 package dev.tiergate.router.classifier;
 
+import dev.tiergate.core.tokens.TokenCounter;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Cheap structural features of a prompt's text, the classifier's inputs after the sentence
- * embedding. The training tool calls {@link #of(String)} on the same text the runtime does (the
- * last user message), so the two cannot drift. Counts are {@code ln(1 + n)} so a very long prompt
- * cannot push one input far outside what training saw.
+ * embedding. The training tool calls {@link #of(String, TokenCounter)} on the same text the runtime
+ * does (the last user message), so the two cannot drift. Counts are {@code ln(1 + n)} so a very
+ * long prompt cannot push one input far outside what training saw.
  */
 public final class StructuralFeatures {
+    /**
+     * The encoding {@code log_tokens} counts with: the committed model was trained on cl100k_base
+     * counts. o200k_base, what the rest of the gateway counts with, gives another count for 40% of
+     * the training prompts and moves the model's probabilities by up to 0.02 (0.3% of the tier
+     * decisions change), far beyond the 1e-6 the model's checks allow: switching means retraining
+     * (training/MODEL_CARD.md).
+     */
+    public static final String TOKEN_ENCODING = "cl100k_base";
 
     /** Feature names in input order; the model's metadata must list the same. */
     public static final List<String> NAMES = List.of(
@@ -49,11 +58,15 @@ public final class StructuralFeatures {
     private StructuralFeatures() {
     }
 
-    /** The features of a prompt, in {@link #NAMES} order. */
-    public static float[] of(String text) {
+    /**
+     * The features of a prompt, in {@link #NAMES} order.
+     *
+     * @param tokens counts {@code log_tokens}; the model's encoding, {@value #TOKEN_ENCODING}
+     */
+    public static float[] of(String text, TokenCounter tokens) {
         String t = text == null ? "" : text;
         float[] f = new float[SIZE];
-        f[0] = log1p(TokenCounter.count(t));
+        f[0] = log1p(tokens.text(t));
         String[] lines = t.split("\\R");
         int nonEmpty = 0;
         int codeLines = 0;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.json.Json;
+import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import java.io.IOException;
 import java.io.InputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +21,7 @@ class CommittedModelTest {
 
     @BeforeAll
     static void load() {
-        classifier = OnnxComplexityClassifier.load();
+        classifier = OnnxComplexityClassifier.load(JtokkitTokenCounter.cl100k());
     }
 
     @AfterAll

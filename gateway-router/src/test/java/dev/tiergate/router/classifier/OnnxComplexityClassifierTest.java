@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
+import dev.tiergate.inference.OnnxRuntimeSetup;
+import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,7 @@ class OnnxComplexityClassifierTest {
 
     @BeforeAll
     static void load() {
-        classifier = OnnxComplexityClassifier.fromResource(TEST_MODEL);
+        classifier = OnnxComplexityClassifier.fromResource(TEST_MODEL, JtokkitTokenCounter.cl100k());
     }
 
     @AfterAll
@@ -34,9 +36,8 @@ class OnnxComplexityClassifierTest {
 
     @Test
     void djlRunsOfflineOnOnnxRuntime() {
-        assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
-        assertThat(System.getProperty("OPT_OUT_TRACKING")).isEqualTo("true");
-        assertThat(Engine.getEngine("OnnxRuntime").getEngineName()).isEqualTo("OnnxRuntime");
+        assertThat(OnnxRuntimeSetup.offlineEnforced()).isTrue();
+        assertThat(Engine.getEngine(OnnxRuntimeSetup.ENGINE).getEngineName()).isEqualTo("OnnxRuntime");
     }
 
     @Test
@@ -86,8 +87,15 @@ class OnnxComplexityClassifierTest {
 
     @Test
     void aMissingResourceSaysWhich() {
-        assertThatThrownBy(() -> OnnxComplexityClassifier.fromResource("/nope/model"))
+        assertThatThrownBy(() -> OnnxComplexityClassifier.fromResource("/nope/model", JtokkitTokenCounter.cl100k()))
                 .hasMessageContaining("/nope/model.json");
+    }
+
+    @Test
+    void refusesACounterOfAnotherEncodingThanTheModelWasTrainedOn() {
+        assertThatThrownBy(() -> OnnxComplexityClassifier.fromResource(TEST_MODEL, JtokkitTokenCounter.o200k()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("tokens: o200k_base (expected: cl100k_base");
     }
 
     @Test

@@ -3,30 +3,34 @@ package dev.tiergate.router.classifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.tiergate.core.tokens.TokenCounter;
+import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import org.junit.jupiter.api.Test;
 
 class StructuralFeaturesTest {
+    private static final TokenCounter CL100K = JtokkitTokenCounter.cl100k();
 
     private static float feature(String text, String name) {
-        return StructuralFeatures.of(text)[StructuralFeatures.NAMES.indexOf(name)];
+        return StructuralFeatures.of(text, CL100K)[StructuralFeatures.NAMES.indexOf(name)];
     }
 
     @Test
     void oneValuePerName() {
-        assertThat(StructuralFeatures.of("hello")).hasSize(StructuralFeatures.NAMES.size());
+        assertThat(StructuralFeatures.of("hello", CL100K)).hasSize(StructuralFeatures.NAMES.size());
         assertThat(StructuralFeatures.NAMES).doesNotHaveDuplicates();
     }
 
     @Test
     void emptyAndNullTextGiveZeros() {
-        assertThat(StructuralFeatures.of("")).containsOnly(0f);
-        assertThat(StructuralFeatures.of(null)).containsOnly(0f);
+        assertThat(StructuralFeatures.of("", CL100K)).containsOnly(0f);
+        assertThat(StructuralFeatures.of(null, CL100K)).containsOnly(0f);
     }
 
     @Test
     void lengthIsLogOfTokens() {
-        // "hello world" is two cl100k tokens.
+        // "hello world" is two cl100k tokens; "Привет, как дела?" eight (six in o200k).
         assertThat(feature("hello world", "log_tokens")).isCloseTo((float) Math.log1p(2), within(1e-6f));
+        assertThat(feature("Привет, как дела?", "log_tokens")).isCloseTo((float) Math.log1p(8), within(1e-6f));
         assertThat(feature("word ".repeat(500), "log_tokens")).isGreaterThan(feature("word ".repeat(20), "log_tokens"));
     }
 

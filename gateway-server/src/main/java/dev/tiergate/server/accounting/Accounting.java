@@ -8,6 +8,7 @@ import dev.tiergate.core.accounting.UsageStore;
 import dev.tiergate.core.config.AccountingConfig;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.provider.ModelCatalog;
+import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.server.metrics.GatewayMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,33 +30,36 @@ public final class Accounting implements AutoCloseable {
     private final LimitStore limits;
     private final GatewayMetrics metrics;
     private final Clock clock;
+    private final TokenCounter tokens;
     private final AutoCloseable connection;
 
     private Accounting(GatewayConfig config, ModelCatalog catalog, GatewayMetrics metrics, Clock clock,
-                       UsageStore usage, LimitStore limits, AutoCloseable connection) {
+                       TokenCounter tokens, UsageStore usage, LimitStore limits, AutoCloseable connection) {
         this.usage = usage;
         this.limits = limits;
         this.metrics = metrics;
         this.clock = clock;
+        this.tokens = tokens;
         this.connection = connection;
     }
 
-    public static Accounting create(GatewayConfig config, ModelCatalog catalog, GatewayMetrics metrics, Clock clock) {
-        TokenEstimator.text("warm-up");   // loads the tokenizer's vocabulary now, not on an event loop
+    /** {@code tokens} counts usage that a provider does not report. */
+    public static Accounting create(GatewayConfig config, ModelCatalog catalog, GatewayMetrics metrics, Clock clock,
+                                    TokenCounter tokens) {
         AccountingConfig settings = config.accounting();
         LimitScopes scopes = new LimitScopes(config.teams().values());
         if (settings.usesRedis()) {
             RedisAccounting redis = RedisAccounting.connect(settings.redisUrl(), settings.redisKeyPrefix(),
                     Path.of(settings.usageFile()));
             log.info("accounting: usage and limits in Redis at {}", redis.location());
-            return new Accounting(config, catalog, metrics, clock, redis.usageStore(), redis.limitStore(), redis);
+            return new Accounting(config, catalog, metrics, clock, tokens, redis.usageStore(), redis.limitStore(), redis);
         }
         InMemoryLimitStore limits = new InMemoryLimitStore();
         FileUsageStore usage = FileUsageStore.open(Path.of(settings.usageFile()), record ->
                 limits.record(scopes.ids(record.team(), record.keyId()), record.timestamp(), record.totalTokens(),
                         record.costNanos()));
         log.info("accounting: usage in {}, limits counted in memory", Path.of(settings.usageFile()).toAbsolutePath());
-        return new Accounting(config, catalog, metrics, clock, usage, limits, () -> { });
+        return new Accounting(config, catalog, metrics, clock, tokens, usage, limits, () -> { });
     }
 
     /** The money stages of one config: the limits (null when no team or key has any) and the accounting. */
@@ -67,7 +71,7 @@ public final class Accounting implements AutoCloseable {
         LimitScopes scopes = new LimitScopes(config.teams().values());
         LimitStage limitStage = scopes.any() ? new LimitStage(scopes, limits, clock, metrics::limitRefused) : null;
         return new Stages(limitStage, new AccountingStage(new Accountant(config.models()), catalog,
-                record -> record(record, scopes), clock));
+                record -> record(record, scopes), clock, tokens));
     }
 
     /**

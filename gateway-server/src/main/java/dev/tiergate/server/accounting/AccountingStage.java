@@ -25,6 +25,7 @@ import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.core.pipeline.Served;
 import dev.tiergate.core.pipeline.StageStep;
 import dev.tiergate.core.provider.ModelCatalog;
+import dev.tiergate.core.tokens.TokenCounter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,12 +48,15 @@ public final class AccountingStage implements PipelineStage {
     private final ModelCatalog catalog;
     private final Consumer<UsageRecord> sink;
     private final Clock clock;
+    private final TokenCounter tokenCounter;
 
-    public AccountingStage(Accountant accountant, ModelCatalog catalog, Consumer<UsageRecord> sink, Clock clock) {
+    public AccountingStage(Accountant accountant, ModelCatalog catalog, Consumer<UsageRecord> sink, Clock clock,
+                           TokenCounter tokenCounter) {
         this.accountant = requireNonNull(accountant, "accountant");
         this.catalog = requireNonNull(catalog, "catalog");
         this.sink = requireNonNull(sink, "sink");
         this.clock = requireNonNull(clock, "clock");
+        this.tokenCounter = requireNonNull(tokenCounter, "tokenCounter");
     }
 
     @Override
@@ -106,7 +110,7 @@ public final class AccountingStage implements PipelineStage {
     private void account(Exchange exchange, String outcome, Usage usage, CharSequence answerText) {
         TokenCounts tokens = exchange.isChat() ? TokenCounts.fromUsage(usage) : TokenCounts.fromEmbeddingUsage(usage);
         if (tokens == null) {
-            tokens = TokenCounts.estimated(promptTokens(exchange), TokenEstimator.text(answerText));
+            tokens = TokenCounts.estimated(promptTokens(exchange), tokenCounter.text(answerText));
         }
         TeamConfig team = exchange.caller().team();
         RequestFacts facts = exchange.facts();
@@ -125,10 +129,10 @@ public final class AccountingStage implements PipelineStage {
         sink.accept(record);
     }
 
-    private static long promptTokens(Exchange exchange) {
+    private long promptTokens(Exchange exchange) {
         return switch (exchange.request()) {
-            case ChatRequest chat -> TokenEstimator.prompt(chat);
-            case EmbeddingRequest embeddings -> embeddings.textInputs().stream().mapToLong(TokenEstimator::text).sum();
+            case ChatRequest chat -> tokenCounter.prompt(chat);
+            case EmbeddingRequest embeddings -> embeddings.textInputs().stream().mapToLong(tokenCounter::text).sum();
         };
     }
 

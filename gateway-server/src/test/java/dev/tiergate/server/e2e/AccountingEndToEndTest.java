@@ -18,8 +18,9 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.Message;
+import dev.tiergate.core.tokens.TokenCounter;
+import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.server.accounting.RequestLog;
-import dev.tiergate.server.accounting.TokenEstimator;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,8 +92,9 @@ class AccountingEndToEndTest {
             stream(client, "gpt-4o-mini", "Stream with usage", true);
             // Streamed without it: counted with jtokkit, marked estimated.
             stream(client, "gpt-4o-mini", AccountingFixtures.NO_USAGE_PROMPT, false);
-            long in = TokenEstimator.prompt(ChatRequest.of("gpt-4o-mini", List.of(Message.user(AccountingFixtures.NO_USAGE_PROMPT))));
-            long out = TokenEstimator.text(UpstreamFixtures.ANSWER_WORDS);
+            TokenCounter tokens = JtokkitTokenCounter.o200k();
+            long in = tokens.prompt(ChatRequest.of("gpt-4o-mini", List.of(Message.user(AccountingFixtures.NO_USAGE_PROMPT))));
+            long out = tokens.text(UpstreamFixtures.ANSWER_WORDS);
             estimated = new BigDecimal("0.15").multiply(BigDecimal.valueOf(in))
                     .add(new BigDecimal("0.60").multiply(BigDecimal.valueOf(out))).movePointLeft(6);
 

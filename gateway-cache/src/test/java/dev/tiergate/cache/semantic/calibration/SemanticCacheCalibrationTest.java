@@ -1,6 +1,6 @@
 package dev.tiergate.cache.semantic.calibration;
 
-import dev.tiergate.cache.semantic.embedding.EmbeddingModel;
+import dev.tiergate.inference.embedding.EmbeddingModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,12 @@
 package dev.tiergate.router.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tiergate.cache.semantic.embedding.OnnxSentenceEmbedder;
+import com.knuddels.jtokkit.api.EncodingType;
 import dev.tiergate.core.json.Json;
-import dev.tiergate.router.classifier.DjlOffline;
+import dev.tiergate.core.tokens.TokenCounter;
+import dev.tiergate.inference.OnnxRuntimeSetup;
+import dev.tiergate.inference.embedding.OnnxSentenceEmbedder;
+import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.router.classifier.StructuralFeatures;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -27,13 +30,16 @@ import java.util.concurrent.Future;
 /**
  * Computes the classifier's input row for each prompt exactly as the runtime does: the sentence
  * embedding of the text by the default {@link OnnxSentenceEmbedder} (what the semantic cache
- * shares, or the router computes), followed by {@link StructuralFeatures#of}.
+ * shares, or the router computes), followed by {@link StructuralFeatures#of} with the encoding the
+ * runtime's classifier counts with ({@value StructuralFeatures#TOKEN_ENCODING}).
  *
  * <p>Usage: {@code FeatureDump prompts.jsonl features.f32 features.json [threads]}. Input: one
  * JSON object a line with {@code text}. Output: rows of little-endian float32, and a JSON file
  * with the shape, the embedding model and the feature names.
  */
 public final class FeatureDump {
+    private static final TokenCounter TOKENS =
+            new JtokkitTokenCounter(EncodingType.fromName(StructuralFeatures.TOKEN_ENCODING).orElseThrow());
 
     private FeatureDump() {
     }
@@ -43,7 +49,7 @@ public final class FeatureDump {
             System.err.println("usage: FeatureDump prompts.jsonl features.f32 features.json [threads]");
             System.exit(2);
         }
-        DjlOffline.enforce();
+        OnnxRuntimeSetup.enforceOffline();
         Path in = Path.of(args[0]);
         Path out = Path.of(args[1]);
         Path meta = Path.of(args[2]);
@@ -104,7 +110,7 @@ public final class FeatureDump {
         float[] row = new float[width];
         float[] embedding = embedder.embed(text);
         System.arraycopy(embedding, 0, row, 0, embedding.length);
-        float[] structural = StructuralFeatures.of(text);
+        float[] structural = StructuralFeatures.of(text, TOKENS);
         System.arraycopy(structural, 0, row, embedding.length, structural.length);
         return row;
     }

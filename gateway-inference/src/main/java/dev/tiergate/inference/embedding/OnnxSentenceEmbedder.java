@@ -1,21 +1,17 @@
-package dev.tiergate.cache.semantic.embedding;
+package dev.tiergate.inference.embedding;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.djl.MalformedModelException;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import dev.tiergate.core.embedding.SentenceEmbedder;
+import dev.tiergate.inference.OnnxRuntimeSetup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link SentenceEmbedder} running a small transformer through DJL on ONNX Runtime, fully
  * offline: the model and tokenizer come from jar resources (see {@link EmbeddingModel}), and DJL's
- * network switches are turned off ({@link DjlOffline#enforce()}) before DJL starts. The vector is
+ * network switches are turned off ({@link OnnxRuntimeSetup#enforceOffline()}) before DJL starts. The vector is
  * the model's pooling of the token states (mean over the attention mask, or CLS), L2-normalised.
  *
  * <p>Thread-safe: each concurrent caller borrows its own predictor. {@link #embed} blocks for a
@@ -42,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OnnxSentenceEmbedder implements SentenceEmbedder {
     private static final Logger log = LoggerFactory.getLogger(OnnxSentenceEmbedder.class);
-    private static final String ENGINE = "OnnxRuntime";
 
     private final EmbeddingModel model;
     private final HuggingFaceTokenizer tokenizer;
@@ -173,7 +168,7 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
         }
 
         public OnnxSentenceEmbedder build() {
-            DjlOffline.enforce();
+            OnnxRuntimeSetup.enforceOffline();   // before the tokenizer: creating one calls home otherwise
             int limit = maxTokens != null ? Math.min(maxTokens, model.maxTokens()) : model.maxTokens();
             long started = System.nanoTime();
             HuggingFaceTokenizer tokenizer = loadTokenizer(model, limit);
@@ -203,32 +198,16 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
 
         private static ZooModel<String, float[]> loadModel(EmbeddingModel model, HuggingFaceTokenizer tokenizer,
                                                            int intraOpThreads) {
-            Path dir = null;
+            InputStream graph;
             try {
-                // ONNX Runtime reads a file: copy the graph out of the jar, load it, delete the copy.
-                dir = Files.createTempDirectory("tiergate-embedder-");
-                String fileName = model.modelResource();
-                try (InputStream in = resource(fileName, model)) {
-                    Files.copy(in, dir.resolve(fileName), StandardCopyOption.REPLACE_EXISTING);
-                }
-                Criteria<String, float[]> criteria = Criteria.builder()
-                        .setTypes(String.class, float[].class)
-                        .optEngine(ENGINE)
-                        .optModelPath(dir)
-                        .optModelName(fileName.substring(0, fileName.length() - ".onnx".length()))
-                        .optTranslator(new PoolingTranslator(tokenizer, model.pooling()))
-                        .optOption("intraOpNumThreads", Integer.toString(intraOpThreads))
-                        .optOption("interOpNumThreads", "1")
-                        .build();
-                return criteria.loadModel();
+                graph = resource(model.modelResource(), model);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load embedding model " + model.id(), e);
-            } catch (ModelNotFoundException | MalformedModelException e) {
-                throw new IllegalStateException("cannot load embedding model " + model.id() + ": " + e.getMessage(),
-                        e);
-            } finally {
-                deleteQuietly(dir);
             }
+            Criteria.Builder<String, float[]> criteria = Criteria.builder()
+                    .setTypes(String.class, float[].class)
+                    .optTranslator(new PoolingTranslator(tokenizer, model.pooling()));
+            return OnnxRuntimeSetup.loadModel("embedding model " + model.id(), graph, criteria, intraOpThreads);
         }
 
         private static InputStream resource(String name, EmbeddingModel model) throws IOException {
@@ -238,20 +217,6 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
                         + " dev.langchain4j:langchain4j-embeddings-" + model.id() + ")");
             }
             return in;
-        }
-
-        private static void deleteQuietly(Path dir) {
-            if (dir == null) {
-                return;
-            }
-            try (var files = Files.list(dir)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    Files.deleteIfExists(file);
-                }
-                Files.deleteIfExists(dir);
-            } catch (IOException e) {
-                log.debug("could not delete {}: {}", dir, e.toString());
-            }
         }
     }
 }

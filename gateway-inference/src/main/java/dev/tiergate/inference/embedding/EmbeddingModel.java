@@ -1,4 +1,4 @@
-package dev.tiergate.cache.semantic.embedding;
+package dev.tiergate.inference.embedding;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,17 +1,12 @@
-package dev.tiergate.cache.semantic.embedding;
+package dev.tiergate.inference.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.IOException;
-import java.net.Proxy;
-import java.net.ProxySelector;
-import java.net.SocketAddress;
-import java.net.URI;
+import dev.tiergate.inference.OnnxRuntimeSetup;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,30 +15,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class OnnxSentenceEmbedderTest {
-    private static final List<URI> requested = new CopyOnWriteArrayList<>();
-    private static ProxySelector previousSelector;
     private static OnnxSentenceEmbedder embedder;
 
-    /**
-     * Every URL connection the JDK opens asks the default proxy selector first. This one records
-     * the URI and points at a proxy nobody listens on, so a DJL call home would be both seen and fail.
-     */
     @BeforeAll
-    static void loadWithoutNetwork() {
-        previousSelector = ProxySelector.getDefault();
-        ProxySelector.setDefault(new ProxySelector() {
-            @Override
-            public List<Proxy> select(URI uri) {
-                requested.add(uri);
-                return List.of(new Proxy(Proxy.Type.HTTP, new java.net.InetSocketAddress("127.0.0.1", 9)));
-            }
-
-            @Override
-            public void connectFailed(URI uri, SocketAddress address, IOException e) {
-            }
-        });
-        System.clearProperty(DjlOffline.OFFLINE_PROPERTY);
-        System.clearProperty(DjlOffline.OPT_OUT_TRACKING_PROPERTY);
+    static void load() {
+        System.clearProperty(OnnxRuntimeSetup.OFFLINE_PROPERTY);
+        System.clearProperty(OnnxRuntimeSetup.LEGACY_OFFLINE_PROPERTY);
+        System.clearProperty(OnnxRuntimeSetup.OPT_OUT_TRACKING_PROPERTY);
         embedder = OnnxSentenceEmbedder.builder().model(EmbeddingModel.ALL_MINILM_L6_V2_Q).build();
         embedder.embed("warm up the engine");
     }
@@ -51,15 +29,14 @@ class OnnxSentenceEmbedderTest {
     @AfterAll
     static void close() {
         embedder.close();
-        ProxySelector.setDefault(previousSelector);
     }
 
+    /** That no call is made is shown in a fresh JVM: {@link dev.tiergate.inference.OfflineLoadTest}. */
     @Test
-    void loadsOfflineWithoutAnyNetworkCall() {
-        assertThat(DjlOffline.enforced()).isTrue();
+    void loadingTurnsDjlsNetworkSwitchesOff() {
+        assertThat(OnnxRuntimeSetup.offlineEnforced()).isTrue();
         assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
         assertThat(System.getProperty("OPT_OUT_TRACKING")).isEqualTo("true");
-        assertThat(requested).as("URLs DJL tried to open").isEmpty();
     }
 
     @Test

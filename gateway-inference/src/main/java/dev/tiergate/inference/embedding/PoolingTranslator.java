@@ -1,4 +1,4 @@
-package dev.tiergate.cache.semantic.embedding;
+package dev.tiergate.inference.embedding;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;

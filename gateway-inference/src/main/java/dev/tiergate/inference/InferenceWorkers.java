@@ -1,0 +1,150 @@
+package dev.tiergate.inference;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one bounded pool that runs model inference (sentence embeddings, classification) off the
+ * event loops, shared by the semantic cache and the router. The composition root creates it once
+ * and gives it to both; closing it stops its threads.
+ *
+ * <p>Half the cores by default (the event loops keep the rest), daemon threads named
+ * {@code tiergate-inference-N}, a bounded queue, and {@link ThreadPoolExecutor.AbortPolicy}: a full
+ * pool refuses work with {@link RejectedExecutionException}, so that callers shed load instead of
+ * queueing without end. Two doors lead to the same threads:
+ * <ul>
+ *   <li>{@link #executor()}, for work a request waits for (routing): it queues up to
+ *       {@code queuePerThread} tasks per thread (default {@value #DEFAULT_QUEUE_PER_THREAD}) and is
+ *       refused only when that queue is full; the router then routes by its fallback;</li>
+ *   <li>{@link #sheddingExecutor()}, for work worth doing only promptly (a semantic cache lookup or
+ *       write): refused as soon as {@code sheddingQueuePerThread} tasks per thread (default
+ *       {@value #DEFAULT_SHEDDING_QUEUE_PER_THREAD}) are waiting, whoever queued them. Under CPU
+ *       saturation the cache then skips its lookup (a miss) rather than queue behind model runs,
+ *       and it never holds more than that much of the queue, so the router is not starved by it.</li>
+ * </ul>
+ */
+public final class InferenceWorkers implements AutoCloseable {
+    /** Tasks that may wait per thread on {@link #executor()}. */
+    public static final int DEFAULT_QUEUE_PER_THREAD = 256;
+    /** Waiting tasks per thread beyond which {@link #sheddingExecutor()} refuses work. */
+    public static final int DEFAULT_SHEDDING_QUEUE_PER_THREAD = 1;
+
+    private final ThreadPoolExecutor pool;
+    private final int sheddingLimit;
+    private final Executor shedding = this::executeOrShed;
+
+    private InferenceWorkers(Builder b) {
+        AtomicInteger n = new AtomicInteger();
+        String prefix = b.threadNamePrefix;
+        this.pool = new ThreadPoolExecutor(b.threads, b.threads, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(b.threads * b.queuePerThread), r -> {
+                    Thread t = new Thread(r, prefix + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        this.sheddingLimit = b.threads * b.sheddingQueuePerThread;
+    }
+
+    /** A pool with the defaults: half the cores (at least one), 256 waiting per thread, shedding at 1. */
+    public static InferenceWorkers create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** For work a request waits for; refuses ({@link RejectedExecutionException}) only when the queue is full. */
+    public Executor executor() {
+        return pool;
+    }
+
+    /** For work worth doing only promptly; refuses as soon as every thread has its share of waiting tasks. */
+    public Executor sheddingExecutor() {
+        return shedding;
+    }
+
+    public int threads() {
+        return pool.getCorePoolSize();
+    }
+
+    /** Tasks waiting for a thread now. */
+    public int queued() {
+        return pool.getQueue().size();
+    }
+
+    private void executeOrShed(Runnable task) {
+        int waiting = pool.getQueue().size();
+        if (waiting >= sheddingLimit) {
+            throw new RejectedExecutionException("inference workers busy: " + waiting + " tasks waiting (expected: < "
+                    + sheddingLimit + " for work that is shed)");
+        }
+        pool.execute(task);
+    }
+
+    /** Stops the threads; running tasks are interrupted, waiting ones dropped. */
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+
+    /** Builds {@link InferenceWorkers}; every setting has a default. */
+    public static final class Builder {
+        private int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        private int queuePerThread = DEFAULT_QUEUE_PER_THREAD;
+        private int sheddingQueuePerThread = DEFAULT_SHEDDING_QUEUE_PER_THREAD;
+        private String threadNamePrefix = "tiergate-inference-";
+
+        private Builder() {
+        }
+
+        /** Threads; default half the cores, at least one. */
+        public Builder threads(int newThreads) {
+            if (newThreads <= 0) {
+                throw new IllegalArgumentException("threads: " + newThreads + " (expected: > 0)");
+            }
+            this.threads = newThreads;
+            return this;
+        }
+
+        /** Tasks that may wait per thread on {@link #executor()}; default {@value #DEFAULT_QUEUE_PER_THREAD}. */
+        public Builder queuePerThread(int tasks) {
+            if (tasks <= 0) {
+                throw new IllegalArgumentException("queuePerThread: " + tasks + " (expected: > 0)");
+            }
+            this.queuePerThread = tasks;
+            return this;
+        }
+
+        /**
+         * Waiting tasks per thread from which {@link #sheddingExecutor()} refuses work; default
+         * {@value #DEFAULT_SHEDDING_QUEUE_PER_THREAD}. 0 sheds whenever any task waits.
+         */
+        public Builder sheddingQueuePerThread(int tasks) {
+            if (tasks < 0) {
+                throw new IllegalArgumentException("sheddingQueuePerThread: " + tasks + " (expected: >= 0)");
+            }
+            this.sheddingQueuePerThread = tasks;
+            return this;
+        }
+
+        public Builder threadNamePrefix(String prefix) {
+            this.threadNamePrefix = requireNonNull(prefix, "threadNamePrefix");
+            return this;
+        }
+
+        public InferenceWorkers build() {
+            if (sheddingQueuePerThread > queuePerThread) {
+                throw new IllegalArgumentException("sheddingQueuePerThread: " + sheddingQueuePerThread
+                        + " (expected: <= queuePerThread " + queuePerThread + ")");
+            }
+            return new InferenceWorkers(this);
+        }
+    }
+}
