@@ -11,13 +11,15 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Limit counters of one gateway, in memory. Only the current minute and the months seen are kept.
- * Synchronized: a check over several scopes is atomic, and every operation is a few map look-ups.
+ * Synchronized: a check and its reservation over several scopes are atomic, and every operation is
+ * a few map look-ups. A settlement for a minute already past changes only the month's spend.
  */
 public final class InMemoryLimitStore implements LimitStore {
     private final Map<String, Counters> scopes = new HashMap<>();
 
     @Override
-    public synchronized CompletionStage<LimitCheck> acquire(List<LimitScope> asked, Instant now) {
+    public synchronized CompletionStage<LimitCheck> acquire(List<LimitScope> asked, Instant now,
+                                                            Reservation reservation) {
         long minute = LimitWindows.minute(now);
         YearMonth month = LimitWindows.month(now);
         List<ScopeUsage> usages = new ArrayList<>(asked.size());
@@ -25,13 +27,15 @@ public final class InMemoryLimitStore implements LimitStore {
             usages.add(counters(scope.id()).usage(minute, month));
         }
         for (int i = 0; i < asked.size(); i++) {
-            LimitKind kind = LimitKind.reached(asked.get(i).limits(), usages.get(i));
+            LimitKind kind = LimitKind.reached(asked.get(i).limits(), usages.get(i), reservation);
             if (kind != null) {
                 return CompletableFuture.completedFuture(new LimitCheck(usages, i, kind));
             }
         }
         for (LimitScope scope : asked) {
-            counters(scope.id()).addRequest(minute);
+            Counters counters = counters(scope.id());
+            counters.addRequest(minute);
+            counters.add(minute, month, reservation.tokens(), reservation.costNanos());
         }
         return CompletableFuture.completedFuture(new LimitCheck(usages, -1, null));
     }

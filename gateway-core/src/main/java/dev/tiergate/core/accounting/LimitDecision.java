@@ -24,11 +24,11 @@ public record LimitDecision(RateLimitedError refusal, List<String> warnings) {
         return refusal != null;
     }
 
-    public static LimitDecision of(List<LimitScope> scopes, LimitCheck check, Instant now) {
+    public static LimitDecision of(List<LimitScope> scopes, LimitCheck check, Instant now, Reservation reservation) {
         if (!check.admitted()) {
             LimitScope scope = scopes.get(check.refusedScope());
-            return new LimitDecision(refusal(scope, check.refusedBy(), check.usages().get(check.refusedScope()), now),
-                    List.of());
+            return new LimitDecision(refusal(scope, check.refusedBy(), check.usages().get(check.refusedScope()), now,
+                    reservation), List.of());
         }
         List<String> warnings = new ArrayList<>();
         for (int i = 0; i < scopes.size(); i++) {
@@ -42,7 +42,8 @@ public record LimitDecision(RateLimitedError refusal, List<String> warnings) {
         return warnings.isEmpty() ? ADMITTED : new LimitDecision(null, warnings);
     }
 
-    private static RateLimitedError refusal(LimitScope scope, LimitKind kind, ScopeUsage usage, Instant now) {
+    private static RateLimitedError refusal(LimitScope scope, LimitKind kind, ScopeUsage usage, Instant now,
+                                            Reservation reservation) {
         Limits limits = scope.limits();
         return switch (kind) {
             case REQUESTS_PER_MINUTE -> {
@@ -53,15 +54,31 @@ public record LimitDecision(RateLimitedError refusal, List<String> warnings) {
             }
             case TOKENS_PER_MINUTE -> {
                 long wait = LimitWindows.secondsToNextMinute(now);
+                long left = Math.max(0, limits.tokensPerMinute() - usage.tokens());
+                String need = reservation.tokens() > limits.tokensPerMinute()
+                        ? " This request may use up to " + reservation.tokens() + " tokens (its input and max_tokens),"
+                                + " more than the limit allows in a minute: lower max_tokens."
+                        : " This request may use up to " + reservation.tokens() + " tokens (its input and max_tokens); "
+                                + left + " are left this minute. Please try again in " + wait + " s.";
                 yield new RateLimitedError("Token rate limit reached for " + scope.label() + ": "
-                        + usage.tokens() + " of " + limits.tokensPerMinute()
-                        + " tokens per minute used. Please try again in " + wait + " s.",
-                        kind.code(), Duration.ofSeconds(wait));
+                        + usage.tokens() + " of " + limits.tokensPerMinute() + " tokens per minute used or reserved."
+                        + need, kind.code(), Duration.ofSeconds(wait));
             }
-            case MONTHLY_BUDGET -> new RateLimitedError("Monthly budget exhausted for " + scope.label()
-                    + ": USD " + usd(usage.spendNanos()) + " spent of USD " + usd(limits.budgetNanos()) + " in "
-                    + LimitWindows.month(now) + ". Requests are refused until " + LimitWindows.nextMonthStart(now)
-                    + " or until the budget is raised.", kind.code(), null);
+            case MONTHLY_BUDGET -> {
+                long left = Math.max(0, limits.budgetNanos() - usage.spendNanos());
+                String refusedUntil = " Requests are refused until " + LimitWindows.nextMonthStart(now)
+                        + " or until the budget is raised.";
+                yield new RateLimitedError(usage.spendNanos() >= limits.budgetNanos()
+                        ? "Monthly budget exhausted for " + scope.label() + ": USD " + usd(usage.spendNanos())
+                                + " spent of USD " + usd(limits.budgetNanos()) + " in " + LimitWindows.month(now) + "."
+                                + refusedUntil
+                        : "Monthly budget of " + scope.label() + " cannot cover this request: USD " + usd(left)
+                                + " left of USD " + usd(limits.budgetNanos()) + " in " + LimitWindows.month(now)
+                                + " (spent or reserved by requests in flight), and this request may cost up to USD "
+                                + usd(reservation.costNanos()) + " (its input and max_tokens at the dearest model"
+                                + " it may be answered by). Lower max_tokens, or wait for requests in flight.",
+                        kind.code(), null);
+            }
         };
     }
 

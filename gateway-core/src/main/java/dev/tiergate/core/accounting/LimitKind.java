@@ -16,15 +16,21 @@ public enum LimitKind {
         return code;
     }
 
-    /** The first limit that {@code usage} has reached, or null when the request may go on. */
-    public static LimitKind reached(Limits limits, ScopeUsage usage) {
-        if (limits.monthlyBudgetUsd() != null && usage.spendNanos() >= limits.budgetNanos()) {
+    /**
+     * The first limit that {@code usage} plus {@code reservation} would pass, or null when the
+     * request may go on: the budget is spent, or the reserved cost does not fit what is left of it;
+     * the minute's requests are used up; the reserved tokens do not fit what is left of the minute's.
+     */
+    public static LimitKind reached(Limits limits, ScopeUsage usage, Reservation reservation) {
+        if (limits.monthlyBudgetUsd() != null && (usage.spendNanos() >= limits.budgetNanos()
+                || usage.spendNanos() + reservation.costNanos() > limits.budgetNanos())) {
             return MONTHLY_BUDGET;
         }
         if (limits.requestsPerMinute() > 0 && usage.requests() >= limits.requestsPerMinute()) {
             return REQUESTS_PER_MINUTE;
         }
-        if (limits.tokensPerMinute() > 0 && usage.tokens() >= limits.tokensPerMinute()) {
+        if (limits.tokensPerMinute() > 0 && (usage.tokens() >= limits.tokensPerMinute()
+                || usage.tokens() + reservation.tokens() > limits.tokensPerMinute())) {
             return TOKENS_PER_MINUTE;
         }
         return null;

@@ -11,12 +11,17 @@ import java.util.concurrent.CompletionStage;
 public interface LimitStore extends AutoCloseable {
 
     /**
-     * Atomically: when no scope has reached a limit ({@link LimitKind#reached}), counts the
-     * request in each scope's minute; otherwise counts nothing and names the first refusal.
+     * Atomically, across every scope (and every replica sharing the store): when the request and
+     * its {@code reservation} fit every limit ({@link LimitKind#reached}), counts the request in
+     * each scope's minute and adds the reservation's tokens (to the minute) and cost (to the month);
+     * otherwise counts nothing and names the first refusal.
      */
-    CompletionStage<LimitCheck> acquire(List<LimitScope> scopes, Instant now);
+    CompletionStage<LimitCheck> acquire(List<LimitScope> scopes, Instant now, Reservation reservation);
 
-    /** Adds an answered request's tokens (to its minute) and cost (to its month) to each scope. Never blocks. */
+    /**
+     * Adds tokens (to the minute of {@code time}) and cost (to its month) to each scope; negative
+     * amounts give back what a reservation held and the answer did not use. Never blocks.
+     */
     void record(List<String> scopeIds, Instant time, long tokens, long costNanos);
 
     /** The counters of a scope now, without counting anything. */

@@ -13,9 +13,15 @@ import java.util.List;
  * {@code retry} overrides the gateway's retry policy for this model (null: the gateway's).
  */
 public record ModelConfig(String name, String provider, String upstreamModel, String kind, Pricing pricing,
-                          List<DeploymentConfig> deployments, List<String> fallbacks, RetryPolicy retry) {
+                          List<DeploymentConfig> deployments, List<String> fallbacks, RetryPolicy retry,
+                          int maxOutputTokens) {
     public static final String CHAT = "chat";
     public static final String EMBEDDING = "embedding";
+    /**
+     * The output tokens a request that sets no {@code max_tokens} is reserved for against budgets
+     * and token limits, unless the model sets {@code max-output-tokens}.
+     */
+    public static final int DEFAULT_MAX_OUTPUT_TOKENS = 4096;
 
     public ModelConfig {
         if (deployments == null || deployments.isEmpty()) {
@@ -29,6 +35,18 @@ public record ModelConfig(String name, String provider, String upstreamModel, St
             }
         }
         fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+        if (maxOutputTokens < 0) {
+            throw new IllegalArgumentException("max-output-tokens: " + maxOutputTokens + " (expected: >= 0)");
+        }
+        if (maxOutputTokens == 0) {
+            maxOutputTokens = DEFAULT_MAX_OUTPUT_TOKENS;
+        }
+    }
+
+    /** With the default output cap. */
+    public ModelConfig(String name, String provider, String upstreamModel, String kind, Pricing pricing,
+                       List<DeploymentConfig> deployments, List<String> fallbacks, RetryPolicy retry) {
+        this(name, provider, upstreamModel, kind, pricing, deployments, fallbacks, retry, 0);
     }
 
     /** A model with one provider, no fallbacks and the gateway's retry policy. */
@@ -46,16 +64,18 @@ public record ModelConfig(String name, String provider, String upstreamModel, St
     }
 
     public ModelConfig withFallbacks(List<String> newFallbacks) {
-        return new ModelConfig(name, provider, upstreamModel, kind, pricing, deployments, newFallbacks, retry);
+        return new ModelConfig(name, provider, upstreamModel, kind, pricing, deployments, newFallbacks, retry,
+                maxOutputTokens);
     }
 
     public ModelConfig withRetry(RetryPolicy newRetry) {
-        return new ModelConfig(name, provider, upstreamModel, kind, pricing, deployments, fallbacks, newRetry);
+        return new ModelConfig(name, provider, upstreamModel, kind, pricing, deployments, fallbacks, newRetry,
+                maxOutputTokens);
     }
 
     /** This model as served by one of its deployments: what an adapter is handed. */
     public ModelConfig forDeployment(DeploymentConfig deployment) {
         return new ModelConfig(name, deployment.provider(), deployment.upstreamModel(), kind, pricing,
-                List.of(deployment), fallbacks, retry);
+                List.of(deployment), fallbacks, retry, maxOutputTokens);
     }
 }

@@ -97,7 +97,11 @@ public final class Pipeline implements Terminal {
             case StageStep.Proceed proceed -> {
                 CompletionStage<Answer> downstream = run(index + 1, proceed.exchange());
                 yield proceed.after() == null ? downstream
-                        : downstream.thenApply(answer -> after(stage, proceed, exchange, answer));
+                        : downstream.whenComplete((answer, error) -> {
+                            if (error != null) {
+                                failedDownstream(stage, proceed, exchange, error);
+                            }
+                        }).thenApply(answer -> after(stage, proceed, exchange, answer));
             }
         };
     }
@@ -119,9 +123,21 @@ public final class Pipeline implements Terminal {
         return run(index + 1, exchange);
     }
 
+    /** Tells the stage's hook that nothing was answered; what the hook throws is only warned about. */
+    private void failedDownstream(PipelineStage stage, StageStep.Proceed proceed, Exchange exchange, Throwable error) {
+        try {
+            proceed.after().failed(error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error);
+        } catch (RuntimeException e) {
+            observer.stepped(stage.name(), FAILED_OPEN, 0);
+            warnings.warn(stage.name(), "stage {} failed on a failed request {}: {}", stage.name(),
+                    exchange.requestId(), e.toString());
+        }
+    }
+
     private Answer after(PipelineStage stage, StageStep.Proceed proceed, Exchange exchange, Answer answer) {
         try {
-            Answer changed = proceed.after().apply(answer);
+            Answer changed = proceed.after().answered(answer);
             return changed == null ? answer : changed;
         } catch (GatewayError e) {
             throw e;

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.UnaryOperator;
 
 /**
  * What a stage decided for a request. {@code outcome} is a short, fixed label (a metric tag: never
@@ -19,7 +18,7 @@ public sealed interface StageStep {
      * (to record it, meter it), and may wrap a stream but must not block. A stage that needs no
      * hook leaves the answer untouched, which is what lets answers pass through unchanged.
      */
-    record Proceed(Exchange exchange, UnaryOperator<Answer> after, String outcome) implements StageStep {
+    record Proceed(Exchange exchange, AnswerHook after, String outcome) implements StageStep {
         public Proceed {
             requireNonNull(exchange, "exchange");
             requireNonNull(outcome, "outcome");
@@ -38,7 +37,7 @@ public sealed interface StageStep {
         return CompletableFuture.completedFuture(new Proceed(exchange, null, outcome));
     }
 
-    static CompletionStage<StageStep> proceed(Exchange exchange, String outcome, UnaryOperator<Answer> after) {
+    static CompletionStage<StageStep> proceed(Exchange exchange, String outcome, AnswerHook after) {
         return CompletableFuture.completedFuture(new Proceed(exchange, after, outcome));
     }
 

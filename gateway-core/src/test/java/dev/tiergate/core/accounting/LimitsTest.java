@@ -63,6 +63,39 @@ class LimitsTest {
     }
 
     private LimitDecision decide(List<LimitScope> scopes, Instant now) {
-        return LimitDecision.of(scopes, store.acquire(scopes, now).toCompletableFuture().join(), now);
+        return decide(scopes, now, Reservation.NONE);
+    }
+
+    private LimitDecision decide(List<LimitScope> scopes, Instant now, Reservation reservation) {
+        return LimitDecision.of(scopes, store.acquire(scopes, now, reservation).toCompletableFuture().join(), now,
+                reservation);
+    }
+
+    @Test
+    void aReservationMustFitWhatIsLeftOfTheBudgetAndIsHeldUntilSettled() {
+        List<LimitScope> scopes = List.of(LimitScope.team("a", new Limits(0, 0, new BigDecimal("1.00"), 80)));
+        Reservation upTo049 = new Reservation(1000, Costs.toNanos(new BigDecimal("0.49")));
+        assertThat(decide(scopes, T0, upTo049).refused()).isFalse();
+        assertThat(decide(scopes, T0, upTo049).refused()).isFalse();
+        LimitDecision third = decide(scopes, T0, upTo049);
+        assertThat(third.refusal().code()).isEqualTo("budget_exceeded");
+        assertThat(third.refusal().getMessage()).contains("cannot cover this request", "USD 0.02 left of USD 1.00",
+                "may cost up to USD 0.49");
+        // The first answer cost 0.01 of its 0.49: settling gives 0.48 back, and a third now fits.
+        store.record(List.of("team:a"), T0, -900, -Costs.toNanos(new BigDecimal("0.48")));
+        assertThat(decide(scopes, T0, upTo049).refused()).isFalse();
+        assertThat(store.usage("team:a", T0).toCompletableFuture().join().spendNanos())
+                .isEqualTo(Costs.toNanos(new BigDecimal("0.99")));
+    }
+
+    @Test
+    void aReservationMustFitWhatIsLeftOfTheMinutesTokens() {
+        List<LimitScope> scopes = List.of(LimitScope.team("a", new Limits(0, 100, null, 80)));
+        assertThat(decide(scopes, T0, new Reservation(60, 0)).refused()).isFalse();
+        LimitDecision second = decide(scopes, T0, new Reservation(60, 0));
+        assertThat(second.refusal().code()).isEqualTo("token_rate_limit_exceeded");
+        assertThat(second.refusal().getMessage()).contains("up to 60 tokens", "40 are left this minute");
+        LimitDecision tooBig = decide(scopes, T0.plusSeconds(60), new Reservation(500, 0));
+        assertThat(tooBig.refusal().getMessage()).contains("more than the limit allows", "lower max_tokens");
     }
 }

@@ -69,9 +69,10 @@ public final class Accounting implements AutoCloseable {
     /** The limit and accounting stages of {@code config}, on the stores and counters that live as long as the gateway. */
     public Stages stages(GatewayConfig config, ModelCatalog catalog) {
         LimitScopes scopes = new LimitScopes(config.teams().values());
-        LimitStage limitStage = scopes.any() ? new LimitStage(scopes, limits, clock, metrics::limitRefused) : null;
+        LimitStage limitStage = scopes.any() ? new LimitStage(scopes, limits, new Reservations(catalog, tokens), clock,
+                metrics::limitRefused) : null;
         return new Stages(limitStage, new AccountingStage(new Accountant(config.models()), catalog,
-                record -> record(record, scopes), clock, tokens));
+                this::record, clock, tokens));
     }
 
     /**
@@ -91,12 +92,9 @@ public final class Accounting implements AutoCloseable {
         return usage.flush().thenCompose(done -> limits.flush());
     }
 
-    void record(UsageRecord record, LimitScopes scopes) {
+    /** Stores a usage record and counts it in the metrics; its spend reaches the limit counters when the limit stage settles. */
+    void record(UsageRecord record) {
         usage.append(record);
-        List<String> ids = scopes.ids(record.team(), record.keyId());
-        if (!ids.isEmpty()) {
-            limits.record(ids, record.timestamp(), record.totalTokens(), record.costNanos());
-        }
         metrics.usage(record);
     }
 

@@ -6,6 +6,10 @@ import dev.tiergate.core.accounting.LimitDecision;
 import dev.tiergate.core.accounting.LimitScope;
 import dev.tiergate.core.accounting.LimitStore;
 import dev.tiergate.core.error.RateLimitedError;
+import dev.tiergate.core.accounting.Reservation;
+import dev.tiergate.core.accounting.UsageRecord;
+import dev.tiergate.core.pipeline.Answer;
+import dev.tiergate.core.pipeline.AnswerHook;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.FailurePolicy;
 import dev.tiergate.core.pipeline.PipelineStage;
@@ -14,16 +18,21 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The first stage of every paid pipeline: checks the caller's team and key limits in one store
- * round trip (one Lua script with Redis) and refuses with a 429 whose code names the limit. Over
- * the soft budget the request's {@code budgetWarnings} fact is set (the server adds
- * {@code x-tiergate-budget-warning}) and a warning is logged. Fails closed: when the store cannot
- * answer, the request is refused rather than let through unmetered.
+ * The first stage of every paid pipeline: reserves the request's worst case ({@link Reservations})
+ * against the caller's team and key limits in one atomic store round trip (one Lua script with
+ * Redis, so replicas cannot spend the same budget twice) and refuses with a 429 whose code names
+ * the limit and whose message says what is left, before anything goes upstream. When the answer is
+ * complete (a stream: when it ends, cleanly or not) the reservation is settled to what the answer
+ * really cost (its usage record), and given back whole when nothing was answered. Over the soft
+ * budget the request's {@code budgetWarnings} fact is set (the server adds
+ * {@code x-tiergate-budget-warning}). Fails closed: when the store cannot answer, the request is
+ * refused rather than let through unmetered.
  */
 public final class LimitStage implements PipelineStage {
     public static final String NAME = "limits";
@@ -32,12 +41,15 @@ public final class LimitStage implements PipelineStage {
 
     private final LimitScopes scopes;
     private final LimitStore store;
+    private final Reservations reservations;
     private final Clock clock;
     private final BiConsumer<String, RateLimitedError> onRefusal;
 
-    public LimitStage(LimitScopes scopes, LimitStore store, Clock clock, BiConsumer<String, RateLimitedError> onRefusal) {
+    LimitStage(LimitScopes scopes, LimitStore store, Reservations reservations, Clock clock,
+               BiConsumer<String, RateLimitedError> onRefusal) {
         this.scopes = requireNonNull(scopes, "scopes");
         this.store = requireNonNull(store, "store");
+        this.reservations = requireNonNull(reservations, "reservations");
         this.clock = requireNonNull(clock, "clock");
         this.onRefusal = requireNonNull(onRefusal, "onRefusal");
     }
@@ -59,18 +71,65 @@ public final class LimitStage implements PipelineStage {
             return StageStep.proceed(exchange, "no-limits");
         }
         Instant now = clock.instant();
-        return store.acquire(asked, now).thenApply(check -> {
-            LimitDecision decision = LimitDecision.of(asked, check, now);
+        Reservation reservation = reservations.of(exchange);
+        return store.acquire(asked, now, reservation).thenApply(check -> {
+            LimitDecision decision = LimitDecision.of(asked, check, now, reservation);
             if (decision.refused()) {
                 onRefusal.accept(exchange.caller().teamId(), decision.refusal());
                 throw decision.refusal();
             }
-            if (decision.warnings().isEmpty()) {
-                return new StageStep.Proceed(exchange, null, "allowed");
+            String outcome = "allowed";
+            if (!decision.warnings().isEmpty()) {
+                exchange.facts().budgetWarnings().set(List.copyOf(decision.warnings()));
+                log.warn("budget warning for request {}: {}", exchange.requestId(),
+                        String.join("; ", decision.warnings()));
+                outcome = "warned";
             }
-            exchange.facts().budgetWarnings().set(List.copyOf(decision.warnings()));
-            log.warn("budget warning for request {}: {}", exchange.requestId(), String.join("; ", decision.warnings()));
-            return new StageStep.Proceed(exchange, null, "warned");
+            return new StageStep.Proceed(exchange, new Settlement(exchange, ids(asked), now, reservation), outcome);
         });
+    }
+
+    private static List<String> ids(List<LimitScope> scopes) {
+        return scopes.stream().map(LimitScope::id).toList();
+    }
+
+    /** Settles one reservation, once: to the usage record when there is one, else gives it all back. */
+    private final class Settlement implements AnswerHook {
+        private final Exchange exchange;
+        private final List<String> scopeIds;
+        private final Instant reservedAt;
+        private final Reservation reservation;
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        Settlement(Exchange exchange, List<String> scopeIds, Instant reservedAt, Reservation reservation) {
+            this.exchange = exchange;
+            this.scopeIds = scopeIds;
+            this.reservedAt = reservedAt;
+            this.reservation = reservation;
+        }
+
+        @Override
+        public Answer answered(Answer answer) {
+            if (answer instanceof Answer.Stream stream) {
+                return stream.withChunks(stream.chunks().doFinally(signal -> settle()));
+            }
+            settle();
+            return answer;
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            settle();
+        }
+
+        private void settle() {
+            if (!settled.compareAndSet(false, true)) {
+                return;
+            }
+            UsageRecord usage = exchange.facts().usage().get();
+            long tokens = usage == null ? 0 : usage.totalTokens();
+            long cost = usage == null ? 0 : usage.costNanos();
+            store.record(scopeIds, reservedAt, tokens - reservation.tokens(), cost - reservation.costNanos());
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.tiergate.core.accounting.LimitKind;
 import dev.tiergate.core.accounting.LimitScope;
 import dev.tiergate.core.accounting.LimitStore;
 import dev.tiergate.core.accounting.LimitWindows;
+import dev.tiergate.core.accounting.Reservation;
 import dev.tiergate.core.accounting.ScopeUsage;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Limit counters in Redis, shared by every gateway that names the same Redis and key prefix. A
  * check is one EVALSHA: the script reads each scope's minute and month counters, refuses on the
- * first limit reached (the same rule as {@link LimitKind#reached}), and otherwise counts the
- * request in every scope, atomically. Keys: {@code <prefix>rl:<scope>:r:<minute>} (requests),
+ * first limit the request and its reservation would pass (the same rule as
+ * {@link LimitKind#reached}), and otherwise counts the request and adds the reservation in every
+ * scope, atomically: replicas cannot both spend the same budget. Keys: {@code <prefix>rl:<scope>:r:<minute>} (requests),
  * {@code ...:t:<minute>} (tokens), expiring after two minutes, and {@code <prefix>spend:<scope>:<yyyy-MM>}
  * (nano-dollars), expiring after 100 days.
  */
@@ -28,9 +30,14 @@ final class RedisLimitStore implements LimitStore {
     private static final long MINUTE_TTL_SECONDS = 120;
     private static final long MONTH_TTL_SECONDS = 100L * 86_400;
 
-    /** KEYS: per scope requests, tokens, spend; ARGV: per scope rpm, tpm, budget nanos (-1: none). */
+    /**
+     * KEYS: per scope requests, tokens, spend; ARGV: per scope rpm, tpm, budget nanos (-1: none),
+     * then the reservation's tokens and nanos, the minute and month TTLs.
+     */
     private static final RedisScript ACQUIRE = new RedisScript("""
             local n = #KEYS / 3
+            local tok = tonumber(ARGV[3*n+1])
+            local cost = tonumber(ARGV[3*n+2])
             local out = {-1, ''}
             for i = 1, n do
               local r = tonumber(redis.call('GET', KEYS[3*i-2]) or '0')
@@ -43,15 +50,23 @@ final class RedisLimitStore implements LimitStore {
                 local rpm = tonumber(ARGV[3*i-2])
                 local tpm = tonumber(ARGV[3*i-1])
                 local budget = tonumber(ARGV[3*i])
-                if budget >= 0 and s >= budget then out[1] = i - 1; out[2] = 'MONTHLY_BUDGET'
+                if budget >= 0 and (s >= budget or s + cost > budget) then out[1] = i - 1; out[2] = 'MONTHLY_BUDGET'
                 elseif rpm > 0 and r >= rpm then out[1] = i - 1; out[2] = 'REQUESTS_PER_MINUTE'
-                elseif tpm > 0 and t >= tpm then out[1] = i - 1; out[2] = 'TOKENS_PER_MINUTE' end
+                elseif tpm > 0 and (t >= tpm or t + tok > tpm) then out[1] = i - 1; out[2] = 'TOKENS_PER_MINUTE' end
               end
             end
             if out[1] < 0 then
               for i = 1, n do
                 redis.call('INCR', KEYS[3*i-2])
-                redis.call('EXPIRE', KEYS[3*i-2], 120)
+                redis.call('EXPIRE', KEYS[3*i-2], ARGV[3*n+3])
+                if tok > 0 then
+                  redis.call('INCRBY', KEYS[3*i-1], tok)
+                  redis.call('EXPIRE', KEYS[3*i-1], ARGV[3*n+3])
+                end
+                if cost > 0 then
+                  redis.call('INCRBY', KEYS[3*i], cost)
+                  redis.call('EXPIRE', KEYS[3*i], ARGV[3*n+4])
+                end
               end
             end
             return out
@@ -81,11 +96,11 @@ final class RedisLimitStore implements LimitStore {
     }
 
     @Override
-    public CompletionStage<LimitCheck> acquire(List<LimitScope> scopes, Instant now) {
+    public CompletionStage<LimitCheck> acquire(List<LimitScope> scopes, Instant now, Reservation reservation) {
         long minute = LimitWindows.minute(now);
         String month = LimitWindows.month(now).toString();
         String[] keys = new String[scopes.size() * 3];
-        String[] args = new String[scopes.size() * 3];
+        String[] args = new String[scopes.size() * 3 + 4];
         for (int i = 0; i < scopes.size(); i++) {
             LimitScope scope = scopes.get(i);
             keys[3 * i] = requestsKey(scope.id(), minute);
@@ -95,6 +110,11 @@ final class RedisLimitStore implements LimitStore {
             args[3 * i + 1] = Long.toString(scope.limits().tokensPerMinute());
             args[3 * i + 2] = Long.toString(scope.limits().budgetNanos());
         }
+        int n = scopes.size() * 3;
+        args[n] = Long.toString(reservation.tokens());
+        args[n + 1] = Long.toString(reservation.costNanos());
+        args[n + 2] = Long.toString(MINUTE_TTL_SECONDS);
+        args[n + 3] = Long.toString(MONTH_TTL_SECONDS);
         return ACQUIRE.<List<Object>>run(redis, keys, args).thenApply(reply -> {
             int refused = (int) number(reply.get(0));
             List<ScopeUsage> usages = new ArrayList<>(scopes.size());

@@ -53,8 +53,8 @@ public final class ConfigLoader {
     private static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "gemini", "demo");
     /** Types whose adapter knows the public API's base URL; the others need {@code base-url}. */
     private static final Set<String> TYPES_WITH_DEFAULT_URL = Set.of("anthropic", "gemini", "demo");
-    private static final Set<String> MODEL_KEYS = Set.of("provider", "upstream-model", "kind", "price", "deployments",
-            "fallbacks", "retry");
+    private static final Set<String> MODEL_KEYS = Set.of("provider", "upstream-model", "kind", "price",
+            "max-output-tokens", "deployments", "fallbacks", "retry");
     private static final Set<String> DEPLOYMENT_KEYS = Set.of("provider", "upstream-model", "weight");
     private static final Set<String> RESILIENCE_KEYS = Set.of("retry", "circuit-breaker", "deadline-seconds");
     private static final Set<String> RETRY_KEYS = Set.of("max-attempts", "initial-backoff-ms", "max-backoff-ms", "jitter");
@@ -257,7 +257,8 @@ public final class ConfigLoader {
                 skippedModels.add(name);
                 continue;
             }
-            out.put(name, new ModelConfig(name, null, null, kind, pricing, deployments, fallbacks, retry));
+            int maxOutput = (int) g.number(p + ".max-output-tokens", ModelConfig.DEFAULT_MAX_OUTPUT_TOKENS, 1, 10_000_000);
+            out.put(name, new ModelConfig(name, null, null, kind, pricing, deployments, fallbacks, retry, maxOutput));
         }
         for (ModelConfig model : List.copyOf(out.values())) {
             out.put(model.name(), model.withFallbacks(fallbacks(g, model, out, skippedModels)));

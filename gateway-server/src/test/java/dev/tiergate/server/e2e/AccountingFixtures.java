@@ -35,16 +35,19 @@ final class AccountingFixtures {
     private AccountingFixtures() {
     }
 
-    /** gpt-4o-mini and gpt-4o at list prices, {@code pricey} (1000 USD per million either way), alias auto. */
+    /**
+     * gpt-4o-mini and gpt-4o at list prices, {@code pricey} (1000 USD per million either way), alias
+     * auto; gpt-4o-mini and pricey reserve at most 20 output tokens (their answers have 11).
+     */
     static String gatewayYaml(int upstreamPort, String extra) {
         return """
                 server: {host: 127.0.0.1, request-timeout-seconds: 20}
                 providers:
                   up: {type: openai, base-url: "http://127.0.0.1:%d/v1", api-key: sk-upstream-secret}
                 models:
-                  gpt-4o-mini: {provider: up}
+                  gpt-4o-mini: {provider: up, max-output-tokens: 20}
                   gpt-4o: {provider: up}
-                  pricey: {provider: up, upstream-model: gpt-4o-mini, price: {input: 1000, output: 1000}}
+                  pricey: {provider: up, upstream-model: gpt-4o-mini, max-output-tokens: 20, price: {input: 1000, output: 1000}}
                 aliases:
                   auto:
                     default-tier: small

@@ -78,11 +78,12 @@ class LimitsEndToEndTest {
     }
 
     @Test
-    void tokensPerMinuteCountTheAnsweredTokens() throws Exception {
-        try (TestGateway gateway = gateway("limits: {tokens-per-minute: 20}\n")) {
+    void tokensPerMinuteHoldTheReservedWorstCaseAndCountTheAnsweredTokens() throws Exception {
+        // A request reserves its input (with a margin) plus max-output-tokens 20: about 50 tokens.
+        try (TestGateway gateway = gateway("limits: {tokens-per-minute: 70}\n")) {
             assertThat(call(gateway, "gpt-4o-mini").statusCode()).isEqualTo(200);
             gateway.flushUsage();
-            assertRefused(call(gateway, "gpt-4o-mini"), "token_rate_limit_exceeded", "23 of 20 tokens per minute");
+            assertRefused(call(gateway, "gpt-4o-mini"), "token_rate_limit_exceeded", "23 of 70 tokens per minute");
             clock.advance(Duration.ofMinutes(1));
             assertThat(call(gateway, "gpt-4o-mini").statusCode()).isEqualTo(200);
         }
@@ -90,11 +91,11 @@ class LimitsEndToEndTest {
 
     @Test
     void monthlyBudgetWarnsFromTheSoftLimitRefusesAtTheHardLimitAndResetsNextMonth() throws Exception {
-        try (TestGateway gateway = gateway("limits: {monthly-budget-usd: 0.05, soft-budget-percent: 50}\n")) {
+        try (TestGateway gateway = gateway(BudgetScenario.LIMITS)) {
             BudgetScenario.run(gateway, gateway, clock, this::call);
         }
         // The spend is rebuilt from the usage file: a restarted gateway still refuses this month.
-        try (TestGateway restarted = gateway("limits: {monthly-budget-usd: 0.05, soft-budget-percent: 50}\n")) {
+        try (TestGateway restarted = gateway(BudgetScenario.LIMITS)) {
             assertRefused(call(restarted, "pricey"), "budget_exceeded", "team 'team-a'");
         }
     }
@@ -111,8 +112,14 @@ class LimitsEndToEndTest {
         assertThat(error.path("message").asText()).contains(scope);
     }
 
-    /** The budget scenario, with requests alternating between two gateways (the same one twice without Redis). */
+    /**
+     * The budget scenario, with requests alternating between two gateways (the same one twice
+     * without Redis). Each request reserves about USD 0.054 (its input with a margin and
+     * max-output-tokens 20 at 1,000 USD per million) and costs 0.023: the fourth no longer fits.
+     */
     static final class BudgetScenario {
+        static final String LIMITS = "limits: {monthly-budget-usd: 0.11, soft-budget-percent: 30}\n";
+
         interface Caller {
             HttpResponse<String> call(TestGateway gateway, String model);
         }
@@ -131,13 +138,14 @@ class LimitsEndToEndTest {
             HttpResponse<String> third = caller.call(a, "pricey");
             assertThat(third.statusCode()).isEqualTo(200);
             assertThat(third.headers().firstValue("x-tiergate-budget-warning")).hasValueSatisfying(w ->
-                    assertThat(w).contains("team 'team-a' has used 92% of its monthly budget (USD 0.046 of 0.05)"));
+                    assertThat(w).contains("team 'team-a' has used 41% of its monthly budget (USD 0.046 of 0.11)"));
             a.flushUsage();
             clock.advance(Duration.ofMinutes(1));
             HttpResponse<String> refused = caller.call(b, "pricey");
             assertRefused(refused, "budget_exceeded", "team 'team-a'");
             assertThat(AccountingFixtures.json(refused.body()).at("/error/message").asText())
-                    .contains("USD 0.069 spent of USD 0.05 in 2025-08", "2025-09-01T00:00:00Z");
+                    .contains("cannot cover this request", "USD 0.041 left of USD 0.11 in 2025-08",
+                            "may cost up to USD 0.05");
             assertThat(refused.headers().firstValue("retry-after")).isEmpty();
 
             clock.advance(Duration.ofDays(18));

@@ -77,7 +77,7 @@ class RedisAccountingEndToEndTest {
 
     @Test
     void budgetSpentOnOneInstanceIsSeenByTheOtherAndSurvivesARestart() throws Exception {
-        String limits = "limits: {monthly-budget-usd: 0.05, soft-budget-percent: 50}\n";
+        String limits = LimitsEndToEndTest.BudgetScenario.LIMITS;
         JsonNode before;
         try (TestGateway a = gateway(limits); TestGateway b = gateway(limits)) {
             LimitsEndToEndTest.BudgetScenario.run(a, b, clock, this::call);
