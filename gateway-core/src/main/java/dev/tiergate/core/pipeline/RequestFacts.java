@@ -4,6 +4,8 @@ import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.embedding.PromptEmbedding;
 import dev.tiergate.core.routing.RouteDecision;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The typed facts one request gathers on its way: each is set once, by the one part that
@@ -18,7 +20,9 @@ import java.util.List;
  *   <li>{@link #served()}: who answered (a cache, or the provider and model after retries and fallbacks);</li>
  *   <li>{@link #budgetWarnings()}: soft-budget warnings from the limits;</li>
  *   <li>{@link #usage()}: the priced usage record, once the answer is complete;</li>
- *   <li>{@link #texts()}: the prompt and answer text, only for teams that log prompts.</li>
+ *   <li>{@link #texts()}: the prompt and answer text, only for teams that log prompts;</li>
+ *   <li>{@link #billedAttempts()}, {@link #attemptUsage()}: attempts the provider may bill although
+ *       their answer was not given (a list: a request may make several), and their usage records.</li>
  * </ul>
  */
 public final class RequestFacts {
@@ -30,6 +34,8 @@ public final class RequestFacts {
     private final Fact<List<String>> budgetWarnings = new Fact<>("budgetWarnings");
     private final Fact<UsageRecord> usage = new Fact<>("usage");
     private final Fact<LoggedTexts> texts = new Fact<>("texts");
+    private final Queue<BilledAttempt> billedAttempts = new ConcurrentLinkedQueue<>();
+    private final Queue<UsageRecord> attemptUsage = new ConcurrentLinkedQueue<>();
 
     public Fact<PromptEmbedding> promptEmbedding() {
         return promptEmbedding;
@@ -61,6 +67,36 @@ public final class RequestFacts {
 
     public Fact<LoggedTexts> texts() {
         return texts;
+    }
+
+    /** Upstream attempts the provider may bill whose answer the client did not get (the dispatcher adds them). */
+    public Queue<BilledAttempt> billedAttempts() {
+        return billedAttempts;
+    }
+
+    /** The priced usage records of {@link #billedAttempts()} (accounting adds them). */
+    public Queue<UsageRecord> attemptUsage() {
+        return attemptUsage;
+    }
+
+    /** Tokens and nano-dollars a request was charged. */
+    public record Charged(long tokens, long costNanos) {
+    }
+
+    /** Everything this request was charged: its answer and its billed attempts. */
+    public Charged charged() {
+        long tokens = 0;
+        long nanos = 0;
+        UsageRecord main = usage.get();
+        if (main != null) {
+            tokens += main.totalTokens();
+            nanos += main.costNanos();
+        }
+        for (UsageRecord extra : attemptUsage) {
+            tokens += extra.totalTokens();
+            nanos += extra.costNanos();
+        }
+        return new Charged(tokens, nanos);
     }
 
     /**

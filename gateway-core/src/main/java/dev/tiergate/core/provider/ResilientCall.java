@@ -10,6 +10,8 @@ import dev.tiergate.core.error.TimeoutError;
 import dev.tiergate.core.error.UpstreamError;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.Answer;
+import dev.tiergate.core.model.Usage;
+import dev.tiergate.core.pipeline.BilledAttempt;
 import dev.tiergate.core.pipeline.Served;
 import dev.tiergate.core.resilience.AttemptOutcome;
 import dev.tiergate.core.resilience.CircuitBreaker;
@@ -55,6 +57,8 @@ final class ResilientCall {
     private GatewayError lastError;
     private Given emptyAnswer;
     private Runnable cancelCurrent = NOTHING;
+    /** The attempt whose request was sent and whose answer has not come: billed if abandoned. */
+    private Attempt inFlight;
 
     ResilientCall(ProviderDispatcher dispatcher, Exchange exchange, List<ModelCatalog.Candidate> plan,
                   UpstreamOperation operation) {
@@ -69,16 +73,19 @@ final class ResilientCall {
     CompletableFuture<Answer> start() {
         ScheduledFuture<?> deadline = executor.schedule(this::deadlineExpired,
                 exchange.deadline().remaining().toNanos(), TimeUnit.NANOSECONDS);
-        result.whenComplete((answer, error) -> {
+        // The request fails on the executor (the deadline, or its client leaving on its event loop):
+        // an attempt still in flight is noted as billed before anyone downstream learns of the failure.
+        CompletableFuture<Answer> answered = result.whenComplete((answer, error) -> {
             deadline.cancel(false);
             if (error != null) {
+                abandoned();
                 executor.execute(() -> cancelCurrent.run());
             }
         });
         exchange.cancellation().onCancel(() -> result.completeExceptionally(
                 new CancellationException("the client went away")));
         executor.execute(this::nextModel);
-        return result;
+        return answered;
     }
 
     private void deadlineExpired() {
@@ -158,14 +165,23 @@ final class ResilientCall {
     private void call(ProviderAdapter adapter, ModelConfig model, Attempt current) {
         UpstreamOperation.Attempt attempt = operation.start(adapter, exchange.requestId(), model, executor);
         cancelCurrent = attempt.cancel();
+        inFlight = current;
         attempt.answer().whenCompleteAsync((answer, error) -> {
+            if (inFlight == current) {
+                inFlight = null;
+            }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof CancellationException) {
                 current.breaker.onAbandoned();
                 dispatcher.listener.attemptFailed(current.info, AttemptOutcome.CANCELLED,
                         new TimeoutError("attempt cancelled before its answer"), current.elapsed());
             } else if (cause != null) {
-                failed(current, GatewayError.from(cause));
+                GatewayError failure = GatewayError.from(cause);
+                if (failure instanceof TimeoutError) {
+                    // Sent and not answered in time: the provider may still have run (and billed) it.
+                    billedWithoutAnswer(current);
+                }
+                failed(current, failure);
             } else if (operation.isEmpty(answer)) {
                 answeredEmpty(current, answer);
             } else {
@@ -188,10 +204,38 @@ final class ResilientCall {
                 new UpstreamError(current.info.provider(), 0, "model '" + current.info.model()
                         + "' gave an empty answer", "empty_answer", false, null, null), current.elapsed());
         if (result.isDone()) {
+            discarded(new Given(answer, current.modelIndex, current.deployment));
             return;
+        }
+        if (emptyAnswer != null) {
+            discarded(emptyAnswer);
         }
         emptyAnswer = new Given(answer, current.modelIndex, current.deployment);
         nextModel();
+    }
+
+    /** An answer the provider billed that the client will not get (an empty one, bettered by another). */
+    private void discarded(Given given) {
+        ModelCatalog.Candidate candidate = plan.get(given.modelIndex);
+        Usage usage = given.answer instanceof Answer.Complete complete ? complete.completion().usage() : null;
+        exchange.facts().billedAttempts().add(new BilledAttempt(given.deployment.provider(), candidate.model().name(),
+                candidate.tier(), usage, BilledAttempt.DISCARDED));
+    }
+
+    /** The request ended (client gone, deadline) while an attempt was sent and unanswered: the provider may bill it. */
+    private void abandoned() {
+        Attempt current = inFlight;
+        if (current == null) {
+            return;
+        }
+        inFlight = null;
+        billedWithoutAnswer(current);
+    }
+
+    private void billedWithoutAnswer(Attempt current) {
+        ModelCatalog.Candidate candidate = plan.get(current.modelIndex);
+        exchange.facts().billedAttempts().add(new BilledAttempt(current.deployment.provider(),
+                candidate.model().name(), candidate.tier(), null, BilledAttempt.ABANDONED));
     }
 
     private void failed(Attempt current, GatewayError error) {
@@ -224,6 +268,9 @@ final class ResilientCall {
     private boolean succeed(Given given) {
         if (result.isDone()) {
             return false;
+        }
+        if (emptyAnswer != null && emptyAnswer != given) {
+            discarded(emptyAnswer);
         }
         ModelCatalog.Candidate candidate = plan.get(given.modelIndex);
         exchange.facts().served().setIfAbsent(new Served(given.deployment.provider(), candidate.model().name(),

@@ -16,6 +16,8 @@ import dev.tiergate.core.model.Message;
 import dev.tiergate.core.model.ToolCall;
 import dev.tiergate.core.model.Usage;
 import dev.tiergate.core.pipeline.Answer;
+import dev.tiergate.core.pipeline.AnswerHook;
+import dev.tiergate.core.pipeline.BilledAttempt;
 import dev.tiergate.core.pipeline.CacheLookup;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.FailurePolicy;
@@ -71,7 +73,40 @@ public final class AccountingStage implements PipelineStage {
 
     @Override
     public CompletionStage<StageStep> before(Exchange exchange) {
-        return StageStep.proceed(exchange, "metered", answer -> meter(answer, exchange));
+        return StageStep.proceed(exchange, "metered", new AnswerHook() {
+            @Override
+            public Answer answered(Answer answer) {
+                accountBilledAttempts(exchange);
+                return meter(answer, exchange);
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                accountBilledAttempts(exchange);
+            }
+        });
+    }
+
+    /**
+     * Each attempt the provider may bill whose answer the client did not get is a usage record of its
+     * own: an empty answer discarded for a fallback (the provider's usage), a call abandoned after it
+     * was sent (its input, estimated).
+     */
+    private void accountBilledAttempts(Exchange exchange) {
+        for (BilledAttempt attempt; (attempt = exchange.facts().billedAttempts().poll()) != null; ) {
+            TokenCounts tokens = TokenCounts.fromUsage(attempt.usage());
+            if (tokens == null) {
+                tokens = TokenCounts.estimated(promptTokens(exchange), 0);
+            }
+            TeamConfig team = exchange.caller().team();
+            String requested = exchange.request().model();
+            UsageRecord record = accountant.account(new AnsweredRequest(exchange.requestId(), clock.instant(),
+                    team.id(), exchange.caller().keyId(), requested, baseline(team, requested), attempt.provider(),
+                    attempt.model(), attempt.tier(), null,
+                    exchange.request() instanceof ChatRequest chat && chat.isStream(), attempt.reason(), tokens));
+            exchange.facts().attemptUsage().add(record);
+            sink.accept(record);
+        }
     }
 
     private Answer meter(Answer answer, Exchange exchange) {

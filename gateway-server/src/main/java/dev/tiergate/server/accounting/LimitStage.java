@@ -7,10 +7,10 @@ import dev.tiergate.core.accounting.LimitScope;
 import dev.tiergate.core.accounting.LimitStore;
 import dev.tiergate.core.error.RateLimitedError;
 import dev.tiergate.core.accounting.Reservation;
-import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.pipeline.Answer;
 import dev.tiergate.core.pipeline.AnswerHook;
 import dev.tiergate.core.pipeline.Exchange;
+import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.core.pipeline.FailurePolicy;
 import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.pipeline.StageStep;
@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Redis, so replicas cannot spend the same budget twice) and refuses with a 429 whose code names
  * the limit and whose message says what is left, before anything goes upstream. When the answer is
  * complete (a stream: when it ends, cleanly or not) the reservation is settled to what the answer
- * really cost (its usage record), and given back whole when nothing was answered. Over the soft
+ * really cost (its usage record, and those of attempts the provider may bill although the client
+ * did not get their answer), and given back when nothing was charged. Over the soft
  * budget the request's {@code budgetWarnings} fact is set (the server adds
  * {@code x-tiergate-budget-warning}). Fails closed: when the store cannot answer, the request is
  * refused rather than let through unmetered.
@@ -126,10 +127,9 @@ public final class LimitStage implements PipelineStage {
             if (!settled.compareAndSet(false, true)) {
                 return;
             }
-            UsageRecord usage = exchange.facts().usage().get();
-            long tokens = usage == null ? 0 : usage.totalTokens();
-            long cost = usage == null ? 0 : usage.costNanos();
-            store.record(scopeIds, reservedAt, tokens - reservation.tokens(), cost - reservation.costNanos());
+            RequestFacts.Charged charged = exchange.facts().charged();
+            store.record(scopeIds, reservedAt, charged.tokens() - reservation.tokens(),
+                    charged.costNanos() - reservation.costNanos());
         }
     }
 }
