@@ -91,6 +91,9 @@ public final class ComplexityRouterStage implements PipelineStage {
     @Override
     public CompletionStage<StageStep> before(Exchange exchange) {
         ChatRequest request = exchange.chat();
+        if (exchange.facts().degradedTier().isSet()) {
+            return StageStep.proceed(exchange, "budget-degraded");   // the team's budget chose the tier
+        }
         TeamRoutingPolicy policy = settings.policyFor(exchange.caller().teamId());
         boolean isAlias = aliases.alias(exchange.caller().team(), request.model()) != null;
         String aliasName = policy.routeVia(exchange.caller().team(), request.model(), isAlias);

@@ -176,8 +176,7 @@ public final class Gateway implements AutoCloseable {
                     config.accounting().adminKeys());
             parts = StageParts.build(config, catalog, tokens, previous == null ? null : previous.parts());
             Accounting.Stages money = accounting.stages(config, catalog);
-            GatewayPipelines pipelines = GatewayPipelines.assemble(money.limits(), money.accounting(), parts,
-                    dispatcher, metrics.stageObserver());
+            GatewayPipelines pipelines = GatewayPipelines.assemble(money, parts, dispatcher, metrics.stageObserver());
             return new Serving(config, adapters, parts, pipelines, new ServingState(authenticator, catalog,
                     pipelines.chat(), pipelines.embeddings(), config.deadline()),
                     metrics.bindStageMeters(pipelines.stages()));

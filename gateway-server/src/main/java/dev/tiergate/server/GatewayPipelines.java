@@ -4,8 +4,7 @@ import dev.tiergate.core.pipeline.Pipeline;
 import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.pipeline.StageObserver;
 import dev.tiergate.core.pipeline.Terminal;
-import dev.tiergate.server.accounting.AccountingStage;
-import dev.tiergate.server.accounting.LimitStage;
+import dev.tiergate.server.accounting.Accounting;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,18 +18,19 @@ import java.util.Objects;
  */
 record GatewayPipelines(Pipeline chat, Pipeline embeddings) {
 
-    static GatewayPipelines assemble(LimitStage limits, AccountingStage accounting, StageParts parts,
-                                     Terminal dispatcher, StageObserver observer) {
+    static GatewayPipelines assemble(Accounting.Stages money, StageParts parts, Terminal dispatcher,
+                                     StageObserver observer) {
         Pipeline chat = Pipeline.of(present(
-                limits,                     // refuse what is over a limit or budget, before anything is spent
-                accounting,                 // price whatever answers, cache or provider
+                money.pricedFields(),       // refuse fields that change the price unless the team allows them
+                money.limits(),             // reserve the worst case against limits and budgets, or refuse
+                money.accounting(),         // price whatever answers, cache or provider
                 parts.exactCache(),         // the same request answered before
                 parts.semanticCache(),      // a paraphrase answered before
                 parts.router()),            // the cheapest tier that will answer well
                 dispatcher, observer);      // then the providers: retries, fallbacks, breakers, one deadline
         Pipeline embeddings = Pipeline.of(present(
-                limits,
-                accounting,
+                money.limits(),
+                money.accounting(),
                 parts.embeddingCache()),    // per input: only inputs not stored go upstream
                 dispatcher, observer);
         return new GatewayPipelines(chat, embeddings);

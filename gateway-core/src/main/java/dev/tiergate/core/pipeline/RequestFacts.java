@@ -32,6 +32,7 @@ public final class RequestFacts {
     private final Fact<RouteDecision> route = new Fact<>("route");
     private final Fact<Served> served = new Fact<>("served");
     private final Fact<List<String>> budgetWarnings = new Fact<>("budgetWarnings");
+    private final Fact<String> degradedTier = new Fact<>("degradedTier");
     private final Fact<UsageRecord> usage = new Fact<>("usage");
     private final Fact<LoggedTexts> texts = new Fact<>("texts");
     private final Queue<BilledAttempt> billedAttempts = new ConcurrentLinkedQueue<>();
@@ -59,6 +60,15 @@ public final class RequestFacts {
 
     public Fact<List<String>> budgetWarnings() {
         return budgetWarnings;
+    }
+
+    /**
+     * The tier an alias request is held to because its team is past its soft budget and degrades
+     * ({@code on-budget: degrade}): the limits set it, the router steps aside, the dispatcher serves
+     * that tier only (no escalation).
+     */
+    public Fact<String> degradedTier() {
+        return degradedTier;
     }
 
     public Fact<UsageRecord> usage() {
@@ -122,13 +132,13 @@ public final class RequestFacts {
         return exact != null ? exact : semantic;
     }
 
-    /** The tier that answered, or the router's when nothing answered (yet). */
+    /** The tier that answered, or the router's (or the budget's) when nothing answered (yet). */
     public String tier() {
         Served s = served.get();
         if (s != null && s.tier() != null) {
             return s.tier();
         }
         RouteDecision decision = route.get();
-        return decision == null ? null : decision.tier();
+        return decision != null ? decision.tier() : degradedTier.get();
     }
 }

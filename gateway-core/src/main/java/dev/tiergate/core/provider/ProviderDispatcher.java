@@ -59,11 +59,16 @@ public final class ProviderDispatcher implements Terminal {
         return switch (exchange.request()) {
             case ChatRequest chat -> {
                 RouteDecision route = exchange.facts().route().get();
-                ModelCatalog.Resolution resolution = catalog.resolveChat(team, chat.model(),
-                        route == null ? null : route.tier());
+                String degraded = exchange.facts().degradedTier().get();
+                String tier = degraded != null ? degraded : route == null ? null : route.tier();
+                List<ModelCatalog.Candidate> candidates = catalog.resolveChat(team, chat.model(), tier).candidates();
+                if (degraded != null) {
+                    // Held to the cheap tier by the team's budget: no escalation to dearer ones.
+                    candidates = candidates.stream().filter(c -> degraded.equals(c.tier())).toList();
+                }
                 UpstreamOperation operation = chat.isStream()
                         ? new UpstreamOperation.ChatStream(chat) : new UpstreamOperation.ChatComplete(chat);
-                yield new ResilientCall(this, exchange, resolution.candidates(), operation).start();
+                yield new ResilientCall(this, exchange, candidates, operation).start();
             }
             case EmbeddingRequest embeddings -> {
                 ModelConfig model = catalog.resolveEmbedding(team, embeddings.model());

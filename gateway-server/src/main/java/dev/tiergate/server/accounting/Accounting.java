@@ -62,8 +62,11 @@ public final class Accounting implements AutoCloseable {
         return new Accounting(config, catalog, metrics, clock, tokens, usage, limits, () -> { });
     }
 
-    /** The money stages of one config: the limits (null when no team or key has any) and the accounting. */
-    public record Stages(LimitStage limits, AccountingStage accounting) {
+    /**
+     * The money stages of one config: the priced-fields check, the limits (null when no team or key
+     * has any) and the accounting.
+     */
+    public record Stages(PricedFieldsStage pricedFields, LimitStage limits, AccountingStage accounting) {
     }
 
     /** The limit and accounting stages of {@code config}, on the stores and counters that live as long as the gateway. */
@@ -71,7 +74,7 @@ public final class Accounting implements AutoCloseable {
         LimitScopes scopes = new LimitScopes(config.teams().values());
         LimitStage limitStage = scopes.any() ? new LimitStage(scopes, limits, new Reservations(catalog, tokens), clock,
                 metrics::limitRefused) : null;
-        return new Stages(limitStage, new AccountingStage(new Accountant(config.models()), catalog,
+        return new Stages(new PricedFieldsStage(), limitStage, new AccountingStage(new Accountant(config.models()), catalog,
                 this::record, clock, tokens));
     }
 

@@ -6,7 +6,9 @@ import dev.tiergate.core.accounting.LimitDecision;
 import dev.tiergate.core.accounting.LimitScope;
 import dev.tiergate.core.accounting.LimitStore;
 import dev.tiergate.core.error.RateLimitedError;
+import dev.tiergate.core.accounting.LimitKind;
 import dev.tiergate.core.accounting.Reservation;
+import dev.tiergate.core.config.TeamAccountingConfig;
 import dev.tiergate.core.pipeline.Answer;
 import dev.tiergate.core.pipeline.AnswerHook;
 import dev.tiergate.core.pipeline.Exchange;
@@ -17,6 +19,7 @@ import dev.tiergate.core.pipeline.StageStep;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -73,21 +76,47 @@ public final class LimitStage implements PipelineStage {
         }
         Instant now = clock.instant();
         Reservation reservation = reservations.of(exchange);
-        return store.acquire(asked, now, reservation).thenApply(check -> {
+        boolean degrades = exchange.caller().team().accounting().onBudget() == TeamAccountingConfig.BudgetPolicy.DEGRADE;
+        return store.acquire(asked, now, reservation).thenCompose(check -> {
             LimitDecision decision = LimitDecision.of(asked, check, now, reservation);
-            if (decision.refused()) {
-                onRefusal.accept(exchange.caller().teamId(), decision.refusal());
-                throw decision.refusal();
+            if (decision.refused() && degrades && decision.refusal().code().equals(LimitKind.MONTHLY_BUDGET.code())) {
+                Reservations.TierReservation cheap = reservations.cheapestTier(exchange);
+                if (cheap != null) {
+                    return store.acquire(asked, now, cheap.reservation()).thenApply(second -> admit(exchange, asked,
+                            now, cheap.reservation(), LimitDecision.of(asked, second, now, cheap.reservation()),
+                            cheap.tier()));
+                }
             }
-            String outcome = "allowed";
-            if (!decision.warnings().isEmpty()) {
-                exchange.facts().budgetWarnings().set(List.copyOf(decision.warnings()));
-                log.warn("budget warning for request {}: {}", exchange.requestId(),
-                        String.join("; ", decision.warnings()));
-                outcome = "warned";
+            String degradeTo = null;
+            if (!decision.refused() && degrades && !decision.warnings().isEmpty()) {
+                Reservations.TierReservation cheap = reservations.cheapestTier(exchange);
+                degradeTo = cheap == null ? null : cheap.tier();
             }
-            return new StageStep.Proceed(exchange, new Settlement(exchange, ids(asked), now, reservation), outcome);
+            return CompletableFuture.completedFuture(admit(exchange, asked, now, reservation, decision, degradeTo));
         });
+    }
+
+    /**
+     * Proceeds with the reservation, or refuses. {@code degradeTo}: the tier an alias request of a
+     * team past its soft budget is held to (null: none).
+     */
+    private StageStep admit(Exchange exchange, List<LimitScope> asked, Instant now, Reservation reservation,
+                            LimitDecision decision, String degradeTo) {
+        if (decision.refused()) {
+            onRefusal.accept(exchange.caller().teamId(), decision.refusal());
+            throw decision.refusal();
+        }
+        String outcome = "allowed";
+        if (!decision.warnings().isEmpty()) {
+            exchange.facts().budgetWarnings().set(List.copyOf(decision.warnings()));
+            log.warn("budget warning for request {}: {}", exchange.requestId(), String.join("; ", decision.warnings()));
+            outcome = "warned";
+        }
+        if (degradeTo != null) {
+            exchange.facts().degradedTier().set(degradeTo);
+            outcome = "degraded";
+        }
+        return new StageStep.Proceed(exchange, new Settlement(exchange, ids(asked), now, reservation), outcome);
     }
 
     private static List<String> ids(List<LimitScope> scopes) {

@@ -45,10 +45,34 @@ final class Reservations {
         };
     }
 
+    /** An alias request held to its cheapest tier, and what that costs at the most. */
+    record TierReservation(String tier, Reservation reservation) {
+    }
+
+    /**
+     * For an alias request: its worst case if served by the alias's first (cheapest) tier alone,
+     * without escalation; null for a concrete model.
+     */
+    TierReservation cheapestTier(Exchange exchange) {
+        if (!(exchange.request() instanceof ChatRequest chat)) {
+            return null;
+        }
+        TeamConfig team = exchange.caller().team();
+        String tier = weakestTier(team, chat);
+        if (tier == null) {
+            return null;
+        }
+        List<ModelCatalog.Candidate> inTier = catalog.resolveChat(team, chat.model(), tier).candidates().stream()
+                .filter(c -> tier.equals(c.tier())).toList();
+        return inTier.isEmpty() ? null : new TierReservation(tier, worstOf(chat, inTier));
+    }
+
     private Reservation chat(TeamConfig team, ChatRequest chat) {
+        return worstOf(chat, catalog.resolveChat(team, chat.model(), weakestTier(team, chat)).candidates());
+    }
+
+    private Reservation worstOf(ChatRequest chat, List<ModelCatalog.Candidate> candidates) {
         long input = withMargin(tokens.prompt(chat));
-        List<ModelCatalog.Candidate> candidates = catalog.resolveChat(team, chat.model(), weakestTier(team, chat))
-                .candidates();
         long choices = chat.n() == null || chat.n() < 1 ? 1 : chat.n();
         Integer asked = chat.maxCompletionTokens() != null ? chat.maxCompletionTokens() : chat.maxTokens();
         long worstTokens = 0;

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  */
 final class AccountingConfigReader {
     static final Set<String> GATEWAY_KEYS = Set.of("redis", "admin-keys", "usage", "metrics");
-    static final Set<String> TEAM_KEYS = Set.of("limits", "log-prompts", "baseline-model");
+    static final Set<String> TEAM_KEYS = Set.of("limits", "log-prompts", "baseline-model", "allow-priced-fields",
+            "on-budget");
     private static final Set<String> REDIS_KEYS = Set.of("url", "key-prefix");
     private static final Set<String> USAGE_KEYS = Set.of("file");
     private static final Set<String> METRICS_KEYS = Set.of("enabled");
@@ -131,6 +132,23 @@ final class AccountingConfigReader {
         if (baseline != null && !isModel.test(baseline)) {
             t.problem("baseline-model", "'" + baseline + "' is not a model defined under models");
         }
-        return new TeamAccountingConfig(limits(t, "limits"), keyLimits, t.bool("log-prompts", false), baseline);
+        Set<String> priced = new java.util.LinkedHashSet<>(t.strings("allow-priced-fields"));
+        for (String field : priced) {
+            if (!TeamAccountingConfig.PRICED_FIELDS.contains(field)) {
+                t.problem("allow-priced-fields", "'" + field + "' (expected: some of "
+                        + new java.util.TreeSet<>(TeamAccountingConfig.PRICED_FIELDS) + ")");
+            }
+        }
+        String onBudget = t.string("on-budget", "reject");
+        TeamAccountingConfig.BudgetPolicy policy = switch (onBudget) {
+            case "degrade" -> TeamAccountingConfig.BudgetPolicy.DEGRADE;
+            case "reject" -> TeamAccountingConfig.BudgetPolicy.REJECT;
+            default -> {
+                t.problem("on-budget", "'" + onBudget + "' (expected: reject or degrade)");
+                yield TeamAccountingConfig.BudgetPolicy.REJECT;
+            }
+        };
+        return new TeamAccountingConfig(limits(t, "limits"), keyLimits, t.bool("log-prompts", false), baseline,
+                priced, policy);
     }
 }

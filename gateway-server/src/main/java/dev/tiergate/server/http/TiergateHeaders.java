@@ -29,6 +29,7 @@ final class TiergateHeaders {
     static final String ATTEMPTS = "x-tiergate-attempts";
     static final String FALLBACK_FROM = "x-tiergate-fallback-from";
     static final String BUDGET_WARNING = "x-tiergate-budget-warning";
+    static final String BUDGET_DEGRADED = "x-tiergate-budget-degraded";
     static final String COST_USD = "x-tiergate-cost-usd";
 
     private TiergateHeaders() {
@@ -98,6 +99,7 @@ final class TiergateHeaders {
         if (warnings != null) {
             headers.set(BUDGET_WARNING, String.join("; ", warnings));
         }
+        setIfPresent(headers, BUDGET_DEGRADED, facts.degradedTier().get());
         UsageRecord usage = facts.usage().get();
         if (priced && usage != null) {
             headers.set(COST_USD, usage.costUsd().toPlainString());
