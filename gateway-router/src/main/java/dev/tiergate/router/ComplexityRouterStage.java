@@ -9,7 +9,7 @@ import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.Message;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.FailurePolicy;
-import dev.tiergate.core.pipeline.PipelineStage;
+import dev.tiergate.core.pipeline.NamedStage;
 import dev.tiergate.core.pipeline.StageStep;
 import dev.tiergate.core.routing.RouteDecision;
 import dev.tiergate.core.tokens.TokenCounter;
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * event loop. A failure there, or a full executor, routes the request to the alias's default
  * tier (cause {@code fallback}). The step's outcome is the route cause.
  */
-public final class ComplexityRouterStage implements PipelineStage {
+public final class ComplexityRouterStage extends NamedStage {
     public static final String NAME = "complexity-router";
 
     private static final Logger log = LoggerFactory.getLogger(ComplexityRouterStage.class);
@@ -57,6 +57,7 @@ public final class ComplexityRouterStage implements PipelineStage {
     private final TokenCounter tokens;
 
     private ComplexityRouterStage(Builder b) {
+        super(NAME, FailurePolicy.FAIL_OPEN);
         this.classifier = b.classifier;
         this.settings = b.settings;
         this.defaultThresholds = b.defaultThresholds;
@@ -76,16 +77,6 @@ public final class ComplexityRouterStage implements PipelineStage {
     public static Builder builder(ComplexityClassifier classifier, Thresholds defaultThresholds,
                                   AliasResolver aliases, Executor worker, TokenCounter tokens) {
         return new Builder(classifier, defaultThresholds, aliases, worker, tokens);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FailurePolicy failurePolicy() {
-        return FailurePolicy.FAIL_OPEN;
     }
 
     @Override

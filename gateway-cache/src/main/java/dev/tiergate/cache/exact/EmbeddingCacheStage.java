@@ -9,7 +9,7 @@ import dev.tiergate.core.pipeline.Answer;
 import dev.tiergate.core.pipeline.CacheLookup;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.FailurePolicy;
-import dev.tiergate.core.pipeline.PipelineStage;
+import dev.tiergate.core.pipeline.NamedStage;
 import dev.tiergate.core.pipeline.Served;
 import dev.tiergate.core.pipeline.StageStep;
 import dev.tiergate.core.provider.ModelCatalog;
@@ -22,25 +22,16 @@ import java.util.concurrent.CompletionStage;
  * in the request's order on its way back. Its {@code exactCache} fact says how many inputs were
  * stored of how many.
  */
-public final class EmbeddingCacheStage implements PipelineStage {
+public final class EmbeddingCacheStage extends NamedStage {
     public static final String NAME = "embeddings-cache";
 
     private final EmbeddingCache cache;
     private final ModelCatalog catalog;
 
     public EmbeddingCacheStage(EmbeddingCache cache, ModelCatalog catalog) {
+        super(NAME, FailurePolicy.FAIL_OPEN);
         this.cache = requireNonNull(cache, "cache");
         this.catalog = requireNonNull(catalog, "catalog");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FailurePolicy failurePolicy() {
-        return FailurePolicy.FAIL_OPEN;
     }
 
     public EmbeddingCache cache() {

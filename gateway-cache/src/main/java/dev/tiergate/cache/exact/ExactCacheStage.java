@@ -19,7 +19,7 @@ import dev.tiergate.core.pipeline.CacheLookup;
 import dev.tiergate.core.pipeline.Caller;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.FailurePolicy;
-import dev.tiergate.core.pipeline.PipelineStage;
+import dev.tiergate.core.pipeline.NamedStage;
 import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.core.pipeline.Served;
 import dev.tiergate.core.pipeline.StageMeter;
@@ -47,7 +47,7 @@ import reactor.core.publisher.Flux;
  * cache entirely (outcome {@code bypass}); {@code Cache-Control: no-store} may read but never
  * stores. What it did is the request's {@link RequestFacts#exactCache()} fact (a hit with its age).
  */
-public final class ExactCacheStage implements PipelineStage {
+public final class ExactCacheStage extends NamedStage {
     public static final String NAME = "exact-cache";
 
     private static final Logger log = LoggerFactory.getLogger(ExactCacheStage.class);
@@ -62,6 +62,7 @@ public final class ExactCacheStage implements PipelineStage {
     private final LongAdder expirations = new LongAdder();
 
     private ExactCacheStage(ExactCacheSettings settings, Ticker ticker, Clock clock) {
+        super(NAME, FailurePolicy.FAIL_OPEN);
         this.settings = settings;
         this.ticker = ticker;
         this.clock = clock;
@@ -88,16 +89,6 @@ public final class ExactCacheStage implements PipelineStage {
 
     public static Builder builder(ExactCacheSettings settings) {
         return new Builder(settings);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FailurePolicy failurePolicy() {
-        return FailurePolicy.FAIL_OPEN;
     }
 
     public ExactCacheSettings settings() {

@@ -25,7 +25,7 @@ import dev.tiergate.core.pipeline.Answer;
 import dev.tiergate.core.pipeline.CacheLookup;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.FailurePolicy;
-import dev.tiergate.core.pipeline.PipelineStage;
+import dev.tiergate.core.pipeline.NamedStage;
 import dev.tiergate.core.pipeline.Served;
 import dev.tiergate.core.pipeline.StageMeter;
 import dev.tiergate.core.pipeline.StageStep;
@@ -60,7 +60,7 @@ import reactor.core.publisher.Flux;
  * pipeline runner skips the stage for that request. Client cache directives: bypass skips it,
  * no-store reads but does not store. Prompt text is never stored: only vectors, hashes and answers.
  */
-public final class SemanticCacheStage implements PipelineStage {
+public final class SemanticCacheStage extends NamedStage {
     public static final String NAME = "semantic-cache";
 
     private static final Logger log = LoggerFactory.getLogger(SemanticCacheStage.class);
@@ -81,6 +81,7 @@ public final class SemanticCacheStage implements PipelineStage {
     }
 
     private SemanticCacheStage(Builder builder) {
+        super(NAME, FailurePolicy.FAIL_OPEN);
         this.embedder = builder.embedder;
         this.store = builder.store;
         this.workers = builder.workers;
@@ -99,16 +100,6 @@ public final class SemanticCacheStage implements PipelineStage {
      */
     public static Builder builder(SentenceEmbedder embedder, SemanticStore store, Executor workers) {
         return new Builder(embedder, store, workers);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FailurePolicy failurePolicy() {
-        return FailurePolicy.FAIL_OPEN;
     }
 
     public SemanticCacheSettings settings() {

@@ -22,7 +22,7 @@ import dev.tiergate.core.pipeline.CacheLookup;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.FailurePolicy;
 import dev.tiergate.core.pipeline.LoggedTexts;
-import dev.tiergate.core.pipeline.PipelineStage;
+import dev.tiergate.core.pipeline.NamedStage;
 import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.core.pipeline.Served;
 import dev.tiergate.core.pipeline.StageStep;
@@ -43,7 +43,7 @@ import reactor.core.publisher.Flux;
  * carries, else the streamed text counted with jtokkit) and priced when it ends, cleanly or not.
  * Each {@link UsageRecord} goes to the sink and becomes the request's {@code usage} fact.
  */
-public final class AccountingStage implements PipelineStage {
+public final class AccountingStage extends NamedStage {
     public static final String NAME = "accounting";
 
     private final Accountant accountant;
@@ -54,21 +54,12 @@ public final class AccountingStage implements PipelineStage {
 
     public AccountingStage(Accountant accountant, ModelCatalog catalog, Consumer<UsageRecord> sink, Clock clock,
                            TokenCounter tokenCounter) {
+        super(NAME, FailurePolicy.FAIL_OPEN);
         this.accountant = requireNonNull(accountant, "accountant");
         this.catalog = requireNonNull(catalog, "catalog");
         this.sink = requireNonNull(sink, "sink");
         this.clock = requireNonNull(clock, "clock");
         this.tokenCounter = requireNonNull(tokenCounter, "tokenCounter");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FailurePolicy failurePolicy() {
-        return FailurePolicy.FAIL_OPEN;
     }
 
     @Override

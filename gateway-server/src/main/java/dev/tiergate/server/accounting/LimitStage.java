@@ -14,7 +14,7 @@ import dev.tiergate.core.pipeline.AnswerHook;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.core.pipeline.FailurePolicy;
-import dev.tiergate.core.pipeline.PipelineStage;
+import dev.tiergate.core.pipeline.NamedStage;
 import dev.tiergate.core.pipeline.StageStep;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * {@code x-tiergate-budget-warning}). Fails closed: when the store cannot answer, the request is
  * refused rather than let through unmetered.
  */
-public final class LimitStage implements PipelineStage {
+public final class LimitStage extends NamedStage {
     public static final String NAME = "limits";
 
     private static final Logger log = LoggerFactory.getLogger(LimitStage.class);
@@ -51,21 +51,12 @@ public final class LimitStage implements PipelineStage {
 
     LimitStage(LimitScopes scopes, LimitStore store, Reservations reservations, Clock clock,
                BiConsumer<String, RateLimitedError> onRefusal) {
+        super(NAME, FailurePolicy.FAIL_CLOSED);
         this.scopes = requireNonNull(scopes, "scopes");
         this.store = requireNonNull(store, "store");
         this.reservations = requireNonNull(reservations, "reservations");
         this.clock = requireNonNull(clock, "clock");
         this.onRefusal = requireNonNull(onRefusal, "onRefusal");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FailurePolicy failurePolicy() {
-        return FailurePolicy.FAIL_CLOSED;
     }
 
     @Override

@@ -5,7 +5,7 @@ import dev.tiergate.core.config.TeamAccountingConfig;
 import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.FailurePolicy;
-import dev.tiergate.core.pipeline.PipelineStage;
+import dev.tiergate.core.pipeline.NamedStage;
 import dev.tiergate.core.pipeline.StageStep;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -18,19 +18,13 @@ import java.util.concurrent.CompletionStage;
  * priced differently), {@code store: true} (the provider keeps the exchange) and {@code metadata}
  * (kept with it). A 400 that names the field, before anything is reserved or sent.
  */
-public final class PricedFieldsStage implements PipelineStage {
+public final class PricedFieldsStage extends NamedStage {
     public static final String NAME = "priced-fields";
+
+    public PricedFieldsStage() {
+        super(NAME, FailurePolicy.FAIL_CLOSED);
+    }
     private static final Set<String> STANDARD_TIERS = Set.of("auto", "default");
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FailurePolicy failurePolicy() {
-        return FailurePolicy.FAIL_CLOSED;
-    }
 
     @Override
     public CompletionStage<StageStep> before(Exchange exchange) {
