@@ -13,7 +13,7 @@ import reactor.core.publisher.Flux;
  */
 public final class StreamRecording {
     private final long maxBytes;
-    private final ChunkAggregator aggregator = new ChunkAggregator();
+    private ChunkAggregator aggregator = new ChunkAggregator();
     private List<ChatChunk> chunks = new ArrayList<>();
     private long bytes = 256;
 
@@ -49,7 +49,9 @@ public final class StreamRecording {
         }
         bytes += CachedAnswer.weigh(chunk);
         if (bytes > maxBytes) {
+            // Let go of everything at once: a stream past the cap costs no more memory than its chunk in flight.
             chunks = null;
+            aggregator = null;
             return;
         }
         chunks.add(chunk);
@@ -64,7 +66,11 @@ public final class StreamRecording {
         return chunks == null ? null : List.copyOf(chunks);
     }
 
+    /** The aggregate of a recording that did not overflow. */
     public ChatCompletion aggregate() {
+        if (aggregator == null) {
+            throw new IllegalStateException("the recording passed its cap and kept nothing");
+        }
         return aggregator.toCompletion();
     }
 

@@ -104,14 +104,14 @@ public final class AccountingStage extends NamedStage {
         switch (answer) {
             case Answer.Complete complete -> {
                 ChatCompletion completion = complete.completion();
-                account(exchange, UsageRecord.COMPLETE, completion.usage(), completionText(completion));
+                account(exchange, UsageRecord.COMPLETE, completion.usage(), new WholeText(completionText(completion)));
                 return complete;
             }
             case Answer.Stream stream -> {
                 return stream.withChunks(meter(stream.chunks(), exchange));
             }
             case Answer.Embeddings embeddings -> {
-                account(exchange, UsageRecord.COMPLETE, embeddings.response().usage(), "");
+                account(exchange, UsageRecord.COMPLETE, embeddings.response().usage(), new WholeText(""));
                 return embeddings;
             }
         }
@@ -119,11 +119,11 @@ public final class AccountingStage extends NamedStage {
 
     private Flux<ChatChunk> meter(Flux<ChatChunk> chunks, Exchange exchange) {
         return Flux.defer(() -> {
-            StreamMeter meter = new StreamMeter();
+            StreamMeter meter = new StreamMeter(exchange.caller().team().accounting().logPrompts());
             AtomicBoolean ended = new AtomicBoolean();
             Consumer<String> end = outcome -> {
                 if (ended.compareAndSet(false, true) && meter.chunks > 0) {
-                    account(exchange, outcome, meter.usage, meter.text);
+                    account(exchange, outcome, meter.usage, meter);
                 }
             };
             return chunks.doOnNext(meter::add)
@@ -133,10 +133,10 @@ public final class AccountingStage extends NamedStage {
         });
     }
 
-    private void account(Exchange exchange, String outcome, Usage usage, CharSequence answerText) {
+    private void account(Exchange exchange, String outcome, Usage usage, AnswerText answer) {
         TokenCounts tokens = exchange.isChat() ? TokenCounts.fromUsage(usage) : TokenCounts.fromEmbeddingUsage(usage);
         if (tokens == null) {
-            tokens = TokenCounts.estimated(promptTokens(exchange), tokenCounter.text(answerText));
+            tokens = TokenCounts.estimated(promptTokens(exchange), answer.tokens());
         }
         TeamConfig team = exchange.caller().team();
         RequestFacts facts = exchange.facts();
@@ -150,7 +150,7 @@ public final class AccountingStage extends NamedStage {
                 cache == null ? null : cache.outcome(), stream, outcome, tokens));
         facts.usage().setIfAbsent(record);
         if (team.accounting().logPrompts() && exchange.request() instanceof ChatRequest chat) {
-            facts.texts().setIfAbsent(new LoggedTexts(promptText(chat), answerText.toString()));
+            facts.texts().setIfAbsent(new LoggedTexts(promptText(chat), answer.text()));
         }
         sink.accept(record);
     }
@@ -214,25 +214,81 @@ public final class AccountingStage extends NamedStage {
         return text.toString();
     }
 
-    /** What a stream has carried so far: chunks, text, and the provider's usage if it came. */
-    private static final class StreamMeter {
-        final StringBuilder text = new StringBuilder();
+    /** The answer's text as accounting needs it: its tokens (when the provider reported none), and the text to log. */
+    private interface AnswerText {
+        long tokens();
+
+        /** The text, for a team that logs prompts (else possibly not kept). */
+        String text();
+    }
+
+    /** A complete answer, already in memory. */
+    private final class WholeText implements AnswerText {
+        private final String text;
+
+        WholeText(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public long tokens() {
+            return tokenCounter.text(text);
+        }
+
+        @Override
+        public String text() {
+            return text;
+        }
+    }
+
+    /**
+     * What a stream has carried so far: chunks, the provider's usage if it came, and its text counted
+     * as it passes in pieces of at most {@value #PIECE} characters, so that a long stream holds a few
+     * kilobytes, never its whole text (unless the team logs prompts), and no counting is long.
+     */
+    private final class StreamMeter implements AnswerText {
+        static final int PIECE = 4096;
+        private final StringBuilder piece = new StringBuilder();
+        private final StringBuilder logged;
+        private long counted;
         Usage usage;
         int chunks;
+
+        StreamMeter(boolean keepText) {
+            this.logged = keepText ? new StringBuilder() : null;
+        }
 
         void add(ChatChunk chunk) {
             chunks++;
             if (chunk.usage() != null) {
                 usage = chunk.usage();
             }
+            int before = piece.length();
             for (ChatChunk.ChunkChoice choice : chunk.choices()) {
                 if (choice.delta() != null) {
                     if (choice.delta().content() != null) {
-                        text.append(choice.delta().content());
+                        piece.append(choice.delta().content());
                     }
-                    appendToolCalls(text, choice.delta().toolCalls());
+                    appendToolCalls(piece, choice.delta().toolCalls());
                 }
             }
+            if (logged != null) {
+                logged.append(piece, before, piece.length());
+            }
+            if (piece.length() >= PIECE && usage == null) {
+                counted += tokenCounter.text(piece);
+                piece.setLength(0);
+            }
+        }
+
+        @Override
+        public long tokens() {
+            return counted + tokenCounter.text(piece);
+        }
+
+        @Override
+        public String text() {
+            return logged == null ? "" : logged.toString();
         }
     }
 }
