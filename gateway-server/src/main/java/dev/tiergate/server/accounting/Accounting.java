@@ -13,7 +13,10 @@ import dev.tiergate.server.metrics.GatewayMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,13 @@ public final class Accounting implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final TokenCounter tokens;
+    /** Counts the tokens of long requests for their reservations, off the event loops (one thread, 64 waiting). */
+    private final ThreadPoolExecutor counting = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(64), runnable -> {
+                Thread thread = new Thread(runnable, "tiergate-token-count");
+                thread.setDaemon(true);
+                return thread;
+            }, new ThreadPoolExecutor.AbortPolicy());
     private final AutoCloseable connection;
 
     private Accounting(GatewayConfig config, ModelCatalog catalog, GatewayMetrics metrics, Clock clock,
@@ -72,7 +82,7 @@ public final class Accounting implements AutoCloseable {
     /** The limit and accounting stages of {@code config}, on the stores and counters that live as long as the gateway. */
     public Stages stages(GatewayConfig config, ModelCatalog catalog) {
         LimitScopes scopes = new LimitScopes(config.teams().values());
-        LimitStage limitStage = scopes.any() ? new LimitStage(scopes, limits, new Reservations(catalog, tokens), clock,
+        LimitStage limitStage = scopes.any() ? new LimitStage(scopes, limits, new Reservations(catalog, tokens, counting), clock,
                 metrics::limitRefused) : null;
         return new Stages(new PricedFieldsStage(), limitStage, new AccountingStage(new Accountant(config.models()), catalog,
                 this::record, clock, tokens));
@@ -103,6 +113,7 @@ public final class Accounting implements AutoCloseable {
 
     @Override
     public void close() {
+        counting.shutdownNow();
         usage.close();
         limits.close();
         try {

@@ -65,8 +65,11 @@ public final class LimitStage extends NamedStage {
         if (asked.isEmpty()) {
             return StageStep.proceed(exchange, "no-limits");
         }
+        return reservations.of(exchange).thenCompose(reservation -> reserve(exchange, asked, reservation));
+    }
+
+    private CompletionStage<StageStep> reserve(Exchange exchange, List<LimitScope> asked, Reservation reservation) {
         Instant now = clock.instant();
-        Reservation reservation = reservations.of(exchange);
         boolean degrades = exchange.caller().team().accounting().onBudget() == TeamAccountingConfig.BudgetPolicy.DEGRADE;
         return store.acquire(asked, now, reservation).thenCompose(check -> {
             LimitDecision decision = LimitDecision.of(asked, check, now, reservation);

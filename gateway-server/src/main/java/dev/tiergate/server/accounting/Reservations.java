@@ -15,6 +15,10 @@ import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.provider.ModelCatalog;
 import dev.tiergate.core.tokens.TokenCounter;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The worst case of a request, reserved against its limits before it goes upstream: its input
@@ -29,19 +33,67 @@ final class Reservations {
     static final double INPUT_MARGIN = 1.10;
     static final int INPUT_SLACK = 16;
 
+    /** Requests with more text than this are counted on {@code counting}, not on the event loop. */
+    static final int INLINE_CHARS = 16_384;
+
     private final ModelCatalog catalog;
     private final TokenCounter tokens;
+    private final Executor counting;
 
-    Reservations(ModelCatalog catalog, TokenCounter tokens) {
+    /** {@code counting}: a bounded executor for long texts (tokenizing a megabyte takes long). */
+    Reservations(ModelCatalog catalog, TokenCounter tokens, Executor counting) {
         this.catalog = requireNonNull(catalog, "catalog");
         this.tokens = requireNonNull(tokens, "tokens");
+        this.counting = requireNonNull(counting, "counting");
     }
 
-    Reservation of(Exchange exchange) {
+    /** The worst case of a request: at once for a short one, counted off the event loop for a long one. */
+    CompletionStage<Reservation> of(Exchange exchange) {
+        if (chars(exchange) <= INLINE_CHARS) {
+            return CompletableFuture.completedFuture(now(exchange, tokens));
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> now(exchange, tokens), counting);
+        } catch (RejectedExecutionException e) {
+            // Too many long requests being counted: reserve by UTF-8 bytes, which no token count exceeds.
+            return CompletableFuture.completedFuture(now(exchange, UTF8_BYTES));
+        }
+    }
+
+    /** A counter that never counts fewer tokens than a tokenizer would: every token is at least one byte. */
+    private static final TokenCounter UTF8_BYTES = new TokenCounter() {
+        @Override
+        public String encoding() {
+            return "utf-8 bytes (an upper bound)";
+        }
+
+        @Override
+        public int text(CharSequence text) {
+            return text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+
+        @Override
+        public int prompt(ChatRequest request) {
+            int bytes = 0;
+            for (var message : request.messages()) {
+                bytes += text(message.text()) + 8;
+            }
+            return bytes + (request.tools() == null ? 0 : text(request.tools().toString()));
+        }
+    };
+
+    private Reservation now(Exchange exchange, TokenCounter counter) {
         TeamConfig team = exchange.caller().team();
         return switch (exchange.request()) {
-            case ChatRequest chat -> chat(team, chat);
-            case EmbeddingRequest embeddings -> embeddings(team, embeddings);
+            case ChatRequest chat -> chat(team, chat, counter);
+            case EmbeddingRequest embeddings -> embeddings(team, embeddings, counter);
+        };
+    }
+
+    private static long chars(Exchange exchange) {
+        return switch (exchange.request()) {
+            case ChatRequest chat -> chat.messages().stream().mapToLong(m -> m.text().length()).sum();
+            case EmbeddingRequest embeddings -> embeddings.textInputs().stream().mapToLong(String::length).sum();
         };
     }
 
@@ -64,15 +116,15 @@ final class Reservations {
         }
         List<ModelCatalog.Candidate> inTier = catalog.resolveChat(team, chat.model(), tier).candidates().stream()
                 .filter(c -> tier.equals(c.tier())).toList();
-        return inTier.isEmpty() ? null : new TierReservation(tier, worstOf(chat, inTier));
+        return inTier.isEmpty() ? null : new TierReservation(tier, worstOf(chat, inTier, tokens));
     }
 
-    private Reservation chat(TeamConfig team, ChatRequest chat) {
-        return worstOf(chat, catalog.resolveChat(team, chat.model(), weakestTier(team, chat)).candidates());
+    private Reservation chat(TeamConfig team, ChatRequest chat, TokenCounter counter) {
+        return worstOf(chat, catalog.resolveChat(team, chat.model(), weakestTier(team, chat)).candidates(), counter);
     }
 
-    private Reservation worstOf(ChatRequest chat, List<ModelCatalog.Candidate> candidates) {
-        long input = withMargin(tokens.prompt(chat));
+    private Reservation worstOf(ChatRequest chat, List<ModelCatalog.Candidate> candidates, TokenCounter counter) {
+        long input = withMargin(counter.prompt(chat));
         long choices = chat.n() == null || chat.n() < 1 ? 1 : chat.n();
         Integer asked = chat.maxCompletionTokens() != null ? chat.maxCompletionTokens() : chat.maxTokens();
         long worstTokens = 0;
@@ -86,7 +138,7 @@ final class Reservations {
         return new Reservation(worstTokens, worstCost);
     }
 
-    private Reservation embeddings(TeamConfig team, EmbeddingRequest request) {
+    private Reservation embeddings(TeamConfig team, EmbeddingRequest request, TokenCounter counter) {
         ModelConfig model = catalog.resolveEmbedding(team, request.model());
         long input = 0;
         List<String> texts = request.textInputs();
@@ -94,7 +146,7 @@ final class Reservations {
             input = request.input().size() * 2048L;   // token arrays: at most a model's context per input
         } else {
             for (String text : texts) {
-                input += tokens.text(text);
+                input += counter.text(text);
             }
         }
         input = withMargin(input);

@@ -101,6 +101,23 @@ class BudgetPolicyTest {
     }
 
     @Test
+    void aLongPromptIsCountedOffTheEventLoopAndReservedInFull() throws Exception {
+        try (TestGateway gateway = gateway("limits: {monthly-budget-usd: 1.00}\n")) {
+            String longPrompt = "the quick brown fox jumps over the lazy dog ".repeat(2_000);   // 88,000 chars
+            String body = "{\"model\":\"dear\",\"messages\":[{\"role\":\"user\",\"content\":\"" + longPrompt + "\"}]}";
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + TestGateway.KEY).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            // About 18,000 tokens at 10,000 USD per million: far more than the budget, refused before sending.
+            LimitsEndToEndTest.assertRefused(refused, "budget_exceeded", "cannot cover this request");
+            assertThat(AccountingFixtures.json(refused.body()).at("/error/message").asText())
+                    .containsPattern("may cost up to USD 1\\d\\d\\.");
+            assertThat(upstream.getAllServeEvents()).isEmpty();
+            assertThat(chat(gateway, "cheap", "").statusCode()).as("the gateway still answers").isEqualTo(200);
+        }
+    }
+
+    @Test
     void fieldsThatChangeThePriceAreRefusedUnlessTheTeamAllowsThem() throws Exception {
         try (TestGateway strict = gateway("")) {
             for (String field : new String[] {"\"service_tier\":\"priority\",", "\"store\":true,",
