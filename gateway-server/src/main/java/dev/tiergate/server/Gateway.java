@@ -109,7 +109,7 @@ public final class Gateway implements AutoCloseable {
             gateway.server = GatewayServer.start(config.server(), group, () -> running.current.get().state(),
                     serverAccounting(config, accounting, metrics, clock),
                     source == null ? ConfigReloader.NONE : running::reload);
-            logBanner(config, serving, gateway.server.port());
+            logBanner(config, serving, gateway.server);
             if (source != null && source.watch()) {
                 gateway.watcher = ConfigWatcher.start(source.directory(), () -> running.reload("file change"));
             }
@@ -274,8 +274,14 @@ public final class Gateway implements AutoCloseable {
                 config.accounting().metricsEnabled() ? metrics : null, clock, accounting::storesReady);
     }
 
-    private static void logBanner(GatewayConfig config, Serving serving, int port) {
-        log.info("Tiergate {} listening on {}:{}", Main.version(), config.server().host(), port);
+    private static void logBanner(GatewayConfig config, Serving serving, GatewayServer server) {
+        log.info("Tiergate {} listening on {}:{}", Main.version(), config.server().host(), server.port());
+        if (server.managementPort() < 0) {
+            log.info("management port off: no /metrics, no /admin/reload");
+        } else {
+            log.info("management (/metrics, /admin/reload, /healthz, /readyz) on {}:{}", config.server().managementHost(),
+                    server.managementPort());
+        }
         config.providers().values().forEach(p -> log.info("provider {} ({}){}", p.id(), p.type(),
                 p.baseUrl() == null ? "" : " at " + p.baseUrl()));
         log.info("models: {}", String.join(", ", config.models().keySet().stream().sorted().toList()));
@@ -297,6 +303,11 @@ public final class Gateway implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The management port ({@code /metrics}, {@code /admin/*}, probes), or -1 when it is off. */
+    public int managementPort() {
+        return server.managementPort();
     }
 
     /** Completes when every usage record of the requests answered so far is stored. */
