@@ -2,6 +2,7 @@ package dev.tiergate.server;
 
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.ProviderConfig;
+import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.pipeline.Pipeline;
 import io.micrometer.core.instrument.Meter;
 import dev.tiergate.core.pipeline.PipelineStage;
@@ -107,7 +108,7 @@ public final class Gateway implements AutoCloseable {
             gateway.current.set(serving);
             Gateway running = gateway;
             gateway.server = GatewayServer.start(config.server(), group, () -> running.current.get().state(),
-                    serverAccounting(config, accounting, metrics, clock),
+                    serverAccounting(config, accounting, metrics, clock, running::knowsModel),
                     source == null ? ConfigReloader.NONE : running::reload);
             logBanner(config, serving, gateway.server);
             if (source != null && source.watch()) {
@@ -269,8 +270,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static ServerAccounting serverAccounting(GatewayConfig config, Accounting accounting, GatewayMetrics metrics,
-                                                     Clock clock) {
-        return new ServerAccounting(new RequestLog().andThen(metrics), accounting.usageStore(),
+                                                     Clock clock, GatewayMetrics.KnownModels models) {
+        return new ServerAccounting(new RequestLog().andThen(metrics.requests(models)), accounting.usageStore(),
                 config.accounting().metricsEnabled() ? metrics : null, clock, accounting::storesReady);
     }
 
@@ -299,6 +300,13 @@ public final class Gateway implements AutoCloseable {
     private static String names(Pipeline pipeline) {
         return pipeline.stages().isEmpty() ? "none"
                 : String.join(" -> ", pipeline.stages().stream().map(PipelineStage::name).toList());
+    }
+
+    /** Whether {@code team} may name {@code model} (a model or alias) under the config serving now. */
+    private boolean knowsModel(String team, String model) {
+        Serving serving = current.get();
+        TeamConfig config = serving.config().teams().get(team);
+        return config != null && serving.state().catalog().knows(config, model);
     }
 
     public int port() {
