@@ -14,6 +14,8 @@ import dev.tiergate.server.accounting.Accounting;
 import dev.tiergate.server.accounting.RequestLog;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import dev.tiergate.server.config.ConfigException;
+import dev.tiergate.server.fatal.ExitOnOutOfMemory;
+import dev.tiergate.server.fatal.GuardedEventLoopGroup;
 import dev.tiergate.server.http.ConfigReloader;
 import dev.tiergate.server.http.ServerAccounting;
 import dev.tiergate.server.http.ServingState;
@@ -23,8 +25,6 @@ import java.io.IOException;
 import java.time.Clock;
 import dev.tiergate.server.http.GatewayServer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,9 +94,19 @@ public final class Gateway implements AutoCloseable {
      * again; when it says so, changes to its files reload by themselves.
      */
     public static Gateway start(GatewayConfig config, Clock clock, ReloadSource source) throws InterruptedException {
+        return start(config, clock, source, ExitOnOutOfMemory.halting());
+    }
+
+    /**
+     * Starts with {@code fatal} as the uncaught-exception handler of the event loops: what an
+     * {@link OutOfMemoryError} on them (or in a request they serve) is handed to. The default,
+     * {@link ExitOnOutOfMemory#halting()}, ends the process.
+     */
+    public static Gateway start(GatewayConfig config, Clock clock, ReloadSource source,
+                                Thread.UncaughtExceptionHandler fatal) throws InterruptedException {
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
                 : Runtime.getRuntime().availableProcessors();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        EventLoopGroup group = new GuardedEventLoopGroup(threads, "tiergate-io", fatal);
         GatewayMetrics metrics = new GatewayMetrics(group);
         Accounting accounting = null;
         Gateway gateway = null;
@@ -307,6 +317,11 @@ public final class Gateway implements AutoCloseable {
         Serving serving = current.get();
         TeamConfig config = serving.config().teams().get(team);
         return config != null && serving.state().catalog().knows(config, model);
+    }
+
+    /** The event loops that serve HTTP and the upstream calls (tests put faults on them). */
+    EventLoopGroup eventLoops() {
+        return group;
     }
 
     public int port() {

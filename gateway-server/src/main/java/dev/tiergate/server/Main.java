@@ -5,6 +5,7 @@ import dev.tiergate.core.config.ServerConfig;
 import dev.tiergate.server.config.ConfigException;
 import dev.tiergate.server.config.ConfigLoader;
 import dev.tiergate.server.config.ConfigSource;
+import dev.tiergate.server.fatal.ExitOnOutOfMemory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,6 +23,9 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        // An OutOfMemoryError on any thread ends the process (one log line, status 3), so that it is restarted.
+        ExitOnOutOfMemory fatal = ExitOnOutOfMemory.halting();
+        Thread.setDefaultUncaughtExceptionHandler(fatal);
         CommandLine cli;
         try {
             cli = CommandLine.parse(args);
@@ -54,7 +58,7 @@ public final class Main {
         }
         ReloadSource reload = cli.configDir() == null ? null
                 : ReloadSource.of(Path.of(cli.configDir()), ConfigLoader.withSystemEnv(), adjust);
-        Gateway gateway = Gateway.start(config, Clock.systemUTC(), reload);
+        Gateway gateway = Gateway.start(config, Clock.systemUTC(), reload, fatal);
         if (reload != null) {
             gateway.reloadOnHangup();
         }

@@ -1,5 +1,6 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.core.error.FatalErrors;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.server.requests.RequestListener;
@@ -171,6 +172,7 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        FatalErrors.escalate(cause);
         log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }

@@ -1,5 +1,6 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.core.error.FatalErrors;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.pipeline.Caller;
 import dev.tiergate.core.pipeline.RequestFacts;
@@ -113,6 +114,7 @@ final class HttpCall {
     }
 
     void fail(Throwable t) {
+        FatalErrors.escalate(t);
         GatewayError error = GatewayError.from(t);
         if (error.status() >= 500 && !(error instanceof dev.tiergate.core.error.UpstreamError)
                 && !(error instanceof dev.tiergate.core.error.TimeoutError)) {

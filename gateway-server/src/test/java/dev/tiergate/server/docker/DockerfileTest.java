@@ -60,6 +60,12 @@ class DockerfileTest {
     }
 
     @Test
+    void aProcessOutOfHeapExitsSoThatItIsRestarted() {
+        assertThat(args("ENV")).anySatisfy(env -> assertThat(env).contains("JAVA_TOOL_OPTIONS")
+                .contains("-XX:+ExitOnOutOfMemoryError"));
+    }
+
+    @Test
     void theImageRunsTheJarTheBuildProducesWithTheMountedConfig() throws IOException {
         String pom = Files.readString(ROOT.resolve("gateway-server/pom.xml"));
         Matcher finalName = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(pom);
