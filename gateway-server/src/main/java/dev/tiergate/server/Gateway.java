@@ -16,6 +16,8 @@ import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import dev.tiergate.server.config.ConfigException;
 import dev.tiergate.server.fatal.ExitOnOutOfMemory;
 import dev.tiergate.server.fatal.GuardedEventLoopGroup;
+import dev.tiergate.server.health.HeapHeadroom;
+import dev.tiergate.server.health.HeapReading;
 import dev.tiergate.server.http.ConfigReloader;
 import dev.tiergate.server.http.ServerAccounting;
 import dev.tiergate.server.http.ServingState;
@@ -119,7 +121,8 @@ public final class Gateway implements AutoCloseable {
             Gateway running = gateway;
             gateway.server = GatewayServer.start(config.server(), group, () -> running.current.get().state(),
                     serverAccounting(config, accounting, metrics, clock, running::knowsModel),
-                    source == null ? ConfigReloader.NONE : running::reload);
+                    source == null ? ConfigReloader.NONE : running::reload,
+                    HeapHeadroom.of(config.server().readyMaxHeapPercent(), HeapReading.fromMemoryPools()));
             logBanner(config, serving, gateway.server);
             if (source != null && source.watch()) {
                 gateway.watcher = ConfigWatcher.start(source.directory(), () -> running.reload("file change"));

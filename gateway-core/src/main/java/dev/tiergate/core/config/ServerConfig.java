@@ -8,7 +8,9 @@ import java.time.Duration;
  * {@code requestReadTimeout} bounds the arrival of one request, head and body (slow clients are cut off).
  * {@code shutdownGrace} is how long a stopping gateway lets in-flight requests and streams finish.
  * {@code managementHost} and {@code managementPort} are where {@code /metrics}, {@code /admin/*} and the
- * probes are served apart from the API ({@link #MANAGEMENT_OFF}: nowhere).
+ * probes are served apart from the API ({@link #MANAGEMENT_OFF}: nowhere). {@code readyMaxHeapPercent}
+ * is the share of the heap still used after a garbage collection from which {@code /readyz} fails
+ * (0: never).
  */
 public record ServerConfig(
         String host,
@@ -20,7 +22,8 @@ public record ServerConfig(
         Duration requestReadTimeout,
         Duration shutdownGrace,
         String managementHost,
-        int managementPort) {
+        int managementPort,
+        int readyMaxHeapPercent) {
 
     public static final int DEFAULT_PORT = 8080;
     /** The management port by default: the port Prometheus exporters of OpenTelemetry use. */
@@ -31,7 +34,7 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, 4 * 1024 * 1024, Duration.ofSeconds(120),
                 Duration.ofSeconds(300), 0, Duration.ofSeconds(30), Duration.ofSeconds(30), "127.0.0.1",
-                DEFAULT_MANAGEMENT_PORT);
+                DEFAULT_MANAGEMENT_PORT, 90);
     }
 
     public boolean managementEnabled() {
@@ -40,12 +43,12 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, maxRequestBytes, idleTimeout, requestTimeout, ioThreads,
-                requestReadTimeout, shutdownGrace, managementHost, managementPort);
+                requestReadTimeout, shutdownGrace, managementHost, managementPort, readyMaxHeapPercent);
     }
 
     /** This config with another management port: 0 picks a free one, {@link #MANAGEMENT_OFF} serves none. */
     public ServerConfig withManagementPort(int newPort) {
         return new ServerConfig(host, port, maxRequestBytes, idleTimeout, requestTimeout, ioThreads,
-                requestReadTimeout, shutdownGrace, managementHost, newPort);
+                requestReadTimeout, shutdownGrace, managementHost, newPort, readyMaxHeapPercent);
     }
 }

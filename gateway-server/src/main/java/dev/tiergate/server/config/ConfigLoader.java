@@ -47,7 +47,7 @@ public final class ConfigLoader {
     private static final Set<String> TEAM_CACHE_KEYS = Set.of("ttl-seconds", "namespace", "cache-non-deterministic", "semantic");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max-request-bytes",
             "idle-timeout-seconds", "request-timeout-seconds", "io-threads", "request-read-timeout-seconds",
-            "shutdown-grace-seconds", "management-host", "management-port");
+            "shutdown-grace-seconds", "management-host", "management-port", "ready-max-heap-percent");
     private static final Set<String> PROVIDER_KEYS = Set.of("type", "base-url", "api-key", "optional",
             "connect-timeout-ms", "read-timeout-ms", "max-connections", "headers", "options");
     private static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "gemini", "demo");
@@ -126,7 +126,8 @@ public final class ConfigLoader {
                 Duration.ofSeconds(g.number("server.request-read-timeout-seconds", d.requestReadTimeout().toSeconds(), 1, 3_600)),
                 Duration.ofSeconds(g.number("server.shutdown-grace-seconds", d.shutdownGrace().toSeconds(), 0, 3_600)),
                 g.string("server.management-host", d.managementHost()),
-                managementPort(g, d.managementPort()));
+                managementPort(g, d.managementPort()),
+                (int) g.number("server.ready-max-heap-percent", d.readyMaxHeapPercent(), 0, 100));
     }
 
     /** {@code server.management-port}: a port (0: any free one), or {@code off} / {@code false} for none. */

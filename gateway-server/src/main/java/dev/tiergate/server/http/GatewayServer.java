@@ -1,6 +1,7 @@
 package dev.tiergate.server.http;
 
 import dev.tiergate.core.config.ServerConfig;
+import dev.tiergate.server.health.Readiness;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,14 +49,18 @@ public final class GatewayServer implements AutoCloseable {
 
     /**
      * Binds and starts serving, each request from the {@code state} current when it arrives, with
-     * {@code POST /admin/reload} calling {@code reloader}.
+     * {@code POST /admin/reload} calling {@code reloader}. {@code /readyz} fails while the server
+     * drains, while the stores of limits and usage are unreachable, and while {@code health} says so.
      */
     public static GatewayServer start(ServerConfig config, EventLoopGroup group, Supplier<ServingState> state,
-                                      ServerAccounting accounting, ConfigReloader reloader)
+                                      ServerAccounting accounting, ConfigReloader reloader, Readiness health)
             throws InterruptedException {
         AtomicBoolean ready = new AtomicBoolean();
         InFlightRequests inFlight = new InFlightRequests();
-        Endpoint readiness = HealthEndpoint.readiness(() -> ready.get() && accounting.storesReady().getAsBoolean());
+        Endpoint readiness = HealthEndpoint.readiness(Readiness.all(List.of(
+                () -> ready.get() ? null : inFlight.draining() ? "draining" : "starting",
+                () -> accounting.storesReady().getAsBoolean() ? null : "the Redis of limits and usage is unreachable",
+                health)));
         Channel api = bind("API", config, config.host(), config.port(), group,
                 apiRoutes(state, accounting, readiness), inFlight, accounting);
         Channel management = null;
