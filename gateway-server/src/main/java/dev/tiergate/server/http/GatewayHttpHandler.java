@@ -39,6 +39,8 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** The error of a request that could not be read, answered once the requests before it are. */
     private GatewayError unreadable;
+    /** Why the connection failed (a reset, a broken pipe), told in the one line logged when it closes. */
+    private Throwable failure;
 
     private final InFlightRequests inFlight;
     private final RequestReadTimeoutHandler readTimeout;
@@ -142,12 +144,18 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
                 : new InvalidRequestError("malformed HTTP request: " + cause.getMessage(), "bad_http_request", null);
     }
 
+    /**
+     * A client that goes away mid-request is routine: one DEBUG line with the request id (its
+     * request is logged as 499 {@code client_closed} too), never an error with a stack trace.
+     */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         waiting.clear();
         unreadable = null;
         if (current != null) {
+            log.debug("request {}: the client went away before the answer ended ({})", current.requestId,
+                    failure == null ? "connection closed" : failure.toString());
             current.channelClosed();
         }
         ctx.fireChannelInactive();
@@ -173,7 +181,12 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         FatalErrors.escalate(cause);
-        log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        if (failure == null) {
+            failure = cause;
+            if (current == null) {
+                log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            }
+        }
         ctx.close();
     }
 

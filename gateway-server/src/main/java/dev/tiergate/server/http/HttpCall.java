@@ -115,6 +115,14 @@ final class HttpCall {
 
     void fail(Throwable t) {
         FatalErrors.escalate(t);
+        if (done) {
+            // the client went away (logged once when its connection closed): what fails after that is
+            // the work it cancelled, not a fault of the gateway
+            if (!(GatewayError.unwrap(t) instanceof java.util.concurrent.CancellationException)) {
+                log.debug("request {} failed after its client went away: {}", requestId, t.toString());
+            }
+            return;
+        }
         GatewayError error = GatewayError.from(t);
         if (error.status() >= 500 && !(error instanceof dev.tiergate.core.error.UpstreamError)
                 && !(error instanceof dev.tiergate.core.error.TimeoutError)) {
