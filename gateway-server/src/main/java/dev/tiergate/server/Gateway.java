@@ -13,6 +13,7 @@ import dev.tiergate.core.resilience.UpstreamAttemptListener;
 import dev.tiergate.server.accounting.Accounting;
 import dev.tiergate.server.accounting.RequestLog;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
+import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.config.ConfigException;
 import dev.tiergate.server.fatal.ExitOnOutOfMemory;
 import dev.tiergate.server.fatal.GuardedEventLoopGroup;
@@ -122,7 +123,8 @@ public final class Gateway implements AutoCloseable {
             gateway.server = GatewayServer.start(config.server(), group, () -> running.current.get().state(),
                     serverAccounting(config, accounting, metrics, clock, running::knowsModel),
                     source == null ? ConfigReloader.NONE : running::reload,
-                    HeapHeadroom.of(config.server().readyMaxHeapPercent(), HeapReading.fromMemoryPools()));
+                    HeapHeadroom.of(config.server().readyMaxHeapPercent(), HeapReading.fromMemoryPools()),
+                    AuthFailures.perMinute(config.server().authFailuresPerMinute(), clock, metrics.authFailures()));
             logBanner(config, serving, gateway.server);
             if (source != null && source.watch()) {
                 gateway.watcher = ConfigWatcher.start(source.directory(), () -> running.reload("file change"));

@@ -47,7 +47,8 @@ public final class ConfigLoader {
     private static final Set<String> TEAM_CACHE_KEYS = Set.of("ttl-seconds", "namespace", "cache-non-deterministic", "semantic");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max-request-bytes",
             "idle-timeout-seconds", "request-timeout-seconds", "io-threads", "request-read-timeout-seconds",
-            "shutdown-grace-seconds", "management-host", "management-port", "ready-max-heap-percent");
+            "shutdown-grace-seconds", "management-host", "management-port", "ready-max-heap-percent",
+            "auth-failures-per-minute");
     private static final Set<String> PROVIDER_KEYS = Set.of("type", "base-url", "api-key", "optional",
             "connect-timeout-ms", "read-timeout-ms", "max-connections", "headers", "options");
     private static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "gemini", "demo");
@@ -127,7 +128,8 @@ public final class ConfigLoader {
                 Duration.ofSeconds(g.number("server.shutdown-grace-seconds", d.shutdownGrace().toSeconds(), 0, 3_600)),
                 g.string("server.management-host", d.managementHost()),
                 managementPort(g, d.managementPort()),
-                (int) g.number("server.ready-max-heap-percent", d.readyMaxHeapPercent(), 0, 100));
+                (int) g.number("server.ready-max-heap-percent", d.readyMaxHeapPercent(), 0, 100),
+                (int) g.number("server.auth-failures-per-minute", d.authFailuresPerMinute(), 0, 1_000_000));
     }
 
     /** {@code server.management-port}: a port (0: any free one), or {@code off} / {@code false} for none. */

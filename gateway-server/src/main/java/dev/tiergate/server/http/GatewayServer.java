@@ -1,6 +1,7 @@
 package dev.tiergate.server.http;
 
 import dev.tiergate.core.config.ServerConfig;
+import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.health.Readiness;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -51,9 +52,12 @@ public final class GatewayServer implements AutoCloseable {
      * Binds and starts serving, each request from the {@code state} current when it arrives, with
      * {@code POST /admin/reload} calling {@code reloader}. {@code /readyz} fails while the server
      * drains, while the stores of limits and usage are unreachable, and while {@code health} says so.
+     * {@code authFailures} counts the API port's failed authentications and refuses addresses that
+     * made too many.
      */
     public static GatewayServer start(ServerConfig config, EventLoopGroup group, Supplier<ServingState> state,
-                                      ServerAccounting accounting, ConfigReloader reloader, Readiness health)
+                                      ServerAccounting accounting, ConfigReloader reloader, Readiness health,
+                                      AuthFailures authFailures)
             throws InterruptedException {
         AtomicBoolean ready = new AtomicBoolean();
         InFlightRequests inFlight = new InFlightRequests();
@@ -62,12 +66,13 @@ public final class GatewayServer implements AutoCloseable {
                 () -> accounting.storesReady().getAsBoolean() ? null : "the Redis of limits and usage is unreachable",
                 health)));
         Channel api = bind("API", config, config.host(), config.port(), group,
-                apiRoutes(state, accounting, readiness), inFlight, accounting);
+                apiRoutes(state, accounting, readiness), inFlight, accounting, authFailures);
         Channel management = null;
         if (config.managementEnabled()) {
             try {
                 management = bind("management", config, config.managementHost(), config.managementPort(), group,
-                        managementRoutes(state, accounting, reloader, readiness), inFlight, accounting);
+                        managementRoutes(state, accounting, reloader, readiness), inFlight, accounting,
+                        AuthFailures.NONE);
             } catch (RuntimeException | InterruptedException e) {
                 api.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
                 throw e;
@@ -116,7 +121,7 @@ public final class GatewayServer implements AutoCloseable {
     /** Listens on {@code host:port}; a port that cannot be bound fails with what it was for. */
     private static Channel bind(String what, ServerConfig config, String host, int port, EventLoopGroup group,
                                 Map<GatewayHttpHandler.Route, Endpoint> routes, InFlightRequests inFlight,
-                                ServerAccounting accounting) throws InterruptedException {
+                                ServerAccounting accounting, AuthFailures authFailures) throws InterruptedException {
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -125,7 +130,7 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                 .childHandler(new GatewayChannelInitializer(routes, config.maxRequestBytes(), config.idleTimeout(),
-                        config.requestReadTimeout(), inFlight, accounting.listener()))
+                        config.requestReadTimeout(), inFlight, accounting.listener(), authFailures))
                 .bind(host, port)
                 .await();
         if (!bound.isSuccess()) {

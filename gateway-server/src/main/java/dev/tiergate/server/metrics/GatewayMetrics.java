@@ -6,6 +6,7 @@ import dev.tiergate.core.pipeline.StageMeter;
 import dev.tiergate.core.pipeline.StageObserver;
 import dev.tiergate.core.error.RateLimitedError;
 import dev.tiergate.core.provider.ProviderAdapter;
+import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.requests.RequestListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -178,6 +179,28 @@ public final class GatewayMetrics implements AutoCloseable {
 
     public void remove(List<Meter> meters) {
         meters.forEach(registry::remove);
+    }
+
+    /**
+     * {@code tiergate.auth.failures{reason}}: failed authentications (reasons {@code missing_api_key},
+     * {@code invalid_api_key}, {@code other}); {@code tiergate.auth.refused}: requests refused because
+     * their address failed too often.
+     */
+    public AuthFailures.Listener authFailures() {
+        return new AuthFailures.Listener() {
+            @Override
+            public void failed(String reason) {
+                Counter.builder("tiergate.auth.failures").description("Failed authentications by reason")
+                        .tags("reason", reason).register(registry).increment();
+            }
+
+            @Override
+            public void refused() {
+                Counter.builder("tiergate.auth.refused")
+                        .description("Requests refused because their address failed to authenticate too often")
+                        .register(registry).increment();
+            }
+        };
     }
 
     public void limitRefused(String team, RateLimitedError error) {

@@ -3,6 +3,7 @@ package dev.tiergate.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiergate.core.config.ServerConfig;
+import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.config.ConfigLoader;
 import dev.tiergate.server.config.ConfigSource;
 import dev.tiergate.server.health.HeapHeadroom;
@@ -37,7 +38,8 @@ class ReadinessEndpointTest {
                 """, Map.of("teams/t.yaml", "id: t\nkeys: [{id: k, sha256: " + "a".repeat(64) + "}]\n"))).server();
         server = GatewayServer.start(config, group, () -> {
             throw new IllegalStateException("only probes are asked");
-        }, ServerAccounting.NONE, ConfigReloader.NONE, HeapHeadroom.of(config.readyMaxHeapPercent(), usedAfterGc::get));
+        }, ServerAccounting.NONE, ConfigReloader.NONE, HeapHeadroom.of(config.readyMaxHeapPercent(), usedAfterGc::get),
+                AuthFailures.NONE);
     }
 
     @AfterEach
