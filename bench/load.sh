@@ -28,8 +28,8 @@ PIDS=(); trap cleanup EXIT
 
 taskset -c 1 node bench/mock-upstream.mjs --port "$MOCK_PORT" 2>"$TMP/mock.log" & PIDS+=($!)
 OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$MOCK_PORT/v1 TIERGATE_USAGE_FILE=$TMP/usage.jsonl \
-  taskset -c 1 "$JAVA" -Xmx1g --enable-native-access=ALL-UNNAMED \
-  -jar "$JAR" --port "$GW_PORT" >"$TMP/gw.log" 2>&1 & GW=$!; PIDS+=($GW)
+  taskset -c 1 "$JAVA" -Xmx1g -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
+  -jar "$JAR" --port "$GW_PORT" --management-port off >"$TMP/gw.log" 2>&1 & GW=$!; PIDS+=($GW)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$GW_PORT/healthz" >/dev/null && break; sleep 0.2; done
 
 body() { printf '{"model":"gpt-4o-mini",%s"messages":[{"role":"user","content":"What is the capital of France?__N__"}],"max_tokens":64}' "$1"; }

@@ -2,6 +2,7 @@ package dev.tiergate.server;
 
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.ProviderConfig;
+import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.pipeline.Pipeline;
 import io.micrometer.core.instrument.Meter;
 import dev.tiergate.core.pipeline.PipelineStage;
@@ -14,7 +15,12 @@ import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.server.accounting.Accounting;
 import dev.tiergate.server.accounting.RequestLog;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
+import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.config.ConfigException;
+import dev.tiergate.server.fatal.ExitOnOutOfMemory;
+import dev.tiergate.server.fatal.GuardedEventLoopGroup;
+import dev.tiergate.server.health.HeapHeadroom;
+import dev.tiergate.server.health.HeapReading;
 import dev.tiergate.server.http.ConfigReloader;
 import dev.tiergate.server.http.ServerAccounting;
 import dev.tiergate.server.http.ServingState;
@@ -24,8 +30,6 @@ import java.io.IOException;
 import java.time.Clock;
 import dev.tiergate.server.http.GatewayServer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,9 +102,19 @@ public final class Gateway implements AutoCloseable {
      * again; when it says so, changes to its files reload by themselves.
      */
     public static Gateway start(GatewayConfig config, Clock clock, ReloadSource source) throws InterruptedException {
+        return start(config, clock, source, ExitOnOutOfMemory.halting());
+    }
+
+    /**
+     * Starts with {@code fatal} as the uncaught-exception handler of the event loops: what an
+     * {@link OutOfMemoryError} on them (or in a request they serve) is handed to. The default,
+     * {@link ExitOnOutOfMemory#halting()}, ends the process.
+     */
+    public static Gateway start(GatewayConfig config, Clock clock, ReloadSource source,
+                                Thread.UncaughtExceptionHandler fatal) throws InterruptedException {
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
                 : Runtime.getRuntime().availableProcessors();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        EventLoopGroup group = new GuardedEventLoopGroup(threads, "tiergate-io", fatal);
         GatewayMetrics metrics = new GatewayMetrics(group);
         Accounting accounting = null;
         Gateway gateway = null;
@@ -113,9 +127,11 @@ public final class Gateway implements AutoCloseable {
             gateway.current.set(serving);
             Gateway running = gateway;
             gateway.server = GatewayServer.start(config.server(), group, () -> running.current.get().state(),
-                    serverAccounting(config, accounting, metrics, clock),
-                    source == null ? ConfigReloader.NONE : running::reload);
-            logBanner(config, serving, gateway.server.port());
+                    serverAccounting(config, accounting, metrics, clock, running::knowsModel),
+                    source == null ? ConfigReloader.NONE : running::reload,
+                    HeapHeadroom.of(config.server().readyMaxHeapPercent(), HeapReading.fromMemoryPools()),
+                    AuthFailures.perMinute(config.server().authFailuresPerMinute(), clock, metrics.authFailures()));
+            logBanner(config, serving, gateway.server);
             if (source != null && source.watch()) {
                 gateway.watcher = ConfigWatcher.start(source.directory(), () -> running.reload("file change"));
             }
@@ -274,13 +290,19 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static ServerAccounting serverAccounting(GatewayConfig config, Accounting accounting, GatewayMetrics metrics,
-                                                     Clock clock) {
-        return new ServerAccounting(new RequestLog().andThen(metrics), accounting.usageStore(),
+                                                     Clock clock, GatewayMetrics.KnownModels models) {
+        return new ServerAccounting(new RequestLog().andThen(metrics.requests(models)), accounting.usageStore(),
                 config.accounting().metricsEnabled() ? metrics : null, clock, accounting::storesReady);
     }
 
-    private static void logBanner(GatewayConfig config, Serving serving, int port) {
-        log.info("Tiergate {} listening on {}:{}", Main.version(), config.server().host(), port);
+    private static void logBanner(GatewayConfig config, Serving serving, GatewayServer server) {
+        log.info("Tiergate {} listening on {}:{}", Main.version(), config.server().host(), server.port());
+        if (server.managementPort() < 0) {
+            log.info("management port off: no /metrics, no /admin/reload");
+        } else {
+            log.info("management (/metrics, /admin/reload, /healthz, /readyz) on {}:{}", config.server().managementHost(),
+                    server.managementPort());
+        }
         config.providers().values().forEach(p -> log.info("provider {} ({}){}", p.id(), p.type(),
                 p.baseUrl() == null ? "" : " at " + p.baseUrl()));
         log.info("models: {}", String.join(", ", config.models().keySet().stream().sorted().toList()));
@@ -300,8 +322,25 @@ public final class Gateway implements AutoCloseable {
                 : String.join(" -> ", pipeline.stages().stream().map(PipelineStage::name).toList());
     }
 
+    /** Whether {@code team} may name {@code model} (a model or alias) under the config serving now. */
+    private boolean knowsModel(String team, String model) {
+        Serving serving = current.get();
+        TeamConfig config = serving.config().teams().get(team);
+        return config != null && serving.state().catalog().knows(config, model);
+    }
+
+    /** The event loops that serve HTTP and the upstream calls (tests put faults on them). */
+    EventLoopGroup eventLoops() {
+        return group;
+    }
+
     public int port() {
         return server.port();
+    }
+
+    /** The management port ({@code /metrics}, {@code /admin/*}, probes), or -1 when it is off. */
+    public int managementPort() {
+        return server.managementPort();
     }
 
     /** Completes when every usage record of the requests answered so far is stored. */

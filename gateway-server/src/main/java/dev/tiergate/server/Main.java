@@ -1,9 +1,11 @@
 package dev.tiergate.server;
 
 import dev.tiergate.core.config.GatewayConfig;
+import dev.tiergate.core.config.ServerConfig;
 import dev.tiergate.server.config.ConfigException;
 import dev.tiergate.server.config.ConfigLoader;
 import dev.tiergate.server.config.ConfigSource;
+import dev.tiergate.server.fatal.ExitOnOutOfMemory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,8 +13,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 
 /**
- * {@code java -jar tiergate.jar [--config DIR] [--port N]}. Without {@code --config} the default
- * config bundled in the jar is used; {@code --port} wins over the config's {@code server.port}.
+ * {@code java -jar tiergate.jar [--config DIR] [--port N] [--management-port N|off]}. Without
+ * {@code --config} the default config bundled in the jar is used; {@code --port} and
+ * {@code --management-port} win over the config's {@code server.port} and {@code server.management-port}.
  * With {@code --config}, changes to the folder's files and SIGHUP reload the config.
  */
 public final class Main {
@@ -20,6 +23,9 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        // An OutOfMemoryError on any thread ends the process (one log line, status 3), so that it is restarted.
+        ExitOnOutOfMemory fatal = ExitOnOutOfMemory.halting();
+        Thread.setDefaultUncaughtExceptionHandler(fatal);
         CommandLine cli;
         try {
             cli = CommandLine.parse(args);
@@ -41,8 +47,7 @@ public final class Main {
             System.exit(checkConfig(cli, ConfigLoader.withSystemEnv(), System.out, System.err));
             return;
         }
-        UnaryOperator<GatewayConfig> adjust = loaded -> cli.port() == null ? loaded
-                : loaded.withServer(loaded.server().withPort(cli.port()));
+        UnaryOperator<GatewayConfig> adjust = cli::applyTo;
         GatewayConfig config;
         try {
             config = adjust.apply(ConfigLoader.withSystemEnv().load(source(cli)));
@@ -53,7 +58,7 @@ public final class Main {
         }
         ReloadSource reload = cli.configDir() == null ? null
                 : ReloadSource.of(Path.of(cli.configDir()), ConfigLoader.withSystemEnv(), adjust);
-        Gateway gateway = Gateway.start(config, Clock.systemUTC(), reload);
+        Gateway gateway = Gateway.start(config, Clock.systemUTC(), reload, fatal);
         if (reload != null) {
             gateway.reloadOnHangup();
         }
@@ -89,15 +94,30 @@ public final class Main {
     }
 
     /** Parsed command line. */
-    record CommandLine(String configDir, Integer port, boolean help, boolean version, boolean checkConfig) {
+    record CommandLine(String configDir, Integer port, Integer managementPort, boolean help, boolean version,
+                       boolean checkConfig) {
         static final String USAGE = """
-                usage: java -jar tiergate.jar [--config DIR] [--port N] [--check-config]
-                  --config DIR    folder with gateway.yaml and teams/*.yaml (default: the bundled demo config)
-                  --port N        port to listen on (overrides server.port)
-                  --check-config  validate the config, print what is wrong (file:line: field) and exit:
-                                  0 when valid, 2 when not
-                  --version     print the version
-                  --help        print this help""";
+                usage: java -jar tiergate.jar [--config DIR] [--port N] [--management-port N|off] [--check-config]
+                  --config DIR              folder with gateway.yaml and teams/*.yaml (default: the bundled demo config)
+                  --port N                  port to listen on (overrides server.port)
+                  --management-port N|off   port of /metrics and /admin/reload on server.management-host
+                                            (overrides server.management-port; default 9464 on 127.0.0.1)
+                  --check-config            validate the config, print what is wrong (file:line: field) and exit:
+                                            0 when valid, 2 when not
+                  --version                 print the version
+                  --help                    print this help""";
+
+        /** {@code loaded} with the ports given on the command line. */
+        GatewayConfig applyTo(GatewayConfig loaded) {
+            var server = loaded.server();
+            if (port != null) {
+                server = server.withPort(port);
+            }
+            if (managementPort != null) {
+                server = server.withManagementPort(managementPort);
+            }
+            return server == loaded.server() ? loaded : loaded.withServer(server);
+        }
 
         static CommandLine parse(String[] rawArgs) {
             String[] args = java.util.Arrays.stream(rawArgs)
@@ -107,6 +127,7 @@ public final class Main {
                     .toArray(String[]::new);
             String config = null;
             Integer port = null;
+            Integer managementPort = null;
             boolean help = false;
             boolean version = false;
             boolean checkConfig = false;
@@ -114,16 +135,10 @@ public final class Main {
                 String a = args[i];
                 switch (a) {
                     case "--config" -> config = value(args, ++i, a);
-                    case "--port" -> {
+                    case "--port" -> port = port(a, value(args, ++i, a));
+                    case "--management-port" -> {
                         String v = value(args, ++i, a);
-                        try {
-                            port = Integer.parseInt(v);
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("--port: '" + v + "' (expected: a number from 0 to 65535)");
-                        }
-                        if (port < 0 || port > 65_535) {
-                            throw new IllegalArgumentException("--port: " + port + " (expected: 0 to 65535)");
-                        }
+                        managementPort = v.equals("off") ? ServerConfig.MANAGEMENT_OFF : port(a, v);
                     }
                     case "--help", "-h" -> help = true;
                     case "--version" -> version = true;
@@ -131,7 +146,21 @@ public final class Main {
                     default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
                 }
             }
-            return new CommandLine(config, port, help, version, checkConfig);
+            return new CommandLine(config, port, managementPort, help, version, checkConfig);
+        }
+
+        private static int port(String flag, String v) {
+            int port;
+            try {
+                port = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(flag + ": '" + v + "' (expected: a number from 0 to 65535"
+                        + (flag.equals("--management-port") ? ", or off)" : ")"));
+            }
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException(flag + ": " + port + " (expected: 0 to 65535)");
+            }
+            return port;
         }
 
         private static String value(String[] args, int i, String flag) {

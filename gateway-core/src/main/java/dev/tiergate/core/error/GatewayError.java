@@ -43,14 +43,20 @@ public abstract sealed class GatewayError extends RuntimeException
 
     /** Wraps any throwable as a gateway error, keeping gateway errors as they are. */
     public static GatewayError from(Throwable t) {
+        Throwable cause = unwrap(t);
+        if (cause instanceof GatewayError error) {
+            return error;
+        }
+        return new InternalGatewayError("internal error: " + cause.getClass().getSimpleName(), cause);
+    }
+
+    /** What a future's {@code CompletionException} or {@code ExecutionException} wraps. */
+    public static Throwable unwrap(Throwable t) {
         Throwable cause = t;
         while ((cause instanceof java.util.concurrent.CompletionException
                 || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof GatewayError error) {
-            return error;
-        }
-        return new InternalGatewayError("internal error: " + cause.getClass().getSimpleName(), cause);
+        return cause;
     }
 }

@@ -2,6 +2,7 @@ package dev.tiergate.core.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tiergate.core.error.FatalErrors;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.logging.RateLimitedWarnings;
 import java.time.Duration;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * answer: a stage that fails open is skipped (its hook is not run; the answer passes unchanged),
  * counted ({@value #FAILED_OPEN}) and warned about at most every ten seconds per stage; a stage
  * that fails closed fails the request ({@value #FAILED}). A {@link GatewayError} is an intended
- * answer ({@value #REFUSED}) and passes through. Every step is timed and counted by stage name
- * through the {@link StageObserver}.
+ * answer ({@value #REFUSED}) and passes through. An {@link OutOfMemoryError}, even in a stage
+ * that fails open, is never skipped: it goes to {@link FatalErrors#escalate} and fails the request.
+ * Every step is timed and counted by stage name through the {@link StageObserver}.
  */
 public final class Pipeline implements Terminal {
     public static final String FAILED_OPEN = "failed-open";
@@ -108,6 +110,10 @@ public final class Pipeline implements Terminal {
 
     private CompletionStage<Answer> failed(int index, PipelineStage stage, Exchange exchange, Throwable cause,
                                            long nanos) {
+        if (FatalErrors.escalate(cause)) {
+            observer.stepped(stage.name(), FAILED, nanos);
+            return CompletableFuture.failedFuture(cause);
+        }
         if (cause instanceof GatewayError error) {
             observer.stepped(stage.name(), REFUSED, nanos);
             return CompletableFuture.failedFuture(error);

@@ -95,6 +95,11 @@ public final class ModelCatalog {
         return model;
     }
 
+    /** Whether {@code name} is a model or alias of the config that {@code team} may name. */
+    public boolean knows(TeamConfig team, String name) {
+        return name != null && team.allows(name) && (alias(team, name) != null || config.models().containsKey(name));
+    }
+
     /** The models and aliases a team may name, its default first. */
     public List<ModelInfo> visibleModels(TeamConfig team) {
         Set<String> names = new LinkedHashSet<>();

@@ -31,8 +31,13 @@ class PipelineTest {
     private static final TeamConfig TEAM = new TeamConfig("team", List.of(), Set.of("*"), null, Map.of());
     private static final Answer UPSTREAM = new Answer.Complete(completion("upstream"));
 
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
-            r -> new Thread(r, "test-loop"));
+    /** What reached the loop thread's uncaught-exception handler (the gateway's ends the process). */
+    private final List<Throwable> escalated = Collections.synchronizedList(new ArrayList<>());
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "test-loop");
+        t.setUncaughtExceptionHandler((thread, e) -> escalated.add(e));
+        return t;
+    });
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "test-worker"));
     private final List<String> steps = Collections.synchronizedList(new ArrayList<>());
@@ -143,6 +148,20 @@ class PipelineTest {
         assertThat(text(answer)).isEqualTo("upstream");
         assertThat(steps).containsExactly("broken:failed-open", "next:pass");
         assertThat(terminalThreads).containsExactly("test-loop");
+    }
+
+    @Test
+    void anOutOfMemoryErrorIsNeverSkippedEvenInAFailOpenStage() {
+        OutOfMemoryError oom = new OutOfMemoryError("test: Direct buffer memory");
+        PipelineStage starving = stage("semantic-cache", FailurePolicy.FAIL_OPEN,
+                ex -> CompletableFuture.supplyAsync(() -> {
+                    throw oom;
+                }, worker));
+        assertThatThrownBy(() -> run(starving, passing("next")))
+                .isInstanceOf(ExecutionException.class).cause().isSameAs(oom);
+        assertThat(escalated).containsExactly(oom);
+        assertThat(steps).containsExactly("semantic-cache:failed");
+        assertThat(terminalThreads).isEmpty();
     }
 
     @Test

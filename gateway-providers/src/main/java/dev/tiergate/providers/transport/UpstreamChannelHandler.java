@@ -1,5 +1,6 @@
 package dev.tiergate.providers.transport;
 
+import dev.tiergate.core.error.FatalErrors;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -57,6 +58,7 @@ final class UpstreamChannelHandler extends AbstractChannelPoolHandler {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            FatalErrors.escalate(cause);
             ctx.close();
         }
     }

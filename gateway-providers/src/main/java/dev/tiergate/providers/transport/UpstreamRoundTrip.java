@@ -1,5 +1,6 @@
 package dev.tiergate.providers.transport;
 
+import dev.tiergate.core.error.FatalErrors;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -149,6 +150,7 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        FatalErrors.escalate(cause);
         fail(connectionError(cause));
     }
 

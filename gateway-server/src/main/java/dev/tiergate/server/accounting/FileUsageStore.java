@@ -16,8 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -52,8 +55,8 @@ public final class FileUsageStore implements UsageStore {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND), ownerOnly(file));
             FileUsageStore store = new FileUsageStore(file, channel);
             store.replay(replay);
             store.writer = new BatchingWriter("tiergate-usage-file", store::write);
@@ -61,6 +64,16 @@ public final class FileUsageStore implements UsageStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open usage file " + file, e);
         }
+    }
+
+    /**
+     * On a POSIX file system a new usage file is readable and writable by its owner only (0600): it
+     * tells who spent what. An existing file keeps its permissions.
+     */
+    private static FileAttribute<?>[] ownerOnly(Path file) {
+        return file.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
     }
 
     private void replay(Consumer<UsageRecord> replay) throws IOException {

@@ -47,7 +47,8 @@ public final class ConfigLoader {
     private static final Set<String> TEAM_CACHE_KEYS = Set.of("ttl-seconds", "namespace", "cache-non-deterministic", "semantic");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max-request-bytes",
             "idle-timeout-seconds", "request-timeout-seconds", "io-threads", "request-read-timeout-seconds",
-            "shutdown-grace-seconds");
+            "shutdown-grace-seconds", "management-host", "management-port", "ready-max-heap-percent",
+            "auth-failures-per-minute");
     private static final Set<String> PROVIDER_KEYS = Set.of("type", "base-url", "api-key", "optional",
             "connect-timeout-ms", "read-timeout-ms", "max-connections", "headers", "options");
     private static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "gemini", "demo");
@@ -124,7 +125,33 @@ public final class ConfigLoader {
                 Duration.ofSeconds(g.number("server.request-timeout-seconds", d.requestTimeout().toSeconds(), 1, 86_400)),
                 (int) g.number("server.io-threads", d.ioThreads(), 0, 1024),
                 Duration.ofSeconds(g.number("server.request-read-timeout-seconds", d.requestReadTimeout().toSeconds(), 1, 3_600)),
-                Duration.ofSeconds(g.number("server.shutdown-grace-seconds", d.shutdownGrace().toSeconds(), 0, 3_600)));
+                Duration.ofSeconds(g.number("server.shutdown-grace-seconds", d.shutdownGrace().toSeconds(), 0, 3_600)),
+                g.string("server.management-host", d.managementHost()),
+                managementPort(g, d.managementPort()),
+                (int) g.number("server.ready-max-heap-percent", d.readyMaxHeapPercent(), 0, 100),
+                (int) g.number("server.auth-failures-per-minute", d.authFailuresPerMinute(), 0, 1_000_000));
+    }
+
+    /** {@code server.management-port}: a port (0: any free one), or {@code off} / {@code false} for none. */
+    private static int managementPort(YamlFields g, int defaultValue) {
+        String value = g.string("server.management-port", null);
+        if (value == null) {
+            return defaultValue;
+        }
+        String v = value.trim();
+        if (v.equals("off") || v.equals("false")) {
+            return ServerConfig.MANAGEMENT_OFF;
+        }
+        try {
+            int port = Integer.parseInt(v);
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        g.problem("server.management-port", "'" + value + "' (expected: a port from 0 to 65535, or off)");
+        return defaultValue;
     }
 
     private static ExactCacheConfig exactCache(YamlFields g) {

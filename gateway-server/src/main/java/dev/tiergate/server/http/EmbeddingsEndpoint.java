@@ -25,8 +25,8 @@ final class EmbeddingsEndpoint implements Endpoint {
         ServingState serving = state.get();
         Caller caller = serving.authenticator().authenticate(client.request.header("authorization"));
         EmbeddingRequest request = ChatRequestParser.parseEmbedding(client.request.body());
-        serving.catalog().resolveEmbedding(caller.team(), request.model());
         client.describe(caller, request.model());
+        serving.catalog().resolveEmbedding(caller.team(), request.model());
         PaidRequests.run(client, serving, serving.embeddings(), caller, request, (exchange, answer) -> {
             if (!(answer instanceof Answer.Embeddings embeddings)) {
                 throw new IllegalStateException("not an embeddings answer");

@@ -1,5 +1,6 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.requests.RequestListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -29,9 +30,18 @@ final class GatewayChannelInitializer extends ChannelInitializer<Channel> {
     private final Duration requestReadTimeout;
     private final InFlightRequests inFlight;
     private final RequestListener listener;
+    private final AuthFailures authFailures;
 
     GatewayChannelInitializer(Map<GatewayHttpHandler.Route, Endpoint> routes, int maxRequestBytes, Duration idleTimeout,
                               Duration requestReadTimeout, InFlightRequests inFlight, RequestListener listener) {
+        this(routes, maxRequestBytes, idleTimeout, requestReadTimeout, inFlight, listener, AuthFailures.NONE);
+    }
+
+    /** {@code authFailures} counts this port's failed authentications and refuses addresses that made too many. */
+    GatewayChannelInitializer(Map<GatewayHttpHandler.Route, Endpoint> routes, int maxRequestBytes, Duration idleTimeout,
+                              Duration requestReadTimeout, InFlightRequests inFlight, RequestListener listener,
+                              AuthFailures authFailures) {
+        this.authFailures = authFailures;
         this.routes = Map.copyOf(routes);
         this.maxRequestBytes = maxRequestBytes;
         this.idleTimeout = idleTimeout;
@@ -48,7 +58,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<Channel> {
         addCodec(p);
         addIdleTimeout(p);
         addAggregation(p);
-        p.addLast(GATEWAY, new GatewayHttpHandler(routes, inFlight, listener, readTimeout));
+        p.addLast(GATEWAY, new GatewayHttpHandler(routes, inFlight, listener, readTimeout, authFailures));
     }
 
     private static void addCodec(ChannelPipeline p) {

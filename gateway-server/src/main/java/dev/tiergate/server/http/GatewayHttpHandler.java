@@ -1,7 +1,10 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.core.error.FatalErrors;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.error.InvalidRequestError;
+import dev.tiergate.core.error.RateLimitedError;
+import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.requests.RequestListener;
 import dev.tiergate.core.error.NotFoundError;
 import io.netty.channel.ChannelFutureListener;
@@ -14,6 +17,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,17 +43,25 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** The error of a request that could not be read, answered once the requests before it are. */
     private GatewayError unreadable;
+    /** Why the connection failed (a reset, a broken pipe), told in the one line logged when it closes. */
+    private Throwable failure;
 
     private final InFlightRequests inFlight;
     private final RequestReadTimeoutHandler readTimeout;
+    private final AuthFailures authFailures;
 
-    /** {@code readTimeout} is this connection's slow-client clock, stopped when a whole request is read. */
+    /**
+     * {@code readTimeout} is this connection's slow-client clock, stopped when a whole request is
+     * read; {@code authFailures} is told of failed authentications and refuses an address that made
+     * too many (the probes excepted).
+     */
     GatewayHttpHandler(Map<Route, Endpoint> routes, InFlightRequests inFlight, RequestListener listener,
-                       RequestReadTimeoutHandler readTimeout) {
+                       RequestReadTimeoutHandler readTimeout, AuthFailures authFailures) {
         this.inFlight = inFlight;
         this.routes = routes;
         this.listener = listener;
         this.readTimeout = readTimeout;
+        this.authFailures = authFailures;
     }
 
     /** Method and path of an endpoint. */
@@ -100,10 +113,16 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void start(ChannelHandlerContext ctx, IncomingRequest request) {
-        HttpCall call = new HttpCall(ctx, request, newRequestId(), inFlight, () -> next(ctx), listener);
+        InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        HttpCall call = new HttpCall(ctx, request, newRequestId(), inFlight, () -> next(ctx), listener,
+                error -> authFailures.observe(client, error));
         current = call;
         try {
             Endpoint endpoint = routes.get(new Route(request.method(), request.path()));
+            RateLimitedError refused = endpoint instanceof HealthEndpoint ? null : authFailures.refusal(client);
+            if (refused != null) {
+                throw refused;
+            }
             if (endpoint == null) {
                 throw new NotFoundError("Unknown request URL: " + request.method() + " " + request.path()
                         + ". Please check the URL and method.", "unknown_url", null);
@@ -141,12 +160,18 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
                 : new InvalidRequestError("malformed HTTP request: " + cause.getMessage(), "bad_http_request", null);
     }
 
+    /**
+     * A client that goes away mid-request is routine: one DEBUG line with the request id (its
+     * request is logged as 499 {@code client_closed} too), never an error with a stack trace.
+     */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         waiting.clear();
         unreadable = null;
         if (current != null) {
+            log.debug("request {}: the client went away before the answer ended ({})", current.requestId,
+                    failure == null ? "connection closed" : failure.toString());
             current.channelClosed();
         }
         ctx.fireChannelInactive();
@@ -171,7 +196,13 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        FatalErrors.escalate(cause);
+        if (failure == null) {
+            failure = cause;
+            if (current == null) {
+                log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            }
+        }
         ctx.close();
     }
 

@@ -1,16 +1,22 @@
 package dev.tiergate.server.http;
 
 import dev.tiergate.core.config.ServerConfig;
+import dev.tiergate.server.auth.AuthFailures;
+import dev.tiergate.server.health.Readiness;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpMethod;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,17 +24,25 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP front: binds the port and maps each endpoint to its path. */
+/**
+ * The HTTP front: binds the API port and, apart from it, the management port, and maps each
+ * endpoint to its path. The API port serves the OpenAI-compatible routes and the probes; the
+ * management port (by default on 127.0.0.1) serves {@code /metrics}, {@code /admin/*} and the
+ * probes, so what tells about the gateway or changes it is not reachable where the API is.
+ */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
 
     private final Channel channel;
+    private final Channel management;
     private final AtomicBoolean ready;
     private final InFlightRequests inFlight;
     private final Duration shutdownGrace;
 
-    private GatewayServer(Channel channel, AtomicBoolean ready, InFlightRequests inFlight, Duration shutdownGrace) {
+    private GatewayServer(Channel channel, Channel management, AtomicBoolean ready, InFlightRequests inFlight,
+                          Duration shutdownGrace) {
         this.channel = channel;
+        this.management = management;
         this.ready = ready;
         this.inFlight = inFlight;
         this.shutdownGrace = shutdownGrace;
@@ -36,31 +50,79 @@ public final class GatewayServer implements AutoCloseable {
 
     /**
      * Binds and starts serving, each request from the {@code state} current when it arrives, with
-     * {@code POST /admin/reload} calling {@code reloader}.
+     * {@code POST /admin/reload} calling {@code reloader}. {@code /readyz} fails while the server
+     * drains, while the stores of limits and usage are unreachable, and while {@code health} says so.
+     * {@code authFailures} counts the API port's failed authentications and refuses addresses that
+     * made too many.
      */
     public static GatewayServer start(ServerConfig config, EventLoopGroup group, Supplier<ServingState> state,
-                                      ServerAccounting accounting, ConfigReloader reloader)
+                                      ServerAccounting accounting, ConfigReloader reloader, Readiness health,
+                                      AuthFailures authFailures)
             throws InterruptedException {
         AtomicBoolean ready = new AtomicBoolean();
         InFlightRequests inFlight = new InFlightRequests();
+        Endpoint readiness = HealthEndpoint.readiness(Readiness.all(List.of(
+                () -> ready.get() ? null : inFlight.draining() ? "draining" : "starting",
+                () -> accounting.storesReady().getAsBoolean() ? null : "the Redis of limits and usage is unreachable",
+                health)));
+        Channel api = bind("API", config, config.host(), config.port(), group,
+                apiRoutes(state, accounting, readiness), inFlight, accounting, authFailures);
+        Channel management = null;
+        if (config.managementEnabled()) {
+            try {
+                management = bind("management", config, config.managementHost(), config.managementPort(), group,
+                        managementRoutes(state, accounting, reloader, readiness), inFlight, accounting,
+                        AuthFailures.NONE);
+            } catch (RuntimeException | InterruptedException e) {
+                api.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                throw e;
+            }
+        }
+        ready.set(true);
+        return new GatewayServer(api, management, ready, inFlight, config.shutdownGrace());
+    }
+
+    /** The OpenAI-compatible routes, the usage report and the probes. */
+    private static Map<GatewayHttpHandler.Route, Endpoint> apiRoutes(Supplier<ServingState> state,
+                                                                      ServerAccounting accounting, Endpoint readiness) {
         Map<GatewayHttpHandler.Route, Endpoint> routes = new LinkedHashMap<>();
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/chat/completions"),
                 new ChatCompletionsEndpoint(state));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/models"), new ModelsEndpoint(state));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/embeddings"),
                 new EmbeddingsEndpoint(state));
-        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/admin/reload"), new AdminReloadEndpoint(state, reloader));
-        routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/healthz"), HealthEndpoint.liveness());
-        routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/readyz"), HealthEndpoint.readiness(
-                () -> ready.get() && accounting.storesReady().getAsBoolean()));
         if (accounting.usage() != null) {
             routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/usage"),
                     new UsageEndpoint(state, accounting.usage(), accounting.clock()));
         }
+        addProbes(routes, readiness);
+        return routes;
+    }
+
+    /** Metrics, the admin routes and the probes. */
+    private static Map<GatewayHttpHandler.Route, Endpoint> managementRoutes(Supplier<ServingState> state,
+                                                                             ServerAccounting accounting,
+                                                                             ConfigReloader reloader,
+                                                                             Endpoint readiness) {
+        Map<GatewayHttpHandler.Route, Endpoint> routes = new LinkedHashMap<>();
         if (accounting.metrics() != null) {
             routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/metrics"), new MetricsEndpoint(accounting.metrics()));
         }
-        Channel channel = new ServerBootstrap()
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/admin/reload"), new AdminReloadEndpoint(state, reloader));
+        addProbes(routes, readiness);
+        return routes;
+    }
+
+    private static void addProbes(Map<GatewayHttpHandler.Route, Endpoint> routes, Endpoint readiness) {
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/healthz"), HealthEndpoint.liveness());
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/readyz"), readiness);
+    }
+
+    /** Listens on {@code host:port}; a port that cannot be bound fails with what it was for. */
+    private static Channel bind(String what, ServerConfig config, String host, int port, EventLoopGroup group,
+                                Map<GatewayHttpHandler.Route, Endpoint> routes, InFlightRequests inFlight,
+                                ServerAccounting accounting, AuthFailures authFailures) throws InterruptedException {
+        ChannelFuture bound = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -68,22 +130,30 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                 .childHandler(new GatewayChannelInitializer(routes, config.maxRequestBytes(), config.idleTimeout(),
-                        config.requestReadTimeout(), inFlight, accounting.listener()))
-                .bind(config.host(), config.port())
-                .sync()
-                .channel();
-        ready.set(true);
-        return new GatewayServer(channel, ready, inFlight, config.shutdownGrace());
+                        config.requestReadTimeout(), inFlight, accounting.listener(), authFailures))
+                .bind(host, port)
+                .await();
+        if (!bound.isSuccess()) {
+            throw new UncheckedIOException("cannot listen on " + host + ":" + port + " (" + what + " port): "
+                    + bound.cause().getMessage(), bound.cause() instanceof IOException io ? io
+                    : new IOException(bound.cause()));
+        }
+        return bound.channel();
     }
 
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /** The bound management port, or -1 when none is served. */
+    public int managementPort() {
+        return management == null ? -1 : ((InetSocketAddress) management.localAddress()).getPort();
+    }
+
     /**
-     * Stops gracefully: {@code /readyz} fails, the port stops accepting, answers ask clients to
+     * Stops gracefully: {@code /readyz} fails, the API port stops accepting, answers ask clients to
      * close their connections, and in-flight requests and streams get up to the configured grace
-     * period to finish. Returns how many were still running when it ended.
+     * period to finish; then the management port closes. Returns how many were still running when it ended.
      */
     public int drain() {
         ready.set(false);
@@ -105,6 +175,10 @@ public final class GatewayServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return inFlight.count();
+        } finally {
+            if (management != null) {
+                management.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
         }
     }
 

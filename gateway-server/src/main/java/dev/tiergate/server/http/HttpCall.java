@@ -1,5 +1,6 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.core.error.FatalErrors;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.pipeline.Caller;
 import dev.tiergate.core.pipeline.RequestFacts;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,8 @@ final class HttpCall {
     private final Runnable onDone;
     private final InFlightRequests inFlight;
     private final RequestListener listener;
+    /** Told of each error answered (failed authentications are counted per address). */
+    private final Consumer<GatewayError> onError;
     private String route = "unmatched";
     private String keyId;
     private RequestFacts facts;
@@ -41,7 +45,8 @@ final class HttpCall {
     private String model;
 
     HttpCall(ChannelHandlerContext ctx, IncomingRequest request, String requestId, InFlightRequests inFlight,
-                   Runnable onDone, RequestListener listener) {
+                   Runnable onDone, RequestListener listener, Consumer<GatewayError> onError) {
+        this.onError = onError;
         this.ctx = ctx;
         this.request = request;
         this.requestId = requestId;
@@ -113,7 +118,17 @@ final class HttpCall {
     }
 
     void fail(Throwable t) {
+        FatalErrors.escalate(t);
+        if (done) {
+            // the client went away (logged once when its connection closed): what fails after that is
+            // the work it cancelled, not a fault of the gateway
+            if (!(GatewayError.unwrap(t) instanceof java.util.concurrent.CancellationException)) {
+                log.debug("request {} failed after its client went away: {}", requestId, t.toString());
+            }
+            return;
+        }
         GatewayError error = GatewayError.from(t);
+        onError.accept(error);
         if (error.status() >= 500 && !(error instanceof dev.tiergate.core.error.UpstreamError)
                 && !(error instanceof dev.tiergate.core.error.TimeoutError)) {
             log.error("request {} failed inside the gateway", requestId, error.getCause() != null ? error.getCause() : error);

@@ -17,7 +17,7 @@ final class ModelsEndpoint implements Endpoint {
     public void handle(HttpCall call) {
         ServingState serving = state.get();
         Caller caller = serving.authenticator().authenticate(call.request.header("authorization"));
-        call.describe(caller.teamId(), "-");
+        call.describe(caller, null);
         call.respond(HttpResponses.json(HttpResponseStatus.OK,
                 Map.of("object", "list", "data", serving.catalog().visibleModels(caller.team())), call.requestId), "models");
     }

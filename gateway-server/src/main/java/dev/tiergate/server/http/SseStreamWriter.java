@@ -1,5 +1,6 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.core.error.FatalErrors;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.error.OpenAiErrorBody;
 import dev.tiergate.core.model.ChatChunk;
@@ -108,6 +109,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
                 call.fail(t);
                 return;
             }
+            FatalErrors.escalate(t);
             GatewayError error = GatewayError.from(t);
             call.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseEncoder.frame(OpenAiErrorBody.toJson(error)))));
             call.closeAfter(call.ctx.writeAndFlush(new DefaultLastHttpContent()));

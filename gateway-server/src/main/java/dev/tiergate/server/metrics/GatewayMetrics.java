@@ -6,6 +6,7 @@ import dev.tiergate.core.pipeline.StageMeter;
 import dev.tiergate.core.pipeline.StageObserver;
 import dev.tiergate.core.error.RateLimitedError;
 import dev.tiergate.core.provider.ProviderAdapter;
+import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.requests.RequestListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The gateway's meters, in Prometheus format through Micrometer. Tags are low-cardinality
  * config values only (team, model, provider, tier, cache outcome, status, route): never prompts,
- * users or keys.
+ * users or keys, and never a name a client made up.
  * <ul>
  *   <li>{@code tiergate.requests}: timer (count and latency histogram) per finished request.</li>
  *   <li>{@code tiergate.tokens}: counter by type (input, output, cached).</li>
@@ -49,13 +50,15 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>JVM (memory, GC, threads, classes, CPU, uptime) and Netty (event loops, allocator) meters.</li>
  * </ul>
  */
-public final class GatewayMetrics implements RequestListener, AutoCloseable {
+public final class GatewayMetrics implements AutoCloseable {
     /** Latency buckets of the request and upstream timers, seconds: enough for a chat SLO. */
     private static final Duration[] BUCKETS = {Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
         Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
         Duration.ofSeconds(120)};
     private static final String NONE = "none";
+    /** The model label of a request for a name the config does not know (for the caller's team). */
+    public static final String UNKNOWN = "unknown";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -86,23 +89,39 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
         return registry.scrape();
     }
 
-    @Override
-    public void finished(FinishedRequest r) {
-        UsageRecord record = r.facts() == null ? null : r.facts().usage().get();
-        Tags tags = Tags.of(
-                "route", r.route(),
-                "team", orNone(r.team()),
-                "model", orNone(record != null ? record.model() : r.requestedModel()),
-                "provider", orNone(record == null ? null : record.provider()),
-                "tier", orNone(record == null ? null : record.tier()),
-                "cache", orNone(record == null ? null : record.cache()),
-                "status", Integer.toString(r.status()));
-        Timer.builder("tiergate.requests")
-                .description("Finished requests: count and latency to the last byte")
-                .tags(tags)
-                .serviceLevelObjectives(BUCKETS)
-                .register(registry)
-                .record(Duration.ofNanos(r.durationNanos()));
+    /**
+     * The listener that records {@code tiergate.requests} for every finished request. Every label
+     * comes from the config or the gateway itself: the model is the one that answered, else the
+     * requested name when {@code models} knows it for the team, else {@value #UNKNOWN}, so requests
+     * for made-up names add no series.
+     */
+    public RequestListener requests(KnownModels models) {
+        return r -> {
+            UsageRecord record = r.facts() == null ? null : r.facts().usage().get();
+            String model = record != null && record.model() != null ? record.model()
+                    : r.requestedModel() == null || r.requestedModel().isEmpty() || r.team() == null ? null
+                    : models.known(r.team(), r.requestedModel()) ? r.requestedModel() : UNKNOWN;
+            Tags tags = Tags.of(
+                    "route", r.route(),
+                    "team", orNone(r.team()),
+                    "model", orNone(model),
+                    "provider", orNone(record == null ? null : record.provider()),
+                    "tier", orNone(record == null ? null : record.tier()),
+                    "cache", orNone(record == null ? null : record.cache()),
+                    "status", Integer.toString(r.status()));
+            Timer.builder("tiergate.requests")
+                    .description("Finished requests: count and latency to the last byte")
+                    .tags(tags)
+                    .serviceLevelObjectives(BUCKETS)
+                    .register(registry)
+                    .record(Duration.ofNanos(r.durationNanos()));
+        };
+    }
+
+    /** Whether a team may name a model or alias under the config that serves now. */
+    @FunctionalInterface
+    public interface KnownModels {
+        boolean known(String team, String model);
     }
 
     /** Counts an answered request's tokens, cost and saving. */
@@ -160,6 +179,28 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
 
     public void remove(List<Meter> meters) {
         meters.forEach(registry::remove);
+    }
+
+    /**
+     * {@code tiergate.auth.failures{reason}}: failed authentications (reasons {@code missing_api_key},
+     * {@code invalid_api_key}, {@code other}); {@code tiergate.auth.refused}: requests refused because
+     * their address failed too often.
+     */
+    public AuthFailures.Listener authFailures() {
+        return new AuthFailures.Listener() {
+            @Override
+            public void failed(String reason) {
+                Counter.builder("tiergate.auth.failures").description("Failed authentications by reason")
+                        .tags("reason", reason).register(registry).increment();
+            }
+
+            @Override
+            public void refused() {
+                Counter.builder("tiergate.auth.refused")
+                        .description("Requests refused because their address failed to authenticate too often")
+                        .register(registry).increment();
+            }
+        };
     }
 
     public void limitRefused(String team, RateLimitedError error) {

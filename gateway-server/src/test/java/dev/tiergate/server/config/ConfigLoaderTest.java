@@ -191,4 +191,26 @@ class ConfigLoaderTest {
                         "gateway.yaml:17: models.m2.deployments[0].weight: 0 (expected: between 1 and 1000)",
                         "gateway.yaml:19: models.m3.fallbacks: 'e1' is an embedding model (expected: chat models)"));
     }
+
+    @Test
+    void theManagementPortIsOnLoopbackBy9464AndCanBeTurnedOff() {
+        String team = "id: t\nkeys: [{id: k, sha256: " + "a".repeat(64) + "}]\n";
+        ConfigLoader loader = new ConfigLoader(Map.<String, String>of()::get);
+        String models = "providers: {sim: {type: demo}}\nmodels: {m: {provider: sim}}\n";
+        GatewayConfig defaults = loader.load(new ConfigSource("test", models, Map.of("teams/t.yaml", team)));
+        assertThat(defaults.server().managementHost()).isEqualTo("127.0.0.1");
+        assertThat(defaults.server().managementPort()).isEqualTo(9464);
+        for (String off : java.util.List.of("off", "false", "\"off\"")) {
+            GatewayConfig config = loader.load(new ConfigSource("test", "server: {management-port: " + off + "}\n" + models,
+                    Map.of("teams/t.yaml", team)));
+            assertThat(config.server().managementEnabled()).as(off).isFalse();
+        }
+        GatewayConfig moved = loader.load(new ConfigSource("test",
+                "server: {management-host: 0.0.0.0, management-port: 9100}\n" + models, Map.of("teams/t.yaml", team)));
+        assertThat(moved.server().managementHost()).isEqualTo("0.0.0.0");
+        assertThat(moved.server().managementPort()).isEqualTo(9100);
+        assertThatThrownBy(() -> loader.load(new ConfigSource("test", "server: {management-port: 70000}\n" + models,
+                Map.of("teams/t.yaml", team))))
+                .hasMessageContaining("gateway.yaml:1: server.management-port: '70000' (expected: a port from 0 to 65535, or off)");
+    }
 }

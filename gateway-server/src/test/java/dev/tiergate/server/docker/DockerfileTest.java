@@ -52,10 +52,17 @@ class DockerfileTest {
     @Test
     void portAndHealthCheckMatchTheServer() {
         int port = ServerConfig.defaults().port();
+        // only the API port: EXPOSE of the management port would let `docker run -P` publish /metrics and /admin
         assertThat(args("EXPOSE")).containsExactly(String.valueOf(port));
         String health = args("HEALTHCHECK").getFirst();
         assertThat(health).contains("/dev/tcp/127.0.0.1/" + port).contains("GET /healthz ");
         assertThat(args("CMD").getFirst()).contains("\"--port\", \"" + port + "\"");
+    }
+
+    @Test
+    void aProcessOutOfHeapExitsSoThatItIsRestarted() {
+        assertThat(args("ENV")).anySatisfy(env -> assertThat(env).contains("JAVA_TOOL_OPTIONS")
+                .contains("-XX:+ExitOnOutOfMemoryError"));
     }
 
     @Test
@@ -115,6 +122,9 @@ class DockerfileTest {
         assertThat(tiergate.path("environment").path("REDIS_URL").asText()).isEqualTo("redis://redis:6379");
         assertThat(tiergate.path("ports").get(0).asText()).isEqualTo(ServerConfig.defaults().port() + ":"
                 + ServerConfig.defaults().port());
+        int management = ServerConfig.DEFAULT_MANAGEMENT_PORT;
+        assertThat(tiergate.path("ports").get(1).asText()).as("the management port is published on the host's loopback only")
+                .isEqualTo("127.0.0.1:" + management + ":" + management);
         assertThat(tiergate.path("volumes").get(0).asText()).endsWith(":" + CONFIG_DIR + ":ro");
         assertThat(redis.path("image").asText()).matches("redis:\\d+\\.\\d+.*");
         assertThat(redis.path("volumes").get(0).asText()).startsWith("redis-data:");

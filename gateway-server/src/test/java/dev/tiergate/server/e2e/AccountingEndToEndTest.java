@@ -228,7 +228,7 @@ class AccountingEndToEndTest {
     }
 
     private static void assertMetrics(TestGateway gateway) {
-        var response = AccountingFixtures.get(gateway, "/metrics", null);
+        var response = AccountingFixtures.get(gateway.managementUri("/metrics"), null);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
         PrometheusText metrics = PrometheusText.parse(response.body());

@@ -86,11 +86,24 @@ final class AccountingFixtures {
     }
 
     static HttpResponse<String> get(TestGateway gateway, String path, String key) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.uri(path)).GET();
+        return get(gateway.uri(path), key);
+    }
+
+    static HttpResponse<String> get(URI uri, String key) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
         return send(request.build());
+    }
+
+    /** The metrics, scraped from the management port. */
+    static PrometheusText metrics(TestGateway gateway) {
+        HttpResponse<String> response = get(gateway.managementUri("/metrics"), null);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET /metrics: " + response.statusCode() + " " + response.body());
+        }
+        return PrometheusText.parse(response.body());
     }
 
     static JsonNode usage(TestGateway gateway, String query, String key) {

@@ -103,7 +103,7 @@ class BundledConfigEndToEndTest {
             assertThat(otherNumber.headers().values("x-tiergate-cache")).containsExactly("miss");
 
             System.gc();   // meters whose state Micrometer holds weakly must survive a collection
-            PrometheusText metrics = PrometheusText.parse(AccountingFixtures.get(gateway, "/metrics", null).body());
+            PrometheusText metrics = AccountingFixtures.metrics(gateway);
             assertThat(metrics.value("tiergate_stage_steps_total", Map.of("stage", "semantic-cache", "outcome", "hit")))
                     .isEqualTo(1.0);
             assertThat(metrics.value("tiergate_stage_steps_total", Map.of("stage", "semantic-cache", "outcome", "miss")))

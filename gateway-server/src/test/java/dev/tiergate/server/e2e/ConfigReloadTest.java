@@ -196,7 +196,7 @@ class ConfigReloadTest {
     }
 
     private static HttpResponse<String> reload(TestGateway gateway, String key) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.uri("/admin/reload"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.managementUri("/admin/reload"))
                 .POST(HttpRequest.BodyPublishers.noBody());
         if (key != null) {
             request.header("Authorization", "Bearer " + key);

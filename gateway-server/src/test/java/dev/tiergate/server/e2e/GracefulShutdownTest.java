@@ -65,6 +65,10 @@ class GracefulShutdownTest {
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(gateway::close);
         awaitRefused(gateway);
         assertThat(stopped).isNotDone();
+        HttpResponse<String> readiness = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(gateway.managementUri("/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(readiness.statusCode()).as("the management port answers until the drain is over").isEqualTo(503);
+        assertThat(readiness.body()).contains("\"reason\":\"draining\"");
         stopped.get(30, TimeUnit.SECONDS);
 
         for (CompletableFuture<List<String>> body : bodies) {

@@ -102,7 +102,7 @@ class ResilienceEndToEndTest {
             assertThat(afterOpen.headers().firstValue("x-tiergate-model")).hasValue("backup");
             assertUpstreamCalls(2, 2);
 
-            PrometheusText metrics = PrometheusText.parse(AccountingFixtures.get(gateway, "/metrics", null).body());
+            PrometheusText metrics = AccountingFixtures.metrics(gateway);
             assertThat(metrics.value("tiergate_upstream_breaker_state", Map.of("provider", "first"))).isEqualTo(2.0);
             assertThat(metrics.value("tiergate_upstream_breaker_state", Map.of("provider", "second"))).isZero();
             assertThat(metrics.value("tiergate_upstream_retries_total", Map.of("provider", "first", "model", "primary")))

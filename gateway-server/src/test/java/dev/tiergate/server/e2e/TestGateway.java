@@ -36,8 +36,14 @@ public final class TestGateway implements AutoCloseable {
         return new TestGateway(Gateway.start(withTestDefaults(config), clock));
     }
 
+    /** Free ports for the API and, unless the config turns it off, the management port. */
+    private static GatewayConfig withFreePorts(GatewayConfig config) {
+        var server = config.server().withPort(0);
+        return config.withServer(server.managementEnabled() ? server.withManagementPort(0) : server);
+    }
+
     private static GatewayConfig withTestDefaults(GatewayConfig config) {
-        config = config.withServer(config.server().withPort(0));
+        config = withFreePorts(config);
         AccountingConfig a = config.accounting();
         if (a.usageFile().equals(AccountingConfig.DEFAULT_USAGE_FILE)) {
             try {
@@ -81,12 +87,13 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /**
-     * Starts a gateway from a config folder (its gateway.yaml sets the port and usage file), which
-     * {@code POST /admin/reload} reads again; with {@code watch}, changes to its files reload too.
+     * Starts a gateway from a config folder (its gateway.yaml sets the usage file; the ports are
+     * free ones), which {@code POST /admin/reload} reads again; with {@code watch}, changes to its
+     * files reload too.
      */
     static TestGateway startFrom(java.nio.file.Path dir, boolean watch) throws InterruptedException {
         dev.tiergate.server.ReloadSource source = dev.tiergate.server.ReloadSource.of(dir, new ConfigLoader(name -> null),
-                config -> config).withWatch(watch);
+                TestGateway::withFreePorts).withWatch(watch);
         return new TestGateway(Gateway.start(source.loader().get(), java.time.Clock.systemUTC(), source));
     }
 
@@ -102,6 +109,19 @@ public final class TestGateway implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    /** The management port ({@code /metrics}, {@code /admin/*}, probes), or -1 when it is off. */
+    public int managementPort() {
+        return gateway.managementPort();
+    }
+
+    /** {@code path} on the management port. */
+    public URI managementUri(String path) {
+        if (managementPort() < 0) {
+            throw new IllegalStateException("the management port is off in this gateway's config");
+        }
+        return URI.create("http://127.0.0.1:" + managementPort() + path);
     }
 
     public String baseUrl() {

@@ -46,6 +46,8 @@ class GatewayHttpHandlerTest {
     private final StubEndpoint now = new StubEndpoint(true);
     /** Answers when the test says so. */
     private final StubEndpoint later = new StubEndpoint(false);
+    /** Runs out of memory while answering. */
+    private final OutOfMemoryError oom = new OutOfMemoryError("test: Java heap space");
     private final InFlightRequests inFlight = new InFlightRequests();
     private final List<RequestListener.FinishedRequest> finished = new ArrayList<>();
     private EmbeddedChannel channel;
@@ -54,9 +56,27 @@ class GatewayHttpHandlerTest {
     void connect() {
         Map<GatewayHttpHandler.Route, Endpoint> routes = Map.of(
                 new GatewayHttpHandler.Route(HttpMethod.POST, "/now"), now,
-                new GatewayHttpHandler.Route(HttpMethod.POST, "/later"), later);
+                new GatewayHttpHandler.Route(HttpMethod.POST, "/later"), later,
+                new GatewayHttpHandler.Route(HttpMethod.POST, "/oom"), call -> {
+                    throw oom;
+                });
         channel = new EmbeddedChannel(new GatewayChannelInitializer(routes, MAX_REQUEST_BYTES, NEVER, NEVER, inFlight,
                 finished::add));
+    }
+
+    @Test
+    void anOutOfMemoryErrorWhileAnsweringGoesToTheThreadsHandlerAndEndsTheConnection() throws Exception {
+        List<Throwable> escalated = new ArrayList<>();
+        Thread loop = new Thread(() -> send(post("/oom", "x")), "test-loop");
+        loop.setUncaughtExceptionHandler((thread, e) -> escalated.add(e));
+        loop.start();
+        loop.join(5_000);
+
+        assertThat(escalated).containsExactly(oom);
+        assertThat(channel.isActive()).isFalse();
+        assertThat(inFlight.count()).isZero();
+        assertThat(finished).extracting(RequestListener.FinishedRequest::status).containsExactly(499);
+        assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
     @ParameterizedTest(name = "{0} requests")

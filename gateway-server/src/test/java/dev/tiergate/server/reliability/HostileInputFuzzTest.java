@@ -38,6 +38,8 @@ class HostileInputFuzzTest {
               max-request-bytes: %d
               request-read-timeout-seconds: 5
               request-timeout-seconds: 10
+              # every request of the fuzz must reach the parsers: no refusals after broken auth headers
+              auth-failures-per-minute: 0
             providers:
               sim: {type: demo, options: {first-token-ms: 0, chunk-delay-ms: 0}}
             models:

@@ -138,6 +138,14 @@ final class RawHttpClient implements AutoCloseable {
         socket = null;
     }
 
+    /** Drops the connection with a TCP reset (SO_LINGER 0), as a client that crashed or was killed. */
+    void abort() throws IOException {
+        if (socket != null) {
+            socket.setSoLinger(true, 0);
+        }
+        reset();
+    }
+
     @Override
     public void close() {
         reset();

@@ -1,0 +1,93 @@
+package dev.tiergate.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@link Main} in a child JVM whose Netty may use 1 MB of direct memory: a 2 MB request
+ * makes the event loop's buffer allocation fail with Netty's {@code OutOfDirectMemoryError} (which
+ * {@code -XX:+ExitOnOutOfMemoryError} does not cover), and the process ends with status 3 and one
+ * log line instead of serving on with a broken loop.
+ */
+class OutOfMemoryExitProcessTest {
+    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+    @Test
+    void runningOutOfDirectMemoryOnAnEventLoopEndsTheProcessWithOneLine(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("teams"));
+        Files.writeString(dir.resolve("gateway.yaml"), """
+                server: {host: 127.0.0.1, port: 0, management-port: off}
+                providers: {sim: {type: demo}}
+                models: {demo-small: {provider: sim}}
+                usage: {file: "%s"}
+                """.formatted(dir.resolve("usage.jsonl")));
+        Files.writeString(dir.resolve("teams/t.yaml"), "id: t\nkeys: [{id: k, sha256: " + "a".repeat(64) + "}]\n");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-Dio.netty.maxDirectMemory=1048576", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "--config", dir.toString())
+                .redirectErrorStream(true).start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread reader = Thread.ofVirtual().start(() -> read(child, output, port));
+        try {
+            send2MbRequest(port.get(60, TimeUnit.SECONDS));
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("exited; output:%n%s", String.join("\n", output)).isTrue();
+            reader.join(5_000);
+            assertThat(child.exitValue()).as(String.join("\n", output)).isEqualTo(3);
+            assertThat(output).filteredOn(line -> line.contains("out of memory")).singleElement().satisfies(line ->
+                    assertThat(line).contains("ERROR").contains("in thread tiergate-io-")
+                            .contains("direct memory").contains("exiting with status 3"));
+            assertThat(output).noneMatch(line -> line.startsWith("\tat "));
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    private static void read(Process child, List<String> output, CompletableFuture<Integer> port) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                output.add(line);
+                Matcher listening = LISTENING.matcher(line);
+                if (listening.find()) {
+                    port.complete(Integer.parseInt(listening.group(1)));
+                }
+            }
+        } catch (IOException e) {
+            port.completeExceptionally(e);
+        }
+        port.completeExceptionally(new IllegalStateException("the gateway ended before listening: " + output));
+    }
+
+    /** A request the gateway must buffer whole; the connection may be reset while it is sent. */
+    private static void send2MbRequest(int port) {
+        byte[] body = ("{\"model\":\"demo-small\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + "x".repeat(2 * 1024 * 1024) + "\"}]}").getBytes(StandardCharsets.US_ASCII);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            socket.getInputStream().read();
+        } catch (IOException expected) {
+            // the process ends while it reads
+        }
+    }
+}
