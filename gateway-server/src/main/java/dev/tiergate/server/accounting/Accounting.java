@@ -51,14 +51,19 @@ public final class Accounting implements AutoCloseable {
         if (settings.usesRedis()) {
             RedisAccounting redis = RedisAccounting.connect(settings.redisUrl(), settings.redisKeyPrefix(),
                     Path.of(settings.usageFile()));
+            metrics.usagePending("redis", redis.usageStore());
             log.info("accounting: usage and limits in Redis at {}", redis.location());
             return new Accounting(config, catalog, metrics, clock, tokens, redis.usageStore(), redis.limitStore(), redis);
         }
         InMemoryLimitStore limits = new InMemoryLimitStore();
-        FileUsageStore usage = FileUsageStore.open(Path.of(settings.usageFile()), record ->
-                limits.record(scopes.ids(record.team(), record.keyId()), record.timestamp(), record.totalTokens(),
-                        record.costNanos()));
-        log.info("accounting: usage in {}, limits counted in memory", Path.of(settings.usageFile()).toAbsolutePath());
+        FileUsageStore usage = FileUsageStore.builder(Path.of(settings.usageFile()))
+                .settings(settings.usageStore())
+                .replay(record -> limits.record(scopes.ids(record.team(), record.keyId()), record.timestamp(),
+                        record.totalTokens(), record.costNanos()))
+                .open();
+        metrics.usagePending("file", usage);
+        log.info("accounting: usage in {} (fsync {}), limits counted in memory",
+                Path.of(settings.usageFile()).toAbsolutePath(), settings.usageStore().fsync().yamlName());
         return new Accounting(config, catalog, metrics, clock, tokens, usage, limits, () -> { });
     }
 

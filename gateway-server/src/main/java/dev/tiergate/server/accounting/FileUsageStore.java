@@ -1,5 +1,7 @@
 package dev.tiergate.server.accounting;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.tiergate.core.accounting.UsageAggregates;
 import dev.tiergate.core.accounting.UsageJson;
 import dev.tiergate.core.accounting.UsageKey;
@@ -7,6 +9,7 @@ import dev.tiergate.core.accounting.UsageQuery;
 import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.accounting.UsageStore;
 import dev.tiergate.core.accounting.UsageTotals;
+import dev.tiergate.core.config.UsageStoreConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,33 +23,85 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Usage records in a local append-only file, one JSON object a line (JSON Lines). On open the file
- * is read back: totals are rebuilt and every record is handed to a replay consumer (the limit
- * counters). Appends are queued and written in batches by one background thread, each batch
- * handed to the operating system before the next is taken, so a gateway that stops or crashes
- * loses nothing it had answered more than a moment before; {@link #close()} writes the rest and
- * syncs the file to disk. A torn last line (a crash mid-write) is skipped on reading.
+ * Usage records in a local append-only file, one JSON object a line (JSON Lines), built with
+ * {@link #builder}.
+ *
+ * <p><b>Writing.</b> Appends are queued and written in batches by one background thread
+ * ({@link BatchingWriter}): each batch is handed to the operating system as soon as the one before
+ * it is written, so a killed gateway loses only the records queued in that moment. When the file is
+ * synced to disk (what a power cut or kernel crash would lose) is {@code usage.fsync}: as soon as a
+ * batch is written, or every {@code fsync-interval-ms}, from a thread of its own in both cases (a
+ * slow disk never holds records back), or only on close.
+ *
+ * <p><b>Reading back.</b> On open the file is read: totals are rebuilt and every record is handed to
+ * a {@link Replay} (the limit counters). A torn last line (a crash mid-write) is skipped on reading.
  */
 public final class FileUsageStore implements UsageStore {
     private static final Logger log = LoggerFactory.getLogger(FileUsageStore.class);
 
-    private final Path file;
-    private final FileChannel channel;
-    private final UsageAggregates aggregates = new UsageAggregates();
-    private BatchingWriter writer;
-
-    private FileUsageStore(Path file, FileChannel channel) {
-        this.file = file;
-        this.channel = channel;
+    /** Where the records read back on open go: the limit counters. */
+    @FunctionalInterface
+    public interface Replay {
+        /** A record of the file. */
+        void record(UsageRecord record);
     }
 
-    /** Opens (or creates) the file, replaying its records into the totals and {@code replay}. */
-    public static FileUsageStore open(Path file, Consumer<UsageRecord> replay) {
+    private final Path file;
+    private final FileChannel channel;
+    private final UsageStoreConfig settings;
+    private final UsageAggregates aggregates = new UsageAggregates();
+    private final AtomicLong batchesWritten = new AtomicLong();
+    private BatchingWriter writer;
+    private volatile Thread syncer;
+    private long batchesSynced;
+    private volatile boolean closing;
+
+    private FileUsageStore(Path file, FileChannel channel, UsageStoreConfig settings) {
+        this.file = file;
+        this.channel = channel;
+        this.settings = settings;
+    }
+
+    public static Builder builder(Path file) {
+        return new Builder(file);
+    }
+
+    /** Opens a usage file; every setting but the file has a default. */
+    public static final class Builder {
+        private final Path file;
+        private UsageStoreConfig settings = UsageStoreConfig.defaults();
+        private Replay replay = record -> { };
+
+        private Builder(Path file) {
+            this.file = requireNonNull(file, "file");
+        }
+
+        /** The fsync policy (default: {@link UsageStoreConfig#defaults()}). */
+        public Builder settings(UsageStoreConfig newSettings) {
+            this.settings = requireNonNull(newSettings, "settings");
+            return this;
+        }
+
+        /** Where the records read back on open go (default: nowhere). */
+        public Builder replay(Replay newReplay) {
+            this.replay = requireNonNull(newReplay, "replay");
+            return this;
+        }
+
+        /** Opens (or creates) the file and reads it back. */
+        public FileUsageStore open() {
+            return FileUsageStore.open(file, settings, replay);
+        }
+    }
+
+    private static FileUsageStore open(Path file, UsageStoreConfig settings, Replay replay) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -54,8 +109,11 @@ public final class FileUsageStore implements UsageStore {
             }
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
-            FileUsageStore store = new FileUsageStore(file, channel);
+            FileUsageStore store = new FileUsageStore(file, channel, settings);
             store.replay(replay);
+            if (settings.fsync() != UsageStoreConfig.Fsync.ON_CLOSE) {
+                store.syncer = Thread.ofPlatform().daemon().name("tiergate-usage-fsync").start(store::syncLoop);
+            }
             store.writer = new BatchingWriter("tiergate-usage-file", store::write);
             return store;
         } catch (IOException e) {
@@ -63,7 +121,7 @@ public final class FileUsageStore implements UsageStore {
         }
     }
 
-    private void replay(Consumer<UsageRecord> replay) throws IOException {
+    private void replay(Replay replay) throws IOException {
         int records = 0;
         int skipped = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -74,7 +132,7 @@ public final class FileUsageStore implements UsageStore {
                 try {
                     UsageRecord record = UsageJson.read(line);
                     aggregates.add(record);
-                    replay.accept(record);
+                    replay.record(record);
                     records++;
                 } catch (IllegalArgumentException e) {
                     skipped++;
@@ -115,8 +173,22 @@ public final class FileUsageStore implements UsageStore {
     }
 
     @Override
+    public long pending() {
+        return writer.pending();
+    }
+
+    @Override
     public void close() {
+        closing = true;
         writer.close();
+        if (syncer != null) {
+            LockSupport.unpark(syncer);
+            try {
+                syncer.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             channel.force(false);
             channel.close();
@@ -125,8 +197,9 @@ public final class FileUsageStore implements UsageStore {
         }
     }
 
+    /** Writes one batch (on the writer thread). */
     private void write(List<UsageRecord> records) {
-        StringBuilder lines = new StringBuilder();
+        StringBuilder lines = new StringBuilder(records.size() * 512);
         for (UsageRecord record : records) {
             lines.append(UsageJson.write(record)).append('\n');
         }
@@ -135,8 +208,45 @@ public final class FileUsageStore implements UsageStore {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
+            batchesWritten.incrementAndGet();
+            if (settings.fsync() == UsageStoreConfig.Fsync.EVERY_BATCH) {
+                LockSupport.unpark(syncer);
+            }
         } catch (IOException e) {
             log.error("usage file {}: {} bytes of records could not be written: {}", file, bytes.remaining(), e.toString());
+        }
+    }
+
+    /**
+     * The fsync thread, apart from the writer so that a slow sync never holds records in memory:
+     * with {@code every-batch} it syncs as soon as a batch was written (batches written during a
+     * sync are synced together by the next), with {@code interval} every {@code fsync-interval-ms}.
+     */
+    private void syncLoop() {
+        long interval = TimeUnit.MILLISECONDS.toNanos(settings.fsyncIntervalMs());
+        while (!closing) {
+            if (settings.fsync() == UsageStoreConfig.Fsync.EVERY_BATCH) {
+                if (batchesWritten.get() == batchesSynced) {
+                    LockSupport.park(this);
+                }
+            } else {
+                LockSupport.parkNanos(this, interval);
+            }
+            sync();
+        }
+    }
+
+    /** Syncs the file when a batch was written since the last sync. */
+    private void sync() {
+        long written = batchesWritten.get();
+        if (written == batchesSynced) {
+            return;
+        }
+        try {
+            channel.force(false);
+            batchesSynced = written;
+        } catch (IOException e) {
+            log.warn("usage file {} could not be synced to disk: {}", file, e.toString());
         }
     }
 }

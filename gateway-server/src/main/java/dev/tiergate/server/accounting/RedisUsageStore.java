@@ -21,7 +21,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +33,12 @@ import org.slf4j.LoggerFactory;
  * EVALSHA that appends it to the stream {@code <prefix>usage:records} (field {@code record}, the
  * JSON) and adds it to the day's totals, the hash {@code <prefix>usage:<team>:<yyyy-MM-dd>} whose
  * fields are {@code <model>|<provider>|<tier>|<cache>|<measure>}; teams are listed in the set
- * {@code <prefix>usage:teams}. Records are sent in batches from a background thread; a batch that
- * Redis does not take is appended to a local fallback file, so nothing answered is lost.
+ * {@code <prefix>usage:teams}. {@code /v1/usage} reads only the day hashes.
+ *
+ * <p>A record is sent the moment it is appended (Lettuce pipelines the commands of all requests on
+ * one connection), so it has left the process before its answer is written to the client. A record
+ * Redis does not take (an error, or no answer within the command timeout, 2 s) is appended to a
+ * local fallback file instead, so nothing answered is lost while the gateway runs.
  */
 final class RedisUsageStore implements UsageStore {
     private static final Logger log = LoggerFactory.getLogger(RedisUsageStore.class);
@@ -54,38 +61,40 @@ final class RedisUsageStore implements UsageStore {
     private final RedisAsyncCommands<String, String> redis;
     private final String prefix;
     private final Path fallback;
-    private final BatchingWriter writer;
+    private final BatchingWriter fallbackWriter;
+    private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     RedisUsageStore(RedisAsyncCommands<String, String> redis, String prefix, Path fallback) {
         this.redis = redis;
         this.prefix = prefix;
         this.fallback = fallback;
-        this.writer = new BatchingWriter("tiergate-usage-redis", this::write);
+        this.fallbackWriter = new BatchingWriter("tiergate-usage-fallback", this::writeFallback);
     }
 
     @Override
     public void append(UsageRecord record) {
-        if (!writer.add(record)) {
-            writeFallback(List.of(record));
-        }
-    }
-
-    private void write(List<UsageRecord> records) {
-        List<CompletableFuture<Object>> sent = new ArrayList<>(records.size());
-        for (UsageRecord record : records) {
-            sent.add(send(record).toCompletableFuture());
-        }
-        List<UsageRecord> failed = new ArrayList<>();
-        for (int i = 0; i < sent.size(); i++) {
-            try {
-                sent.get(i).get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                failed.add(records.get(i));
+        if (closed) {
+            if (!fallbackWriter.add(record)) {
+                writeFallback(List.of(record));
             }
+            return;
         }
-        if (!failed.isEmpty()) {
-            writeFallback(failed);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        inFlight.add(done);
+        CompletionStage<Object> sent;
+        try {
+            sent = send(record);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
         }
+        sent.whenComplete((ok, error) -> {
+            if (error != null && !fallbackWriter.add(record)) {
+                writeFallback(List.of(record));
+            }
+            inFlight.remove(done);
+            done.complete(null);
+        });
     }
 
     private CompletionStage<Object> send(UsageRecord r) {
@@ -98,7 +107,7 @@ final class RedisUsageStore implements UsageStore {
                 Long.toString(t.cachedTokens()), Long.toString(t.costNanos()), Long.toString(t.savingNanos()));
     }
 
-    private void writeFallback(List<UsageRecord> records) {
+    private synchronized void writeFallback(List<UsageRecord> records) {
         StringBuilder lines = new StringBuilder();
         records.forEach(r -> lines.append(UsageJson.write(r)).append('\n'));
         try {
@@ -154,12 +163,26 @@ final class RedisUsageStore implements UsageStore {
     }
 
     @Override
+    public long pending() {
+        return inFlight.size() + fallbackWriter.pending();
+    }
+
+    @Override
     public CompletionStage<Void> flush() {
-        return writer.flush();
+        return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                .thenCompose(sent -> fallbackWriter.flush());
     }
 
     @Override
     public void close() {
-        writer.close();
+        closed = true;
+        try {
+            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.error("{} usage records still unanswered by Redis at close", inFlight.size());
+        }
+        fallbackWriter.close();
     }
 }

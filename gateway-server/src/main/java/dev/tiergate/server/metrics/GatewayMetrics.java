@@ -1,6 +1,7 @@
 package dev.tiergate.server.metrics;
 
 import dev.tiergate.core.accounting.UsageRecord;
+import dev.tiergate.core.accounting.UsageStore;
 import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.pipeline.StageMeter;
 import dev.tiergate.core.pipeline.StageObserver;
@@ -46,6 +47,7 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code tiergate.cache.hit.ratio}: gauge per team, hits over cacheable answers since start.</li>
  *   <li>{@code tiergate.limits.refused}: counter per team and limit code.</li>
  *   <li>{@code tiergate.upstream.attempts} (timer), {@code tiergate.upstream.breaker.state} (gauge).</li>
+ *   <li>{@code tiergate.usage.pending}: gauge per usage store, records given to it and not yet written.</li>
  *   <li>JVM (memory, GC, threads, classes, CPU, uptime) and Netty (event loops, allocator) meters.</li>
  * </ul>
  */
@@ -160,6 +162,16 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
 
     public void remove(List<Meter> meters) {
         meters.forEach(registry::remove);
+    }
+
+    /**
+     * {@code tiergate.usage.pending}: the records {@code usage} was given but has not yet written
+     * (what a process killed now would lose).
+     */
+    public void usagePending(String store, UsageStore usage) {
+        Gauge.builder("tiergate.usage.pending", usage, UsageStore::pending)
+                .description("Usage records appended but not yet written to the file or sent to Redis")
+                .tags("store", store).register(registry);
     }
 
     public void limitRefused(String team, RateLimitedError error) {
