@@ -58,6 +58,7 @@ public final class Accounting implements AutoCloseable {
         InMemoryLimitStore limits = new InMemoryLimitStore();
         FileUsageStore usage = FileUsageStore.builder(Path.of(settings.usageFile()))
                 .settings(settings.usageStore())
+                .listener(metrics.usageStoreListener("file"))
                 .replay(record -> limits.record(scopes.ids(record.team(), record.keyId()), record.timestamp(),
                         record.totalTokens(), record.costNanos()))
                 .open();

@@ -10,17 +10,21 @@ import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.accounting.UsageStore;
 import dev.tiergate.core.accounting.UsageTotals;
 import dev.tiergate.core.config.UsageStoreConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +45,14 @@ import org.slf4j.LoggerFactory;
  * slow disk never holds records back), or only on close.
  *
  * <p><b>Reading back.</b> On open the file is read: totals are rebuilt and every record is handed to
- * a {@link Replay} (the limit counters). A torn last line (a crash mid-write) is skipped on reading.
+ * a {@link Replay} (the limit counters). A line that is not a record is left out, logged at WARN
+ * with its line number and counted ({@link UsageStoreListener.CorruptKind#UNREADABLE}); a last line
+ * cut short by a crash mid-write is counted as {@link UsageStoreListener.CorruptKind#TORN}, logged at
+ * INFO, cut off and kept in the quarantine file {@code <file>.corrupt}.
  */
 public final class FileUsageStore implements UsageStore {
     private static final Logger log = LoggerFactory.getLogger(FileUsageStore.class);
+    private static final int EXCERPT_CHARS = 200;
 
     /** Where the records read back on open go: the limit counters. */
     @FunctionalInterface
@@ -54,8 +62,10 @@ public final class FileUsageStore implements UsageStore {
     }
 
     private final Path file;
+    private final Path quarantine;
     private final FileChannel channel;
     private final UsageStoreConfig settings;
+    private final UsageStoreListener listener;
     private final UsageAggregates aggregates = new UsageAggregates();
     private final AtomicLong batchesWritten = new AtomicLong();
     private BatchingWriter writer;
@@ -63,10 +73,12 @@ public final class FileUsageStore implements UsageStore {
     private long batchesSynced;
     private volatile boolean closing;
 
-    private FileUsageStore(Path file, FileChannel channel, UsageStoreConfig settings) {
+    private FileUsageStore(Path file, FileChannel channel, UsageStoreConfig settings, UsageStoreListener listener) {
         this.file = file;
+        this.quarantine = file.resolveSibling(file.getFileName() + ".corrupt");
         this.channel = channel;
         this.settings = settings;
+        this.listener = listener;
     }
 
     public static Builder builder(Path file) {
@@ -78,6 +90,7 @@ public final class FileUsageStore implements UsageStore {
         private final Path file;
         private UsageStoreConfig settings = UsageStoreConfig.defaults();
         private Replay replay = record -> { };
+        private UsageStoreListener listener = UsageStoreListener.NONE;
 
         private Builder(Path file) {
             this.file = requireNonNull(file, "file");
@@ -95,13 +108,20 @@ public final class FileUsageStore implements UsageStore {
             return this;
         }
 
+        /** Told of unreadable records (default: nobody). */
+        public Builder listener(UsageStoreListener newListener) {
+            this.listener = requireNonNull(newListener, "listener");
+            return this;
+        }
+
         /** Opens (or creates) the file and reads it back. */
         public FileUsageStore open() {
-            return FileUsageStore.open(file, settings, replay);
+            return FileUsageStore.open(file, settings, replay, listener);
         }
     }
 
-    private static FileUsageStore open(Path file, UsageStoreConfig settings, Replay replay) {
+    private static FileUsageStore open(Path file, UsageStoreConfig settings, Replay replay,
+                                       UsageStoreListener listener) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -109,7 +129,7 @@ public final class FileUsageStore implements UsageStore {
             }
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
-            FileUsageStore store = new FileUsageStore(file, channel, settings);
+            FileUsageStore store = new FileUsageStore(file, channel, settings, listener);
             store.replay(replay);
             if (settings.fsync() != UsageStoreConfig.Fsync.ON_CLOSE) {
                 store.syncer = Thread.ofPlatform().daemon().name("tiergate-usage-fsync").start(store::syncLoop);
@@ -121,36 +141,56 @@ public final class FileUsageStore implements UsageStore {
         }
     }
 
+    /** Reads the file back. */
     private void replay(Replay replay) throws IOException {
-        int records = 0;
-        int skipped = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    UsageRecord record = UsageJson.read(line);
-                    aggregates.add(record);
-                    replay.record(record);
-                    records++;
-                } catch (IllegalArgumentException e) {
-                    skipped++;
-                }
+        long started = System.nanoTime();
+        long end = channel.size();
+        long[] counts = new long[2]; // records, unreadable lines
+        long[] torn = {-1, 0};
+        String[] tornText = new String[1];
+        boolean[] unterminated = new boolean[1];
+        UsageFileReader.read(file, end, (number, offset, text, terminated) -> {
+            unterminated[0] = !terminated;
+            if (text.isBlank()) {
+                return;
             }
-        }
-        log.info("usage file {}: {} records read{}", file, records, skipped > 0 ? ", " + skipped + " unreadable lines skipped" : "");
-        if (channel.size() > 0 && !endsWithNewline()) {
+            UsageRecord record;
+            try {
+                record = UsageJson.read(text);
+            } catch (IllegalArgumentException e) {
+                if (!terminated) {
+                    torn[0] = offset;
+                    torn[1] = number;
+                    tornText[0] = text;
+                    return;
+                }
+                counts[1]++;
+                listener.corruptRecord(UsageStoreListener.CorruptKind.UNREADABLE);
+                log.warn("usage file {} line {}: not a usage record, left out of the usage totals and of this "
+                        + "month's spend ({}): {}", file, number, e.getMessage(), excerpt(text));
+                return;
+            }
+            aggregates.add(record);
+            replay.record(record);
+            counts[0]++;
+        });
+        if (tornText[0] != null) {
+            listener.corruptRecord(UsageStoreListener.CorruptKind.TORN);
+            keepInQuarantine(List.of(tornText[0]));
+            channel.truncate(torn[0]);
+            log.info("usage file {} line {}: the last line was cut short (the gateway stopped while writing it): "
+                    + "{} bytes moved to {}", file, torn[1], tornText[0].getBytes(StandardCharsets.UTF_8).length,
+                    quarantine);
+        } else if (unterminated[0]) {
             channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
         }
+        log.info("usage file {}: {} records read in {} ms{}", file, counts[0],
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                counts[1] > 0 ? ", " + counts[1] + " unreadable lines left out" : "");
     }
 
-    private boolean endsWithNewline() throws IOException {
-        ByteBuffer last = ByteBuffer.allocate(1);
-        try (FileChannel read = FileChannel.open(file, StandardOpenOption.READ)) {
-            read.read(last, read.size() - 1);
-        }
-        return last.get(0) == '\n';
+    private static String excerpt(String text) {
+        return text.length() <= EXCERPT_CHARS ? text : text.substring(0, EXCERPT_CHARS) + "...";
     }
 
     @Override
@@ -248,5 +288,33 @@ public final class FileUsageStore implements UsageStore {
         } catch (IOException e) {
             log.warn("usage file {} could not be synced to disk: {}", file, e.toString());
         }
+    }
+
+    /** Appends lines that are not records to the quarantine file, for a person to look at. */
+    private void keepInQuarantine(List<String> lines) throws IOException {
+        StringBuilder text = new StringBuilder();
+        lines.forEach(line -> text.append(line).append('\n'));
+        try (FileChannel out = createLike(file, quarantine, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+            out.force(true);
+        }
+    }
+
+    /**
+     * Opens {@code target} for writing, created (if it is) with the permissions {@code like} has, so
+     * that the quarantine file is no more readable than the usage file itself.
+     */
+    static FileChannel createLike(Path like, Path target, OpenOption... options) throws IOException {
+        Set<OpenOption> opts = Set.of(options);
+        PosixFileAttributeView posix = Files.getFileAttributeView(like, PosixFileAttributeView.class);
+        if (posix == null || !Files.exists(like)) {
+            return FileChannel.open(target, opts);
+        }
+        FileAttribute<?> permissions = PosixFilePermissions.asFileAttribute(posix.readAttributes().permissions());
+        return FileChannel.open(target, opts, permissions);
     }
 }

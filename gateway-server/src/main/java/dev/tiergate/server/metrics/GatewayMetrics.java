@@ -7,6 +7,7 @@ import dev.tiergate.core.pipeline.StageMeter;
 import dev.tiergate.core.pipeline.StageObserver;
 import dev.tiergate.core.error.RateLimitedError;
 import dev.tiergate.core.provider.ProviderAdapter;
+import dev.tiergate.server.accounting.UsageStoreListener;
 import dev.tiergate.server.requests.RequestListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -47,7 +48,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code tiergate.cache.hit.ratio}: gauge per team, hits over cacheable answers since start.</li>
  *   <li>{@code tiergate.limits.refused}: counter per team and limit code.</li>
  *   <li>{@code tiergate.upstream.attempts} (timer), {@code tiergate.upstream.breaker.state} (gauge).</li>
- *   <li>{@code tiergate.usage.pending}: gauge per usage store, records given to it and not yet written.</li>
+ *   <li>{@code tiergate.usage.pending}: gauge per usage store, records given to it and not yet written;
+ *       {@code tiergate.usage.corrupt.records}: counter per store and kind (unreadable, torn).</li>
  *   <li>JVM (memory, GC, threads, classes, CPU, uptime) and Netty (event loops, allocator) meters.</li>
  * </ul>
  */
@@ -162,6 +164,20 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
 
     public void remove(List<Meter> meters) {
         meters.forEach(registry::remove);
+    }
+
+    /**
+     * What the usage store {@code store} ({@code file} or {@code redis}) reports: unreadable records
+     * ({@code tiergate.usage.corrupt.records}, by kind, registered at 0 so an alert can watch it).
+     */
+    public UsageStoreListener usageStoreListener(String store) {
+        Map<UsageStoreListener.CorruptKind, Counter> corrupt = new java.util.EnumMap<>(UsageStoreListener.CorruptKind.class);
+        for (UsageStoreListener.CorruptKind kind : UsageStoreListener.CorruptKind.values()) {
+            corrupt.put(kind, Counter.builder("tiergate.usage.corrupt.records")
+                    .description("Usage records found unreadable (left out of the totals) or cut short by a crash")
+                    .tags("store", store, "kind", kind.tag()).register(registry));
+        }
+        return kind -> corrupt.get(kind).increment();
     }
 
     /**
