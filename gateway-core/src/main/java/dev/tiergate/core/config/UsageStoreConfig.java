@@ -6,10 +6,14 @@ import java.util.Locale;
 
 /**
  * How the usage store keeps its records: when the usage file is synced to disk ({@code usage.fsync},
- * {@code usage.fsync-interval-ms}).
+ * {@code usage.fsync-interval-ms}), for how many UTC days records stay whole before compaction
+ * rolls them into daily totals ({@code usage.keep-records-days}; the file and the Redis stream), and
+ * how much the usage file may grow before it is compacted again ({@code usage.compact-after-mb}).
  */
-public record UsageStoreConfig(Fsync fsync, int fsyncIntervalMs) {
+public record UsageStoreConfig(Fsync fsync, int fsyncIntervalMs, int keepRecordsDays, int compactAfterMb) {
     public static final int DEFAULT_FSYNC_INTERVAL_MS = 1000;
+    public static final int DEFAULT_KEEP_RECORDS_DAYS = 7;
+    public static final int DEFAULT_COMPACT_AFTER_MB = 64;
 
     /** When the usage file's writes are forced to disk. */
     public enum Fsync {
@@ -41,9 +45,20 @@ public record UsageStoreConfig(Fsync fsync, int fsyncIntervalMs) {
         if (fsyncIntervalMs <= 0) {
             throw new IllegalArgumentException("fsyncIntervalMs: " + fsyncIntervalMs + " (expected: > 0)");
         }
+        if (keepRecordsDays <= 0) {
+            throw new IllegalArgumentException("keepRecordsDays: " + keepRecordsDays + " (expected: > 0)");
+        }
+        if (compactAfterMb <= 0) {
+            throw new IllegalArgumentException("compactAfterMb: " + compactAfterMb + " (expected: > 0)");
+        }
     }
 
     public static UsageStoreConfig defaults() {
-        return new UsageStoreConfig(Fsync.INTERVAL, DEFAULT_FSYNC_INTERVAL_MS);
+        return new UsageStoreConfig(Fsync.INTERVAL, DEFAULT_FSYNC_INTERVAL_MS, DEFAULT_KEEP_RECORDS_DAYS,
+                DEFAULT_COMPACT_AFTER_MB);
+    }
+
+    public long compactAfterBytes() {
+        return (long) compactAfterMb << 20;
     }
 }

@@ -28,7 +28,8 @@ final class AccountingConfigReader {
     static final Set<String> TEAM_KEYS = Set.of("limits", "log-prompts", "baseline-model", "allow-priced-fields",
             "on-budget");
     private static final Set<String> REDIS_KEYS = Set.of("url", "key-prefix");
-    private static final Set<String> USAGE_KEYS = Set.of("file", "fsync", "fsync-interval-ms");
+    private static final Set<String> USAGE_KEYS = Set.of("file", "fsync", "fsync-interval-ms", "keep-records-days",
+            "compact-after-mb");
     private static final Set<String> METRICS_KEYS = Set.of("enabled");
     private static final Set<String> ADMIN_KEY_KEYS = Set.of("id", "sha256");
     private static final Set<String> API_KEY_KEYS = Set.of("id", "sha256", "limits");
@@ -73,7 +74,7 @@ final class AccountingConfigReader {
                 usageStore(g));
     }
 
-    /** {@code usage.fsync}, {@code usage.fsync-interval-ms}. */
+    /** {@code usage.fsync}, {@code usage.fsync-interval-ms}, {@code usage.keep-records-days}, {@code usage.compact-after-mb}. */
     private static UsageStoreConfig usageStore(YamlFields g) {
         String name = g.string("usage.fsync", UsageStoreConfig.Fsync.INTERVAL.yamlName());
         UsageStoreConfig.Fsync fsync = UsageStoreConfig.Fsync.ofYamlName(name);
@@ -82,7 +83,9 @@ final class AccountingConfigReader {
             fsync = UsageStoreConfig.Fsync.INTERVAL;
         }
         return new UsageStoreConfig(fsync,
-                (int) g.number("usage.fsync-interval-ms", UsageStoreConfig.DEFAULT_FSYNC_INTERVAL_MS, 10, 60_000));
+                (int) g.number("usage.fsync-interval-ms", UsageStoreConfig.DEFAULT_FSYNC_INTERVAL_MS, 10, 60_000),
+                (int) g.number("usage.keep-records-days", UsageStoreConfig.DEFAULT_KEEP_RECORDS_DAYS, 1, 3660),
+                (int) g.number("usage.compact-after-mb", UsageStoreConfig.DEFAULT_COMPACT_AFTER_MB, 1, 1 << 20));
     }
 
     /** An {@code {id, sha256}} entry, or null (with a problem) when it is not one. */

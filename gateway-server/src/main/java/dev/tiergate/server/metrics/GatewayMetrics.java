@@ -48,8 +48,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code tiergate.cache.hit.ratio}: gauge per team, hits over cacheable answers since start.</li>
  *   <li>{@code tiergate.limits.refused}: counter per team and limit code.</li>
  *   <li>{@code tiergate.upstream.attempts} (timer), {@code tiergate.upstream.breaker.state} (gauge).</li>
- *   <li>{@code tiergate.usage.pending}: gauge per usage store, records given to it and not yet written;
- *       {@code tiergate.usage.corrupt.records}: counter per store and kind (unreadable, torn).</li>
+ *   <li>{@code tiergate.usage.corrupt.records}: counter per store and kind (unreadable, torn);
+ *       {@code tiergate.usage.compactions} (timer), {@code tiergate.usage.compacted.records} and
+ *       {@code tiergate.usage.pending} (gauge) per store.</li>
  *   <li>JVM (memory, GC, threads, classes, CPU, uptime) and Netty (event loops, allocator) meters.</li>
  * </ul>
  */
@@ -168,7 +169,8 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
 
     /**
      * What the usage store {@code store} ({@code file} or {@code redis}) reports: unreadable records
-     * ({@code tiergate.usage.corrupt.records}, by kind, registered at 0 so an alert can watch it).
+     * ({@code tiergate.usage.corrupt.records}, by kind, registered at 0 so an alert can watch it) and
+     * compactions ({@code tiergate.usage.compactions}, {@code tiergate.usage.compacted.records}).
      */
     public UsageStoreListener usageStoreListener(String store) {
         Map<UsageStoreListener.CorruptKind, Counter> corrupt = new java.util.EnumMap<>(UsageStoreListener.CorruptKind.class);
@@ -177,7 +179,24 @@ public final class GatewayMetrics implements RequestListener, AutoCloseable {
                     .description("Usage records found unreadable (left out of the totals) or cut short by a crash")
                     .tags("store", store, "kind", kind.tag()).register(registry));
         }
-        return kind -> corrupt.get(kind).increment();
+        Timer compactions = Timer.builder("tiergate.usage.compactions")
+                .description("Compactions of the usage file or stream, and how long they took")
+                .tags("store", store).register(registry);
+        Counter compacted = Counter.builder("tiergate.usage.compacted.records")
+                .description("Usage records rolled into totals (file) or trimmed from the stream (Redis)")
+                .tags("store", store).register(registry);
+        return new UsageStoreListener() {
+            @Override
+            public void corruptRecord(CorruptKind kind) {
+                corrupt.get(kind).increment();
+            }
+
+            @Override
+            public void compacted(long rolledRecords, Duration took) {
+                compactions.record(took);
+                compacted.increment(rolledRecords);
+            }
+        };
     }
 
     /**
