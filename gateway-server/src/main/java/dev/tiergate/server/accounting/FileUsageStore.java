@@ -92,7 +92,7 @@ public final class FileUsageStore implements UsageStore {
     private volatile boolean closing;
     private BatchingWriter writer;
     private volatile Thread syncer;
-    private Thread compaction;
+    private volatile Thread compaction;
     private long batchesSynced;
     // Written by the opening thread, then only by the writer thread.
     private long size;
