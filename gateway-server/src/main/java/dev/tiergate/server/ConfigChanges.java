@@ -12,7 +12,7 @@ import java.util.TreeSet;
 /**
  * What a config reload changes, told by ids only (teams, providers, models, aliases, sections):
  * never keys, secrets or prompts. Also separates what a reload can apply from what needs a
- * restart: {@code server.*}, {@code redis.*}, {@code usage.file} and {@code metrics.enabled}.
+ * restart: {@code server.*}, {@code redis.*}, {@code usage.*} and {@code metrics.enabled}.
  */
 record ConfigChanges(GatewayConfig next, List<String> changes, List<String> needRestart) {
 
@@ -30,11 +30,13 @@ record ConfigChanges(GatewayConfig next, List<String> changes, List<String> need
         if (!a.usageFile().equals(b.usageFile())) {
             needRestart.add("usage.file");
         }
+        if (!a.usageStore().equals(b.usageStore())) {
+            needRestart.add("usage");
+        }
         if (a.metricsEnabled() != b.metricsEnabled()) {
             needRestart.add("metrics.enabled");
         }
-        GatewayConfig next = loaded.withServer(running.server()).withAccounting(new AccountingConfig(a.redisUrl(),
-                a.redisKeyPrefix(), b.adminKeys(), a.usageFile(), a.metricsEnabled()));
+        GatewayConfig next = loaded.withServer(running.server()).withAccounting(a.withAdminKeys(b.adminKeys()));
 
         List<String> changes = new ArrayList<>();
         section(changes, "teams", running.teams(), next.teams());

@@ -19,6 +19,14 @@ public interface UsageStore extends AutoCloseable {
     /** Completes when every record appended before the call is written. */
     CompletionStage<Void> flush();
 
+    /**
+     * Records appended but not yet handed to the store's medium (the file's operating system, the
+     * Redis connection's socket, or acknowledged): at most what the process would lose if it died now.
+     */
+    default long pending() {
+        return 0;
+    }
+
     @Override
     void close();
 }

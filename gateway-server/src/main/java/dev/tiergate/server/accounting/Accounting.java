@@ -12,6 +12,8 @@ import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.server.metrics.GatewayMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletionStage;
@@ -60,15 +62,33 @@ public final class Accounting implements AutoCloseable {
         LimitScopes scopes = new LimitScopes(config.teams().values());
         if (settings.usesRedis()) {
             RedisAccounting redis = RedisAccounting.connect(settings.redisUrl(), settings.redisKeyPrefix(),
-                    Path.of(settings.usageFile()));
+                    Path.of(settings.usageFile()), settings.usageStore(), clock, metrics.usageStoreListener("redis"));
+            metrics.usagePending("redis", redis.usageStore());
             log.info("accounting: usage and limits in Redis at {}", redis.location());
             return new Accounting(config, catalog, metrics, clock, tokens, redis.usageStore(), redis.limitStore(), redis);
         }
         InMemoryLimitStore limits = new InMemoryLimitStore();
-        FileUsageStore usage = FileUsageStore.open(Path.of(settings.usageFile()), record ->
-                limits.record(scopes.ids(record.team(), record.keyId()), record.timestamp(), record.totalTokens(),
-                        record.costNanos()));
-        log.info("accounting: usage in {}, limits counted in memory", Path.of(settings.usageFile()).toAbsolutePath());
+        FileUsageStore usage = FileUsageStore.builder(Path.of(settings.usageFile()))
+                .settings(settings.usageStore())
+                .clock(clock)
+                .listener(metrics.usageStoreListener("file"))
+                .replay(new FileUsageStore.Replay() {
+                    @Override
+                    public void record(UsageRecord record) {
+                        limits.record(scopes.ids(record.team(), record.keyId()), record.timestamp(),
+                                record.totalTokens(), record.costNanos());
+                    }
+
+                    @Override
+                    public void spend(YearMonth month, String team, String keyId, long costNanos) {
+                        limits.record(scopes.ids(team, keyId), month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                                0, costNanos);
+                    }
+                })
+                .open();
+        metrics.usagePending("file", usage);
+        log.info("accounting: usage in {} (fsync {}), limits counted in memory",
+                Path.of(settings.usageFile()).toAbsolutePath(), settings.usageStore().fsync().yamlName());
         return new Accounting(config, catalog, metrics, clock, tokens, usage, limits, () -> { });
     }
 

@@ -7,15 +7,18 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Takes usage records off the request path: {@link #add} only queues; one background thread
- * hands whatever has queued up (up to {@value #MAX_BATCH} records) to the batch writer, then
- * takes the next batch. {@link #flush()} completes once everything queued before it is written;
- * {@link #close()} writes the rest and stops the thread.
+ * hands whatever has queued up (up to {@value #MAX_BATCH} records) to the batch writer at once,
+ * then takes the next batch, so a record waits only while the batch before it is written.
+ * {@link #execute} runs a task on that thread, after the records queued before it are written
+ * (how a store changes its file between batches); {@link #flush()} completes once everything
+ * queued before it is written; {@link #close()} writes the rest and stops the thread.
  */
 final class BatchingWriter implements AutoCloseable {
     static final int MAX_BATCH = 512;
@@ -25,6 +28,7 @@ final class BatchingWriter implements AutoCloseable {
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Consumer<List<UsageRecord>> batchWriter;
     private final Thread thread;
+    private final AtomicLong pending = new AtomicLong();
     private volatile boolean closed;
 
     BatchingWriter(String name, Consumer<List<UsageRecord>> batchWriter) {
@@ -37,16 +41,29 @@ final class BatchingWriter implements AutoCloseable {
         if (closed) {
             return false;
         }
+        pending.incrementAndGet();
         queue.add(record);
+        return true;
+    }
+
+    /** Records queued or being written. */
+    long pending() {
+        return pending.get();
+    }
+
+    /** Runs {@code task} on the writer thread once the records queued before it are written; false after close. */
+    boolean execute(Runnable task) {
+        if (closed) {
+            return false;
+        }
+        queue.add(task);
         return true;
     }
 
     CompletionStage<Void> flush() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (closed) {
+        if (!execute(() -> done.complete(null))) {
             done.complete(null);
-        } else {
-            queue.add(done);
         }
         return done;
     }
@@ -67,6 +84,7 @@ final class BatchingWriter implements AutoCloseable {
 
     private void run() {
         List<Object> items = new ArrayList<>(MAX_BATCH);
+        List<UsageRecord> records = new ArrayList<>(MAX_BATCH);
         boolean stop = false;
         while (!stop) {
             try {
@@ -79,24 +97,37 @@ final class BatchingWriter implements AutoCloseable {
                 stop = true;
                 queue.drainTo(items);
             }
-            List<UsageRecord> records = new ArrayList<>(items.size());
-            List<CompletableFuture<?>> flushed = new ArrayList<>();
             for (Object item : items) {
                 if (item instanceof UsageRecord record) {
                     records.add(record);
-                } else if (item instanceof CompletableFuture<?> marker) {
-                    flushed.add(marker);
+                } else if (item instanceof Runnable task) {
+                    write(records);
+                    run(task);
                 }
             }
-            if (!records.isEmpty()) {
-                try {
-                    batchWriter.accept(records);
-                } catch (RuntimeException e) {
-                    log.error("{} usage records could not be written: {}", records.size(), e.toString());
-                }
-            }
-            flushed.forEach(f -> f.complete(null));
+            write(records);
             items.clear();
+        }
+    }
+
+    private void write(List<UsageRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            batchWriter.accept(List.copyOf(records));
+        } catch (RuntimeException e) {
+            log.error("{} usage records could not be written: {}", records.size(), e.toString());
+        }
+        pending.addAndGet(-records.size());
+        records.clear();
+    }
+
+    private static void run(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.error("usage writer task failed: {}", e.toString(), e);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.tiergate.core.config.AccountingConfig;
 import dev.tiergate.core.config.ApiKeyConfig;
 import dev.tiergate.core.config.Pricing;
 import dev.tiergate.core.config.TeamAccountingConfig;
+import dev.tiergate.core.config.UsageStoreConfig;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ final class AccountingConfigReader {
     static final Set<String> TEAM_KEYS = Set.of("limits", "log-prompts", "baseline-model", "allow-priced-fields",
             "on-budget");
     private static final Set<String> REDIS_KEYS = Set.of("url", "key-prefix");
-    private static final Set<String> USAGE_KEYS = Set.of("file");
+    private static final Set<String> USAGE_KEYS = Set.of("file", "fsync", "fsync-interval-ms", "keep-records-days",
+            "compact-after-mb");
     private static final Set<String> METRICS_KEYS = Set.of("enabled");
     private static final Set<String> ADMIN_KEY_KEYS = Set.of("id", "sha256");
     private static final Set<String> API_KEY_KEYS = Set.of("id", "sha256", "limits");
@@ -68,7 +70,22 @@ final class AccountingConfigReader {
             }
         }
         return new AccountingConfig(url, g.string("redis.key-prefix", AccountingConfig.DEFAULT_KEY_PREFIX), admins,
-                g.string("usage.file", AccountingConfig.DEFAULT_USAGE_FILE), g.bool("metrics.enabled", true));
+                g.string("usage.file", AccountingConfig.DEFAULT_USAGE_FILE), g.bool("metrics.enabled", true),
+                usageStore(g));
+    }
+
+    /** {@code usage.fsync}, {@code usage.fsync-interval-ms}, {@code usage.keep-records-days}, {@code usage.compact-after-mb}. */
+    private static UsageStoreConfig usageStore(YamlFields g) {
+        String name = g.string("usage.fsync", UsageStoreConfig.Fsync.INTERVAL.yamlName());
+        UsageStoreConfig.Fsync fsync = UsageStoreConfig.Fsync.ofYamlName(name);
+        if (fsync == null) {
+            g.problem("usage.fsync", "'" + name + "' (expected: every-batch, interval or on-close)");
+            fsync = UsageStoreConfig.Fsync.INTERVAL;
+        }
+        return new UsageStoreConfig(fsync,
+                (int) g.number("usage.fsync-interval-ms", UsageStoreConfig.DEFAULT_FSYNC_INTERVAL_MS, 10, 60_000),
+                (int) g.number("usage.keep-records-days", UsageStoreConfig.DEFAULT_KEEP_RECORDS_DAYS, 1, 3660),
+                (int) g.number("usage.compact-after-mb", UsageStoreConfig.DEFAULT_COMPACT_AFTER_MB, 1, 1 << 20));
     }
 
     /** An {@code {id, sha256}} entry, or null (with a problem) when it is not one. */

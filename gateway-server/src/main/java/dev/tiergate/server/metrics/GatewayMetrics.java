@@ -1,12 +1,14 @@
 package dev.tiergate.server.metrics;
 
 import dev.tiergate.core.accounting.UsageRecord;
+import dev.tiergate.core.accounting.UsageStore;
 import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.pipeline.StageMeter;
 import dev.tiergate.core.pipeline.StageObserver;
 import dev.tiergate.core.error.RateLimitedError;
 import dev.tiergate.core.provider.ProviderAdapter;
 import dev.tiergate.server.auth.AuthFailures;
+import dev.tiergate.server.accounting.UsageStoreListener;
 import dev.tiergate.server.requests.RequestListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -47,6 +49,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code tiergate.cache.hit.ratio}: gauge per team, hits over cacheable answers since start.</li>
  *   <li>{@code tiergate.limits.refused}: counter per team and limit code.</li>
  *   <li>{@code tiergate.upstream.attempts} (timer), {@code tiergate.upstream.breaker.state} (gauge).</li>
+ *   <li>{@code tiergate.usage.corrupt.records}: counter per store and kind (unreadable, torn);
+ *       {@code tiergate.usage.compactions} (timer), {@code tiergate.usage.compacted.records} and
+ *       {@code tiergate.usage.pending} (gauge) per store.</li>
  *   <li>JVM (memory, GC, threads, classes, CPU, uptime) and Netty (event loops, allocator) meters.</li>
  * </ul>
  */
@@ -201,6 +206,48 @@ public final class GatewayMetrics implements AutoCloseable {
                         .register(registry).increment();
             }
         };
+    }
+
+    /**
+     * What the usage store {@code store} ({@code file} or {@code redis}) reports: unreadable records
+     * ({@code tiergate.usage.corrupt.records}, by kind, registered at 0 so an alert can watch it) and
+     * compactions ({@code tiergate.usage.compactions}, {@code tiergate.usage.compacted.records}).
+     */
+    public UsageStoreListener usageStoreListener(String store) {
+        Map<UsageStoreListener.CorruptKind, Counter> corrupt = new java.util.EnumMap<>(UsageStoreListener.CorruptKind.class);
+        for (UsageStoreListener.CorruptKind kind : UsageStoreListener.CorruptKind.values()) {
+            corrupt.put(kind, Counter.builder("tiergate.usage.corrupt.records")
+                    .description("Usage records found unreadable (left out of the totals) or cut short by a crash")
+                    .tags("store", store, "kind", kind.tag()).register(registry));
+        }
+        Timer compactions = Timer.builder("tiergate.usage.compactions")
+                .description("Compactions of the usage file or stream, and how long they took")
+                .tags("store", store).register(registry);
+        Counter compacted = Counter.builder("tiergate.usage.compacted.records")
+                .description("Usage records rolled into totals (file) or trimmed from the stream (Redis)")
+                .tags("store", store).register(registry);
+        return new UsageStoreListener() {
+            @Override
+            public void corruptRecord(CorruptKind kind) {
+                corrupt.get(kind).increment();
+            }
+
+            @Override
+            public void compacted(long rolledRecords, Duration took) {
+                compactions.record(took);
+                compacted.increment(rolledRecords);
+            }
+        };
+    }
+
+    /**
+     * {@code tiergate.usage.pending}: the records {@code usage} was given but has not yet written
+     * (what a process killed now would lose).
+     */
+    public void usagePending(String store, UsageStore usage) {
+        Gauge.builder("tiergate.usage.pending", usage, UsageStore::pending)
+                .description("Usage records appended but not yet written to the file or sent to Redis")
+                .tags("store", store).register(registry);
     }
 
     public void limitRefused(String team, RateLimitedError error) {

@@ -5,7 +5,9 @@ import dev.tiergate.core.accounting.LimitScope;
 import dev.tiergate.core.accounting.Limits;
 import dev.tiergate.core.accounting.Reservation;
 import java.math.BigDecimal;
+import dev.tiergate.core.config.UsageStoreConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +47,9 @@ public class ReserveSettleBenchmark {
     @Setup(Level.Trial)
     public void connect() {
         String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
-        redis = RedisAccounting.connect(url, "tiergate-bench:" + System.nanoTime() + ":", Path.of("target/bench-usage.jsonl"));
+        redis = RedisAccounting.connect(url, "tiergate-bench:" + System.nanoTime() + ":",
+                Path.of("target/bench-usage.jsonl"), UsageStoreConfig.defaults(), Clock.systemUTC(),
+                UsageStoreListener.NONE);
         store = redis.limitStore();
         // Limits that never refuse, so every call reserves and counts.
         Limits limits = new Limits(1_000_000_000, 1_000_000_000_000L, new BigDecimal("1000000000"), 80);

@@ -17,7 +17,7 @@ class UsageFilePermissionsTest {
     void aNewUsageFileIsCreatedWith0600(@TempDir Path dir) throws Exception {
         assumeThat(dir.getFileSystem().supportedFileAttributeViews()).as("a POSIX file system").contains("posix");
         Path file = dir.resolve("ledger/usage.jsonl");
-        FileUsageStore.open(file, record -> { }).close();
+        FileUsageStore.builder(file).open().close();
         assertThat(Files.getPosixFilePermissions(file))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     }
@@ -27,7 +27,7 @@ class UsageFilePermissionsTest {
         assumeThat(dir.getFileSystem().supportedFileAttributeViews()).as("a POSIX file system").contains("posix");
         Path file = Files.createFile(dir.resolve("usage.jsonl"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
-        FileUsageStore.open(file, record -> { }).close();
+        FileUsageStore.builder(file).open().close();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
     }
 }

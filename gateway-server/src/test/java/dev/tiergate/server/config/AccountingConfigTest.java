@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tiergate.core.accounting.Limits;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.TeamConfig;
+import dev.tiergate.core.config.UsageStoreConfig;
 import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,26 @@ class AccountingConfigTest {
                 .hasMessageContaining("teams/t.yaml:5: baseline-model: 'nope' is not a model");
         assertThatThrownBy(() -> load(GATEWAY.replace("${REDIS_URL:-}", "http://x"), "id: t\nkeys: [{id: k, sha256: " + HASH + "}]\n"))
                 .hasMessageContaining("redis.url: 'http://x' (expected: redis://host:port");
+    }
+
+    @Test
+    void usageStoreSettingsHaveDefaultsAndAreChecked() {
+        String team = "id: t\nkeys: [{id: k, sha256: " + HASH + "}]\n";
+        assertThat(load(GATEWAY, team).accounting().usageStore()).isEqualTo(UsageStoreConfig.defaults())
+                .isEqualTo(new UsageStoreConfig(UsageStoreConfig.Fsync.INTERVAL, 1000, 7, 64));
+        String set = "{file: /tmp/u.jsonl, fsync: every-batch, fsync-interval-ms: 250, keep-records-days: 31, "
+                + "compact-after-mb: 256}";
+        assertThat(load(GATEWAY.replace("{file: /tmp/u.jsonl}", set), team).accounting().usageStore())
+                .isEqualTo(new UsageStoreConfig(UsageStoreConfig.Fsync.EVERY_BATCH, 250, 31, 256));
+        assertThat(load(GATEWAY.replace("{file: /tmp/u.jsonl}", "{fsync: on-close}"), team).accounting().usageStore()
+                .fsync()).isEqualTo(UsageStoreConfig.Fsync.ON_CLOSE);
+        assertThatThrownBy(() -> load(GATEWAY.replace("{file: /tmp/u.jsonl}",
+                "{fsync: sometimes, fsync-interval-ms: 0, keep-records-days: 0, compact-after-mb: -1}"), team))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("usage.fsync: 'sometimes' (expected: every-batch, interval or on-close)")
+                .hasMessageContaining("usage.fsync-interval-ms: 0 (expected: between 10 and 60000)")
+                .hasMessageContaining("usage.keep-records-days: 0 (expected: between 1 and 3660)")
+                .hasMessageContaining("usage.compact-after-mb: -1 (expected: between 1 and 1048576)");
     }
 
     private static GatewayConfig load(String gateway, String team) {

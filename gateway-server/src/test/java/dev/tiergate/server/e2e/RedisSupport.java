@@ -11,11 +11,11 @@ import java.time.Duration;
  * The Redis of the tests: {@code REDIS_URL} (default {@code redis://127.0.0.1:6379}). When it does
  * not answer, a test fails under {@code CI=true} and is skipped otherwise.
  */
-final class RedisSupport {
+public final class RedisSupport {
     private RedisSupport() {
     }
 
-    static String url() {
+    public static String url() {
         String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
         String problem = ping(url);
         if (problem != null) {
@@ -28,12 +28,12 @@ final class RedisSupport {
     }
 
     /** A key prefix no other test run uses. */
-    static String uniquePrefix(String name) {
+    public static String uniquePrefix(String name) {
         return "tiergate-test:" + name + ":" + System.nanoTime() + ":";
     }
 
     /** Deletes every key under {@code prefix}. */
-    static void deleteKeys(String url, String prefix) {
+    public static void deleteKeys(String url, String prefix) {
         RedisClient client = RedisClient.create(url);
         try (var connection = client.connect()) {
             var redis = connection.sync();

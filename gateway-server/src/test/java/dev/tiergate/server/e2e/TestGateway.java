@@ -49,8 +49,7 @@ public final class TestGateway implements AutoCloseable {
             try {
                 java.nio.file.Path file = java.nio.file.Files.createTempFile("tiergate-usage", ".jsonl");
                 file.toFile().deleteOnExit();
-                config = config.withAccounting(new AccountingConfig(a.redisUrl(), a.redisKeyPrefix(), a.adminKeys(),
-                        file.toString(), a.metricsEnabled()));
+                config = config.withAccounting(a.withUsageFile(file.toString()));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
