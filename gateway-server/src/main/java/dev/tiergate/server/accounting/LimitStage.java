@@ -65,27 +65,24 @@ public final class LimitStage extends NamedStage {
         if (asked.isEmpty()) {
             return StageStep.proceed(exchange, "no-limits");
         }
-        return reservations.of(exchange).thenCompose(reservation -> reserve(exchange, asked, reservation));
+        return reservations.of(exchange).thenCompose(estimate -> reserve(exchange, asked, estimate));
     }
 
-    private CompletionStage<StageStep> reserve(Exchange exchange, List<LimitScope> asked, Reservation reservation) {
+    private CompletionStage<StageStep> reserve(Exchange exchange, List<LimitScope> asked,
+                                               Reservations.Estimate estimate) {
         Instant now = clock.instant();
-        boolean degrades = exchange.caller().team().accounting().onBudget() == TeamAccountingConfig.BudgetPolicy.DEGRADE;
+        Reservation reservation = estimate.worst();
+        Reservations.TierReservation cheap = estimate.cheapest();
+        boolean degrades = cheap != null
+                && exchange.caller().team().accounting().onBudget() == TeamAccountingConfig.BudgetPolicy.DEGRADE;
         return store.acquire(asked, now, reservation).thenCompose(check -> {
             LimitDecision decision = LimitDecision.of(asked, check, now, reservation);
             if (decision.refused() && degrades && decision.refusal().code().equals(LimitKind.MONTHLY_BUDGET.code())) {
-                Reservations.TierReservation cheap = reservations.cheapestTier(exchange);
-                if (cheap != null) {
-                    return store.acquire(asked, now, cheap.reservation()).thenApply(second -> admit(exchange, asked,
-                            now, cheap.reservation(), LimitDecision.of(asked, second, now, cheap.reservation()),
-                            cheap.tier()));
-                }
+                return store.acquire(asked, now, cheap.reservation()).thenApply(second -> admit(exchange, asked,
+                        now, cheap.reservation(), LimitDecision.of(asked, second, now, cheap.reservation()),
+                        cheap.tier()));
             }
-            String degradeTo = null;
-            if (!decision.refused() && degrades && !decision.warnings().isEmpty()) {
-                Reservations.TierReservation cheap = reservations.cheapestTier(exchange);
-                degradeTo = cheap == null ? null : cheap.tier();
-            }
+            String degradeTo = !decision.refused() && degrades && !decision.warnings().isEmpty() ? cheap.tier() : null;
             return CompletableFuture.completedFuture(admit(exchange, asked, now, reservation, decision, degradeTo));
         });
     }

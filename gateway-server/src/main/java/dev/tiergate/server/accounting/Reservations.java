@@ -47,8 +47,15 @@ final class Reservations {
         this.counting = requireNonNull(counting, "counting");
     }
 
-    /** The worst case of a request: at once for a short one, counted off the event loop for a long one. */
-    CompletionStage<Reservation> of(Exchange exchange) {
+    /**
+     * What a request may cost: its worst case, and for an alias request the worst case if its
+     * cheapest tier alone served it (what a team that degrades past its soft budget is held to).
+     * The text is counted once, at once for a short request, off the event loop for a long one.
+     */
+    record Estimate(Reservation worst, TierReservation cheapest) {
+    }
+
+    CompletionStage<Estimate> of(Exchange exchange) {
         if (chars(exchange) <= INLINE_CHARS) {
             return CompletableFuture.completedFuture(now(exchange, tokens));
         }
@@ -82,11 +89,11 @@ final class Reservations {
         }
     };
 
-    private Reservation now(Exchange exchange, TokenCounter counter) {
+    private Estimate now(Exchange exchange, TokenCounter counter) {
         TeamConfig team = exchange.caller().team();
         return switch (exchange.request()) {
             case ChatRequest chat -> chat(team, chat, counter);
-            case EmbeddingRequest embeddings -> embeddings(team, embeddings, counter);
+            case EmbeddingRequest embeddings -> new Estimate(embeddings(team, embeddings, counter), null);
         };
     }
 
@@ -102,29 +109,24 @@ final class Reservations {
     }
 
     /**
-     * For an alias request: its worst case if served by the alias's first (cheapest) tier alone,
-     * without escalation; null for a concrete model.
+     * The worst case over every model that may answer (for an alias, from its first tier, so that
+     * escalation adds every stronger one), and for an alias the worst case of its first (cheapest)
+     * tier alone, without escalation.
      */
-    TierReservation cheapestTier(Exchange exchange) {
-        if (!(exchange.request() instanceof ChatRequest chat)) {
-            return null;
-        }
-        TeamConfig team = exchange.caller().team();
-        String tier = weakestTier(team, chat);
-        if (tier == null) {
-            return null;
-        }
-        List<ModelCatalog.Candidate> inTier = catalog.resolveChat(team, chat.model(), tier).candidates().stream()
-                .filter(c -> tier.equals(c.tier())).toList();
-        return inTier.isEmpty() ? null : new TierReservation(tier, worstOf(chat, inTier, tokens));
-    }
-
-    private Reservation chat(TeamConfig team, ChatRequest chat, TokenCounter counter) {
-        return worstOf(chat, catalog.resolveChat(team, chat.model(), weakestTier(team, chat)).candidates(), counter);
-    }
-
-    private Reservation worstOf(ChatRequest chat, List<ModelCatalog.Candidate> candidates, TokenCounter counter) {
+    private Estimate chat(TeamConfig team, ChatRequest chat, TokenCounter counter) {
         long input = withMargin(counter.prompt(chat));
+        String tier = weakestTier(team, chat);
+        List<ModelCatalog.Candidate> candidates = catalog.resolveChat(team, chat.model(), tier).candidates();
+        Reservation worst = worstOf(chat, input, candidates);
+        if (tier == null) {
+            return new Estimate(worst, null);
+        }
+        List<ModelCatalog.Candidate> inTier = candidates.stream().filter(c -> tier.equals(c.tier())).toList();
+        return new Estimate(worst, inTier.isEmpty() ? null
+                : new TierReservation(tier, worstOf(chat, input, inTier)));
+    }
+
+    private static Reservation worstOf(ChatRequest chat, long input, List<ModelCatalog.Candidate> candidates) {
         long choices = chat.n() == null || chat.n() < 1 ? 1 : chat.n();
         Integer asked = chat.maxCompletionTokens() != null ? chat.maxCompletionTokens() : chat.maxTokens();
         long worstTokens = 0;
