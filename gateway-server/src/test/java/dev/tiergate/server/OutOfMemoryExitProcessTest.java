@@ -2,20 +2,17 @@ package dev.tiergate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.tiergate.server.testing.ChildGateway;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * log line instead of serving on with a broken loop.
  */
 class OutOfMemoryExitProcessTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
 
     @Test
     void runningOutOfDirectMemoryOnAnEventLoopEndsTheProcessWithOneLine(@TempDir Path dir) throws Exception {
@@ -38,17 +34,14 @@ class OutOfMemoryExitProcessTest {
                 usage: {file: "%s"}
                 """.formatted(dir.resolve("usage.jsonl")));
         Files.writeString(dir.resolve("teams/t.yaml"), "id: t\nkeys: [{id: k, sha256: " + "a".repeat(64) + "}]\n");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dio.netty.maxDirectMemory=1048576", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "--config", dir.toString())
-                .redirectErrorStream(true).start();
-        List<String> output = new CopyOnWriteArrayList<>();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = Thread.ofVirtual().start(() -> read(child, output, port));
+        ChildGateway gateway = ChildGateway.start(dir, Map.of(), line -> true, "-Xmx256m",
+                "-Dio.netty.maxDirectMemory=1048576");
+        Process child = gateway.process();
+        List<String> output = gateway.output();
         try {
-            send2MbRequest(port.get(60, TimeUnit.SECONDS));
+            send2MbRequest(gateway.port(Duration.ofSeconds(60)));
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("exited; output:%n%s", String.join("\n", output)).isTrue();
-            reader.join(5_000);
+            gateway.awaitOutput(Duration.ofSeconds(5));
             assertThat(child.exitValue()).as(String.join("\n", output)).isEqualTo(3);
             assertThat(output).filteredOn(line -> line.contains("out of memory")).singleElement().satisfies(line ->
                     assertThat(line).contains("ERROR").contains("in thread tiergate-io-")
@@ -57,22 +50,6 @@ class OutOfMemoryExitProcessTest {
         } finally {
             child.destroyForcibly();
         }
-    }
-
-    private static void read(Process child, List<String> output, CompletableFuture<Integer> port) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                output.add(line);
-                Matcher listening = LISTENING.matcher(line);
-                if (listening.find()) {
-                    port.complete(Integer.parseInt(listening.group(1)));
-                }
-            }
-        } catch (IOException e) {
-            port.completeExceptionally(e);
-        }
-        port.completeExceptionally(new IllegalStateException("the gateway ended before listening: " + output));
     }
 
     /** A request the gateway must buffer whole; the connection may be reset while it is sent. */

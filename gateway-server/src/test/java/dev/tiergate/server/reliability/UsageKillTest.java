@@ -11,16 +11,14 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.tiergate.core.accounting.UsageJson;
 import dev.tiergate.core.accounting.UsageRecord;
-import dev.tiergate.server.Main;
+import dev.tiergate.server.testing.ChildGateway;
 import dev.tiergate.server.accounting.FileUsageStore;
 import dev.tiergate.server.e2e.RedisSupport;
 import dev.tiergate.server.e2e.TestGateway;
 import dev.tiergate.server.e2e.UpstreamFixtures;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,16 +30,14 @@ import java.time.Duration;
 import java.time.YearMonth;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +59,6 @@ class UsageKillTest {
     private static final String FSYNC = System.getProperty("tiergate.kill.fsync", "interval");
     private static final int CLIENTS = 16;
     private static final int KILL_AFTER_ANSWERS = Integer.getInteger("tiergate.kill.answers", 1500);
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
     Path dir;
@@ -178,18 +173,14 @@ class UsageKillTest {
 
     /** Starts the gateway on {@code config}, sends requests from {@link #CLIENTS} clients and kills it mid-burst. */
     private Outcome killMidBurst(Path config) throws Exception {
-        ProcessBuilder gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString())
-                .redirectErrorStream(true);
-        gateway.environment().put("TIERGATE_ACCESS_LOG", "OFF");
-        Process child = gateway.start();
-        List<String> output = new CopyOnWriteArrayList<>();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> read(child, output, port));
+        ChildGateway gateway = ChildGateway.start(config, Map.of("TIERGATE_ACCESS_LOG", "OFF"),
+                line -> !line.contains("tiergate.access"),
+                "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true");
+        Process child = gateway.process();
+        List<String> output = gateway.output();
         long started = System.nanoTime();
         try {
-            int gatewayPort = port.get(90, TimeUnit.SECONDS);
+            int gatewayPort = gateway.port(Duration.ofSeconds(90));
             long listening = System.nanoTime();
             List<Answered> answered = new CopyOnWriteArrayList<>();
             AtomicInteger sent = new AtomicInteger();
@@ -250,24 +241,6 @@ class UsageKillTest {
             }
             answered.add(new Answered(response.headers().firstValue("x-tiergate-request-id").orElseThrow(), at));
         }
-    }
-
-    private static void read(Process child, List<String> output, CompletableFuture<Integer> port) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (!line.contains("tiergate.access")) {
-                    output.add(line);
-                }
-                Matcher listening = LISTENING.matcher(line);
-                if (listening.find()) {
-                    port.complete(Integer.parseInt(listening.group(1)));
-                }
-            }
-        } catch (IOException e) {
-            port.completeExceptionally(e);
-        }
-        port.completeExceptionally(new IllegalStateException("the gateway ended before listening: " + output));
     }
 
     /** Counts torn last lines the reopened store reports. */
