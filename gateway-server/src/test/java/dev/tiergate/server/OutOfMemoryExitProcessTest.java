@@ -8,8 +8,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import dev.tiergate.server.testing.ChildGateway;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * log line instead of serving on with a broken loop.
  */
 class OutOfMemoryExitProcessTest {
+    private static final String KEY = "sk-oom-test";
 
     @Test
     void runningOutOfDirectMemoryOnAnEventLoopEndsTheProcessWithOneLine(@TempDir Path dir) throws Exception {
@@ -33,7 +36,8 @@ class OutOfMemoryExitProcessTest {
                 models: {demo-small: {provider: sim}}
                 usage: {file: "%s"}
                 """.formatted(dir.resolve("usage.jsonl")));
-        Files.writeString(dir.resolve("teams/t.yaml"), "id: t\nkeys: [{id: k, sha256: " + "a".repeat(64) + "}]\n");
+        Files.writeString(dir.resolve("teams/t.yaml"), "id: t\nkeys: [{id: k, sha256: "
+                + HexFormat.of().formatHex(ApiKeyAuthenticator.sha256(KEY)) + "}]\n");
         ChildGateway gateway = ChildGateway.start(dir, Map.of(), line -> true, "-Xmx256m",
                 "-Dio.netty.maxDirectMemory=1048576");
         Process child = gateway.process();
@@ -52,13 +56,14 @@ class OutOfMemoryExitProcessTest {
         }
     }
 
-    /** A request the gateway must buffer whole; the connection may be reset while it is sent. */
+    /** A request the gateway must buffer whole (its key is known); the connection may be reset while it is sent. */
     private static void send2MbRequest(int port) {
         byte[] body = ("{\"model\":\"demo-small\",\"messages\":[{\"role\":\"user\",\"content\":\""
                 + "x".repeat(2 * 1024 * 1024) + "\"}]}").getBytes(StandardCharsets.US_ASCII);
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + KEY + "\r\n"
                     + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();

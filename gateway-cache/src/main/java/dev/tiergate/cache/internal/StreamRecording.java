@@ -1,5 +1,6 @@
 package dev.tiergate.cache.internal;
 
+import dev.tiergate.core.memory.ByteBudget;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import java.util.ArrayList;
@@ -8,14 +9,28 @@ import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 
 /**
- * The chunks of one stream as they pass, with their aggregate. Past {@code maxBytes} it lets go of
- * what it holds and records nothing more: such an answer is never stored. One per subscription.
+ * The chunks of one stream as they pass, with their aggregate. Past {@code maxBytes}, or when the
+ * {@link #PROCESS_BUDGET budget} shared by all recordings is spent, it lets go of what it holds and
+ * records nothing more: such an answer is never stored. What it holds is taken from the budget as
+ * it grows and given back when the stream ends, however it ends. One per subscription.
  */
 public final class StreamRecording {
+    /**
+     * What the answers being recorded may hold at once, all streams of the process together: a
+     * sixteenth of the maximum heap, at most 64 MiB. Each recording is capped on its own, but
+     * hundreds of long streams at once (clients that never read, or just many) would each hold up
+     * to that cap.
+     */
+    public static final ByteBudget PROCESS_BUDGET = new ByteBudget(Math.min(64L << 20,
+            Runtime.getRuntime().maxMemory() / 16));
+
     private final long maxBytes;
+    private final ByteBudget budget;
     private ChunkAggregator aggregator = new ChunkAggregator();
     private List<ChatChunk> chunks = new ArrayList<>();
     private long bytes = 256;
+    /** What this recording holds of the budget. */
+    private long taken;
 
     /**
      * Wraps a stream so that each subscription records its chunks: on clean completion
@@ -24,38 +39,58 @@ public final class StreamRecording {
     public static Flux<ChatChunk> recorded(Flux<ChatChunk> chunks, long maxBytes, Consumer<StreamRecording> onComplete,
                                            Runnable onDropped) {
         return Flux.defer(() -> {
-            StreamRecording recording = new StreamRecording(maxBytes);
+            StreamRecording recording = new StreamRecording(maxBytes, PROCESS_BUDGET);
             return chunks
                     .doOnNext(recording::append)
                     .doOnComplete(() -> {
-                        if (recording.overflowed()) {
-                            onDropped.run();
-                        } else {
-                            onComplete.accept(recording);
+                        try {
+                            if (recording.overflowed()) {
+                                onDropped.run();
+                            } else {
+                                onComplete.accept(recording);
+                            }
+                        } finally {
+                            recording.release();
                         }
                     })
-                    .doOnError(error -> onDropped.run())
-                    .doOnCancel(onDropped::run);
+                    .doOnError(error -> {
+                        recording.release();
+                        onDropped.run();
+                    })
+                    .doOnCancel(() -> {
+                        recording.release();
+                        onDropped.run();
+                    });
         });
     }
 
-    public StreamRecording(long maxBytes) {
+    public StreamRecording(long maxBytes, ByteBudget budget) {
         this.maxBytes = maxBytes;
+        this.budget = budget;
     }
 
     public void append(ChatChunk chunk) {
         if (chunks == null) {
             return;
         }
-        bytes += CachedAnswer.weigh(chunk);
-        if (bytes > maxBytes) {
+        long weight = CachedAnswer.weigh(chunk);
+        bytes += weight;
+        if (bytes > maxBytes || !budget.tryTake(weight)) {
             // Let go of everything at once: a stream past the cap costs no more memory than its chunk in flight.
             chunks = null;
             aggregator = null;
+            release();
             return;
         }
+        taken += weight;
         chunks.add(chunk);
         aggregator.add(chunk);
+    }
+
+    /** Gives back what this recording holds of the budget (its chunks stay readable until dropped). */
+    public void release() {
+        budget.giveBack(taken);
+        taken = 0;
     }
 
     public boolean overflowed() {

@@ -12,6 +12,8 @@ import java.time.Duration;
  * is the share of the heap still used after a garbage collection from which {@code /readyz} fails
  * (0: never). {@code authFailuresPerMinute} is how many failed authentications one address may make
  * in a minute before its requests are refused until the minute is over (0: no limit).
+ * {@code overload} bounds what all clients together may hold: requests in flight, request bytes
+ * buffered, and how long a client may leave answers unread.
  */
 public record ServerConfig(
         String host,
@@ -25,7 +27,8 @@ public record ServerConfig(
         String managementHost,
         int managementPort,
         int readyMaxHeapPercent,
-        int authFailuresPerMinute) {
+        int authFailuresPerMinute,
+        OverloadLimits overload) {
 
     public static final int DEFAULT_PORT = 8080;
     /** The management port by default: the port Prometheus exporters of OpenTelemetry use. */
@@ -36,7 +39,7 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, 4 * 1024 * 1024, Duration.ofSeconds(120),
                 Duration.ofSeconds(300), 0, Duration.ofSeconds(30), Duration.ofSeconds(30), "127.0.0.1",
-                DEFAULT_MANAGEMENT_PORT, 90, 10);
+                DEFAULT_MANAGEMENT_PORT, 90, 10, OverloadLimits.defaults());
     }
 
     public boolean managementEnabled() {
@@ -46,13 +49,13 @@ public record ServerConfig(
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, maxRequestBytes, idleTimeout, requestTimeout, ioThreads,
                 requestReadTimeout, shutdownGrace, managementHost, managementPort, readyMaxHeapPercent,
-                authFailuresPerMinute);
+                authFailuresPerMinute, overload);
     }
 
     /** This config with another management port: 0 picks a free one, {@link #MANAGEMENT_OFF} serves none. */
     public ServerConfig withManagementPort(int newPort) {
         return new ServerConfig(host, port, maxRequestBytes, idleTimeout, requestTimeout, ioThreads,
                 requestReadTimeout, shutdownGrace, managementHost, newPort, readyMaxHeapPercent,
-                authFailuresPerMinute);
+                authFailuresPerMinute, overload);
     }
 }

@@ -9,7 +9,8 @@ import static java.util.Objects.requireNonNull;
  */
 public abstract sealed class GatewayError extends RuntimeException
         permits InvalidRequestError, AuthenticationError, PermissionDeniedError, NotFoundError,
-                PayloadTooLargeError, RateLimitedError, UpstreamError, TimeoutError, InternalGatewayError {
+                PayloadTooLargeError, RateLimitedError, OverloadedError, UpstreamError, TimeoutError,
+                InternalGatewayError {
 
     private final String code;
     private final String param;

@@ -1,6 +1,7 @@
 package dev.tiergate.providers.transport;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.pool.ChannelHealthChecker;
@@ -13,6 +14,8 @@ import java.util.concurrent.ConcurrentMap;
 /** One bounded keep-alive pool per (event loop, origin); created on first use. */
 final class ConnectionPools implements AutoCloseable {
     private static final int MAX_PENDING_ACQUIRES = 10_000;
+    /** The most one read of an upstream connection takes in (a read happens only on demand). */
+    static final int MAX_READ_BYTES = 16 * 1024;
 
     private final UpstreamOptions options;
     private final SslContext sslContext;
@@ -35,6 +38,8 @@ final class ConnectionPools implements AutoCloseable {
                 .resolver(OffloadingAddressResolverGroup.INSTANCE)
                 .remoteAddress(InetSocketAddress.createUnresolved(key.origin().socketHost(), key.origin().port()))
                 .option(ChannelOption.AUTO_READ, false)
+                // at most 16 KB read per demand: what a stalled client's stream holds of the upstream's bytes
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis);
         return new FixedChannelPool(bootstrap, new UpstreamChannelHandler(key.origin(), sslContext),

@@ -36,7 +36,10 @@ public final class Accounting implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final TokenCounter tokens;
-    /** Counts the tokens of long requests for their reservations, off the event loops (one thread, 64 waiting). */
+    /**
+     * Counts the tokens of long requests, off the event loops (one thread, 64 waiting): for their
+     * reservations, and for usage that a provider did not report.
+     */
     private final ThreadPoolExecutor counting = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(64), runnable -> {
                 Thread thread = new Thread(runnable, "tiergate-token-count");
@@ -105,7 +108,7 @@ public final class Accounting implements AutoCloseable {
         LimitStage limitStage = scopes.any() ? new LimitStage(scopes, limits, new Reservations(catalog, tokens, counting), clock,
                 metrics::limitRefused) : null;
         return new Stages(new PricedFieldsStage(), limitStage, new AccountingStage(new Accountant(config.models()), catalog,
-                this::record, clock, tokens));
+                this::record, clock, tokens, counting));
     }
 
     /**

@@ -33,6 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 
@@ -51,10 +53,16 @@ public final class AccountingStage extends NamedStage {
     private final Consumer<UsageRecord> sink;
     private final Clock clock;
     private final TokenCounter tokenCounter;
+    private final Executor counting;
 
+    /**
+     * {@code counting} counts the tokens of long texts that a provider reported no usage for (a
+     * cancelled stream's prompt), off the event loops: tokenizing a megabyte takes a second.
+     */
     public AccountingStage(Accountant accountant, ModelCatalog catalog, Consumer<UsageRecord> sink, Clock clock,
-                           TokenCounter tokenCounter) {
+                           TokenCounter tokenCounter, Executor counting) {
         super(NAME, FailurePolicy.FAIL_OPEN);
+        this.counting = requireNonNull(counting, "counting");
         this.accountant = requireNonNull(accountant, "accountant");
         this.catalog = requireNonNull(catalog, "catalog");
         this.sink = requireNonNull(sink, "sink");
@@ -87,7 +95,7 @@ public final class AccountingStage extends NamedStage {
         for (BilledAttempt attempt; (attempt = exchange.facts().billedAttempts().poll()) != null; ) {
             TokenCounts tokens = TokenCounts.fromUsage(attempt.usage());
             if (tokens == null) {
-                tokens = TokenCounts.estimated(promptTokens(exchange), 0);
+                tokens = TokenCounts.estimated(promptTokens(exchange, tokenCounter), 0);
             }
             TeamConfig team = exchange.caller().team();
             String requested = exchange.request().model();
@@ -134,10 +142,24 @@ public final class AccountingStage extends NamedStage {
     }
 
     private void account(Exchange exchange, String outcome, Usage usage, AnswerText answer) {
-        TokenCounts tokens = exchange.isChat() ? TokenCounts.fromUsage(usage) : TokenCounts.fromEmbeddingUsage(usage);
-        if (tokens == null) {
-            tokens = TokenCounts.estimated(promptTokens(exchange), answer.tokens());
+        TokenCounts reported = exchange.isChat() ? TokenCounts.fromUsage(usage) : TokenCounts.fromEmbeddingUsage(usage);
+        if (reported != null) {
+            record(exchange, outcome, reported, answer);
+        } else if (Reservations.chars(exchange) + answer.uncountedChars() <= Reservations.INLINE_CHARS) {
+            record(exchange, outcome, TokenCounts.estimated(promptTokens(exchange, tokenCounter), answer.tokens()), answer);
+        } else {
+            try {
+                counting.execute(() -> record(exchange, outcome,
+                        TokenCounts.estimated(promptTokens(exchange, tokenCounter), answer.tokens()), answer));
+            } catch (RejectedExecutionException busy) {
+                // too many long texts waiting to be counted: charge by UTF-8 bytes, which no token count exceeds
+                record(exchange, outcome, TokenCounts.estimated(promptTokens(exchange, Reservations.UTF8_BYTES),
+                        Reservations.UTF8_BYTES.text(answer.text())), answer);
+            }
         }
+    }
+
+    private void record(Exchange exchange, String outcome, TokenCounts tokens, AnswerText answer) {
         TeamConfig team = exchange.caller().team();
         RequestFacts facts = exchange.facts();
         Served served = facts.served().get();
@@ -155,10 +177,10 @@ public final class AccountingStage extends NamedStage {
         sink.accept(record);
     }
 
-    private long promptTokens(Exchange exchange) {
+    private static long promptTokens(Exchange exchange, TokenCounter counter) {
         return switch (exchange.request()) {
-            case ChatRequest chat -> tokenCounter.prompt(chat);
-            case EmbeddingRequest embeddings -> embeddings.textInputs().stream().mapToLong(tokenCounter::text).sum();
+            case ChatRequest chat -> counter.prompt(chat);
+            case EmbeddingRequest embeddings -> embeddings.textInputs().stream().mapToLong(counter::text).sum();
         };
     }
 
@@ -218,6 +240,9 @@ public final class AccountingStage extends NamedStage {
     private interface AnswerText {
         long tokens();
 
+        /** Characters {@link #tokens()} still has to count. */
+        int uncountedChars();
+
         /** The text, for a team that logs prompts (else possibly not kept). */
         String text();
     }
@@ -236,6 +261,11 @@ public final class AccountingStage extends NamedStage {
         }
 
         @Override
+        public int uncountedChars() {
+            return text.length();
+        }
+
+        @Override
         public String text() {
             return text;
         }
@@ -248,6 +278,7 @@ public final class AccountingStage extends NamedStage {
      */
     private final class StreamMeter implements AnswerText {
         static final int PIECE = 4096;
+        static final int MAX_RUN = 256;
         private final StringBuilder piece = new StringBuilder();
         private final StringBuilder logged;
         private long counted;
@@ -276,14 +307,41 @@ public final class AccountingStage extends NamedStage {
                 logged.append(piece, before, piece.length());
             }
             if (piece.length() >= PIECE && usage == null) {
-                counted += tokenCounter.text(piece);
+                counted += countInShortRuns(piece);
                 piece.setLength(0);
             }
         }
 
         @Override
         public long tokens() {
-            return counted + tokenCounter.text(piece);
+            return counted + countInShortRuns(piece);
+        }
+
+        /**
+         * The tokens of {@code text}, counted in parts with no run of more than {@value #MAX_RUN}
+         * characters without a space: byte-pair encoding of one long word (a run of one letter is
+         * its worst case) takes time that grows faster than its length, and this runs on the event
+         * loop. Real text has no such runs; for a run the count differs by a token per cut at most.
+         */
+        private long countInShortRuns(CharSequence text) {
+            long total = 0;
+            int start = 0;
+            int run = 0;
+            for (int i = 0; i < text.length(); i++) {
+                if (Character.isWhitespace(text.charAt(i))) {
+                    run = 0;
+                } else if (++run > MAX_RUN) {
+                    total += tokenCounter.text(text.subSequence(start, i));
+                    start = i;
+                    run = 1;
+                }
+            }
+            return total + tokenCounter.text(text.subSequence(start, text.length()));
+        }
+
+        @Override
+        public int uncountedChars() {
+            return piece.length();
         }
 
         @Override

@@ -68,7 +68,7 @@ final class Reservations {
     }
 
     /** A counter that never counts fewer tokens than a tokenizer would: every token is at least one byte. */
-    private static final TokenCounter UTF8_BYTES = new TokenCounter() {
+    static final TokenCounter UTF8_BYTES = new TokenCounter() {
         @Override
         public String encoding() {
             return "utf-8 bytes (an upper bound)";
@@ -97,7 +97,7 @@ final class Reservations {
         };
     }
 
-    private static long chars(Exchange exchange) {
+    static long chars(Exchange exchange) {
         return switch (exchange.request()) {
             case ChatRequest chat -> chat.messages().stream().mapToLong(m -> m.text().length()).sum();
             case EmbeddingRequest embeddings -> embeddings.textInputs().stream().mapToLong(String::length).sum();

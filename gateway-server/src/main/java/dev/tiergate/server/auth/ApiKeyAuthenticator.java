@@ -46,6 +46,19 @@ public final class ApiKeyAuthenticator {
         return adminIdsByHash.get(HexFormat.of().formatHex(sha256(authorization.substring(BEARER.length()).trim())));
     }
 
+    /** Whether an {@code Authorization} header value carries a key of a team or an admin key. */
+    public boolean recognises(String authorization) {
+        if (admin(authorization) != null) {
+            return true;
+        }
+        try {
+            authenticate(authorization);
+            return true;
+        } catch (AuthenticationError e) {
+            return false;
+        }
+    }
+
     /** The caller for an {@code Authorization} header value; AuthenticationError when absent or unknown. */
     public Caller authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {

@@ -15,6 +15,7 @@ import dev.tiergate.core.config.ModelConfig;
 import dev.tiergate.core.config.Pricing;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.config.ResilienceConfig;
+import dev.tiergate.core.config.OverloadLimits;
 import dev.tiergate.core.config.ServerConfig;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.resilience.CircuitBreakerPolicy;
@@ -48,7 +49,7 @@ public final class ConfigLoader {
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max-request-bytes",
             "idle-timeout-seconds", "request-timeout-seconds", "io-threads", "request-read-timeout-seconds",
             "shutdown-grace-seconds", "management-host", "management-port", "ready-max-heap-percent",
-            "auth-failures-per-minute");
+            "auth-failures-per-minute", "max-in-flight", "max-buffered-request-mb", "write-timeout-seconds");
     private static final Set<String> PROVIDER_KEYS = Set.of("type", "base-url", "api-key", "optional",
             "connect-timeout-ms", "read-timeout-ms", "max-connections", "headers", "options");
     private static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "gemini", "demo");
@@ -129,7 +130,16 @@ public final class ConfigLoader {
                 g.string("server.management-host", d.managementHost()),
                 managementPort(g, d.managementPort()),
                 (int) g.number("server.ready-max-heap-percent", d.readyMaxHeapPercent(), 0, 100),
-                (int) g.number("server.auth-failures-per-minute", d.authFailuresPerMinute(), 0, 1_000_000));
+                (int) g.number("server.auth-failures-per-minute", d.authFailuresPerMinute(), 0, 1_000_000),
+                overload(g, d.overload()));
+    }
+
+    private static OverloadLimits overload(YamlFields g, OverloadLimits d) {
+        return new OverloadLimits(
+                (int) g.number("server.max-in-flight", d.maxInFlight(), 1, 10_000_000),
+                g.number("server.max-buffered-request-mb", d.maxBufferedRequestBytes() / (1024 * 1024), 0, 1_048_576)
+                        * 1024 * 1024,
+                Duration.ofSeconds(g.number("server.write-timeout-seconds", d.writeTimeout().toSeconds(), 1, 86_400)));
     }
 
     /** {@code server.management-port}: a port (0: any free one), or {@code off} / {@code false} for none. */

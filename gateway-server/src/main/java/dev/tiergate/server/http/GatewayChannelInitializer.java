@@ -1,5 +1,6 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.core.memory.ByteBudget;
 import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.requests.RequestListener;
 import io.netty.channel.Channel;
@@ -8,9 +9,9 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** The handlers of one client connection, in order (any {@link Channel}, so tests can use an {@code EmbeddedChannel}). */
 final class GatewayChannelInitializer extends ChannelInitializer<Channel> {
@@ -21,44 +22,51 @@ final class GatewayChannelInitializer extends ChannelInitializer<Channel> {
     static final String AGGREGATOR = "aggregator";
     static final String GATEWAY = "gateway";
 
+    static final String HEAD_GATE = "head-gate";
+    static final String WRITE_STALL = "write-stall";
+
     private static final int MAX_INITIAL_LINE = 8192;
     private static final int MAX_HEADER_BYTES = 32 * 1024;
 
     private final Map<GatewayHttpHandler.Route, Endpoint> routes;
-    private final int maxRequestBytes;
-    private final Duration idleTimeout;
-    private final Duration requestReadTimeout;
+    private final ConnectionSettings settings;
     private final InFlightRequests inFlight;
     private final RequestListener listener;
     private final AuthFailures authFailures;
+    private final ByteBudget budget;
+    private final Predicate<String> knownKey;
 
-    GatewayChannelInitializer(Map<GatewayHttpHandler.Route, Endpoint> routes, int maxRequestBytes, Duration idleTimeout,
-                              Duration requestReadTimeout, InFlightRequests inFlight, RequestListener listener) {
-        this(routes, maxRequestBytes, idleTimeout, requestReadTimeout, inFlight, listener, AuthFailures.NONE);
-    }
-
-    /** {@code authFailures} counts this port's failed authentications and refuses addresses that made too many. */
-    GatewayChannelInitializer(Map<GatewayHttpHandler.Route, Endpoint> routes, int maxRequestBytes, Duration idleTimeout,
-                              Duration requestReadTimeout, InFlightRequests inFlight, RequestListener listener,
-                              AuthFailures authFailures) {
-        this.authFailures = authFailures;
+    /**
+     * {@code authFailures} counts this port's failed authentications and refuses addresses that made
+     * too many; {@code budget} is shared by every connection of the gateway; {@code knownKey} tells
+     * whether an {@code Authorization} header value carries a key of the gateway (bodies over
+     * {@link RequestHeadGate#PRE_AUTH_BODY_BYTES} are read only with one).
+     */
+    GatewayChannelInitializer(Map<GatewayHttpHandler.Route, Endpoint> routes, ConnectionSettings settings,
+                              InFlightRequests inFlight, RequestListener listener, AuthFailures authFailures,
+                              ByteBudget budget, Predicate<String> knownKey) {
         this.routes = Map.copyOf(routes);
-        this.maxRequestBytes = maxRequestBytes;
-        this.idleTimeout = idleTimeout;
-        this.requestReadTimeout = requestReadTimeout;
+        this.settings = settings;
         this.inFlight = inFlight;
         this.listener = listener;
+        this.authFailures = authFailures;
+        this.budget = budget;
+        this.knownKey = knownKey;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
-        RequestReadTimeoutHandler readTimeout = new RequestReadTimeoutHandler(requestReadTimeout);
+        RequestReadTimeoutHandler readTimeout = new RequestReadTimeoutHandler(settings.requestReadTimeout());
+        ConnectionBodies bodies = new ConnectionBodies(budget);
         p.addLast(READ_TIMEOUT, readTimeout);
         addCodec(p);
         addIdleTimeout(p);
+        p.addLast(WRITE_STALL, new WriteStallTimeout(settings.writeTimeout()));
+        p.addLast(HEAD_GATE, new RequestHeadGate(bodies, knownKey, settings.maxRequestBytes()));
         addAggregation(p);
-        p.addLast(GATEWAY, new GatewayHttpHandler(routes, inFlight, listener, readTimeout, authFailures));
+        p.addLast(GATEWAY, new GatewayHttpHandler(routes, inFlight, listener, readTimeout, authFailures, bodies,
+                settings.maxInFlight()));
     }
 
     private static void addCodec(ChannelPipeline p) {
@@ -66,11 +74,11 @@ final class GatewayChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     private void addIdleTimeout(ChannelPipeline p) {
-        p.addLast(IDLE, new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        p.addLast(IDLE, new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
     }
 
     private void addAggregation(ChannelPipeline p) {
         p.addLast(EXPECT_CONTINUE, new HttpServerExpectContinueHandler());
-        p.addLast(AGGREGATOR, new RequestAggregator(maxRequestBytes));
+        p.addLast(AGGREGATOR, new RequestAggregator(settings.maxRequestBytes()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.core.memory.ByteBudget;
 import dev.tiergate.core.error.FatalErrors;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.error.InvalidRequestError;
@@ -7,6 +8,9 @@ import dev.tiergate.core.error.RateLimitedError;
 import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.requests.RequestListener;
 import dev.tiergate.core.error.NotFoundError;
+import dev.tiergate.core.error.OverloadedError;
+import dev.tiergate.core.config.OverloadLimits;
+import java.time.Duration;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -31,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * (malformed, or over the size limit) is answered with its error in its turn. No request read
  * after one whose answer closes the connection is run. Closes an idle connection only when no
  * request is in flight; a closed connection cancels its request.
+ *
+ * <p>Memory per connection is bounded whatever the client does: while a request waits behind the
+ * one being answered the connection is not read (so at most one whole request waits, and one is
+ * being read), the next request starts only once the answers before it have left for the socket
+ * (the connection is writable), and every body read holds its share of the gateway's
+ * {@link ByteBudget} until it is answered. Past {@link OverloadLimits#maxInFlight()}
+ * requests in flight, new ones (probes excepted) get {@code 503 overloaded} with {@code Retry-After}.
  */
 final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(GatewayHttpHandler.class);
@@ -49,6 +60,10 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     private final InFlightRequests inFlight;
     private final RequestReadTimeoutHandler readTimeout;
     private final AuthFailures authFailures;
+    private final ConnectionBodies bodies;
+    private final int maxInFlight;
+    /** The next request waits until the answers before it have left for the socket. */
+    private boolean startWhenWritable;
 
     /**
      * {@code readTimeout} is this connection's slow-client clock, stopped when a whole request is
@@ -56,7 +71,10 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
      * too many (the probes excepted).
      */
     GatewayHttpHandler(Map<Route, Endpoint> routes, InFlightRequests inFlight, RequestListener listener,
-                       RequestReadTimeoutHandler readTimeout, AuthFailures authFailures) {
+                       RequestReadTimeoutHandler readTimeout, AuthFailures authFailures, ConnectionBodies bodies,
+                       int maxInFlight) {
+        this.bodies = bodies;
+        this.maxInFlight = maxInFlight;
         this.inFlight = inFlight;
         this.routes = routes;
         this.listener = listener;
@@ -75,14 +93,16 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         readTimeout.requestRead();
+        long reserved = bodies.claim();
         if (closing) {
             full.release();
+            bodies.release(reserved);
             return;
         }
         DecoderResult result = full.decoderResult();
         IncomingRequest request;
         try {
-            request = result.isFailure() ? null : IncomingRequest.from(full);
+            request = result.isFailure() ? null : IncomingRequest.from(full, reserved);
         } finally {
             full.release();
         }
@@ -90,13 +110,28 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
         boolean idle = current == null && waiting.isEmpty();
         if (request != null) {
             waiting.add(request);
+            closing = request.refusal() != null;
         } else {
+            bodies.release(reserved);
             closing = true;
             unreadable = unreadable(result.cause());
         }
         if (idle) {
             startNext(ctx);
+        } else {
+            pauseReading(ctx);
         }
+    }
+
+    /** A request waits its turn: read no more of the connection until it starts. */
+    private void pauseReading(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(false);
+        readTimeout.pause();
+    }
+
+    private void resumeReading(ChannelHandlerContext ctx) {
+        readTimeout.resume();
+        ctx.channel().config().setAutoRead(true);
     }
 
     /** Starts the next request read, or answers the unreadable one once all before it are answered. */
@@ -104,7 +139,15 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
         if (current != null || !ctx.channel().isActive()) {
             return;
         }
+        if (!ctx.channel().isWritable()) {
+            startWhenWritable = true;
+            return;
+        }
+        startWhenWritable = false;
         IncomingRequest request = waiting.poll();
+        if (waiting.isEmpty() && !closing) {
+            resumeReading(ctx);
+        }
         if (request != null) {
             start(ctx, request);
         } else if (unreadable != null) {
@@ -119,9 +162,14 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
         current = call;
         try {
             Endpoint endpoint = routes.get(new Route(request.method(), request.path()));
-            RateLimitedError refused = endpoint instanceof HealthEndpoint ? null : authFailures.refusal(client);
+            boolean probe = endpoint instanceof HealthEndpoint;
+            RateLimitedError refused = probe ? null : authFailures.refusal(client);
             if (refused != null) {
                 throw refused;
+            }
+            if (!probe && inFlight.count() > maxInFlight) {
+                throw new OverloadedError("The gateway is answering as many requests as it may now"
+                        + " (server.max-in-flight); retry shortly.", Duration.ofSeconds(1));
             }
             if (endpoint == null) {
                 throw new NotFoundError("Unknown request URL: " + request.method() + " " + request.path()
@@ -137,14 +185,23 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     /** The current call is answered. */
     private void next(ChannelHandlerContext ctx) {
         boolean closes = current.closesConnection();
+        bodies.release(current.request.reservedBytes());
         current = null;
         if (closes) {
             closing = true;
-            waiting.clear();
-            unreadable = null;
+            dropWaiting();
         } else if (!waiting.isEmpty() || unreadable != null) {
             ctx.channel().eventLoop().execute(() -> startNext(ctx));
         }
+    }
+
+    /** Drops the requests read but not started; their bodies go back to the budget. */
+    private void dropWaiting() {
+        for (IncomingRequest dropped : waiting) {
+            bodies.release(dropped.reservedBytes());
+        }
+        waiting.clear();
+        unreadable = null;
     }
 
     private void reject(ChannelHandlerContext ctx) {
@@ -167,8 +224,8 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
-        waiting.clear();
-        unreadable = null;
+        dropWaiting();
+        bodies.releaseAll();
         if (current != null) {
             log.debug("request {}: the client went away before the answer ended ({})", current.requestId,
                     failure == null ? "connection closed" : failure.toString());
@@ -181,6 +238,8 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (current != null) {
             current.writabilityChanged();
+        } else if (startWhenWritable && ctx.channel().isWritable()) {
+            startNext(ctx);
         }
         ctx.fireChannelWritabilityChanged();
     }

@@ -1,5 +1,6 @@
 package dev.tiergate.server.http;
 
+import dev.tiergate.core.memory.ByteBudget;
 import dev.tiergate.core.config.ServerConfig;
 import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.health.Readiness;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,14 +67,19 @@ public final class GatewayServer implements AutoCloseable {
                 () -> ready.get() ? null : inFlight.draining() ? "draining" : "starting",
                 () -> accounting.storesReady().getAsBoolean() ? null : "the Redis of limits and usage is unreachable",
                 health)));
-        Channel api = bind("API", config, config.host(), config.port(), group,
-                apiRoutes(state, accounting, readiness), inFlight, accounting, authFailures);
+        ByteBudget budget = new ByteBudget(config.overload().effectiveMaxBufferedRequestBytes());
+        if (accounting.metrics() != null) {
+            accounting.metrics().serverLoad(inFlight::count, budget::held);
+        }
+        Predicate<String> knownKey = authorization -> state.get().authenticator().recognises(authorization);
+        Connections connections = new Connections(ConnectionSettings.of(config), inFlight, accounting, budget, knownKey);
+        Channel api = bind("API", config.host(), config.port(), group, apiRoutes(state, accounting, readiness),
+                connections, authFailures);
         Channel management = null;
         if (config.managementEnabled()) {
             try {
-                management = bind("management", config, config.managementHost(), config.managementPort(), group,
-                        managementRoutes(state, accounting, reloader, readiness), inFlight, accounting,
-                        AuthFailures.NONE);
+                management = bind("management", config.managementHost(), config.managementPort(), group,
+                        managementRoutes(state, accounting, reloader, readiness), connections, AuthFailures.NONE);
             } catch (RuntimeException | InterruptedException e) {
                 api.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
                 throw e;
@@ -119,18 +126,24 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** Listens on {@code host:port}; a port that cannot be bound fails with what it was for. */
-    private static Channel bind(String what, ServerConfig config, String host, int port, EventLoopGroup group,
-                                Map<GatewayHttpHandler.Route, Endpoint> routes, InFlightRequests inFlight,
-                                ServerAccounting accounting, AuthFailures authFailures) throws InterruptedException {
+    /** What the connections of both ports share. */
+    private record Connections(ConnectionSettings settings, InFlightRequests inFlight, ServerAccounting accounting,
+                               ByteBudget budget, Predicate<String> knownKey) {
+    }
+
+    private static Channel bind(String what, String host, int port, EventLoopGroup group,
+                                Map<GatewayHttpHandler.Route, Endpoint> routes, Connections connections,
+                                AuthFailures authFailures) throws InterruptedException {
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .childHandler(new GatewayChannelInitializer(routes, config.maxRequestBytes(), config.idleTimeout(),
-                        config.requestReadTimeout(), inFlight, accounting.listener(), authFailures))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childHandler(new GatewayChannelInitializer(routes, connections.settings(), connections.inFlight(),
+                        connections.accounting().listener(), authFailures, connections.budget(),
+                        connections.knownKey()))
                 .bind(host, port)
                 .await();
         if (!bound.isSuccess()) {

@@ -130,7 +130,8 @@ final class HttpCall {
         GatewayError error = GatewayError.from(t);
         onError.accept(error);
         if (error.status() >= 500 && !(error instanceof dev.tiergate.core.error.UpstreamError)
-                && !(error instanceof dev.tiergate.core.error.TimeoutError)) {
+                && !(error instanceof dev.tiergate.core.error.TimeoutError)
+                && !(error instanceof dev.tiergate.core.error.OverloadedError)) {
             log.error("request {} failed inside the gateway", requestId, error.getCause() != null ? error.getCause() : error);
         }
         respond(HttpResponses.error(error, requestId), error.code());

@@ -3,6 +3,7 @@ package dev.tiergate.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.error.OpenAiErrorBody;
+import dev.tiergate.core.error.OverloadedError;
 import dev.tiergate.core.error.RateLimitedError;
 import dev.tiergate.core.error.UpstreamError;
 import dev.tiergate.core.json.Json;
@@ -53,8 +54,12 @@ final class HttpResponses {
 
     static FullHttpResponse error(GatewayError error, String requestId) {
         FullHttpResponse res = json(HttpResponseStatus.valueOf(error.status()), OpenAiErrorBody.toJson(error), requestId);
-        Duration retryAfter = error instanceof RateLimitedError r ? r.retryAfter()
-                : error instanceof UpstreamError u ? u.retryAfter() : null;
+        Duration retryAfter = switch (error) {
+            case RateLimitedError r -> r.retryAfter();
+            case OverloadedError o -> o.retryAfter();
+            case UpstreamError u -> u.retryAfter();
+            default -> null;
+        };
         if (retryAfter != null) {
             res.headers().set(HttpHeaderNames.RETRY_AFTER, Math.max(1, retryAfter.toSeconds()));
         }

@@ -19,6 +19,10 @@ final class RequestReadTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     private final long timeoutMillis;
     private ScheduledFuture<?> timer;
+    /** Reading is paused by the gateway (a request waits its turn): a request begun is not timed meanwhile. */
+    private boolean paused;
+    private boolean begunWhilePaused;
+    private ChannelHandlerContext ctx;
 
     RequestReadTimeoutHandler(Duration timeout) {
         this.timeoutMillis = timeout.toMillis();
@@ -26,14 +30,49 @@ final class RequestReadTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (timer == null && msg instanceof ByteBuf bytes && bytes.isReadable()) {
-            timer = ctx.executor().schedule(() -> expire(ctx), timeoutMillis, TimeUnit.MILLISECONDS);
+        if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+            if (paused) {
+                begunWhilePaused = true;
+            } else if (timer == null) {
+                start(ctx);
+            }
         }
         ctx.fireChannelRead(msg);
     }
 
+    private void start(ChannelHandlerContext ctx) {
+        timer = ctx.executor().schedule(() -> expire(ctx), timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The gateway stopped reading the connection: a request partly read is not the client's delay. */
+    void pause() {
+        if (!paused) {
+            paused = true;
+            boolean begun = timer != null;
+            requestRead();
+            begunWhilePaused = begun;
+        }
+    }
+
+    /** Reading again: a request partly read gets the whole timeout from now. */
+    void resume() {
+        if (paused) {
+            paused = false;
+            if (begunWhilePaused && timer == null) {
+                start(ctx);
+            }
+            begunWhilePaused = false;
+        }
+    }
+
     /** A whole request has been read: the clock stops until the next request's first byte. */
     void requestRead() {
+        begunWhilePaused = false;
         if (timer != null) {
             timer.cancel(false);
             timer = null;

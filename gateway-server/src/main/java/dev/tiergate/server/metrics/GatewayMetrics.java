@@ -18,6 +18,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import dev.tiergate.server.health.HeapReading;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
@@ -83,6 +86,22 @@ public final class GatewayMetrics implements AutoCloseable {
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
             new NettyAllocatorMetrics(provider).bindTo(registry);
         }
+        HeapReading heap = HeapReading.fromMemoryPools();
+        Gauge.builder("tiergate.heap.used.after.gc", heap, HeapReading::usedAfterGc).baseUnit("ratio").strongReference(true)
+                .description("share of the maximum heap still used after the last collection of each heap pool"
+                        + " (what /readyz compares with server.ready-max-heap-percent)")
+                .register(registry);
+    }
+
+    /** Gauges of what all clients together hold: requests in flight, request body bytes buffered. */
+    public void serverLoad(IntSupplier inFlight, LongSupplier bufferedRequestBytes) {
+        Gauge.builder("tiergate.requests.in.flight", inFlight, IntSupplier::getAsInt).strongReference(true)
+                .description("requests being answered, streams until their last byte (server.max-in-flight)")
+                .register(registry);
+        Gauge.builder("tiergate.request.bodies.buffered", bufferedRequestBytes, LongSupplier::getAsLong)
+                .strongReference(true)
+                .baseUnit("bytes").description("request body bytes held in memory (server.max-buffered-request-mb)")
+                .register(registry);
     }
 
     public PrometheusMeterRegistry registry() {

@@ -1,11 +1,13 @@
 package dev.tiergate.server.http;
 
-import dev.tiergate.server.requests.RequestListener;
+import dev.tiergate.core.memory.ByteBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.json.Json;
+import dev.tiergate.server.auth.AuthFailures;
+import dev.tiergate.server.requests.RequestListener;
 import dev.tiergate.server.reliability.NettyLeakDetection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,6 +52,7 @@ class GatewayHttpHandlerTest {
     /** Runs out of memory while answering. */
     private final OutOfMemoryError oom = new OutOfMemoryError("test: Java heap space");
     private final InFlightRequests inFlight = new InFlightRequests();
+    private final ByteBudget budget = new ByteBudget(1 << 20);
     private final List<RequestListener.FinishedRequest> finished = new ArrayList<>();
     private EmbeddedChannel channel;
 
@@ -60,8 +64,15 @@ class GatewayHttpHandlerTest {
                 new GatewayHttpHandler.Route(HttpMethod.POST, "/oom"), call -> {
                     throw oom;
                 });
-        channel = new EmbeddedChannel(new GatewayChannelInitializer(routes, MAX_REQUEST_BYTES, NEVER, NEVER, inFlight,
-                finished::add));
+        channel = new EmbeddedChannel(new GatewayChannelInitializer(routes,
+                new ConnectionSettings(MAX_REQUEST_BYTES, NEVER, NEVER, 1000, NEVER), inFlight, finished::add,
+                AuthFailures.NONE, budget, authorization -> false));
+    }
+
+    @AfterEach
+    void everyBodyIsGivenBackToTheBudget() {
+        channel.finishAndReleaseAll();
+        assertThat(budget.held()).as("request bytes still held once the connection is closed").isZero();
     }
 
     @Test
