@@ -35,6 +35,7 @@ public final class RequestFacts {
     private final Fact<String> degradedTier = new Fact<>("degradedTier");
     private final Fact<UsageRecord> usage = new Fact<>("usage");
     private final Fact<LoggedTexts> texts = new Fact<>("texts");
+    private final Fact<Long> promptTokens = new Fact<>("promptTokens");
     private final Queue<BilledAttempt> billedAttempts = new ConcurrentLinkedQueue<>();
     private final Queue<UsageRecord> attemptUsage = new ConcurrentLinkedQueue<>();
 
@@ -56,6 +57,11 @@ public final class RequestFacts {
 
     public Fact<Served> served() {
         return served;
+    }
+
+    /** The request's input tokens as the gateway's own tokenizer counts them, once counted (for its reservation). */
+    public Fact<Long> promptTokens() {
+        return promptTokens;
     }
 
     public Fact<List<String>> budgetWarnings() {

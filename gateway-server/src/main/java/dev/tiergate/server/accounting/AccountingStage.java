@@ -95,7 +95,9 @@ public final class AccountingStage extends NamedStage {
         for (BilledAttempt attempt; (attempt = exchange.facts().billedAttempts().poll()) != null; ) {
             TokenCounts tokens = TokenCounts.fromUsage(attempt.usage());
             if (tokens == null) {
-                tokens = TokenCounts.estimated(promptTokens(exchange, tokenCounter), 0);
+                // the count of the reservation, else a short prompt counted now, else a bound that never falls short
+                tokens = TokenCounts.estimated(promptTokens(exchange,
+                        Reservations.chars(exchange) <= Reservations.INLINE_CHARS ? tokenCounter : Reservations.UTF8_BYTES), 0);
             }
             TeamConfig team = exchange.caller().team();
             String requested = exchange.request().model();
@@ -145,7 +147,8 @@ public final class AccountingStage extends NamedStage {
         TokenCounts reported = exchange.isChat() ? TokenCounts.fromUsage(usage) : TokenCounts.fromEmbeddingUsage(usage);
         if (reported != null) {
             record(exchange, outcome, reported, answer);
-        } else if (Reservations.chars(exchange) + answer.uncountedChars() <= Reservations.INLINE_CHARS) {
+        } else if ((exchange.facts().promptTokens().get() != null ? 0 : Reservations.chars(exchange))
+                + answer.uncountedChars() <= Reservations.INLINE_CHARS) {
             record(exchange, outcome, TokenCounts.estimated(promptTokens(exchange, tokenCounter), answer.tokens()), answer);
         } else {
             try {
@@ -177,7 +180,11 @@ public final class AccountingStage extends NamedStage {
         sink.accept(record);
     }
 
-    private static long promptTokens(Exchange exchange, TokenCounter counter) {
+    private long promptTokens(Exchange exchange, TokenCounter counter) {
+        Long counted = exchange.facts().promptTokens().get();
+        if (counted != null) {
+            return counted;
+        }
         return switch (exchange.request()) {
             case ChatRequest chat -> counter.prompt(chat);
             case EmbeddingRequest embeddings -> embeddings.textInputs().stream().mapToLong(counter::text).sum();

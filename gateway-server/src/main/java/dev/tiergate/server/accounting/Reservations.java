@@ -92,7 +92,7 @@ final class Reservations {
     private Estimate now(Exchange exchange, TokenCounter counter) {
         TeamConfig team = exchange.caller().team();
         return switch (exchange.request()) {
-            case ChatRequest chat -> chat(team, chat, counter);
+            case ChatRequest chat -> chat(exchange, team, chat, counter);
             case EmbeddingRequest embeddings -> new Estimate(embeddings(team, embeddings, counter), null);
         };
     }
@@ -113,8 +113,12 @@ final class Reservations {
      * escalation adds every stronger one), and for an alias the worst case of its first (cheapest)
      * tier alone, without escalation.
      */
-    private Estimate chat(TeamConfig team, ChatRequest chat, TokenCounter counter) {
-        long input = withMargin(counter.prompt(chat));
+    private Estimate chat(Exchange exchange, TeamConfig team, ChatRequest chat, TokenCounter counter) {
+        long counted = counter.prompt(chat);
+        if (counter == tokens) {
+            exchange.facts().promptTokens().setIfAbsent(counted);
+        }
+        long input = withMargin(counted);
         String tier = weakestTier(team, chat);
         List<ModelCatalog.Candidate> candidates = catalog.resolveChat(team, chat.model(), tier).candidates();
         Reservation worst = worstOf(chat, input, candidates);

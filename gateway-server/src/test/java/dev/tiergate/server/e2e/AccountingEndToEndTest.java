@@ -178,6 +178,26 @@ class AccountingEndToEndTest {
         }
     }
 
+    @Test
+    void aLongPromptWithoutReportedUsageIsCountedExactly() throws Exception {
+        String prompt = AccountingFixtures.NO_USAGE_PROMPT + " " + "many words of one long prompt ".repeat(700);
+        try (TestGateway gateway = startGateway()) {
+            OpenAIClient client = OpenAIOkHttpClient.builder().apiKey(TestGateway.KEY).baseUrl(gateway.baseUrl())
+                    .maxRetries(0).build();
+            stream(client, "gpt-4o-mini", prompt, false);
+            long in = JtokkitTokenCounter.o200k().prompt(ChatRequest.of("gpt-4o-mini", List.of(Message.user(prompt))));
+            Path usage = dir.resolve("usage.jsonl");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while ((!Files.exists(usage) || Files.readAllLines(usage).isEmpty()) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            JsonNode line = AccountingFixtures.json(Files.readAllLines(usage, StandardCharsets.UTF_8).getFirst());
+            assertThat(prompt.length()).as("longer than what is counted inline").isGreaterThan(16_384);
+            assertThat(line.at("/tokens_source").asText()).isEqualTo("estimated");
+            assertThat(line.at("/input_tokens").asLong()).isEqualTo(in);
+        }
+    }
+
     private static void stream(OpenAIClient client, String model, String prompt, boolean includeUsage) {
         ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder().model(model)
                 .addUserMessage(prompt);
