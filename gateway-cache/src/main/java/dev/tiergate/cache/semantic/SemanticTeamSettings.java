@@ -17,8 +17,9 @@ import javax.crypto.spec.SecretKeySpec;
  * @param threshold     the least cosine similarity of a hit, for the configured embedding model
  * @param ttl           how long an entry lives; {@link Duration#ZERO} reads but never stores
  * @param namespace     whose entries the team shares; null for the team's own id (isolated)
- * @param encryptionKey an AES key (128, 192 or 256 bits) encrypting the team's stored answers
- *                      with AES-GCM, or null to store them in clear
+ * @param encryptionKey the team's own AES key (128, 192 or 256 bits) protecting its entries, or
+ *                      null for the cache-wide key ({@link SemanticCacheSettings#cacheKey()}):
+ *                      entries are always sealed, this only chooses with which key
  */
 public record SemanticTeamSettings(
         boolean enabled,
@@ -56,7 +57,7 @@ public record SemanticTeamSettings(
         }
     }
 
-    /** Enabled, threshold {@value #DEFAULT_THRESHOLD}, one hour, the team's own namespace, no encryption. */
+    /** Enabled, threshold {@value #DEFAULT_THRESHOLD}, one hour, the team's own namespace, the cache-wide key. */
     public static SemanticTeamSettings defaults() {
         return DEFAULTS;
     }
@@ -78,7 +79,7 @@ public record SemanticTeamSettings(
     public String toString() {
         // Never print the key.
         return "SemanticTeamSettings[enabled=" + enabled + ", threshold=" + threshold + ", ttl=" + ttl
-                + ", namespace=" + namespace + ", encrypted=" + (encryptionKey != null) + "]";
+                + ", namespace=" + namespace + ", ownKey=" + (encryptionKey != null) + "]";
     }
 
     /** Builds {@link SemanticTeamSettings}; every setter validates at once. */
@@ -129,7 +130,7 @@ public record SemanticTeamSettings(
             return this;
         }
 
-        /** A raw AES key of 16, 24 or 32 bytes; null for no encryption. The array is copied. */
+        /** A raw AES key of 16, 24 or 32 bytes; null for the cache-wide key. The array is copied. */
         public Builder encryptionKey(byte[] rawKey) {
             if (rawKey == null) {
                 this.encryptionKey = null;
