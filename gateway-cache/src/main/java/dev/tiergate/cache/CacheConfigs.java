@@ -54,7 +54,7 @@ public final class CacheConfigs {
     public static SemanticCacheSettings semanticCacheSettings(GatewayConfig config) {
         SemanticCacheConfig c = config.semanticCache();
         SemanticTeamSettings defaults = SemanticTeamSettings.defaults().toBuilder()
-                .enabled(true).threshold(c.threshold()).ttl(c.ttl()).build();
+                .enabled(true).threshold(c.threshold()).ttl(c.ttl()).precisionTarget(c.precisionTarget()).build();
         SemanticCacheSettings.Builder settings = SemanticCacheSettings.builder()
                 .defaults(defaults)
                 .cacheNonDeterministic(config.exactCache().cacheNonDeterministic())
@@ -75,6 +75,9 @@ public final class CacheConfigs {
             String namespace = t.namespace() != null ? t.namespace() : team.cache().namespace();
             if (namespace != null) {
                 b.namespace(namespace);
+            }
+            if (t.precisionTarget() != null) {
+                b.precisionTarget(t.precisionTarget());
             }
             if (t.encryptionKeyBase64() != null) {
                 b.encryptionKeyBase64(t.encryptionKeyBase64());
@@ -105,6 +108,11 @@ public final class CacheConfigs {
         }
         Path usage = Path.of(config.accounting().usageFile()).toAbsolutePath();
         return usage.resolveSibling(CacheKeyFile.FILE_NAME);
+    }
+
+    /** The embedding model whose token states the bundled pair verifier was trained on. */
+    public static String verifierModel() {
+        return SemanticCacheConfig.DEFAULT_MODEL;
     }
 
     /** The semantic store the config names: Redis at {@code redis-url}, else in memory. */

@@ -70,6 +70,12 @@ public record SemanticCacheSettings(
         CacheKeys.of(cacheKey);   // validates its length
     }
 
+    /** These settings with other guards (the pair verifier was trained with or without them). */
+    public SemanticCacheSettings withGuards(Set<Guard> newGuards) {
+        return new SemanticCacheSettings(defaults, teams, newGuards, maxPromptChars, maxEntryBytes, maxCandidates,
+                cacheNonDeterministic, cacheKey);
+    }
+
     /** The key protecting a team's entries: its own {@code encryption-key}, else {@link #cacheKey()}. */
     public SecretKey keyFor(SemanticTeamSettings team) {
         return team.encryptionKey() != null ? team.encryptionKey() : cacheKey;

@@ -15,6 +15,8 @@ import dev.tiergate.cache.semantic.sealing.CacheKeys;
 import dev.tiergate.cache.semantic.store.EntryPart;
 import dev.tiergate.cache.semantic.store.StoreEntry;
 import dev.tiergate.cache.semantic.store.StoredProbe;
+import dev.tiergate.cache.semantic.verify.PairVerifier;
+import dev.tiergate.cache.semantic.verify.PromptEvidence;
 import dev.tiergate.core.embedding.PromptEmbedding;
 import dev.tiergate.core.embedding.SentenceEmbedder;
 import dev.tiergate.core.model.ChatChunk;
@@ -32,6 +34,8 @@ import dev.tiergate.core.pipeline.NamedStage;
 import dev.tiergate.core.pipeline.Served;
 import dev.tiergate.core.pipeline.StageMeter;
 import dev.tiergate.core.pipeline.StageStep;
+import dev.tiergate.inference.embedding.TokenEmbedder;
+import dev.tiergate.inference.embedding.TokenEmbedding;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +76,8 @@ import reactor.core.publisher.Flux;
  */
 public final class SemanticCacheStage extends NamedStage {
     public static final String NAME = "semantic-cache";
+    /** The most candidates above the floor the verifier checks per lookup (the most similar first). */
+    static final int MAX_VERIFIED = 4;
 
     private static final Logger log = LoggerFactory.getLogger(SemanticCacheStage.class);
 
@@ -86,9 +92,21 @@ public final class SemanticCacheStage extends NamedStage {
     private final LongAdder storeErrors = new LongAdder();
     private final RateLimitedWarnings warnings = new RateLimitedWarnings(log, Duration.ofSeconds(10));
     private final Map<SecretKey, CacheKeys> keys = new ConcurrentHashMap<>();
+    private final PairVerifier verifier;
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder refused = new LongAdder();
 
-    /** What the worker computed for one request; {@code partition} and {@code buckets} are keyed. */
-    private record Probe(CacheKeys keys, String partition, float[] vector, int[] buckets, PromptFeatures features) {
+    /**
+     * What the worker computed for one request; {@code partition} and {@code buckets} are keyed;
+     * with a verifier, {@code prompt} and its model run {@code tokens} (else null), from which the
+     * verifier's evidence is made only when a candidate is checked or the entry is written: a miss
+     * without candidates pays nothing for the verifier.
+     */
+    private record Probe(CacheKeys keys, String partition, float[] vector, int[] buckets, PromptFeatures features,
+                         String prompt, TokenEmbedding tokens) {
+        PromptEvidence evidence() {
+            return tokens == null ? null : PromptEvidence.of(prompt, tokens);
+        }
     }
 
     /** A candidate whose probe opened and passed the floor and the guards. */
@@ -103,6 +121,11 @@ public final class SemanticCacheStage extends NamedStage {
         this.settings = builder.settings;
         this.lsh = builder.lsh != null ? builder.lsh : RandomHyperplaneLsh.of(embedder.dimensions());
         this.clock = builder.clock;
+        this.verifier = builder.verifier;
+        if (verifier != null && !(embedder instanceof TokenEmbedder)) {
+            throw new IllegalArgumentException("verifier: needs an embedder that gives token states (a TokenEmbedder),"
+                    + " got " + embedder.getClass().getName());
+        }
         if (lsh.dimensions() != embedder.dimensions()) {
             throw new IllegalArgumentException("lsh: " + lsh.dimensions() + " dimensions (expected: the embedder's "
                     + embedder.dimensions() + ")");
@@ -128,11 +151,16 @@ public final class SemanticCacheStage extends NamedStage {
     @Override
     public List<StageMeter> meters() {
         String stored = "Answers the semantic cache stored or would not keep";
+        String verified = "Candidates above the similarity floor the pair verifier accepted or refused";
         return List.of(
                 StageMeter.counter("tiergate.cache.semantic.stores", stored, "outcome", "stored", () -> stores.sum()),
                 StageMeter.counter("tiergate.cache.semantic.stores", stored, "outcome", "rejected", () -> rejected.sum()),
                 StageMeter.counter("tiergate.cache.semantic.errors", "Semantic cache writes the store failed",
-                        "kind", "store", () -> storeErrors.sum()));
+                        "kind", "store", () -> storeErrors.sum()),
+                StageMeter.counter("tiergate.cache.semantic.verifier", verified, "decision", "accepted",
+                        () -> accepted.sum()),
+                StageMeter.counter("tiergate.cache.semantic.verifier", verified, "decision", "refused",
+                        () -> refused.sum()));
     }
 
     @Override
@@ -167,7 +195,16 @@ public final class SemanticCacheStage extends NamedStage {
     /** On a worker: the embedding (reused when already there), keyed buckets and partition, features. */
     private Probe probe(Exchange exchange, String prompt, String namespace, CacheKeys teamKeys) {
         PromptEmbedding embedding = exchange.facts().promptEmbedding().get();
-        if (embedding == null || !embedding.modelId().equals(embedder.modelId())) {
+        TokenEmbedding run = null;
+        if (verifier != null) {
+            // One model run gives the vector and the token states the verifier compares.
+            run = ((TokenEmbedder) embedder).embedTokens(prompt);
+            embedding = exchange.facts().promptEmbedding().setIfAbsent(new PromptEmbedding(embedder.modelId(),
+                    run.vector()));
+            if (!embedding.modelId().equals(embedder.modelId())) {
+                embedding = new PromptEmbedding(embedder.modelId(), run.vector());
+            }
+        } else if (embedding == null || !embedding.modelId().equals(embedder.modelId())) {
             embedding = exchange.facts().promptEmbedding().setIfAbsent(
                     new PromptEmbedding(embedder.modelId(), embedder.embed(prompt)));
         }
@@ -175,7 +212,7 @@ public final class SemanticCacheStage extends NamedStage {
         String partition = ContextFingerprint.partition(namespace, embedder.modelId(), lsh.layout(),
                 ContextFingerprint.of(exchange));
         return new Probe(teamKeys, teamKeys.partition(partition), vector, teamKeys.buckets(lsh.bands(vector)),
-                PromptFeatures.of(prompt));
+                PromptFeatures.of(prompt), verifier == null ? null : prompt, run);
     }
 
     /** A store that fails here fails the stage (the runner skips it: no hit, nothing recorded). */
@@ -185,13 +222,57 @@ public final class SemanticCacheStage extends NamedStage {
                 .thenCompose(found -> {
                     List<Ranked> ranked = rank(probe, found, team.threshold());
                     if (ranked.isEmpty()) {
+                        // No candidate above the floor: no verifier run, no further read.
                         return CompletableFuture.completedFuture(miss(exchange, probe, team, record));
                     }
-                    Ranked best = ranked.getFirst();
-                    return store.read(probe.partition(), List.of(best.id()), EntryPart.ANSWER)
-                            .thenApply(parts -> parts.getFirst() == null ? miss(exchange, probe, team, record)
-                                    : hit(exchange, probe, best, parts.getFirst()));
+                    CompletionStage<Ranked> chosen = verifier == null
+                            ? CompletableFuture.completedFuture(ranked.getFirst())
+                            : verified(probe, ranked, team);
+                    return chosen.thenCompose(best -> best == null
+                            ? CompletableFuture.completedFuture(miss(exchange, probe, team, record))
+                            : store.read(probe.partition(), List.of(best.id()), EntryPart.ANSWER)
+                                    .thenApply(parts -> parts.getFirst() == null ? miss(exchange, probe, team, record)
+                                            : hit(exchange, probe, best, parts.getFirst())));
                 });
+    }
+
+    /**
+     * The most similar candidates' evidence, read in one round trip, each judged by the verifier;
+     * the one it finds likeliest at or above the team's operating point, or null.
+     */
+    private CompletionStage<Ranked> verified(Probe probe, List<Ranked> ranked, SemanticTeamSettings team) {
+        List<Ranked> checked = ranked.subList(0, Math.min(MAX_VERIFIED, ranked.size()));
+        List<String> ids = checked.stream().map(Ranked::id).toList();
+        double operatingPoint = verifier.operatingPoint(team.precisionTarget());
+        return store.read(probe.partition(), ids, EntryPart.EVIDENCE).thenApply(parts -> {
+            PromptEvidence query = probe.evidence();
+            Ranked best = null;
+            double bestProbability = -1;
+            String context = context(probe, EntryPart.EVIDENCE);
+            for (int i = 0; i < checked.size(); i++) {
+                byte[] sealed = parts.get(i);
+                if (sealed == null || sealed.length == 0) {
+                    continue;   // gone, or stored without a verifier: nothing to compare
+                }
+                PromptEvidence candidate;
+                try {
+                    candidate = PromptEvidence.fromBytes(probe.keys().open(sealed, context));
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                double probability = verifier.probability(query, candidate, checked.get(i).similarity());
+                if (probability >= operatingPoint) {
+                    accepted.increment();
+                    if (probability > bestProbability) {
+                        best = checked.get(i);
+                        bestProbability = probability;
+                    }
+                } else {
+                    refused.increment();
+                }
+            }
+            return best;
+        });
     }
 
     /** The candidates whose probe opens with the team's key, at or above the floor, passing the guards; best first. */
@@ -284,8 +365,11 @@ public final class SemanticCacheStage extends NamedStage {
             byte[] sealedProbe = sealing.seal(new EntryProbe(probe.vector(), probe.features()).toBytes(),
                     context(probe, EntryPart.PROBE));
             byte[] sealedAnswer = sealing.seal(AnswerCodec.encode(answer), context(probe, EntryPart.ANSWER));
+            PromptEvidence evidence = probe.evidence();
+            byte[] sealedEvidence = evidence == null ? new byte[0]
+                    : sealing.seal(evidence.toBytes(), context(probe, EntryPart.EVIDENCE));
             StoreEntry entry = new StoreEntry(probe.partition(), UUID.randomUUID().toString(), probe.buckets(),
-                    sealedProbe, new byte[0], sealedAnswer, team.ttl());
+                    sealedProbe, sealedEvidence, sealedAnswer, team.ttl());
             store.put(entry).whenComplete((ignored, error) -> {
                 if (error != null) {
                     storeErrors.increment();
@@ -345,6 +429,7 @@ public final class SemanticCacheStage extends NamedStage {
         private SemanticCacheSettings settings = SemanticCacheSettings.defaultSettings();
         private RandomHyperplaneLsh lsh;
         private Clock clock = Clock.systemUTC();
+        private PairVerifier verifier;
 
         private Builder(SentenceEmbedder embedder, SemanticStore store, Executor workers) {
             this.embedder = requireNonNull(embedder, "embedder");
@@ -366,6 +451,16 @@ public final class SemanticCacheStage extends NamedStage {
         /** The wall clock of stored-at times, ages and {@code created} (tests). */
         public Builder clock(Clock newClock) {
             this.clock = requireNonNull(newClock, "clock");
+            return this;
+        }
+
+        /**
+         * A pair verifier: candidates at or above the team's {@code threshold} (then a floor) are
+         * hits only when it accepts them at the team's precision target. Needs a {@link TokenEmbedder}.
+         * Entries then keep their prompt's {@link PromptEvidence} (sealed), which the verifier compares.
+         */
+        public Builder verifier(PairVerifier newVerifier) {
+            this.verifier = requireNonNull(newVerifier, "verifier");
             return this;
         }
 

@@ -12,6 +12,7 @@ import dev.tiergate.cache.semantic.store.StoreEntry;
 import dev.tiergate.cache.semantic.store.StoredProbe;
 import dev.tiergate.cache.testing.ScriptedUpstream;
 import dev.tiergate.cache.testing.StageResult;
+import dev.tiergate.cache.testing.StageThreads;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.embedding.PromptEmbedding;
 import dev.tiergate.core.embedding.SentenceEmbedder;
@@ -32,15 +33,11 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,10 +53,9 @@ class SemanticCacheStageTest {
 
     private static OnnxSentenceEmbedder embedder;
 
-    private final ScheduledExecutorService eventLoop = Executors.newSingleThreadScheduledExecutor(
-            r -> new Thread(r, "event-loop"));
-    private final ThreadPoolExecutor workers = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES,
-            new ArrayBlockingQueue<>(16), r -> new Thread(r, "embedding-worker"));
+    private final StageThreads threads = new StageThreads();
+    private final ScheduledExecutorService eventLoop = threads.eventLoop();
+    private final ThreadPoolExecutor workers = threads.workers();
     private final ScriptedUpstream upstream = new ScriptedUpstream();
     private final InMemorySemanticStore store = InMemorySemanticStore.create();
 
@@ -75,8 +71,7 @@ class SemanticCacheStageTest {
 
     @AfterEach
     void shutdown() {
-        eventLoop.shutdownNow();
-        workers.shutdownNow();
+        threads.close();
     }
 
     // --- hits and misses by meaning ---
@@ -512,17 +507,7 @@ class SemanticCacheStageTest {
 
     /** Stores happen on a worker after the answer: wait for the counter, not for a fixed time. */
     private static void awaitStores(SemanticCacheStage stage, long expected) {
-        awaitCount(() -> stage.stats().stores(), expected);
-    }
-
-    private static void awaitCount(LongSupplier counter, long expected) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (counter.getAsLong() < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + expected + " stores, saw " + counter.getAsLong());
-            }
-            Thread.onSpinWait();
-        }
+        StageThreads.awaitCount(() -> stage.stats().stores(), expected);
     }
 
     /** Every key and every value under {@code prefix}, scanned: none contains any of {@code words}. */

@@ -15,7 +15,7 @@ import java.util.Set;
 /** Reads the semantic cache ({@code cache.semantic}) and router ({@code router}) sections. */
 final class StageYaml {
     static final Set<String> SEMANTIC_KEYS = Set.of("enabled", "model", "threshold", "ttl-seconds", "max-size-mb",
-            "redis-url", "precision-target", "encryption-key", "key-file");
+            "redis-url", "verifier", "precision-target", "encryption-key", "key-file");
     static final Set<String> TEAM_SEMANTIC_KEYS = Set.of("enabled", "threshold", "ttl-seconds", "namespace",
             "encryption-key", "precision-target");
     static final Set<String> ROUTER_KEYS = Set.of("enabled", "thresholds", "route", "route-models", "gates",
@@ -37,13 +37,16 @@ final class StageYaml {
         if (!MODELS.contains(model)) {
             g.problem(p + ".model", "'" + model + "' (expected one of: " + String.join(", ", MODELS) + ")");
         }
+        boolean verifier = g.bool(p + ".verifier", true);
         return new SemanticCacheConfig(
                 g.bool(p + ".enabled", false),
                 model,
-                threshold(g, p + ".threshold", d.threshold()),
+                threshold(g, p + ".threshold", verifier ? SemanticCacheConfig.DEFAULT_VERIFIER_FLOOR
+                        : SemanticCacheConfig.DEFAULT_THRESHOLD),
                 Duration.ofSeconds(g.number(p + ".ttl-seconds", d.ttl().toSeconds(), 1, 365L * 86_400)),
                 g.number(p + ".max-size-mb", d.maxSizeMb(), 1, 1_048_576),
                 g.string(p + ".redis-url", ""),
+                verifier,
                 precisionTarget(g, p + ".precision-target", d.precisionTarget()),
                 aesKey(g, p + ".encryption-key"),
                 g.string(p + ".key-file", ""));
