@@ -12,7 +12,7 @@ CP="$OWN:$(cat "$HERE/target/classpath.txt")"
 mkdir -p "$HERE/target/tool-classes"
 "$JAVA_HOME/bin/javac" -d "$HERE/target/tool-classes" -cp "$CP" "$HERE"/src/main/java/dev/tiergate/cache/training/*.java
 cp "$HERE/src/main/resources/logback.xml" "$HERE/target/tool-classes/"
-for split in ${SPLITS:-val calib train}; do
+for split in ${SPLITS:-val calib train val-surface calib-surface train-surface}; do
   nice -n 15 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx2g \
     -XX:ActiveProcessorCount=1 -cp "$HERE/target/tool-classes:$CP" \
     dev.tiergate.cache.training.PairFeatureDump "$HERE/build/pairs-$split.jsonl" "$HERE/build/features-$split"

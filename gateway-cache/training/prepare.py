@@ -3,6 +3,7 @@
   build/pairs-train.jsonl   what the classifier is fitted on
   build/pairs-calib.jsonl   model choice and the calibration curve (precision by probability threshold)
   build/pairs-val.jsonl     held out: never trained or tuned on; every reported number comes from it
+  build/pairs-<split>-surface.jsonl   the same prompt typed again (case, punctuation, spacing): positives
   data/chat-pairs.jsonl     the chat-style pairs written here (chat_pairs.py), with their split
   data/validation-chat.jsonl, data/validation-near-misses.jsonl   the validation split's chat pairs and
                             generated near misses, read by the stage tests
@@ -165,6 +166,21 @@ def mutate(text, kind, rnd, entities):
 
 
 KINDS = ["number", "negation", "entity", "unit", "date", "polarity"]
+SURFACE_PAIRS = {"train": 800, "calib": 200, "val": 200}
+
+
+def surface_pairs(rows, split, rnd):
+    """The same prompt typed again: identical, other casing, punctuation or spacing. Always the same request."""
+    texts = sorted({r["a"] for r in rows} | {r["b"] for r in rows})
+    rnd.shuffle(texts)
+    variants = [lambda t: t, lambda t: t.lower(), lambda t: t.rstrip("?.! ") if t.rstrip("?.! ") else t + "?",
+                lambda t: t + "?" if not t.endswith("?") else t[:-1] + " ?", lambda t: "  ".join(t.split(" ")),
+                lambda t: t[0].upper() + t[1:] if t[0].islower() else t[0].lower() + t[1:]]
+    out = []
+    for i, text in enumerate(texts[:SURFACE_PAIRS[split]]):
+        out.append({"a": text, "b": variants[i % len(variants)](text), "label": 1, "kind": "surface",
+                    "group": "surface:" + norm(text)})
+    return out
 
 
 def hard_negatives(rows, split, rnd):
@@ -225,6 +241,9 @@ def main():
         chat.sort(key=lambda r: not r["group"].startswith("fresh-"))
         rows = base + s[split] + hard + chat
         rnd.shuffle(rows)
+        with open(os.path.join(BUILD, "pairs-%s-surface.jsonl" % split), "w", encoding="utf-8") as f:
+            for r in surface_pairs(rows, split, random.Random(SEED + len(split))):
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
         with open(os.path.join(BUILD, "pairs-%s.jsonl" % split), "w", encoding="utf-8") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -3,7 +3,9 @@
 Designs compared (model choice on the calibration split only; the validation split is only reported):
   cosine+guards   the previous cache: cosine >= t and the default lexical guards
   verifier-lr     alignment + lexical features -> logistic regression
-  verifier-mlp    the same features -> a small MLP (one hidden layer of 32 ReLU units)
+  verifier-mlp    the same features -> a small MLP (one hidden layer of 32 ReLU units, L2 1e-2; -a0.001: 1e-3)
+  (each also trained with QQP (+qqp; by default QQP's noisy labels are left out of training) and scored with the
+  default lexical guards in front (+guards))
 The chosen model is written as ONNX (onnx.helper, opset 17, IR 8: Gemm / Relu / Sigmoid, the feature
 standardisation folded into the first Gemm) with verifier.json beside it: feature names, the candidate
 floor, and the calibration curve (precision and recall by probability threshold on the calibration split)
@@ -53,6 +55,15 @@ def swapped(x):
 
 
 def load(split):
+    """A split's pairs and, when there, its surface pairs (the same prompt typed again)."""
+    d = load_file(split)
+    if os.path.exists(os.path.join(BUILD, "features-%s-surface.f32" % split)):
+        e = load_file(split + "-surface")
+        d = {k: np.concatenate([d[k], e[k]]) for k in d}
+    return d
+
+
+def load_file(split):
     x = np.fromfile(os.path.join(BUILD, "features-%s.f32" % split), dtype="<f4").reshape(-1, len(NAMES))
     meta = []
     with open(os.path.join(BUILD, "features-%s.tsv" % split)) as f:
@@ -130,13 +141,19 @@ def fit_lr(x, y, w):
     return mu, sd, layers
 
 
-@both_orders
-def fit_mlp(x, y, w):
+def mlp_fitter(alpha):
+    @both_orders
+    def fit_mlp(x, y, w):
+        return fit_mlp_with(x, y, w, alpha)
+    return fit_mlp
+
+
+def fit_mlp_with(x, y, w, alpha):
     mu, sd = x.mean(0), x.std(0) + 1e-6
     # sklearn 1.2's MLP takes no sample weights: rows are repeated by their (integer) weight instead.
     reps = np.maximum(np.round(w).astype(int), 0)
     xs, ys = np.repeat(x, reps, axis=0), np.repeat(y, reps)
-    mlp = MLPClassifier(hidden_layer_sizes=(32,), alpha=1e-3, max_iter=400, early_stopping=True,
+    mlp = MLPClassifier(hidden_layer_sizes=(32,), alpha=alpha, max_iter=400, early_stopping=True,
                         validation_fraction=0.1, random_state=SEED)
     mlp.fit((xs - mu) / sd, ys)
     layers = [(mlp.coefs_[0].astype(np.float32), mlp.intercepts_[0].astype(np.float32), "relu"),
@@ -218,7 +235,8 @@ def main():
     # a model that did not see its group), so that the curve rests on 36 families rather than 7.
     for d in (train, calib, val):
         d["population"] = np.array([k.startswith("chat") for k in d["kind"]])
-    designs, fitters = {}, {"verifier-lr": fit_lr, "verifier-mlp": fit_mlp}
+    designs, fitters = {}, {"verifier-lr": fit_lr, "verifier-mlp": mlp_fitter(1e-2),
+                             "verifier-mlp-a0.001": mlp_fitter(1e-3)}
     for qqp_weight in (0, 1):
         w = np.where(train["kind"] == "qqp", qqp_weight, 1.0) * np.where(train["population"], 3.0, 1.0)
         suffix = "" if qqp_weight == 0 else "+qqp"

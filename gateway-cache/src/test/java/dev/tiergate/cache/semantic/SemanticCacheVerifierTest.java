@@ -118,8 +118,8 @@ class SemanticCacheVerifierTest {
         assertThat((double) generatedFalseHits / nearMisses.size()).isLessThan(MAX_NEAR_MISS_FALSE_HITS);
     }
 
-    // Measured (precision-target 0.97): recall 0.538, precision 0.986, 3 of 422 chat and 0 of 200 generated near misses.
-    private static final double MIN_RECALL = 0.50;
+    // Measured (precision-target 0.97): recall 0.622, precision 0.984, 4 of 422 chat and 0 of 200 generated near misses.
+    private static final double MIN_RECALL = 0.58;
     private static final double MIN_PRECISION = 0.97;
     private static final double MAX_NEAR_MISS_FALSE_HITS = 0.015;
 
@@ -194,6 +194,8 @@ class SemanticCacheVerifierTest {
         assertThat(run(stage, "I forgot my Gmail password, how can I change it").cache())
                 .isEqualTo(CacheOutcome.SEMANTIC_HIT);
         assertThat(verified).hasValue(1);
+        assertThat(run(stage, "how do I reset my Gmail password").cache()).as("the same prompt again")
+                .isEqualTo(CacheOutcome.SEMANTIC_HIT);
         assertThat(run(stage, "how do I reset my Outlook password").cache()).isEqualTo(CacheOutcome.MISS);
         assertThat(stage.meters()).extracting(m -> m.name() + ":" + m.tagValue())
                 .contains("tiergate.cache.semantic.verifier:accepted", "tiergate.cache.semantic.verifier:refused");
