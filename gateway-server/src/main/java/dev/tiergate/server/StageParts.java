@@ -4,7 +4,9 @@ import dev.tiergate.cache.CacheConfigs;
 import dev.tiergate.cache.exact.EmbeddingCache;
 import dev.tiergate.cache.exact.EmbeddingCacheStage;
 import dev.tiergate.cache.exact.ExactCacheStage;
+import dev.tiergate.cache.semantic.SemanticCacheSettings;
 import dev.tiergate.cache.semantic.SemanticCacheStage;
+import dev.tiergate.cache.semantic.verify.OnnxPairVerifier;
 import dev.tiergate.cache.semantic.store.SemanticStore;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.SemanticCacheConfig;
@@ -49,6 +51,7 @@ final class StageParts implements AutoCloseable {
     private final Keyed<SemanticStore> semanticStore;
     private final Map<String, SentenceEmbedder> embedders;
     private final OnnxComplexityClassifier classifier;
+    private final OnnxPairVerifier verifier;
     private final InferenceWorkers workers;
     private final SemanticCacheStage semanticCache;
     private final ComplexityRouterStage router;
@@ -61,6 +64,7 @@ final class StageParts implements AutoCloseable {
         this.semanticStore = b.semanticStore;
         this.embedders = Map.copyOf(b.embedders);
         this.classifier = b.classifier;
+        this.verifier = b.verifier;
         this.workers = b.workers;
         this.semanticCache = b.semanticCache;
         this.router = b.router;
@@ -108,6 +112,7 @@ final class StageParts implements AutoCloseable {
         all.add(semanticStore == null ? null : semanticStore.part());
         all.addAll(embedders.values());
         all.add(classifier);
+        all.add(verifier);
         all.add(workers);
         all.removeIf(Objects::isNull);
         return all;
@@ -150,6 +155,7 @@ final class StageParts implements AutoCloseable {
         private Keyed<SemanticStore> semanticStore;
         private final Map<String, SentenceEmbedder> embedders = new HashMap<>();
         private OnnxComplexityClassifier classifier;
+        private OnnxPairVerifier verifier;
         private InferenceWorkers workers;
         private SemanticCacheStage semanticCache;
         private ComplexityRouterStage router;
@@ -179,9 +185,25 @@ final class StageParts implements AutoCloseable {
                 semanticStore = keyed(List.of(c.model(), c.maxSizeMb(), Objects.toString(c.redisUrl())),
                         p -> p.semanticStore, () -> CacheConfigs.semanticStore(c));
                 // The cache sheds its lookups when the shared workers are busy; the router waits (InferenceWorkers).
-                semanticCache = SemanticCacheStage.builder(embedder, semanticStore.part(), workers().sheddingExecutor())
-                        .settings(CacheConfigs.semanticCacheSettings(config)).build();
-                descriptions.add("semantic cache: " + c.model() + ", threshold " + c.threshold() + ", "
+                SemanticCacheSettings settings = CacheConfigs.semanticCacheSettings(config);
+                SemanticCacheStage.Builder stage = SemanticCacheStage.builder(embedder, semanticStore.part(),
+                        workers().sheddingExecutor()).settings(settings);
+                // The verifier compares MiniLM-q token states: it runs only over the model it was trained on,
+                // with the lexical guards in front of it only if it was chosen with them.
+                boolean verified = c.verifier() && CacheConfigs.verifierModel().equals(c.model());
+                if (verified) {
+                    verifier = reuse(p -> p.verifier, OnnxPairVerifier::load);
+                    stage.verifier(verifier).settings(settings.withGuards(verifier.spec().guards()
+                            ? SemanticCacheSettings.DEFAULT_GUARDS : Set.of()));
+                } else if (c.verifier()) {
+                    log.warn("cache.semantic.verifier: the pair verifier is trained on {} token states, not {}:"
+                            + " the semantic cache runs without it (cosine and guards)", CacheConfigs.verifierModel(),
+                            c.model());
+                }
+                semanticCache = stage.build();
+                descriptions.add("semantic cache: " + c.model() + ", " + (verified ? "verifier " + verifier.version()
+                        + ", floor " + c.threshold() + ", precision target " + c.precisionTarget()
+                        : "threshold " + c.threshold()) + ", "
                         + (c.usesRedis() ? "redis store" : "in-memory store, " + c.maxSizeMb() + " MB"));
             }
             if (config.routerEnabled()) {

@@ -3,10 +3,12 @@ package dev.tiergate.cache.semantic;
 import static java.util.Objects.requireNonNull;
 
 import dev.tiergate.cache.semantic.guard.Guard;
+import dev.tiergate.cache.semantic.sealing.CacheKeys;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import javax.crypto.SecretKey;
 
 /**
  * The semantic cache's settings: the defaults every team gets, per-team overrides by team id, and
@@ -30,6 +32,9 @@ import java.util.Set;
  * @param maxCandidates         the most bucket members verified by exact cosine per lookup
  * @param cacheNonDeterministic whether requests that sample (temperature above 0, or absent, and no
  *                              seed) use the cache; default yes, as the exact cache does
+ * @param cacheKey              the AES key protecting the entries of teams without their own
+ *                              {@code encryption-key} (configured, or generated and kept in a key
+ *                              file by the server); default a random key for this process's life
  */
 public record SemanticCacheSettings(
         SemanticTeamSettings defaults,
@@ -38,7 +43,8 @@ public record SemanticCacheSettings(
         int maxPromptChars,
         long maxEntryBytes,
         int maxCandidates,
-        boolean cacheNonDeterministic) {
+        boolean cacheNonDeterministic,
+        SecretKey cacheKey) {
 
     /** The guards measured to raise precision at a small recall cost (docs/semantic-cache.md). */
     public static final Set<Guard> DEFAULT_GUARDS =
@@ -60,9 +66,30 @@ public record SemanticCacheSettings(
         if (maxCandidates <= 0) {
             throw new IllegalArgumentException("maxCandidates: " + maxCandidates + " (expected: > 0)");
         }
+        requireNonNull(cacheKey, "cacheKey");
+        CacheKeys.of(cacheKey);   // validates its length
     }
 
-    /** Every default: each team on at {@link SemanticTeamSettings#DEFAULT_THRESHOLD}, isolated, in clear. */
+    /** These settings with other guards (the pair verifier was trained with or without them). */
+    public SemanticCacheSettings withGuards(Set<Guard> newGuards) {
+        return new SemanticCacheSettings(defaults, teams, newGuards, maxPromptChars, maxEntryBytes, maxCandidates,
+                cacheNonDeterministic, cacheKey);
+    }
+
+    /** The key protecting a team's entries: its own {@code encryption-key}, else {@link #cacheKey()}. */
+    public SecretKey keyFor(SemanticTeamSettings team) {
+        return team.encryptionKey() != null ? team.encryptionKey() : cacheKey;
+    }
+
+    @Override
+    public String toString() {
+        // Never print the key.
+        return "SemanticCacheSettings[defaults=" + defaults + ", teams=" + teams + ", guards=" + guards
+                + ", maxPromptChars=" + maxPromptChars + ", maxEntryBytes=" + maxEntryBytes + ", maxCandidates="
+                + maxCandidates + ", cacheNonDeterministic=" + cacheNonDeterministic + "]";
+    }
+
+    /** Every default: each team on at {@link SemanticTeamSettings#DEFAULT_THRESHOLD}, isolated, a process key. */
     public static SemanticCacheSettings defaultSettings() {
         return builder().build();
     }
@@ -76,6 +103,11 @@ public record SemanticCacheSettings(
         return teams.getOrDefault(teamId, defaults);
     }
 
+    /** A random key made once per process, for settings built without one. */
+    private static final class ProcessKey {
+        static final SecretKey KEY = CacheKeys.randomKey();
+    }
+
     /** Builds {@link SemanticCacheSettings}; every setter validates at once. */
     public static final class Builder {
         private SemanticTeamSettings defaults = SemanticTeamSettings.defaults();
@@ -85,8 +117,15 @@ public record SemanticCacheSettings(
         private long maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
         private int maxCandidates = DEFAULT_MAX_CANDIDATES;
         private boolean cacheNonDeterministic = true;
+        private SecretKey cacheKey;
 
         private Builder() {
+        }
+
+        /** The key of teams without their own; default a random key for this process's life. */
+        public Builder cacheKey(SecretKey key) {
+            this.cacheKey = requireNonNull(key, "cacheKey");
+            return this;
         }
 
         public Builder defaults(SemanticTeamSettings teamDefaults) {
@@ -144,7 +183,7 @@ public record SemanticCacheSettings(
 
         public SemanticCacheSettings build() {
             return new SemanticCacheSettings(defaults, teams, guards, maxPromptChars, maxEntryBytes, maxCandidates,
-                    cacheNonDeterministic);
+                    cacheNonDeterministic, cacheKey != null ? cacheKey : ProcessKey.KEY);
         }
     }
 }

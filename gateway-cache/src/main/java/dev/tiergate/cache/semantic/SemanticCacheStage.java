@@ -10,8 +10,13 @@ import dev.tiergate.cache.semantic.AnswerCodec.StoredAnswer;
 import dev.tiergate.cache.semantic.guard.PromptFeatures;
 import dev.tiergate.cache.semantic.lsh.RandomHyperplaneLsh;
 import dev.tiergate.cache.semantic.store.SemanticStore;
+import dev.tiergate.cache.semantic.lsh.Vectors;
+import dev.tiergate.cache.semantic.sealing.CacheKeys;
+import dev.tiergate.cache.semantic.store.EntryPart;
 import dev.tiergate.cache.semantic.store.StoreEntry;
-import dev.tiergate.cache.semantic.store.StoreQuery;
+import dev.tiergate.cache.semantic.store.StoredProbe;
+import dev.tiergate.cache.semantic.verify.PairVerifier;
+import dev.tiergate.cache.semantic.verify.PromptEvidence;
 import dev.tiergate.core.embedding.PromptEmbedding;
 import dev.tiergate.core.embedding.SentenceEmbedder;
 import dev.tiergate.core.model.ChatChunk;
@@ -29,15 +34,22 @@ import dev.tiergate.core.pipeline.NamedStage;
 import dev.tiergate.core.pipeline.Served;
 import dev.tiergate.core.pipeline.StageMeter;
 import dev.tiergate.core.pipeline.StageStep;
+import dev.tiergate.inference.embedding.TokenEmbedder;
+import dev.tiergate.inference.embedding.TokenEmbedding;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
+import javax.crypto.SecretKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -58,10 +70,14 @@ import reactor.core.publisher.Flux;
  * the stage did is its {@code semanticCache} fact (a hit with its age and cosine similarity). It
  * fails open: a store that is down or an entry that does not decrypt fails the step, and the
  * pipeline runner skips the stage for that request. Client cache directives: bypass skips it,
- * no-store reads but does not store. Prompt text is never stored: only vectors, hashes and answers.
+ * no-store reads but does not store. Nothing is stored in clear: partitions and LSH buckets are
+ * keyed hashes, and the vector, guard features and answer are sealed with AES-GCM under the team's
+ * key or the cache-wide one ({@link CacheKeys}); a candidate is compared after it is opened here.
  */
 public final class SemanticCacheStage extends NamedStage {
     public static final String NAME = "semantic-cache";
+    /** The most candidates above the floor the verifier checks per lookup (the most similar first). */
+    static final int MAX_VERIFIED = 4;
 
     private static final Logger log = LoggerFactory.getLogger(SemanticCacheStage.class);
 
@@ -75,9 +91,26 @@ public final class SemanticCacheStage extends NamedStage {
     private final LongAdder rejected = new LongAdder();
     private final LongAdder storeErrors = new LongAdder();
     private final RateLimitedWarnings warnings = new RateLimitedWarnings(log, Duration.ofSeconds(10));
+    private final Map<SecretKey, CacheKeys> keys = new ConcurrentHashMap<>();
+    private final PairVerifier verifier;
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder refused = new LongAdder();
 
-    /** What the worker computed for one request. */
-    private record Probe(String partition, float[] vector, int[] bands, PromptFeatures features) {
+    /**
+     * What the worker computed for one request; {@code partition} and {@code buckets} are keyed;
+     * with a verifier, {@code prompt} and its model run {@code tokens} (else null), from which the
+     * verifier's evidence is made only when a candidate is checked or the entry is written: a miss
+     * without candidates pays nothing for the verifier.
+     */
+    private record Probe(CacheKeys keys, String partition, float[] vector, int[] buckets, PromptFeatures features,
+                         String prompt, TokenEmbedding tokens) {
+        PromptEvidence evidence() {
+            return tokens == null ? null : PromptEvidence.of(prompt, tokens);
+        }
+    }
+
+    /** A candidate whose probe opened and passed the floor and the guards. */
+    private record Ranked(String id, double similarity) {
     }
 
     private SemanticCacheStage(Builder builder) {
@@ -88,6 +121,11 @@ public final class SemanticCacheStage extends NamedStage {
         this.settings = builder.settings;
         this.lsh = builder.lsh != null ? builder.lsh : RandomHyperplaneLsh.of(embedder.dimensions());
         this.clock = builder.clock;
+        this.verifier = builder.verifier;
+        if (verifier != null && !(embedder instanceof TokenEmbedder)) {
+            throw new IllegalArgumentException("verifier: needs an embedder that gives token states (a TokenEmbedder),"
+                    + " got " + embedder.getClass().getName());
+        }
         if (lsh.dimensions() != embedder.dimensions()) {
             throw new IllegalArgumentException("lsh: " + lsh.dimensions() + " dimensions (expected: the embedder's "
                     + embedder.dimensions() + ")");
@@ -113,11 +151,16 @@ public final class SemanticCacheStage extends NamedStage {
     @Override
     public List<StageMeter> meters() {
         String stored = "Answers the semantic cache stored or would not keep";
+        String verified = "Candidates above the similarity floor the pair verifier accepted or refused";
         return List.of(
                 StageMeter.counter("tiergate.cache.semantic.stores", stored, "outcome", "stored", () -> stores.sum()),
                 StageMeter.counter("tiergate.cache.semantic.stores", stored, "outcome", "rejected", () -> rejected.sum()),
                 StageMeter.counter("tiergate.cache.semantic.errors", "Semantic cache writes the store failed",
-                        "kind", "store", () -> storeErrors.sum()));
+                        "kind", "store", () -> storeErrors.sum()),
+                StageMeter.counter("tiergate.cache.semantic.verifier", verified, "decision", "accepted",
+                        () -> accepted.sum()),
+                StageMeter.counter("tiergate.cache.semantic.verifier", verified, "decision", "refused",
+                        () -> refused.sum()));
     }
 
     @Override
@@ -137,9 +180,10 @@ public final class SemanticCacheStage extends NamedStage {
             return StageStep.proceed(exchange, "skipped");
         }
         String namespace = team.namespaceFor(exchange.caller().teamId());
+        CacheKeys teamKeys = keys.computeIfAbsent(settings.keyFor(team), CacheKeys::of);
         CompletableFuture<Probe> probe;
         try {
-            probe = CompletableFuture.supplyAsync(() -> probe(exchange, prompt, namespace), workers);
+            probe = CompletableFuture.supplyAsync(() -> probe(exchange, prompt, namespace, teamKeys), workers);
         } catch (RejectedExecutionException e) {
             // Load shedding, not a failure: the lookup is skipped rather than queued behind model runs.
             return StageStep.proceed(exchange, "shed");
@@ -148,46 +192,131 @@ public final class SemanticCacheStage extends NamedStage {
         return probe.thenCompose(p -> lookup(p, team, exchange, record));
     }
 
-    /** On a worker: the embedding (reused when already there), bands, features and partition. */
-    private Probe probe(Exchange exchange, String prompt, String namespace) {
+    /** On a worker: the embedding (reused when already there), keyed buckets and partition, features. */
+    private Probe probe(Exchange exchange, String prompt, String namespace, CacheKeys teamKeys) {
         PromptEmbedding embedding = exchange.facts().promptEmbedding().get();
-        if (embedding == null || !embedding.modelId().equals(embedder.modelId())) {
+        TokenEmbedding run = null;
+        if (verifier != null) {
+            // One model run gives the vector and the token states the verifier compares.
+            run = ((TokenEmbedder) embedder).embedTokens(prompt);
+            embedding = exchange.facts().promptEmbedding().setIfAbsent(new PromptEmbedding(embedder.modelId(),
+                    run.vector()));
+            if (!embedding.modelId().equals(embedder.modelId())) {
+                embedding = new PromptEmbedding(embedder.modelId(), run.vector());
+            }
+        } else if (embedding == null || !embedding.modelId().equals(embedder.modelId())) {
             embedding = exchange.facts().promptEmbedding().setIfAbsent(
                     new PromptEmbedding(embedder.modelId(), embedder.embed(prompt)));
         }
         float[] vector = embedding.vector();
         String partition = ContextFingerprint.partition(namespace, embedder.modelId(), lsh.layout(),
                 ContextFingerprint.of(exchange));
-        return new Probe(partition, vector, lsh.bands(vector), PromptFeatures.of(prompt));
+        return new Probe(teamKeys, teamKeys.partition(partition), vector, teamKeys.buckets(lsh.bands(vector)),
+                PromptFeatures.of(prompt), verifier == null ? null : prompt, run);
     }
 
     /** A store that fails here fails the stage (the runner skips it: no hit, nothing recorded). */
     private CompletionStage<StageStep> lookup(Probe probe, SemanticTeamSettings team, Exchange exchange,
                                               boolean record) {
-        StoreQuery query = new StoreQuery(probe.partition(), probe.bands(), probe.vector(), team.threshold(),
-                encoded -> compatible(probe.features(), encoded), settings.maxCandidates());
-        return store.findBest(query).thenApply(match -> {
-            if (match.isEmpty()) {
-                exchange.facts().semanticCache().set(CacheLookup.miss());
-                return new StageStep.Proceed(exchange, record ? answer -> afterMiss(answer, exchange, probe, team)
-                        : null, "miss");
+        return store.candidates(probe.partition(), probe.buckets(), settings.maxCandidates())
+                .thenCompose(found -> {
+                    List<Ranked> ranked = rank(probe, found, team.threshold());
+                    if (ranked.isEmpty()) {
+                        // No candidate above the floor: no verifier run, no further read.
+                        return CompletableFuture.completedFuture(miss(exchange, probe, team, record));
+                    }
+                    CompletionStage<Ranked> chosen = verifier == null
+                            ? CompletableFuture.completedFuture(ranked.getFirst())
+                            : verified(probe, ranked, team);
+                    return chosen.thenCompose(best -> best == null
+                            ? CompletableFuture.completedFuture(miss(exchange, probe, team, record))
+                            : store.read(probe.partition(), List.of(best.id()), EntryPart.ANSWER)
+                                    .thenApply(parts -> parts.getFirst() == null ? miss(exchange, probe, team, record)
+                                            : hit(exchange, probe, best, parts.getFirst())));
+                });
+    }
+
+    /**
+     * The most similar candidates' evidence, read in one round trip, each judged by the verifier;
+     * the one it finds likeliest at or above the team's operating point, or null.
+     */
+    private CompletionStage<Ranked> verified(Probe probe, List<Ranked> ranked, SemanticTeamSettings team) {
+        List<Ranked> checked = ranked.subList(0, Math.min(MAX_VERIFIED, ranked.size()));
+        List<String> ids = checked.stream().map(Ranked::id).toList();
+        double operatingPoint = verifier.operatingPoint(team.precisionTarget());
+        return store.read(probe.partition(), ids, EntryPart.EVIDENCE).thenApply(parts -> {
+            PromptEvidence query = probe.evidence();
+            Ranked best = null;
+            double bestProbability = -1;
+            String context = context(probe, EntryPart.EVIDENCE);
+            for (int i = 0; i < checked.size(); i++) {
+                byte[] sealed = parts.get(i);
+                if (sealed == null || sealed.length == 0) {
+                    continue;   // gone, or stored without a verifier: nothing to compare
+                }
+                PromptEvidence candidate;
+                try {
+                    candidate = PromptEvidence.fromBytes(probe.keys().open(sealed, context));
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                double probability = verifier.probability(query, candidate, checked.get(i).similarity());
+                if (probability >= operatingPoint) {
+                    accepted.increment();
+                    if (probability > bestProbability) {
+                        best = checked.get(i);
+                        bestProbability = probability;
+                    }
+                } else {
+                    refused.increment();
+                }
             }
-            StoredAnswer answer = AnswerCodec.decode(match.get().answer(), probe.partition(), team.encryptionKey());
-            long now = clock.millis();
-            long ageSeconds = Math.max(0, (now - answer.storedAtMillis()) / 1000);
-            exchange.facts().semanticCache().set(CacheLookup.semanticHit(ageSeconds, match.get().similarity()));
-            exchange.facts().served().set(Served.fromCache(answer.provider(), answer.model(), answer.tier()));
-            return new StageStep.Respond(Replay.answer(answer.completion(), answer.chunks(), exchange.chat(),
-                    now / 1000), "hit");
+            return best;
         });
     }
 
-    private boolean compatible(PromptFeatures query, String encoded) {
-        try {
-            return query.compatibleWith(PromptFeatures.decode(encoded), settings.guards());
-        } catch (IllegalArgumentException e) {
-            return false;
+    /** The candidates whose probe opens with the team's key, at or above the floor, passing the guards; best first. */
+    private List<Ranked> rank(Probe probe, List<StoredProbe> found, double floor) {
+        List<Ranked> ranked = new ArrayList<>();
+        String context = context(probe, EntryPart.PROBE);
+        for (StoredProbe candidate : found) {
+            EntryProbe entry;
+            try {
+                entry = EntryProbe.fromBytes(probe.keys().open(candidate.probe(), context));
+            } catch (IllegalArgumentException e) {
+                continue;   // another key's entry (a shared namespace with different keys) or a damaged one
+            }
+            if (entry.vector().length != probe.vector().length) {
+                continue;
+            }
+            double similarity = Vectors.dot(probe.vector(), entry.vector());
+            if (similarity >= floor && probe.features().compatibleWith(entry.features(), settings.guards())) {
+                ranked.add(new Ranked(candidate.id(), similarity));
+            }
         }
+        ranked.sort(Comparator.comparingDouble(Ranked::similarity).reversed());
+        return ranked;
+    }
+
+    private StageStep miss(Exchange exchange, Probe probe, SemanticTeamSettings team, boolean record) {
+        exchange.facts().semanticCache().set(CacheLookup.miss());
+        return new StageStep.Proceed(exchange, record ? answer -> afterMiss(answer, exchange, probe, team) : null,
+                "miss");
+    }
+
+    private StageStep hit(Exchange exchange, Probe probe, Ranked best, byte[] sealedAnswer) {
+        StoredAnswer answer = AnswerCodec.decode(probe.keys().open(sealedAnswer, context(probe, EntryPart.ANSWER)));
+        long now = clock.millis();
+        long ageSeconds = Math.max(0, (now - answer.storedAtMillis()) / 1000);
+        exchange.facts().semanticCache().set(CacheLookup.semanticHit(ageSeconds, best.similarity()));
+        exchange.facts().served().set(Served.fromCache(answer.provider(), answer.model(), answer.tier()));
+        return new StageStep.Respond(Replay.answer(answer.completion(), answer.chunks(), exchange.chat(), now / 1000),
+                "hit");
+    }
+
+    /** The associated data of a sealed part: the keyed partition and the part, so no part can be moved. */
+    private static String context(Probe probe, EntryPart part) {
+        return probe.partition() + ":" + part.field();
     }
 
     private Answer afterMiss(Answer answer, Exchange exchange, Probe probe, SemanticTeamSettings team) {
@@ -232,9 +361,15 @@ public final class SemanticCacheStage extends NamedStage {
 
     private void write(Probe probe, SemanticTeamSettings team, StoredAnswer answer) {
         try {
-            byte[] bytes = AnswerCodec.encode(answer, probe.partition(), team.encryptionKey());
-            StoreEntry entry = new StoreEntry(probe.partition(), UUID.randomUUID().toString(), probe.bands(),
-                    probe.vector(), probe.features().encode(), bytes, team.ttl());
+            CacheKeys sealing = probe.keys();
+            byte[] sealedProbe = sealing.seal(new EntryProbe(probe.vector(), probe.features()).toBytes(),
+                    context(probe, EntryPart.PROBE));
+            byte[] sealedAnswer = sealing.seal(AnswerCodec.encode(answer), context(probe, EntryPart.ANSWER));
+            PromptEvidence evidence = probe.evidence();
+            byte[] sealedEvidence = evidence == null ? new byte[0]
+                    : sealing.seal(evidence.toBytes(), context(probe, EntryPart.EVIDENCE));
+            StoreEntry entry = new StoreEntry(probe.partition(), UUID.randomUUID().toString(), probe.buckets(),
+                    sealedProbe, sealedEvidence, sealedAnswer, team.ttl());
             store.put(entry).whenComplete((ignored, error) -> {
                 if (error != null) {
                     storeErrors.increment();
@@ -294,6 +429,7 @@ public final class SemanticCacheStage extends NamedStage {
         private SemanticCacheSettings settings = SemanticCacheSettings.defaultSettings();
         private RandomHyperplaneLsh lsh;
         private Clock clock = Clock.systemUTC();
+        private PairVerifier verifier;
 
         private Builder(SentenceEmbedder embedder, SemanticStore store, Executor workers) {
             this.embedder = requireNonNull(embedder, "embedder");
@@ -315,6 +451,16 @@ public final class SemanticCacheStage extends NamedStage {
         /** The wall clock of stored-at times, ages and {@code created} (tests). */
         public Builder clock(Clock newClock) {
             this.clock = requireNonNull(newClock, "clock");
+            return this;
+        }
+
+        /**
+         * A pair verifier: candidates at or above the team's {@code threshold} (then a floor) are
+         * hits only when it accepts them at the team's precision target. Needs a {@link TokenEmbedder}.
+         * Entries then keep their prompt's {@link PromptEvidence} (sealed), which the verifier compares.
+         */
+        public Builder verifier(PairVerifier newVerifier) {
+            this.verifier = requireNonNull(newVerifier, "verifier");
             return this;
         }
 

@@ -14,27 +14,35 @@ import javax.crypto.spec.SecretKeySpec;
  * Immutable; start from {@link #defaults()} or another team's settings with {@link #toBuilder()}.
  *
  * @param enabled       whether the team's requests use the semantic cache at all
- * @param threshold     the least cosine similarity of a hit, for the configured embedding model
+ * @param threshold     the least cosine similarity of a hit, for the configured embedding model;
+ *                      with a pair verifier, the floor of the candidates it checks
  * @param ttl           how long an entry lives; {@link Duration#ZERO} reads but never stores
  * @param namespace     whose entries the team shares; null for the team's own id (isolated)
- * @param encryptionKey an AES key (128, 192 or 256 bits) encrypting the team's stored answers
- *                      with AES-GCM, or null to store them in clear
+ * @param encryptionKey the team's own AES key (128, 192 or 256 bits) protecting its entries, or
+ *                      null for the cache-wide key ({@link SemanticCacheSettings#cacheKey()}):
+ *                      entries are always sealed, this only chooses with which key
+ * @param precisionTarget with a pair verifier, the precision its operating point is chosen for
+ *                      (from its calibration curve); above 0.5 and below 1
  */
 public record SemanticTeamSettings(
         boolean enabled,
         double threshold,
         Duration ttl,
         String namespace,
-        SecretKey encryptionKey) {
+        SecretKey encryptionKey,
+        double precisionTarget) {
 
     /**
      * The threshold chosen for all-minilm-l6-v2-q with the default guards; its measured precision
      * and recall are in docs/semantic-cache.md. Other models need their own.
      */
     public static final double DEFAULT_THRESHOLD = 0.88;
+    /** The cosine floor of the candidates a pair verifier checks (measured: docs/semantic-cache.md). */
+    public static final double DEFAULT_VERIFIER_FLOOR = 0.70;
+    public static final double DEFAULT_PRECISION_TARGET = 0.97;
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
     private static final SemanticTeamSettings DEFAULTS =
-            new SemanticTeamSettings(true, DEFAULT_THRESHOLD, DEFAULT_TTL, null, null);
+            new SemanticTeamSettings(true, DEFAULT_THRESHOLD, DEFAULT_TTL, null, null, DEFAULT_PRECISION_TARGET);
 
     public SemanticTeamSettings {
         if (!(threshold > 0 && threshold <= 1)) {
@@ -47,6 +55,7 @@ public record SemanticTeamSettings(
         if (namespace != null && namespace.isBlank()) {
             throw new IllegalArgumentException("namespace: \"" + namespace + "\" (expected: non-blank, or absent)");
         }
+        checkPrecisionTarget(precisionTarget);
         if (encryptionKey != null) {
             int bits = encryptionKey.getEncoded().length * 8;
             if (!"AES".equalsIgnoreCase(encryptionKey.getAlgorithm()) || (bits != 128 && bits != 192 && bits != 256)) {
@@ -56,7 +65,7 @@ public record SemanticTeamSettings(
         }
     }
 
-    /** Enabled, threshold {@value #DEFAULT_THRESHOLD}, one hour, the team's own namespace, no encryption. */
+    /** Enabled, threshold {@value #DEFAULT_THRESHOLD}, one hour, the team's own namespace, the cache-wide key. */
     public static SemanticTeamSettings defaults() {
         return DEFAULTS;
     }
@@ -69,6 +78,13 @@ public record SemanticTeamSettings(
         return new Builder(this);
     }
 
+    private static double checkPrecisionTarget(double target) {
+        if (!(target > 0.5 && target < 1)) {
+            throw new IllegalArgumentException("precision-target: " + target + " (expected: > 0.5 and < 1)");
+        }
+        return target;
+    }
+
     /** The namespace of a team's entries: the configured one, or the team id. */
     public String namespaceFor(String teamId) {
         return namespace != null ? namespace : teamId;
@@ -78,7 +94,8 @@ public record SemanticTeamSettings(
     public String toString() {
         // Never print the key.
         return "SemanticTeamSettings[enabled=" + enabled + ", threshold=" + threshold + ", ttl=" + ttl
-                + ", namespace=" + namespace + ", encrypted=" + (encryptionKey != null) + "]";
+                + ", namespace=" + namespace + ", ownKey=" + (encryptionKey != null) + ", precisionTarget="
+                + precisionTarget + "]";
     }
 
     /** Builds {@link SemanticTeamSettings}; every setter validates at once. */
@@ -88,8 +105,10 @@ public record SemanticTeamSettings(
         private Duration ttl;
         private String namespace;
         private SecretKey encryptionKey;
+        private double precisionTarget;
 
         private Builder(SemanticTeamSettings from) {
+            this.precisionTarget = from.precisionTarget;
             this.enabled = from.enabled;
             this.threshold = from.threshold;
             this.ttl = from.ttl;
@@ -129,7 +148,7 @@ public record SemanticTeamSettings(
             return this;
         }
 
-        /** A raw AES key of 16, 24 or 32 bytes; null for no encryption. The array is copied. */
+        /** A raw AES key of 16, 24 or 32 bytes; null for the cache-wide key. The array is copied. */
         public Builder encryptionKey(byte[] rawKey) {
             if (rawKey == null) {
                 this.encryptionKey = null;
@@ -158,8 +177,14 @@ public record SemanticTeamSettings(
             return encryptionKey(raw);
         }
 
+        /** With a pair verifier: the precision its operating point aims at (default 0.97). */
+        public Builder precisionTarget(double target) {
+            this.precisionTarget = checkPrecisionTarget(target);
+            return this;
+        }
+
         public SemanticTeamSettings build() {
-            return new SemanticTeamSettings(enabled, threshold, ttl, namespace, encryptionKey);
+            return new SemanticTeamSettings(enabled, threshold, ttl, namespace, encryptionKey, precisionTarget);
         }
     }
 }

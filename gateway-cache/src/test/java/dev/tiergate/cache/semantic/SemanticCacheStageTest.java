@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiergate.cache.exact.ExactCacheSettings;
 import dev.tiergate.cache.exact.ExactCacheStage;
+import dev.tiergate.cache.semantic.store.EntryPart;
 import dev.tiergate.cache.semantic.store.InMemorySemanticStore;
 import dev.tiergate.cache.semantic.store.RedisSemanticStore;
 import dev.tiergate.cache.semantic.store.SemanticStore;
+import dev.tiergate.cache.semantic.store.StoreEntry;
+import dev.tiergate.cache.semantic.store.StoredProbe;
 import dev.tiergate.cache.testing.ScriptedUpstream;
 import dev.tiergate.cache.testing.StageResult;
+import dev.tiergate.cache.testing.StageThreads;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.embedding.PromptEmbedding;
 import dev.tiergate.core.embedding.SentenceEmbedder;
@@ -29,14 +33,11 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,10 +53,9 @@ class SemanticCacheStageTest {
 
     private static OnnxSentenceEmbedder embedder;
 
-    private final ScheduledExecutorService eventLoop = Executors.newSingleThreadScheduledExecutor(
-            r -> new Thread(r, "event-loop"));
-    private final ThreadPoolExecutor workers = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES,
-            new ArrayBlockingQueue<>(16), r -> new Thread(r, "embedding-worker"));
+    private final StageThreads threads = new StageThreads();
+    private final ScheduledExecutorService eventLoop = threads.eventLoop();
+    private final ThreadPoolExecutor workers = threads.workers();
     private final ScriptedUpstream upstream = new ScriptedUpstream();
     private final InMemorySemanticStore store = InMemorySemanticStore.create();
 
@@ -71,8 +71,7 @@ class SemanticCacheStageTest {
 
     @AfterEach
     void shutdown() {
-        eventLoop.shutdownNow();
-        workers.shutdownNow();
+        threads.close();
     }
 
     // --- hits and misses by meaning ---
@@ -293,7 +292,7 @@ class SemanticCacheStageTest {
     }
 
     @Test
-    void encryptedAnswersHitForTheirTeamAndHoldNoPlainText() {
+    void aTeamKeyServesItsTeamAndEntriesHoldNoPlainText() {
         byte[] key = new byte[32];
         key[0] = 7;
         SemanticCacheStage stage = stage(SemanticCacheSettings.builder()
@@ -311,9 +310,12 @@ class SemanticCacheStageTest {
                 .settings(stage.settings()).clock(clock()).build();
         run(spied, TEAM_B, body("what is the weather like in Paris", false));
         awaitStores(spied, 1);
-        String stored = new String(recording.entries.getFirst().answer(), StandardCharsets.ISO_8859_1);
-        assertThat(stored).doesNotContain("secret").doesNotContain("Paris").doesNotContain("weather");
-        assertThat(recording.entries.getFirst().features()).doesNotContain("Paris").doesNotContain("weather");
+        StoreEntry entry = recording.entries.getFirst();
+        for (byte[] part : List.of(entry.probe(), entry.evidence(), entry.answer())) {
+            assertThat(new String(part, StandardCharsets.ISO_8859_1)).doesNotContain("secret").doesNotContain("Paris")
+                    .doesNotContain("weather");
+        }
+        assertThat(entry.partition()).doesNotContain("team").matches("[0-9a-f]{32}");
     }
 
     @Test
@@ -327,8 +329,9 @@ class SemanticCacheStageTest {
         SemanticCacheStage reader = stage(SemanticCacheSettings.builder()
                 .defaults(SemanticTeamSettings.builder().namespace("ns").encryptionKey(otherKey).build()).build());
         StageResult result = run(reader, TEAM_B, body(FORGOT, false));
-        assertThat(result.cache()).as("the stage stepped aside").isNull();
-        assertThat(result.steps()).containsExactly("semantic-cache:failed-open");
+        // Another key names other partitions and buckets: the entry is never even a candidate.
+        assertThat(result.cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(result.steps()).containsExactly("semantic-cache:miss");
         assertThat(upstream.calls()).isEqualTo(2);
     }
 
@@ -395,21 +398,27 @@ class SemanticCacheStageTest {
     }
 
     @Test
-    void aRedisStoreServesParaphrasesEncryptedToo() {
+    void aRedisStoreServesParaphrasesAndHoldsNoPromptOrAnswerText() {
         String url = dev.tiergate.cache.semantic.store.RedisTestSupport.requireRedis();
         String prefix = "tiergate-test:" + java.util.UUID.randomUUID() + ":";
         try (RedisSemanticStore redis = RedisSemanticStore.builder(url).keyPrefix(prefix)
                 // generous: a loaded CI machine must not turn this behaviour test into a timing test
                 .commandTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5)).build()) {
+            // No team key: the cache-wide key seals everything by default.
             SemanticCacheStage stage = SemanticCacheStage.builder(embedder, redis, workers).clock(clock())
                     .settings(SemanticCacheSettings.builder().defaults(SemanticTeamSettings.builder()
-                            .ttl(Duration.ofSeconds(20)).encryptionKey(new byte[32]).build()).build())
+                            .ttl(Duration.ofSeconds(20)).build()).build())
                     .build();
+            upstream.answeringStream(call -> new Answer.Stream(Flux.fromIterable(ScriptedUpstream.streamChunks(
+                    "Open Settings, choose Security and click Reset password.", "stop", true))));
             run(stage, TEAM_A, body(RESET, true)).chunks().blockLast();
             awaitStores(stage, 1);
+            assertNothingInClear(url, prefix, List.of("reset", "password", "Settings", "Security", "click",
+                    "team-a", "choose"));
             StageResult hit = run(stage, TEAM_A, body(FORGOT, false));
             assertThat(hit.cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
-            assertThat(hit.completion().choices().getFirst().message().text()).isEqualTo("answer 1");
+            assertThat(hit.completion().choices().getFirst().message().text())
+                    .isEqualTo("Open Settings, choose Security and click Reset password.");
             assertThat(run(stage, TEAM_A, body("what is 2+3", false)).cache()).isEqualTo(CacheOutcome.MISS);
             assertThat(upstream.calls()).isEqualTo(2);
         }
@@ -498,16 +507,40 @@ class SemanticCacheStageTest {
 
     /** Stores happen on a worker after the answer: wait for the counter, not for a fixed time. */
     private static void awaitStores(SemanticCacheStage stage, long expected) {
-        awaitCount(() -> stage.stats().stores(), expected);
+        StageThreads.awaitCount(() -> stage.stats().stores(), expected);
     }
 
-    private static void awaitCount(LongSupplier counter, long expected) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (counter.getAsLong() < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + expected + " stores, saw " + counter.getAsLong());
+    /** Every key and every value under {@code prefix}, scanned: none contains any of {@code words}. */
+    private static void assertNothingInClear(String url, String prefix, List<String> words) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(url);
+        try (var connection = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+            var redis = connection.sync();
+            List<byte[]> keys = new java.util.ArrayList<>();
+            io.lettuce.core.ScanIterator.scan(redis, io.lettuce.core.ScanArgs.Builder
+                    .matches((prefix + "*").getBytes(StandardCharsets.UTF_8)).limit(500)).forEachRemaining(k -> {
+                        if (new String(k, StandardCharsets.ISO_8859_1).startsWith(prefix)) {
+                            keys.add(k);
+                        }
+                    });
+            assertThat(keys).as("an entry and its 16 buckets").hasSize(17);
+            StringBuilder everything = new StringBuilder();
+            for (byte[] key : keys) {
+                everything.append(new String(key, StandardCharsets.ISO_8859_1)).append('\n');
+                String type = redis.type(key);
+                if (type.equals("hash")) {
+                    redis.hgetall(key).forEach((f, v) -> everything.append(new String(f, StandardCharsets.ISO_8859_1))
+                            .append('=').append(new String(v, StandardCharsets.ISO_8859_1)).append('\n'));
+                } else {
+                    redis.zrange(key, 0, -1).forEach(m -> everything.append(new String(m, StandardCharsets.ISO_8859_1))
+                            .append('\n'));
+                }
             }
-            Thread.onSpinWait();
+            String dump = everything.toString().toLowerCase(java.util.Locale.ROOT);
+            for (String word : words) {
+                assertThat(dump).as("stored bytes").doesNotContain(word.toLowerCase(java.util.Locale.ROOT));
+            }
+        } finally {
+            client.shutdown();
         }
     }
 
@@ -517,7 +550,7 @@ class SemanticCacheStageTest {
 
     /** A store that keeps what is written to it, then passes it on. */
     private static final class RecordingStore implements SemanticStore {
-        final List<dev.tiergate.cache.semantic.store.StoreEntry> entries = new CopyOnWriteArrayList<>();
+        final List<StoreEntry> entries = new CopyOnWriteArrayList<>();
         private final SemanticStore delegate;
 
         RecordingStore(SemanticStore delegate) {
@@ -525,13 +558,17 @@ class SemanticCacheStageTest {
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<java.util.Optional<dev.tiergate.cache.semantic.store.StoreMatch>>
-                findBest(dev.tiergate.cache.semantic.store.StoreQuery query) {
-            return delegate.findBest(query);
+        public CompletionStage<List<StoredProbe>> candidates(String partition, int[] buckets, int max) {
+            return delegate.candidates(partition, buckets, max);
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<Void> put(dev.tiergate.cache.semantic.store.StoreEntry entry) {
+        public CompletionStage<List<byte[]>> read(String partition, List<String> ids, EntryPart part) {
+            return delegate.read(partition, ids, part);
+        }
+
+        @Override
+        public CompletionStage<Void> put(StoreEntry entry) {
             entries.add(entry);
             return CompletableFuture.completedFuture(null).thenCompose(ignored -> delegate.put(entry));
         }

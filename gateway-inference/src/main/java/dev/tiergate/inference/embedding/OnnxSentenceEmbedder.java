@@ -7,7 +7,6 @@ import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
-import dev.tiergate.core.embedding.SentenceEmbedder;
 import dev.tiergate.inference.OnnxRuntimeSetup;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link SentenceEmbedder} running a small transformer through DJL on ONNX Runtime, fully
+ * A {@link dev.tiergate.core.embedding.SentenceEmbedder} running a small transformer through DJL on ONNX Runtime, fully
  * offline: the model and tokenizer come from jar resources (see {@link EmbeddingModel}), and DJL's
  * network switches are turned off ({@link OnnxRuntimeSetup#enforceOffline()}) before DJL starts. The vector is
- * the model's pooling of the token states (mean over the attention mask, or CLS), L2-normalised.
+ * the model's pooling of the token states (mean over the attention mask, or CLS), L2-normalised;
+ * {@link #embedTokens} gives the token states of the same run too.
  *
  * <p>Thread-safe: each concurrent caller borrows its own predictor. {@link #embed} blocks for a
  * few milliseconds (about 4 ms for a short sentence with the quantized MiniLM): call it on a
@@ -36,17 +36,17 @@ import org.slf4j.LoggerFactory;
  *         .build();
  * }</pre>
  */
-public final class OnnxSentenceEmbedder implements SentenceEmbedder {
+public final class OnnxSentenceEmbedder implements TokenEmbedder {
     private static final Logger log = LoggerFactory.getLogger(OnnxSentenceEmbedder.class);
 
     private final EmbeddingModel model;
     private final HuggingFaceTokenizer tokenizer;
-    private final ZooModel<String, float[]> zooModel;
-    private final ConcurrentLinkedDeque<Predictor<String, float[]>> idle = new ConcurrentLinkedDeque<>();
+    private final ZooModel<String, TokenEmbedding> zooModel;
+    private final ConcurrentLinkedDeque<Predictor<String, TokenEmbedding>> idle = new ConcurrentLinkedDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private OnnxSentenceEmbedder(EmbeddingModel model, HuggingFaceTokenizer tokenizer,
-                                 ZooModel<String, float[]> zooModel) {
+                                 ZooModel<String, TokenEmbedding> zooModel) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.zooModel = zooModel;
@@ -83,11 +83,16 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
 
     @Override
     public float[] embed(String text) {
+        return embedTokens(text).vector();
+    }
+
+    @Override
+    public TokenEmbedding embedTokens(String text) {
         requireNonNull(text, "text");
         if (closed.get()) {
             throw new IllegalStateException("embedder " + model.id() + " is closed");
         }
-        Predictor<String, float[]> predictor = idle.pollFirst();
+        Predictor<String, TokenEmbedding> predictor = idle.pollFirst();
         if (predictor == null) {
             predictor = zooModel.newPredictor();
         }
@@ -118,7 +123,7 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Predictor<String, float[]> predictor;
+        Predictor<String, TokenEmbedding> predictor;
         while ((predictor = idle.pollFirst()) != null) {
             predictor.close();
         }
@@ -173,7 +178,7 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
             long started = System.nanoTime();
             HuggingFaceTokenizer tokenizer = loadTokenizer(model, limit);
             try {
-                ZooModel<String, float[]> zooModel = loadModel(model, tokenizer, intraOpThreads);
+                ZooModel<String, TokenEmbedding> zooModel = loadModel(model, tokenizer, intraOpThreads);
                 log.info("loaded embedding model {} ({} dimensions, {} pooling) in {} ms", model.id(),
                         model.dimensions(), model.pooling(), (System.nanoTime() - started) / 1_000_000);
                 return new OnnxSentenceEmbedder(model, tokenizer, zooModel);
@@ -196,7 +201,7 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
             }
         }
 
-        private static ZooModel<String, float[]> loadModel(EmbeddingModel model, HuggingFaceTokenizer tokenizer,
+        private static ZooModel<String, TokenEmbedding> loadModel(EmbeddingModel model, HuggingFaceTokenizer tokenizer,
                                                            int intraOpThreads) {
             InputStream graph;
             try {
@@ -204,8 +209,8 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load embedding model " + model.id(), e);
             }
-            Criteria.Builder<String, float[]> criteria = Criteria.builder()
-                    .setTypes(String.class, float[].class)
+            Criteria.Builder<String, TokenEmbedding> criteria = Criteria.builder()
+                    .setTypes(String.class, TokenEmbedding.class)
                     .optTranslator(new PoolingTranslator(tokenizer, model.pooling()));
             return OnnxRuntimeSetup.loadModel("embedding model " + model.id(), graph, criteria, intraOpThreads);
         }

@@ -15,11 +15,12 @@ import java.util.List;
 /**
  * Tokenises one sentence into the inputs the graph declares ({@code input_ids},
  * {@code attention_mask}, {@code token_type_ids}, matched by name), and pools the token states it
- * returns into one L2-normalised vector. Pooling is done here in plain Java: ONNX Runtime's DJL
- * arrays support few operators.
+ * returns into one L2-normalised vector, keeping the token states beside it. Pooling is done here
+ * in plain Java: ONNX Runtime's DJL arrays support few operators.
  */
-final class PoolingTranslator implements Translator<String, float[]> {
+final class PoolingTranslator implements Translator<String, TokenEmbedding> {
     private static final String MASK = "attention-mask";
+    private static final String TOKENS = "tokens";
 
     private final HuggingFaceTokenizer tokenizer;
     private final EmbeddingModel.Pooling pooling;
@@ -48,6 +49,7 @@ final class PoolingTranslator implements Translator<String, float[]> {
         long[] ids = encoding.getIds();
         long[] mask = encoding.getAttentionMask();
         ctx.setAttachment(MASK, mask);
+        ctx.setAttachment(TOKENS, encoding.getTokens());
         NDManager manager = ctx.getNDManager();
         Shape shape = new Shape(1, ids.length);
         NDList inputs = new NDList(inputNames.size());
@@ -65,14 +67,15 @@ final class PoolingTranslator implements Translator<String, float[]> {
     }
 
     @Override
-    public float[] processOutput(TranslatorContext ctx, NDList outputs) {
+    public TokenEmbedding processOutput(TranslatorContext ctx, NDList outputs) {
         NDArray hidden = tokenStates(outputs);
         long[] shape = hidden.getShape().getShape();
         int tokens = (int) shape[1];
         int dims = (int) shape[2];
         float[] states = hidden.toFloatArray();
         long[] mask = (long[]) ctx.getAttachment(MASK);
-        return normalize(pool(states, mask, tokens, dims));
+        float[] vector = normalize(pool(states, mask, tokens, dims));
+        return new TokenEmbedding(vector, (String[]) ctx.getAttachment(TOKENS), states, dims);
     }
 
     @Override

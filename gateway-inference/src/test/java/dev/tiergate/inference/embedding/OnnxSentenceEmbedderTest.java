@@ -56,6 +56,31 @@ class OnnxSentenceEmbedderTest {
     }
 
     @Test
+    void tokenStatesComeFromTheSameRunAsTheVector() {
+        String text = "How do I reset my password in Gmail?";
+        TokenEmbedding run = embedder.embedTokens(text);
+
+        assertThat(run.vector()).containsExactly(embedder.embed(text));
+        assertThat(run.tokens()).startsWith("[CLS]", "how", "do").endsWith("?", "[SEP]");
+        assertThat(run.dimensions()).isEqualTo(384);
+        assertThat(run.states()).hasSize(run.tokens().length * 384);
+        // The vector is the normalised mean of the token states.
+        float[] mean = new float[384];
+        for (int t = 0; t < run.tokens().length; t++) {
+            for (int d = 0; d < 384; d++) {
+                mean[d] += run.states()[t * 384 + d] / run.tokens().length;
+            }
+        }
+        double norm = 0;
+        double dot = 0;
+        for (int d = 0; d < 384; d++) {
+            norm += mean[d] * mean[d];
+            dot += mean[d] * run.vector()[d];
+        }
+        assertThat(dot / Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-5));
+    }
+
+    @Test
     void isDeterministic() {
         String text = "What is the capital of France?";
         assertThat(embedder.embed(text)).containsExactly(embedder.embed(text));

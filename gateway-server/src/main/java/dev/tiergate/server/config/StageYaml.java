@@ -15,9 +15,9 @@ import java.util.Set;
 /** Reads the semantic cache ({@code cache.semantic}) and router ({@code router}) sections. */
 final class StageYaml {
     static final Set<String> SEMANTIC_KEYS = Set.of("enabled", "model", "threshold", "ttl-seconds", "max-size-mb",
-            "redis-url");
+            "redis-url", "verifier", "precision-target", "encryption-key", "key-file");
     static final Set<String> TEAM_SEMANTIC_KEYS = Set.of("enabled", "threshold", "ttl-seconds", "namespace",
-            "encryption-key");
+            "encryption-key", "precision-target");
     static final Set<String> ROUTER_KEYS = Set.of("enabled", "thresholds", "route", "route-models", "gates",
             "pin-tier", "min-tier");
     private static final Set<String> THRESHOLD_KEYS = Set.of("mid", "frontier");
@@ -37,13 +37,19 @@ final class StageYaml {
         if (!MODELS.contains(model)) {
             g.problem(p + ".model", "'" + model + "' (expected one of: " + String.join(", ", MODELS) + ")");
         }
+        boolean verifier = g.bool(p + ".verifier", true);
         return new SemanticCacheConfig(
                 g.bool(p + ".enabled", false),
                 model,
-                threshold(g, p + ".threshold", d.threshold()),
+                threshold(g, p + ".threshold", verifier ? SemanticCacheConfig.DEFAULT_VERIFIER_FLOOR
+                        : SemanticCacheConfig.DEFAULT_THRESHOLD),
                 Duration.ofSeconds(g.number(p + ".ttl-seconds", d.ttl().toSeconds(), 1, 365L * 86_400)),
                 g.number(p + ".max-size-mb", d.maxSizeMb(), 1, 1_048_576),
-                g.string(p + ".redis-url", ""));
+                g.string(p + ".redis-url", ""),
+                verifier,
+                precisionTarget(g, p + ".precision-target", d.precisionTarget()),
+                aesKey(g, p + ".encryption-key"),
+                g.string(p + ".key-file", ""));
     }
 
     static TeamSemanticCacheConfig teamSemanticCache(YamlFields t) {
@@ -53,24 +59,41 @@ final class StageYaml {
         }
         t.onlyKeys(p, TEAM_SEMANTIC_KEYS);
         long ttl = t.number(p + ".ttl-seconds", -1, 0, 365L * 86_400);
-        String key = t.string(p + ".encryption-key", null);
-        if (key != null) {
-            try {
-                int length = Base64.getDecoder().decode(key).length;
-                if (length != 16 && length != 24 && length != 32) {
-                    t.problem(p + ".encryption-key", length + " bytes (expected: base64 of a 16, 24 or 32 byte AES key)");
-                }
-            } catch (IllegalArgumentException e) {
-                t.problem(p + ".encryption-key", "not base64 (expected: base64 of a 16, 24 or 32 byte AES key, "
-                        + "e.g. openssl rand -base64 32)");
-            }
-        }
         return new TeamSemanticCacheConfig(
                 t.node(p + ".enabled") == null ? null : t.bool(p + ".enabled", true),
                 t.node(p + ".threshold") == null ? null : threshold(t, p + ".threshold", 0.88),
                 ttl < 0 ? null : Duration.ofSeconds(ttl),
                 t.string(p + ".namespace", null),
-                key);
+                aesKey(t, p + ".encryption-key"),
+                t.node(p + ".precision-target") == null ? null
+                        : precisionTarget(t, p + ".precision-target", SemanticCacheConfig.DEFAULT_PRECISION_TARGET));
+    }
+
+    /** A base64 AES key of 16, 24 or 32 bytes at {@code path}, or null when absent. */
+    private static String aesKey(YamlFields y, String path) {
+        String key = y.string(path, null);
+        if (key != null) {
+            try {
+                int length = Base64.getDecoder().decode(key.strip()).length;
+                if (length != 16 && length != 24 && length != 32) {
+                    y.problem(path, length + " bytes (expected: base64 of a 16, 24 or 32 byte AES key)");
+                }
+            } catch (IllegalArgumentException e) {
+                y.problem(path, "not base64 (expected: base64 of a 16, 24 or 32 byte AES key, "
+                        + "e.g. openssl rand -base64 32)");
+            }
+        }
+        return key;
+    }
+
+    /** A precision the semantic verifier aims at: above 0.5 and below 1. */
+    private static double precisionTarget(YamlFields y, String path, double defaultValue) {
+        BigDecimal value = y.decimal(path, BigDecimal.valueOf(defaultValue));
+        double v = value.doubleValue();
+        if (!(v > 0.5 && v < 1)) {
+            y.problem(path, value + " (expected: a precision above 0.5 and below 1, e.g. 0.97)");
+        }
+        return v;
     }
 
     /** {@code router:} of gateway.yaml or of a team file; absent fields stay null (inherit). */

@@ -7,8 +7,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tiergate.cache.internal.PerEntryTtl;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.Optional;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -61,43 +62,45 @@ public final class InMemorySemanticStore implements SemanticStore {
     }
 
     @Override
-    public CompletionStage<Optional<StoreMatch>> findBest(StoreQuery query) {
+    public CompletionStage<List<StoredProbe>> candidates(String partition, int[] buckets, int max) {
         Set<String> ids = new LinkedHashSet<>();
-        int[] bands = query.bands();
-        for (int table = 0; table < bands.length && ids.size() < query.maxCandidates(); table++) {
-            Set<String> bucket = buckets.get(new BucketKey(query.partition(), table, bands[table]));
+        for (int table = 0; table < buckets.length && ids.size() < max; table++) {
+            Set<String> bucket = this.buckets.get(new BucketKey(partition, table, buckets[table]));
             if (bucket == null) {
                 continue;
             }
             for (String id : bucket) {
                 ids.add(id);
-                if (ids.size() >= query.maxCandidates()) {
+                if (ids.size() >= max) {
                     break;
                 }
             }
         }
-        Ranking ranking = new Ranking(query);
+        List<StoredProbe> found = new ArrayList<>(ids.size());
         for (String id : ids) {
-            StoreEntry entry = entries.getIfPresent(new EntryKey(query.partition(), id));
+            StoreEntry entry = entries.getIfPresent(new EntryKey(partition, id));
             if (entry != null) {
-                ranking.offer(id, entry.vector(), entry.features());
+                found.add(new StoredProbe(id, entry.probe()));
             }
         }
-        for (Ranking.Ranked ranked : ranking.best()) {
-            StoreEntry entry = entries.getIfPresent(new EntryKey(query.partition(), ranked.id()));
-            if (entry != null) {
-                return CompletableFuture.completedFuture(
-                        Optional.of(new StoreMatch(ranked.id(), ranked.similarity(), entry.answer())));
-            }
+        return CompletableFuture.completedFuture(found);
+    }
+
+    @Override
+    public CompletionStage<List<byte[]>> read(String partition, List<String> ids, EntryPart part) {
+        List<byte[]> parts = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            StoreEntry entry = entries.getIfPresent(new EntryKey(partition, id));
+            parts.add(entry == null ? null : entry.part(part));
         }
-        return CompletableFuture.completedFuture(Optional.empty());
+        return CompletableFuture.completedFuture(parts);
     }
 
     @Override
     public CompletionStage<Void> put(StoreEntry entry) {
         requireNonNull(entry, "entry");
         // Index first: the removal listener, which unindexes, can only run once the entry is in.
-        int[] bands = entry.bands();
+        int[] bands = entry.buckets();
         for (int table = 0; table < bands.length; table++) {
             buckets.computeIfAbsent(new BucketKey(entry.partition(), table, bands[table]),
                     key -> ConcurrentHashMap.newKeySet()).add(entry.id());
@@ -134,7 +137,7 @@ public final class InMemorySemanticStore implements SemanticStore {
     }
 
     private void unindex(StoreEntry entry) {
-        int[] bands = entry.bands();
+        int[] bands = entry.buckets();
         for (int table = 0; table < bands.length; table++) {
             buckets.computeIfPresent(new BucketKey(entry.partition(), table, bands[table]), (key, ids) -> {
                 ids.remove(entry.id());

@@ -2,10 +2,8 @@ package dev.tiergate.cache.semantic.store;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.tiergate.cache.semantic.lsh.Vectors;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ExpireArgs;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
@@ -24,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,12 +35,14 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code P{partition}:b:<table>:<band>}: a sorted set of entry ids scored by their expiry
  *       time (epoch millis); lookups read only unexpired ids, writes trim expired ones and cap
  *       the bucket at {@code maxBucketSize}, and the key expires with its newest entry;</li>
- *   <li>{@code P{partition}:e:<id>}: a hash with {@code v} (the vector, little-endian floats),
- *       {@code f} (guard features), {@code a} (the answer bytes) and {@code at} (stored at, epoch
- *       millis), with the entry's TTL.</li>
+ *   <li>{@code P{partition}:e:<id>}: a hash with the sealed parts {@code p} (probe), {@code s}
+ *       (evidence), {@code a} (answer) and {@code at} (stored at, epoch millis), with the entry's
+ *       TTL.</li>
  * </ul>
- * A lookup is three pipelined round trips at most (bucket members of every table; vectors and
- * features of the candidates; the winner's answer), a write one; nothing scans keys. Commands
+ * The partition and bucket numbers are keyed hashes and the parts sealed bytes (the stage's
+ * {@code CacheKeys}): nothing here is prompt or answer text. Finding candidates is two pipelined
+ * round trips (bucket members of every table; their probes), each further {@link #read} one, a
+ * write one; nothing scans keys. Commands
  * time out after {@code commandTimeout} and are rejected at once while disconnected, so a Redis
  * outage costs a request milliseconds, not seconds; the connection is retried in the background.
  */
@@ -93,56 +92,60 @@ public final class RedisSemanticStore implements SemanticStore {
     }
 
     @Override
-    public CompletionStage<Optional<StoreMatch>> findBest(StoreQuery query) {
+    public CompletionStage<List<StoredProbe>> candidates(String partition, int[] buckets, int max) {
         long now = clock.millis();
         return connection().thenCompose(conn -> {
             RedisAsyncCommands<String, byte[]> redis = conn.async();
-            int[] bands = query.bands();
-            List<RedisFuture<List<byte[]>>> members = new ArrayList<>(bands.length);
-            for (int table = 0; table < bands.length; table++) {
-                members.add(redis.zrangebyscore(bucketKey(query.partition(), table, bands[table]),
+            List<RedisFuture<List<byte[]>>> members = new ArrayList<>(buckets.length);
+            for (int table = 0; table < buckets.length; table++) {
+                members.add(redis.zrangebyscore(bucketKey(partition, table, buckets[table]),
                         "(" + now, "+inf", 0, maxBucketSize));
             }
             return allOf(members).thenCompose(ignored -> {
                 Set<String> ids = new LinkedHashSet<>();
                 for (RedisFuture<List<byte[]>> future : members) {
                     for (byte[] id : future.toCompletableFuture().join()) {
-                        if (ids.size() < query.maxCandidates()) {
+                        if (ids.size() < max) {
                             ids.add(new String(id, StandardCharsets.UTF_8));
                         }
                     }
                 }
-                return verify(redis, query, ids);
+                List<String> ordered = List.copyOf(ids);
+                return read(redis, partition, ordered, EntryPart.PROBE).thenApply(probes -> {
+                    List<StoredProbe> found = new ArrayList<>(ordered.size());
+                    for (int i = 0; i < ordered.size(); i++) {
+                        if (probes.get(i) != null) {
+                            found.add(new StoredProbe(ordered.get(i), probes.get(i)));
+                        }
+                    }
+                    return found;
+                });
             });
         });
     }
 
-    private CompletionStage<Optional<StoreMatch>> verify(RedisAsyncCommands<String, byte[]> redis, StoreQuery query,
-                                                         Set<String> ids) {
+    @Override
+    public CompletionStage<List<byte[]>> read(String partition, List<String> ids, EntryPart part) {
         if (ids.isEmpty()) {
-            return CompletableFuture.completedFuture(Optional.empty());
+            return CompletableFuture.completedFuture(List.of());
         }
-        Map<String, RedisFuture<List<KeyValue<String, byte[]>>>> fields = new LinkedHashMap<>();
+        return connection().thenCompose(conn -> read(conn.async(), partition, ids, part));
+    }
+
+    /** One pipelined round trip: the part of each id. */
+    private CompletionStage<List<byte[]>> read(RedisAsyncCommands<String, byte[]> redis, String partition,
+                                              List<String> ids, EntryPart part) {
+        if (ids.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        List<RedisFuture<byte[]>> fields = new ArrayList<>(ids.size());
         for (String id : ids) {
-            fields.put(id, redis.hmget(entryKey(query.partition(), id), "v", "f"));
+            fields.add(redis.hget(entryKey(partition, id), part.field()));
         }
-        return allOf(fields.values()).thenCompose(ignored -> {
-            Ranking ranking = new Ranking(query);
-            fields.forEach((id, future) -> {
-                List<KeyValue<String, byte[]>> values = future.toCompletableFuture().join();
-                if (values.size() == 2 && values.get(0).hasValue() && values.get(1).hasValue()) {
-                    ranking.offer(id, Vectors.fromBytes(values.get(0).getValue()),
-                            new String(values.get(1).getValue(), StandardCharsets.UTF_8));
-                }
-            });
-            List<Ranking.Ranked> best = ranking.best();
-            if (best.isEmpty()) {
-                return CompletableFuture.completedFuture(Optional.<StoreMatch>empty());
-            }
-            Ranking.Ranked top = best.getFirst();
-            return redis.hget(entryKey(query.partition(), top.id()), "a").toCompletableFuture()
-                    .thenApply(answer -> answer == null ? Optional.<StoreMatch>empty()
-                            : Optional.of(new StoreMatch(top.id(), top.similarity(), answer)));
+        return allOf(fields).thenApply(ignored -> {
+            List<byte[]> values = new ArrayList<>(fields.size());
+            fields.forEach(f -> values.add(f.toCompletableFuture().join()));
+            return values;
         });
     }
 
@@ -157,13 +160,13 @@ public final class RedisSemanticStore implements SemanticStore {
             List<RedisFuture<?>> sent = new ArrayList<>();
             String key = entryKey(entry.partition(), entry.id());
             Map<String, byte[]> hash = new LinkedHashMap<>();
-            hash.put("v", Vectors.toBytes(entry.vector()));
-            hash.put("f", entry.features().getBytes(StandardCharsets.UTF_8));
-            hash.put("a", entry.answer());
+            for (EntryPart part : EntryPart.values()) {
+                hash.put(part.field(), entry.part(part));
+            }
             hash.put("at", Long.toString(now).getBytes(StandardCharsets.US_ASCII));
             sent.add(redis.hset(key, hash));
             sent.add(redis.pexpire(key, ttlMillis));
-            int[] bands = entry.bands();
+            int[] bands = entry.buckets();
             for (int table = 0; table < bands.length; table++) {
                 String bucket = bucketKey(entry.partition(), table, bands[table]);
                 sent.add(redis.zadd(bucket, (double) (now + ttlMillis), id));

@@ -1,12 +1,13 @@
 package dev.tiergate.cache.semantic.store;
 
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Where the semantic cache keeps its entries: per partition (namespace, context fingerprint and
- * embedding model, hashed), LSH buckets of entry ids, and per entry its vector, its guard
- * features and the (possibly encrypted) answer, each living for its TTL. Holds no prompt text.
+ * Where the semantic cache keeps its entries: per partition, LSH buckets of entry ids, and per
+ * entry three opaque parts ({@link EntryPart}), each entry living for its TTL. A store sees only
+ * keyed partition and bucket names and sealed bytes: the stage encrypts every part and compares
+ * vectors itself, so nothing a store holds reveals a prompt or an answer.
  *
  * <p>Two implementations behave the same (one contract test runs against both):
  * {@link InMemorySemanticStore}, bounded and local, the default; and {@link RedisSemanticStore},
@@ -16,10 +17,13 @@ import java.util.concurrent.CompletionStage;
 public interface SemanticStore extends AutoCloseable {
 
     /**
-     * The live entry of the query's partition that shares at least one bucket with the query,
-     * passes its feature filter, and is the most similar at or above its minimum similarity.
+     * The live entries of {@code partition} that share at least one bucket with {@code buckets}
+     * (one per LSH table), at most {@code max}, each with its probe part.
      */
-    CompletionStage<Optional<StoreMatch>> findBest(StoreQuery query);
+    CompletionStage<List<StoredProbe>> candidates(String partition, int[] buckets, int max);
+
+    /** One part of each of {@code ids}, in order; {@code null} for an entry that is gone. */
+    CompletionStage<List<byte[]>> read(String partition, List<String> ids, EntryPart part);
 
     /** Stores an entry under its buckets for its TTL. */
     CompletionStage<Void> put(StoreEntry entry);

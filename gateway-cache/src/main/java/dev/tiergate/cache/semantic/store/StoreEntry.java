@@ -5,24 +5,29 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 /**
- * One cache entry: its partition and random id, its LSH bands, its unit vector, its encoded guard
- * features, the answer bytes (as the stage encoded them, possibly encrypted) and its TTL.
+ * One cache entry as a store keeps it: its (keyed) partition and random id, its (keyed) bucket in
+ * each LSH table, three opaque parts the stage sealed ({@link EntryPart}), and its TTL. A store
+ * never looks inside the parts.
+ *
+ * @param probe    read for every candidate of a lookup (the sealed vector and guard features)
+ * @param evidence read for the few candidates the verifier checks; empty when none is kept
+ * @param answer   read for the one entry that answers
  */
 public record StoreEntry(
         String partition,
         String id,
-        int[] bands,
-        float[] vector,
-        String features,
+        int[] buckets,
+        byte[] probe,
+        byte[] evidence,
         byte[] answer,
         Duration ttl) {
 
     public StoreEntry {
         requireNonNull(partition, "partition");
         requireNonNull(id, "id");
-        requireNonNull(bands, "bands");
-        requireNonNull(vector, "vector");
-        requireNonNull(features, "features");
+        requireNonNull(buckets, "buckets");
+        requireNonNull(probe, "probe");
+        requireNonNull(evidence, "evidence");
         requireNonNull(answer, "answer");
         requireNonNull(ttl, "ttl");
         if (ttl.isNegative() || ttl.isZero()) {
@@ -30,8 +35,17 @@ public record StoreEntry(
         }
     }
 
-    /** Approximate bytes held: the answer, the vector, the features and some overhead. */
+    /** The bytes of one part. */
+    public byte[] part(EntryPart part) {
+        return switch (part) {
+            case PROBE -> probe;
+            case EVIDENCE -> evidence;
+            case ANSWER -> answer;
+        };
+    }
+
+    /** Approximate bytes held: the parts and some overhead. */
     public long weight() {
-        return 256L + answer.length + 4L * vector.length + 2L * features.length() + 16L * bands.length;
+        return 256L + probe.length + evidence.length + answer.length + 16L * buckets.length;
     }
 }

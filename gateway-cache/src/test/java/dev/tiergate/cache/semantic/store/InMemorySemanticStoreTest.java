@@ -25,18 +25,18 @@ class InMemorySemanticStoreTest extends SemanticStoreContract {
     void staysUnderItsByteBoundAndUnindexesWhatLeaves() {
         InMemorySemanticStore store = InMemorySemanticStore.builder().maxBytes(20_000).ticker(ticker).build();
         for (int i = 0; i < 200; i++) {
-            put(store, "p1", "e" + i, unit(i), "f", "x".repeat(500), TTL);
+            put(store, "p1", "e" + i, buckets(i), "f", "x".repeat(500), TTL);
         }
         assertThat(store.size()).isLessThan(40);
         assertThat(store.evictions()).isGreaterThan(160);
-        assertThat(store.bucketCount()).isLessThanOrEqualTo((int) store.size() * LSH.tables());
+        assertThat(store.bucketCount()).isLessThanOrEqualTo((int) store.size() * TABLES);
     }
 
     @Test
     void expiredEntriesLeaveTheirBuckets() {
         InMemorySemanticStore store = InMemorySemanticStore.builder().ticker(ticker).build();
-        put(store, "p1", "e1", unit(1), "f", "a", Duration.ofSeconds(1));
-        assertThat(store.bucketCount()).isEqualTo(LSH.tables());
+        put(store, "p1", "e1", buckets(1), "f", "a", Duration.ofSeconds(1));
+        assertThat(store.bucketCount()).isEqualTo(TABLES);
         elapse(Duration.ofSeconds(2));
         assertThat(store.size()).isZero();
         assertThat(store.bucketCount()).isZero();

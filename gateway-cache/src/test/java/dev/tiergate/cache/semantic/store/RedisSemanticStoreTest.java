@@ -8,7 +8,6 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,18 +70,16 @@ class RedisSemanticStoreTest extends SemanticStoreContract {
     @Test
     void keepsOneHashPerEntryAndSortedSetBucketsWithTtls() {
         RedisSemanticStore store = (RedisSemanticStore) store();
-        float[] v = unit(1);
-        put(store, "team-a:abc", "e1", v, "feat", "the answer", TTL);
+        put(store, "team-a:abc", "e1", buckets(1), "probe", "the answer", TTL);
 
         RedisCommands<String, String> redis = inspection.sync();
         String entry = prefix + "{team-a:abc}:e:e1";
-        assertThat(redis.hkeys(entry)).containsExactlyInAnyOrder("v", "f", "a", "at");
+        assertThat(redis.hkeys(entry)).containsExactlyInAnyOrder("p", "s", "a", "at");
         assertThat(redis.hget(entry, "a")).isEqualTo("the answer");
-        assertThat(redis.hstrlen(entry, "v")).isEqualTo(DIMS * 4L);
         assertThat(redis.pttl(entry)).isBetween(25_000L, 30_000L);
-        int[] bands = LSH.bands(v);
-        for (int table = 0; table < bands.length; table++) {
-            String bucket = store.bucketKey("team-a:abc", table, bands[table]);
+        int[] buckets = buckets(1);
+        for (int table = 0; table < buckets.length; table++) {
+            String bucket = store.bucketKey("team-a:abc", table, buckets[table]);
             assertThat(redis.zrange(bucket, 0, -1)).containsExactly("e1");
             assertThat(redis.pttl(bucket)).isBetween(25_000L, 30_000L);
         }
@@ -93,15 +90,13 @@ class RedisSemanticStoreTest extends SemanticStoreContract {
         RedisSemanticStore store = RedisSemanticStore.builder(url).keyPrefix(prefix).maxBucketSize(3)
                 .commandTimeout(Duration.ofSeconds(5)).build();
         opened.add(store);
-        float[] v = unit(2);
         for (int i = 0; i < 6; i++) {
-            put(store, "p", "e" + i, v, "f", "a" + i, TTL.plusSeconds(i));
+            put(store, "p", "e" + i, buckets(2), "p", "a" + i, TTL.plusSeconds(i));
         }
-        int[] bands = LSH.bands(v);
-        assertThat(inspection.sync().zrange(store.bucketKey("p", 0, bands[0]), 0, -1))
+        assertThat(inspection.sync().zrange(store.bucketKey("p", 0, buckets(2)[0]), 0, -1))
                 .containsExactlyInAnyOrder("e3", "e4", "e5");
-        assertThat(find(store, "p", v, 0.99)).map(m -> new String(m.answer(), StandardCharsets.UTF_8))
-                .hasValueSatisfying(answer -> assertThat(answer).isIn("a3", "a4", "a5"));
+        assertThat(candidates(store, "p", buckets(2))).extracting(StoredProbe::id)
+                .containsExactlyInAnyOrder("e3", "e4", "e5");
     }
 
     @Test
@@ -110,8 +105,8 @@ class RedisSemanticStoreTest extends SemanticStoreContract {
                 .connectTimeout(Duration.ofMillis(200)).build();
         opened.add(down);
         long started = System.nanoTime();
-        assertThatThrownBy(() -> find(down, "p", unit(1), 0.5)).isInstanceOf(CompletionException.class);
-        assertThatThrownBy(() -> put(down, "p", "e", unit(1), "f", "a", TTL)).isInstanceOf(CompletionException.class);
+        assertThatThrownBy(() -> candidates(down, "p", buckets(1))).isInstanceOf(CompletionException.class);
+        assertThatThrownBy(() -> put(down, "p", "e", buckets(1), "p", "a", TTL)).isInstanceOf(CompletionException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
     }
 

@@ -1,0 +1,38 @@
+package dev.tiergate.cache.semantic;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tiergate.cache.semantic.guard.PromptFeatures;
+import dev.tiergate.cache.semantic.lsh.Vectors;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The plain form of an entry's probe part, sealed before it is stored: the prompt's unit vector
+ * and its guard features. Byte form: the vector's length in bytes (int), the vector (little-endian
+ * floats), then the encoded features (UTF-8).
+ */
+record EntryProbe(float[] vector, PromptFeatures features) {
+    EntryProbe {
+        requireNonNull(vector, "vector");
+        requireNonNull(features, "features");
+    }
+
+    byte[] toBytes() {
+        byte[] v = Vectors.toBytes(vector);
+        byte[] f = features.encode().getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(4 + v.length + f.length).putInt(v.length).put(v).put(f).array();
+    }
+
+    static EntryProbe fromBytes(byte[] bytes) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        int vectorBytes = buffer.getInt();
+        if (vectorBytes < 0 || vectorBytes > bytes.length - 4) {
+            throw new IllegalArgumentException("probe: vector of " + vectorBytes + " bytes in " + bytes.length);
+        }
+        float[] vector = Vectors.fromBytes(Arrays.copyOfRange(bytes, 4, 4 + vectorBytes));
+        String features = new String(bytes, 4 + vectorBytes, bytes.length - 4 - vectorBytes, StandardCharsets.UTF_8);
+        return new EntryProbe(vector, PromptFeatures.decode(features));
+    }
+}
