@@ -54,11 +54,12 @@ def quality_kept_at(c, threshold):
 
 
 def thresholds(c, quality_target=None, max_frontier_share=None):
-    """(mid, frontier) for a goal: frontier keeps the target counting everything below it at the small
-    model's quality (a share cap raises it); mid is where a target halfway from there to 1 puts frontier."""
-    frontier = threshold_for_quality(c, quality_target) if quality_target is not None else 0.0
+    """(mid, frontier) for a goal, assuming the mid tier recovers at least half the small-to-frontier gap:
+    frontier keeps (3q - 1) / 2 alone and mid (1 + q) / 2, which average to q (a share cap raises
+    frontier; with a cap alone, q is the target the capped frontier threshold stands for)."""
+    frontier = threshold_for_quality(c, (3.0 * quality_target - 1.0) / 2.0) if quality_target is not None else 0.0
     if max_frontier_share is not None:
         frontier = max(frontier, threshold_for_frontier_share(c, max_frontier_share))
-    kept = quality_kept_at(c, frontier)
-    mid = min(frontier, threshold_for_quality(c, kept + (1.0 - kept) / 2.0))
+    target = quality_target if quality_target is not None else (2.0 * quality_kept_at(c, frontier) + 1.0) / 3.0
+    mid = min(frontier, threshold_for_quality(c, (1.0 + target) / 2.0))
     return mid, frontier

@@ -140,9 +140,11 @@ def targets_section(d, s, curve):
         ct = route(cal_scores, t_mid, t_frontier)
         mix = [np.average(np.where(ct >= lowest, cal_strong, cal_weak), weights=cal_weights)
                / np.average(cal_strong, weights=cal_weights) for lowest in (2, 1)]
+        mix_half = (mix[0] + mix[1]) / 2
         ot = tiers[out_rows]
         q_low = np.mean(np.where(ot == 2, strong, weak)) / np.mean(strong)
         q_high = np.mean(np.where(ot >= 1, strong, weak)) / np.mean(strong)
+        q_half = (q_low + q_high) / 2
         cost = COST[ot].sum() / (COST[2] * len(ot))
         lv = d.level[idx]
         is_math = d.sources[idx] == "math"
@@ -150,9 +152,9 @@ def targets_section(d, s, curve):
         every = d.sources[idx] == "everyday"
         arena = d.sources[idx] == "arena-hard"
         goal = f"quality-target {target}" if target is not None else f"max-frontier-share {cap}"
-        rows.append([goal, f"{t_mid:.2f} / {t_frontier:.2f}", f"{mix[0]:.3f} – {mix[1]:.3f}",
+        rows.append([goal, f"{t_mid:.2f} / {t_frontier:.2f}", f"**{mix_half:.3f}** ({mix[0]:.3f} – {mix[1]:.3f})",
                      pct(np.mean(ot == 0)), pct(np.mean(ot == 1)),
-                     pct(np.mean(ot == 2)), f"{q_low:.3f} – {q_high:.3f}", pct(cost),
+                     pct(np.mean(ot == 2)), f"**{q_half:.3f}** ({q_low:.3f} – {q_high:.3f})", pct(cost),
                      pct(np.mean(tiers[easy] < 2)), pct(np.mean(tiers[hard] == 0)), pct(np.mean(tiers[every] == 0)),
                      pct(np.mean(tiers[arena] == 2))])
     return "\n".join([
@@ -164,9 +166,10 @@ def targets_section(d, s, curve):
         f"\nShares, quality and cost are over the {int(out_rows.sum())} development prompts with both models' "
         "outcomes (MMLU subjects not trained on, GSM8K): small/mid/frontier shares, quality kept and cost are "
         "theirs. The calibration mix is what the curve is measured on (below). Quality kept: the mean "
-        "correctness over the strong model's, counting mid-tier prompts first at the weak model's quality, then at the strong one's (the "
-        "mid model's true quality lies between). Cost: relative to sending everything to frontier at input "
-        "prices small : mid : frontier = 1 : 2.7 : 16.7 (gpt-4o-mini : a mid model : gpt-4o).\n"])
+        "correctness over the strong model's, in bold with the mid tier recovering half the weak-to-strong gap "
+        "on its prompts (the assumption the thresholds are derived under), in brackets with the mid tier at "
+        "the weak model's quality and at the strong one's (its true quality lies between). Cost: relative to "
+        "sending everything to frontier at input prices small : mid : frontier = 1 : 2.7 : 16.7 (gpt-4o-mini : a mid model : gpt-4o).\n"])
 
 
 def curve_section(curve):

@@ -47,7 +47,7 @@ class RouterConfigsTest {
                 config(router(null, null, 0.899, null), RoutingPolicyConfig.INHERIT), CURVE);
         assertThat(settings.defaultPolicy().thresholds())
                 .isEqualTo(new QualityGoal(0.899, null).thresholds(CURVE));
-        assertThat(settings.defaultPolicy().thresholds().frontier()).isEqualTo(0.5);
+        assertThat(settings.defaultPolicy().thresholds().frontier()).isEqualTo(0.75);
     }
 
     @Test

@@ -6,13 +6,15 @@ import dev.tiergate.router.classifier.CalibrationCurve;
  * What a team asks of the router instead of hand-set thresholds (YAML {@code quality-target},
  * {@code max-frontier-share}); the thresholds come from the calibration curve shipped with the model.
  *
- * <p>The frontier threshold is the highest that keeps {@code qualityTarget} of the frontier's
- * quality on the curve, counting every prompt below it at the small model's quality; with {@code
- * maxFrontierShare} it is raised, where needed, until at most that share of the curve's prompts go
- * to frontier (the cap wins over the target). The mid threshold is the one a target halfway between
- * the quality kept there and 1 would set for frontier: the mid tier takes the band a stricter team
- * would send to frontier. So, as long as the mid tier is no worse than the small one, the quality
- * kept is at least what the frontier threshold keeps alone.
+ * <p>The curve says what share {@code kept(t)} of the frontier's quality remains when prompts scoring
+ * below {@code t} go to the small model and the rest to the frontier. Three tiers need an assumption
+ * about the mid one: here, that it recovers at least half of the small-to-frontier quality gap on the
+ * prompts it gets. For a target {@code q} the frontier threshold is the highest {@code t} with {@code
+ * kept(t) >= (3q - 1) / 2} and the mid threshold the highest with {@code kept(t) >= (1 + q) / 2}:
+ * their average is {@code q}, which is what the mid band, at half the gap, then keeps. Both rise as
+ * {@code q} falls. {@code maxFrontierShare} raises the frontier threshold, where needed, until at
+ * most that share of the curve's prompts goes to frontier (the cap wins over the target); with a cap
+ * alone, the target is the one the capped frontier threshold stands for.
  *
  * @param qualityTarget    the share of the frontier's quality to keep, in (0, 1]; null for none
  * @param maxFrontierShare the largest share of prompts to send to frontier, in [0, 1]; null for none
@@ -39,12 +41,12 @@ public record QualityGoal(Double qualityTarget, Double maxFrontierShare) {
 
     /** This goal's thresholds on the score of the model {@code curve} was measured for. */
     public Thresholds thresholds(CalibrationCurve curve) {
-        double frontier = qualityTarget != null ? curve.thresholdForQuality(qualityTarget) : 0.0;
+        double frontier = qualityTarget != null ? curve.thresholdForQuality((3.0 * qualityTarget - 1.0) / 2.0) : 0.0;
         if (maxFrontierShare != null) {
             frontier = Math.max(frontier, curve.thresholdForFrontierShare(maxFrontierShare));
         }
-        double kept = curve.qualityKeptAt(frontier);
-        double mid = Math.min(frontier, curve.thresholdForQuality(kept + (1.0 - kept) / 2.0));
+        double target = qualityTarget != null ? qualityTarget : (2.0 * curve.qualityKeptAt(frontier) + 1.0) / 3.0;
+        double mid = Math.min(frontier, curve.thresholdForQuality((1.0 + target) / 2.0));
         return Thresholds.of(mid, frontier);
     }
 }

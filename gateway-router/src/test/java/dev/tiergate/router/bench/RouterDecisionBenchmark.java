@@ -2,10 +2,12 @@ package dev.tiergate.router.bench;
 
 import dev.tiergate.core.config.AliasConfig;
 import dev.tiergate.core.routing.RouteDecision;
+import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.router.classifier.Classification;
 import dev.tiergate.router.classifier.OnnxComplexityClassifier;
 import dev.tiergate.router.classifier.RequestShape;
+import dev.tiergate.router.classifier.StructuralFeatures;
 import dev.tiergate.router.policy.GateSettings;
 import dev.tiergate.router.policy.Gates;
 import dev.tiergate.router.policy.TeamRoutingPolicy;
@@ -46,6 +48,7 @@ public class RouterDecisionBenchmark {
     public String prompt;
 
     private OnnxComplexityClassifier classifier;
+    private TokenCounter tokens;
     private float[] embedding;
     private String text;
     private Thresholds thresholds;
@@ -54,7 +57,8 @@ public class RouterDecisionBenchmark {
 
     @Setup
     public void setUp() {
-        classifier = OnnxComplexityClassifier.load(JtokkitTokenCounter.cl100k());
+        tokens = JtokkitTokenCounter.cl100k();
+        classifier = OnnxComplexityClassifier.load(tokens);
         thresholds = Thresholds.of(classifier.spec().thresholdMid(), classifier.spec().thresholdFrontier());
         text = "short".equals(prompt) ? SHORT : LONG;
         embedding = new float[classifier.embeddingDimensions()];
@@ -89,5 +93,15 @@ public class RouterDecisionBenchmark {
     public RouteDecision decision() {
         Classification c = classifier.classify(embedding, text);
         return TierPolicy.decide(TeamRoutingPolicy.defaults(), thresholds, c, gates, "auto", alias);
+    }
+
+    /** The structural features alone (their token count included): the part of the decision that grows with the prompt. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 3, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    public float[] structuralFeatures() {
+        return StructuralFeatures.of(text, tokens);
     }
 }

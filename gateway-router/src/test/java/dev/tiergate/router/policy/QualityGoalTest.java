@@ -27,11 +27,12 @@ class QualityGoalTest {
     }
 
     @Test
-    void theFrontierThresholdKeepsTheTargetAndTheMidBandIsHalfwayToFullQuality() {
+    void theTwoThresholdsKeepTheTargetOnAverageWhenTheMidTierRecoversHalfTheGap() {
         Thresholds t = new QualityGoal(0.899, null).thresholds(LINEAR);
-        assertThat(t.frontier()).isCloseTo(0.5, offset(1e-9));      // keeps 1 - 0.2 * 0.5 = 0.9
-        assertThat(t.mid()).isBetween(0.24, 0.25);                   // keeps 0.95 (halfway from 0.9 to 1)
-        assertThat(LINEAR.qualityKeptAt(t.frontier())).isGreaterThanOrEqualTo(0.899);
+        assertThat(t.frontier()).isCloseTo(0.75, offset(1e-9));     // keeps 1 - 0.2 * 0.75 = 0.85 >= 0.8485
+        assertThat(t.mid()).isCloseTo(0.25, offset(1e-9));          // keeps 0.95 >= 0.9495
+        double keptWithMidAtHalf = (LINEAR.qualityKeptAt(t.frontier()) + LINEAR.qualityKeptAt(t.mid())) / 2;
+        assertThat(keptWithMidAtHalf).isGreaterThanOrEqualTo(0.899);
     }
 
     @Test
@@ -58,9 +59,12 @@ class QualityGoalTest {
     void aFrontierShareCapRaisesTheFrontierThresholdAndWinsOverTheTarget() {
         Thresholds target = new QualityGoal(0.989, null).thresholds(LINEAR);
         Thresholds capped = new QualityGoal(0.989, 0.205).thresholds(LINEAR);
-        assertThat(target.frontier()).isCloseTo(0.05, offset(1e-9));
+        assertThat(target.frontier()).isCloseTo(0.08, offset(1e-9));   // keeps >= 0.9835
         assertThat(capped.frontier()).isCloseTo(0.8, offset(1e-9));
-        assertThat(new QualityGoal(null, 0.205).thresholds(LINEAR)).isEqualTo(capped);
+        assertThat(capped.mid()).isEqualTo(target.mid());
+        Thresholds capOnly = new QualityGoal(null, 0.205).thresholds(LINEAR);
+        assertThat(capOnly.frontier()).isEqualTo(capped.frontier());
+        assertThat(capOnly.mid()).isCloseTo(0.26, offset(1e-9));      // the target 0.8 stands for: (2 * 0.84 + 1) / 3
         assertThat(new QualityGoal(0.5, 0.205).thresholds(LINEAR).frontier()).isEqualTo(1.0);
     }
 
