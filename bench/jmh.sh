@@ -2,7 +2,8 @@
 # JMH microbenchmarks of the gateway's own work: bench/jmh.sh [JMH args, e.g. -f 1 -wi 2 -i 3]
 # Builds the test classes of $BENCH_MODULE (default gateway-cache, where the cache benchmarks live,
 # dev.tiergate.cache.bench; gateway-server holds the limits' ReserveSettleBenchmark, which needs
-# Redis) and runs them pinned to one core. Results: docs/benchmarks.md.
+# Redis; gateway-router the routing decision's RouterDecisionBenchmark) and runs them pinned to one
+# core. Results: docs/benchmarks.md, docs/routing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -12,4 +13,5 @@ MODULE=${BENCH_MODULE:-gateway-cache}
 CP="$MODULE/target/test-classes:$MODULE/target/classes:gateway-core/target/classes:gateway-core/target/test-classes:$(cat "$MODULE/target/jmh.classpath")"
 DEFAULT=dev.tiergate.cache.bench
 [[ $MODULE == gateway-server ]] && DEFAULT=ReserveSettle
+[[ $MODULE == gateway-router ]] && DEFAULT=dev.tiergate.router.bench
 exec taskset -c "${BENCH_CPU:-1}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" org.openjdk.jmh.Main "${@:-$DEFAULT}"

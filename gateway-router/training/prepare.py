@@ -41,6 +41,11 @@ def correctness_label(row):
     return MID                # neither does: hard, but the strong model does not help either
 
 
+def outcomes(row):
+    """Both models' per-prompt correctness, kept for the RouteLLM metrics (evaluate.py)."""
+    return {"weak": int(bool(row["weak_correct"])), "strong": int(bool(row["strong_correct"]))}
+
+
 def broken_subjects(rows):
     """Subjects where the strong model is below chance on the questions the weak model misses."""
     by_subject = collections.defaultdict(list)
@@ -63,21 +68,22 @@ def broken_subjects(rows):
 def main():
     out = []
 
-    def add(text, label, source, group=None):
-        out.append({"text": text, "label": label, "source": source, "group": group or group_of(source, text)})
+    def add(text, label, source, group=None, **outcome):
+        out.append({"text": text, "label": label, "source": source, "group": group or group_of(source, text),
+                    **outcome})
 
     mmlu = read("routellm-mmlu-train.jsonl")
     dropped, subjects = broken_subjects(mmlu)
     for r in mmlu:
         if r["source"] not in dropped:
             # Grouped by subject: the split then measures generalisation to subjects never seen.
-            add(r["prompt"], correctness_label(r), "mmlu", r["source"])
+            add(r["prompt"], correctness_label(r), "mmlu", r["source"], **outcomes(r))
     for r in read("routellm-gsm8k.jsonl"):
-        add(r["prompt"], correctness_label(r), "routellm-gsm8k")
+        add(r["prompt"], correctness_label(r), "routellm-gsm8k", **outcomes(r))
     levels = {"Level 1": SMALL, "Level 2": SMALL, "Level 3": MID, "Level 4": FRONTIER, "Level 5": FRONTIER}
     for r in read("math-train.jsonl"):
         if r["level"] in levels:
-            add(r["prompt"], levels[r["level"]], "math")
+            add(r["prompt"], levels[r["level"]], "math", level=int(r["level"].split()[-1]))
     for r in read("svamp.jsonl"):
         add(r["prompt"], SMALL, "svamp")
     for r in read("arena-hard-v0.1.jsonl"):
@@ -105,8 +111,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "prompts.jsonl"), "w", encoding="utf-8") as f:
         for r in unique:
-            f.write(json.dumps({"id": r["id"], "text": r["text"], "label": r["label"], "source": r["source"],
-                                "group": r["group"]}, ensure_ascii=False) + "\n")
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
     counts = collections.Counter((r["source"], r["label"]) for r in unique)
     summary = {
         "rows": len(unique),

@@ -1,26 +1,31 @@
 """Trains the complexity classifier on the features FeatureDump computed and writes it as ONNX.
 
-Reads build/prompts.jsonl (prepare.py) and build/features.{f32,json} (FeatureDump). Split: 5
-stratified folds over groups (prompts sharing an opening, arena-hard clusters), fold 0 test,
-fold 1 validation, the rest train; seeds fixed. Chooses the model on validation log loss and the
-recommended thresholds on validation, reports on test. Writes, unless --out names a directory
-for a check:
+Reads build/prompts.jsonl (prepare.py) and build/features.{f32,json} (FeatureDump). Split: every
+source is cut into 5 folds, stratified by label and grouped (an MMLU subject, an arena-hard cluster,
+prompts sharing an opening); fold 0 is the test set, folds 1-4 the development set. Every candidate
+(logistic regression, MLPs on several labelings, a similarity-weighted kNN) is scored out of fold on
+the development set (trained on three folds, scored on the fourth, so every MMLU subject is scored by
+a model that never saw it); the exportable candidate with the best mean APGR (evaluate.py) over the
+sources with both models' outcomes ships, retrained on all development folds. Its out-of-fold scores
+give the calibration curve (calibration.py) and the default thresholds. Seeds fixed, one thread.
+Writes, unless --out names a directory for a check:
   gateway-router/src/main/resources/dev/tiergate/router/classifier/complexity-v1.{onnx,json}
   gateway-router/src/test/resources/dev/tiergate/router/classifier/complexity-v1-probe.json
-  the metrics section of gateway-router/training/MODEL_CARD.md
+  the metrics section of gateway-router/training/MODEL_CARD.md and the calibration section of
+  docs/routing.md (report.py)
 """
 import argparse
-import collections
 import json
 import os
 import sys
 
 import numpy as np
+import torch
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score, log_loss, precision_recall_fscore_support, roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
-from sklearn.neural_network import MLPClassifier
 
+import calibration
+import evaluate
 import onnx_export
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,8 +39,6 @@ TIERS = ["small", "mid", "frontier"]
 SEED = 0
 EVERYDAY_WEIGHT = 5          # our everyday prompts are few: each counts as this many rows in training
 COST = np.array([1.0, 2.7, 16.7])   # relative input price small : mid : frontier (gpt-4o-mini : mid : gpt-4o)
-MAX_HARD_TO_SMALL = 0.02     # recommended mid threshold: at most 2% of difficulty-hard prompts to small
-HARD_SOURCES = ["arena-hard", "math"]
 PROBE_ROWS_PER_TIER = 8
 
 
@@ -49,15 +52,20 @@ def load():
     return prompts, x, info
 
 
+FOLDS = 5
+TEST_FOLD = 0
+
+
 def split(y, sources, groups):
-    strat = np.array([f"{s}/{l}" for s, l in zip(sources, y)])
-    codes = {k: i for i, k in enumerate(sorted(set(strat)))}
-    folds = list(StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=SEED)
-                 .split(np.zeros(len(y)), [codes[s] for s in strat], groups))
-    test = folds[0][1]
-    val = folds[1][1]
-    train = np.setdiff1d(np.arange(len(y)), np.concatenate([test, val]))
-    return train, val, test
+    """A fold (0..4) for every row: stratified by label, grouped (an MMLU subject, an arena-hard cluster,
+    a shared opening), and drawn per source, so adding prompts to one source moves no other's folds."""
+    fold = np.empty(len(y), dtype=int)
+    for src in np.unique(sources):
+        rows = np.flatnonzero(sources == src)
+        folds = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+        for f, (_, held) in enumerate(folds.split(np.zeros(len(rows)), y[rows], groups[rows])):
+            fold[rows[held]] = f
+    return fold
 
 
 def standardiser(x):
@@ -68,22 +76,148 @@ def standardiser(x):
 
 
 def weighted_rows(idx, sources):
-    """Training rows with the everyday prompts repeated (MLPClassifier takes no sample weights)."""
+    """Training rows with the everyday prompts repeated (as simple as sample weights, for every candidate)."""
     extra = [i for i in idx if sources[i] == "everyday"] * (EVERYDAY_WEIGHT - 1)
     return np.concatenate([idx, np.array(extra, dtype=int)]) if extra else idx
 
 
+OUTCOME_SOURCES = ["mmlu", "routellm-gsm8k"]   # prompts with both models' correctness: RouteLLM's metrics
+MLP_EPOCHS = 15
+MLP_HIDDEN = 64
+MLP_SEEDS = (0, 1, 2, 3, 4)
+KNN = ((50, 10.0), (200, 10.0), (50, 50.0))
+
+
+def outcome_labels(y, weak, strong, kind):
+    """Tier labels; for prompts with both models' outcomes, `kind` says how they map:
+    '3-tier': weak right -> small, only strong right -> frontier, neither -> mid (as before);
+    'gain': only the strong model right (what routing it there gains) -> frontier, else small."""
+    if kind == "3-tier":
+        return y
+    out = y.copy()
+    has = weak >= 0
+    out[has] = np.where((strong[has] == 1) & (weak[has] == 0), 2, 0)
+    return out
+
+
+def soft_targets(labels, groups, sources, train, alpha):
+    """One-hot labels; an MMLU row's mixed with its subject's label distribution on the training rows
+    (weight alpha): one four-option answer is a noisy label, the subject's rate much less so."""
+    targets = np.eye(3)[labels]
+    if alpha == 0:
+        return targets
+    in_train = np.zeros(len(labels), dtype=bool)
+    in_train[train] = True
+    for g in np.unique(groups[sources == "mmlu"]):
+        rows = groups == g
+        if np.any(rows & in_train):
+            targets[rows] = (1 - alpha) * targets[rows] + alpha * np.eye(3)[labels[rows & in_train]].mean(axis=0)
+    return targets
+
+
+class Mlp:
+    """Dropout -> Linear -> ReLU -> Linear, trained with soft-label cross-entropy (AdamW, one thread),
+    once per seed; the seeds' logits are averaged, which is one wider MLP (their hidden layers side by
+    side, the output weights divided by the number of seeds), exported as two Gemm layers. One seed's
+    MMLU APGR moved by 0.1 from seed to seed: the average is what is chosen on and shipped."""
+
+    def __init__(self, hidden, weight_decay, seeds=MLP_SEEDS, epochs=MLP_EPOCHS):
+        self.hidden, self.weight_decay, self.seeds, self.epochs = hidden, weight_decay, seeds, epochs
+
+    def fit(self, x, targets):
+        parts = [self._fit_one(x, targets, seed) for seed in self.seeds]
+        n = len(parts)
+        self.layers = [(np.concatenate([p[0] for p in parts], axis=1), np.concatenate([p[1] for p in parts])),
+                       (np.concatenate([p[2] for p in parts], axis=0) / n, np.sum([p[3] for p in parts], axis=0) / n)]
+        return self
+
+    def _fit_one(self, x, targets, seed):
+        torch.manual_seed(seed)
+        torch.set_num_threads(1)
+        net = torch.nn.Sequential(torch.nn.Dropout(0.2), torch.nn.Linear(x.shape[1], self.hidden), torch.nn.ReLU(),
+                                  torch.nn.Linear(self.hidden, 3))
+        opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=self.weight_decay)
+        xt = torch.tensor(x, dtype=torch.float32)
+        tt = torch.tensor(targets, dtype=torch.float32)
+        gen = torch.Generator().manual_seed(seed)
+        for _ in range(self.epochs):
+            net.train()
+            perm = torch.randperm(len(xt), generator=gen)
+            for start in range(0, len(xt), 128):
+                b = perm[start:start + 128]
+                loss = -(tt[b] * torch.log_softmax(net(xt[b]), dim=1)).sum(dim=1).mean()
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+        net.eval()
+        return (net[1].weight.detach().numpy().T.astype(np.float32), net[1].bias.detach().numpy(),
+                net[3].weight.detach().numpy().T.astype(np.float32), net[3].bias.detach().numpy())
+
+
+def logistic():
+    return LogisticRegression(C=0.01, max_iter=3000, random_state=SEED)
+
+
 def candidates():
-    for c in (0.01, 0.03, 0.1):
-        yield f"logistic C={c}", LogisticRegression(C=c, max_iter=3000, random_state=SEED)
-    yield "mlp 32 alpha=1.0", MLPClassifier(hidden_layer_sizes=(32,), alpha=1.0, max_iter=200,
-                                            early_stopping=True, random_state=SEED)
+    """(name, label kind, subject smoothing, model factory): every one is cross-validated, the best ships."""
+    yield "logistic C=0.01, 3-tier labels", "3-tier", 0.0, logistic
+    yield "logistic C=0.01, gain labels", "gain", 0.0, logistic
+    yield "mlp 64 x 5 seeds, 3-tier labels", "3-tier", 0.0, lambda: Mlp(MLP_HIDDEN, 1e-2)
+    yield "mlp 64 x 5 seeds, 3-tier labels, subject-smoothed 0.5", "3-tier", 0.5, lambda: Mlp(MLP_HIDDEN, 1e-2)
+    yield "mlp 64 x 5 seeds, gain labels, subject-smoothed 1.0", "gain", 1.0, lambda: Mlp(MLP_HIDDEN, 1e-2)
+
+
+def fit(d, rows, kind, alpha, make):
+    """A model trained on `rows`: its standardiser and layers (what the ONNX graph holds)."""
+    mean, scale = standardiser(d.x[rows])
+    fit_rows = weighted_rows(rows, d.sources)
+    targets = soft_targets(outcome_labels(d.y, d.weak, d.strong, kind), d.groups, d.sources, rows, alpha)
+    z = (d.x[fit_rows].astype(np.float64) - mean) / scale
+    model = make()
+    if isinstance(model, LogisticRegression):
+        model.fit(z, targets[fit_rows].argmax(axis=1))
+    else:
+        model.fit(z, targets[fit_rows])
+    return mean, scale, layers_of(model)
+
+
+def out_of_fold(d, score_rows):
+    """Scores of the development rows, each from a model trained on the other development folds (so an
+    MMLU row is scored by a model that never saw its subject). score_rows(train, held) -> scores."""
+    scores = np.full(len(d.y), np.nan)
+    for f in range(FOLDS):
+        if f == TEST_FOLD:
+            continue
+        held = d.dev[d.fold[d.dev] == f]
+        scores[held] = score_rows(d.dev[d.fold[d.dev] != f], held)
+    return scores[d.dev]
 
 
 def layers_of(model):
     if isinstance(model, LogisticRegression):
         return [(model.coef_.T, model.intercept_)]
-    return [(w, b) for w, b in zip(model.coefs_, model.intercepts_)]
+    return model.layers
+
+
+def knn_scores(emb, queries, refs, values, k, gamma):
+    """RouteLLM's similarity-weighted ranking in its simplest form: the softmax(gamma * cosine)-weighted
+    mean of the k most similar training prompts' label scores."""
+    out = np.empty(len(queries))
+    ref = emb[refs]
+    for start in range(0, len(queries), 1024):
+        q = queries[start:start + 1024]
+        sims = emb[q] @ ref.T
+        top = np.argpartition(-sims, k, axis=1)[:, :k]
+        ts = np.take_along_axis(sims, top, axis=1)
+        w = np.exp(gamma * (ts - ts.max(axis=1, keepdims=True)))
+        out[start:start + 1024] = (w * values[top]).sum(axis=1) / w.sum(axis=1)
+    return out
+
+
+def selection_score(scores, rows, sources, weak, strong):
+    """Validation criterion: the mean APGR over the sources with both models' outcomes."""
+    return float(np.mean([evaluate.apgr(scores[m], weak[rows][m], strong[rows][m])
+                          for m in (sources[rows] == s for s in OUTCOME_SOURCES)]))
 
 
 def score_of(p):
@@ -92,45 +226,6 @@ def score_of(p):
 
 def route(scores, t_mid, t_frontier):
     return np.where(scores >= t_frontier, 2, np.where(scores >= t_mid, 1, 0))
-
-
-def tradeoff(y, tiers):
-    return {
-        "small": float(np.mean(tiers == 0)), "mid": float(np.mean(tiers == 1)), "frontier": float(np.mean(tiers == 2)),
-        "cost_vs_all_frontier": float(COST[tiers].sum() / (COST[2] * len(tiers))),
-        "under_routed": float(np.mean(tiers < y)),
-        "hard_to_small": float(np.mean(tiers[y == 2] == 0)) if np.any(y == 2) else 0.0,
-        "over_routed": float(np.mean(tiers > y)),
-    }
-
-
-def difficulty_hard(y, sources):
-    """Frontier-labelled prompts whose label is a difficulty judgement (arena-hard, MATH levels 4-5),
-    not a single weak-model miss that may be chance."""
-    return (y == 2) & np.isin(sources, HARD_SOURCES)
-
-
-def choose_thresholds(y, scores, sources):
-    """mid: the highest threshold that sends at most MAX_HARD_TO_SMALL of the difficulty-hard prompts
-    to small; frontier: the threshold with the best F1 for frontier-vs-rest (never below mid)."""
-    grid = np.round(np.arange(0.0, 1.0001, 0.01), 2)
-    hard = difficulty_hard(y, sources)
-    t_mid = 0.0
-    for t in grid:
-        if np.mean(scores[hard] < t) <= MAX_HARD_TO_SMALL:
-            t_mid = float(t)
-    best_f1, t_frontier = -1.0, 1.0
-    for t in grid[grid >= t_mid]:
-        f1 = f1_score(y == 2, scores >= t, zero_division=0)
-        if f1 > best_f1:
-            best_f1, t_frontier = f1, float(t)
-    return t_mid, t_frontier
-
-
-def per_tier(y, pred):
-    p, r, f, n = precision_recall_fscore_support(y, pred, labels=[0, 1, 2], zero_division=0)
-    return {TIERS[i]: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "n": int(n[i])}
-            for i in range(3)}
 
 
 def md_table(header, rows):
@@ -143,60 +238,110 @@ def pct(v):
     return f"{100 * v:.1f}%"
 
 
+class Data:
+    """The labelled prompts, their features and the split."""
+
+    def __init__(self):
+        prompts, x_all, self.info = load()
+        labels = np.array([p["label"] for p in prompts])
+        keep = labels >= 0
+        self.prompts_all, self.x_all = prompts, x_all
+        self.sources_all = np.array([p["source"] for p in prompts])
+        kept = [p for p, k in zip(prompts, keep) if k]
+        self.x, self.y, self.sources = x_all[keep], labels[keep], self.sources_all[keep]
+        self.groups = np.array([p["group"] for p in kept])
+        self.weak = np.array([p.get("weak", -1) for p in kept])
+        self.strong = np.array([p.get("strong", -1) for p in kept])
+        self.level = np.array([p.get("level", 0) for p in kept])
+        self.fold = split(self.y, self.sources, self.groups)
+        self.test = np.flatnonzero(self.fold == TEST_FOLD)
+        self.dev = np.flatnonzero(self.fold != TEST_FOLD)
+
+    def outcome_rows(self, rows):
+        return rows[np.isin(self.sources[rows], OUTCOME_SOURCES)]
+
+    def calibration_mix(self, rows):
+        """The rows, weak and strong qualities and weights the calibration curve is measured on: both
+        models' correctness where the data has it (MMLU, GSM8K); elsewhere what the labels already
+        assume: small-labelled prompts (everyday, SVAMP, MATH levels 1-2) the weak model answers as well
+        as the strong one (1, 1); arena-hard and MATH levels 4-5 only the strong one does (0, 1); MATH
+        level 3 is left out. Each source weighs the same in total, so MMLU's size does not make the
+        curve an exam's."""
+        src, lv = self.sources[rows], self.level[rows]
+        keep = ~((src == "math") & (lv == 3))
+        rows, src = rows[keep], src[keep]
+        weak = self.weak[rows].astype(np.float64)
+        strong = self.strong[rows].astype(np.float64)
+        assumed = weak < 0
+        easy = assumed & (self.y[rows] == 0)
+        weak[easy], strong[easy] = 1.0, 1.0
+        weak[assumed & ~easy], strong[assumed & ~easy] = 0.0, 1.0
+        weights = np.zeros(len(rows))
+        for s in np.unique(src):
+            weights[src == s] = 1.0 / np.sum(src == s)
+        return rows, weak, strong, weights
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", help="write model, metadata and probe here (a check), not into the source tree")
     args = ap.parse_args()
-    prompts, x_all, info = load()
-    labels = np.array([p["label"] for p in prompts])
-    sources_all = np.array([p["source"] for p in prompts])
-    keep = labels >= 0
-    x, y, sources = x_all[keep], labels[keep], sources_all[keep]
-    groups = np.array([p["group"] for p in prompts])[keep]
-    train, val, test = split(y, sources, groups)
-    mean, scale = standardiser(x[train])
-    z = lambda rows: (x[rows].astype(np.float64) - mean) / scale
-    fit_rows = weighted_rows(train, sources)
+    d = Data()
 
     results = []
-    for name, model in candidates():
-        model.fit(z(fit_rows), y[fit_rows])
-        loss = log_loss(y[val], model.predict_proba(z(val)), labels=[0, 1, 2])
-        results.append((loss, name, model))
-        print(f"  {name}: validation log loss {loss:.4f}", file=sys.stderr)
-    results.sort(key=lambda r: r[0])
-    val_loss, chosen, model = results[0]
-    t_mid, t_frontier = choose_thresholds(y[val], score_of(model.predict_proba(z(val))), sources[val])
+    for name, kind, alpha, make in candidates():
+        def score_rows(train, held, kind=kind, alpha=alpha, make=make):
+            mean, scale, layers = fit(d, train, kind, alpha, make)
+            return score_of(onnx_export.reference(d.x[held], mean, scale, layers))
+        oof = out_of_fold(d, score_rows)
+        results.append({"name": name, "kind": kind, "alpha": alpha, "make": make, "exported": True, "oof": oof,
+                        "criterion": selection_score(oof, d.dev, d.sources, d.weak, d.strong),
+                        "val": per_source_routellm(d, d.dev, oof)})
+        print(f"  {name}: out-of-fold mean APGR {results[-1]['criterion']:.4f}", file=sys.stderr)
+    emb = d.x[:, :d.info["embedding_dimensions"]]
+    for k, gamma in KNN:
+        oof = out_of_fold(d, lambda train, held: knn_scores(emb, held, train, d.y[train] / 2.0, k, gamma))
+        results.append({"name": f"knn (similarity-weighted) k={k} gamma={gamma:g}", "exported": False, "oof": oof,
+                        "criterion": selection_score(oof, d.dev, d.sources, d.weak, d.strong),
+                        "val": per_source_routellm(d, d.dev, oof)})
+        print(f"  knn k={k} gamma={gamma}: out-of-fold mean APGR {results[-1]['criterion']:.4f}", file=sys.stderr)
+    chosen = max((r for r in results if r["exported"]), key=lambda r: r["criterion"])
+    mean, scale, layers = fit(d, d.dev, chosen["kind"], chosen["alpha"], chosen["make"])
+    scores = lambda rows: score_of(onnx_export.reference(d.x[rows], mean, scale, layers))
 
-    layers = layers_of(model)
-    p_test = model.predict_proba(z(test))
-    s_test = score_of(p_test)
-    tiers_test = route(s_test, t_mid, t_frontier)
-    # The ONNX graph must compute what sklearn computes.
-    ref = onnx_export.reference(x[test], mean, scale, layers)
-    assert np.max(np.abs(ref - p_test)) < 1e-6, np.max(np.abs(ref - p_test))
+    cal_rows, cal_weak, cal_strong, cal_weights = d.calibration_mix(d.dev)
+    oof_by_row = dict(zip(d.dev.tolist(), chosen["oof"]))
+    cal_scores = np.array([oof_by_row[i] for i in cal_rows])
+    curve = calibration.curve(cal_scores, cal_weak, cal_strong, cal_weights,
+                              f"the {len(cal_rows)} development prompts scored out of fold (each by a model that "
+                              f"never saw it, nor its MMLU subject), each of the "
+                              f"{len(np.unique(d.sources[cal_rows]))} sources weighing the same; outcomes: both "
+                              f"models' correctness for {', '.join(OUTCOME_SOURCES)}, assumed from the labels "
+                              f"elsewhere (MODEL_CARD.md)")
+    t_mid, t_frontier = calibration.thresholds(curve, calibration.DEFAULT_QUALITY_TARGET)
 
     out_dir = args.out or MODEL_DIR
     probe_dir = args.out or PROBE_DIR
     os.makedirs(out_dir, exist_ok=True)
     os.makedirs(probe_dir, exist_ok=True)
-    doc = f"Tiergate complexity classifier {NAME}: {chosen}; see gateway-router/training/MODEL_CARD.md"
+    doc = f"Tiergate complexity classifier {NAME}: {chosen['name']}; see gateway-router/training/MODEL_CARD.md"
     onnx_export.write(os.path.join(out_dir, NAME + ".onnx"), mean, scale, layers, doc)
-    spec = {"version": NAME, "embedding_model": info["embedding_model"],
-            "embedding_dimensions": info["embedding_dimensions"],
-            "structural_features": info["structural_features"], "tiers": TIERS,
+    spec = {"version": NAME, "embedding_model": d.info["embedding_model"],
+            "embedding_dimensions": d.info["embedding_dimensions"],
+            "structural_features": d.info["structural_features"], "tiers": TIERS,
             "input_name": onnx_export.INPUT, "threshold_mid": t_mid, "threshold_frontier": t_frontier,
-            "model": chosen}
+            "default_quality_target": calibration.DEFAULT_QUALITY_TARGET,
+            "model": chosen["name"], "calibration": curve}
     with open(os.path.join(out_dir, NAME + ".json"), "w") as f:
         json.dump(spec, f, indent=2)
         f.write("\n")
 
     probe_idx = []
     for tier in range(3):
-        probe_idx += [i for i in test if y[i] == tier][:PROBE_ROWS_PER_TIER]
-    probe_p = model.predict_proba(z(np.array(probe_idx)))
+        probe_idx += [i for i in d.test if d.y[i] == tier][:PROBE_ROWS_PER_TIER]
+    probe_p = onnx_export.reference(d.x[probe_idx], mean, scale, layers)
     probe = {"model": NAME, "tolerance": 1e-6,
-             "rows": [{"features": [float(v) for v in x[i]], "expected": [float(v) for v in p]}
+             "rows": [{"features": [float(v) for v in d.x[i]], "expected": [float(v) for v in p]}
                       for i, p in zip(probe_idx, probe_p)]}
     with open(os.path.join(probe_dir, NAME + "-probe.json"), "w") as f:
         json.dump(probe, f)
@@ -205,90 +350,14 @@ def main():
     if args.out:
         print(f"check model written to {args.out}", file=sys.stderr)
         return
-    write_card(prompts, labels, sources_all, x_all, mean, scale, layers, y, sources, train, val, test, results,
-               chosen, t_mid, t_frontier, p_test, s_test, tiers_test, model, z)
+    import report
+    report.write(d, results, chosen, curve, {"validation (out of fold)": (d.dev, chosen["oof"]),
+                                             "test": (d.test, scores(d.test))}, (t_mid, t_frontier))
 
 
-def write_card(prompts, labels, sources_all, x_all, mean, scale, layers, y, sources, train, val, test, results,
-               chosen, t_mid, t_frontier, p_test, s_test, tiers_test, model, z):
-    with open(os.path.join(BUILD, "prepare.json")) as f:
-        prep = json.load(f)
-    lines = []
-    counts = collections.Counter()
-    for name, idx in (("train", train), ("validation", val), ("test", test)):
-        for i in idx:
-            counts[(sources[i], name)] += 1
-    srcs = sorted(set(sources))
-    lines.append("### Data and split\n")
-    label_rows = []
-    for s in srcs:
-        per = collections.Counter(y[sources == s])
-        label_rows.append([s, per[0], per[1], per[2], counts[(s, "train")], counts[(s, "validation")],
-                           counts[(s, "test")]])
-    lines.append(md_table(["source", "small", "mid", "frontier", "train", "validation", "test"], label_rows))
-    lines.append(f"\nDropped MMLU subjects: {', '.join(prep['dropped_mmlu_subjects'])}; "
-                 f"duplicates removed: {prep['duplicates_removed']}.\n")
-    dropped = prep["dropped_mmlu_subjects"]
-    sub = prep["mmlu_subjects"]
-    lines.append(md_table(["subject", "n", "weak acc.", "strong acc.", "strong acc. where weak wrong"],
-                          [[s, sub[s]["n"], sub[s]["weak_accuracy"], sub[s]["strong_accuracy"],
-                            sub[s]["strong_accuracy_where_weak_wrong"]]
-                           for s in sorted(sub, key=lambda k: sub[k]["strong_accuracy_where_weak_wrong"])[:5]]))
-    lines.append("\n(the five lowest subjects; a subject is dropped below 0.25, chance for four options)\n")
-    lines.append("### Model selection (validation log loss)\n")
-    lines.append(md_table(["candidate", "log loss"], [[n, f"{l:.4f}"] for l, n, _ in results]))
-    lines.append(f"\nChosen: **{chosen}**. Recommended thresholds (on validation: mid, the highest that sends at "
-                 f"most {pct(MAX_HARD_TO_SMALL)} of arena-hard and MATH level 4-5 prompts to small; frontier, the "
-                 f"best F1 for frontier-vs-rest): **mid {t_mid:.2f}, frontier {t_frontier:.2f}**.\n")
-    lines.append("### Test set\n")
-    lines.append(f"Log loss {log_loss(y[test], p_test, labels=[0, 1, 2]):.4f}; "
-                 f"AUC of the score for label >= mid {roc_auc_score(y[test] >= 1, s_test):.3f}, "
-                 f"for label = frontier {roc_auc_score(y[test] == 2, s_test):.3f}.\n")
-    for title, pred in (("argmax", np.argmax(p_test, axis=1)),
-                        (f"thresholds {t_mid:.2f}/{t_frontier:.2f}", tiers_test)):
-        pt = per_tier(y[test], pred)
-        lines.append(f"Per tier, {title}:\n")
-        lines.append(md_table(["tier", "precision", "recall", "n"],
-                              [[t, f"{v['precision']:.3f}", f"{v['recall']:.3f}", v["n"]] for t, v in pt.items()]))
-        lines.append("")
-    lines.append("Cost/quality trade-off on test (cost relative to sending everything to frontier, prices "
-                 "small : mid : frontier = 1 : 2.7 : 16.7; under-routed = below the label tier):\n")
-    rows = []
-    pairs = [(t_mid, t_frontier), (0.0, 0.0), (0.1, 0.3), (0.2, 0.4), (0.3, 0.5), (0.4, 0.6), (0.5, 0.8),
-             (1.0, 1.0)]
-    for tm, tf in pairs:
-        m = tradeoff(y[test], route(s_test, tm, tf))
-        tiers = route(s_test, tm, tf)
-        hard = difficulty_hard(y[test], sources[test])
-        rows.append([f"{tm:.2f} / {tf:.2f}", pct(m["small"]), pct(m["mid"]), pct(m["frontier"]),
-                     pct(m["cost_vs_all_frontier"]), pct(m["under_routed"]), pct(m["hard_to_small"]),
-                     pct(np.mean(tiers[hard] == 0)), pct(m["over_routed"])])
-    lines.append(md_table(["mid / frontier", "small", "mid", "frontier", "cost", "under-routed",
-                           "frontier-labelled to small", "arena-hard + MATH 4-5 to small", "over-routed"], rows))
-    lines.append("\nPer source on test, recommended thresholds:\n")
-    rows = []
-    for s in srcs:
-        mask = sources[test] == s
-        m = tradeoff(y[test][mask], tiers_test[mask])
-        rows.append([s, int(mask.sum()), f"{np.mean(s_test[mask]):.3f}", pct(m["small"]), pct(m["mid"]),
-                     pct(m["frontier"]), pct(m["under_routed"])])
-    unl = sources_all == "gsm8k-train"
-    if np.any(unl):
-        s_unl = onnx_export.reference(x_all[unl], mean, scale, layers)
-        s_unl = score_of(s_unl)
-        t = route(s_unl, t_mid, t_frontier)
-        rows.append(["gsm8k-train sample (unlabelled)", int(unl.sum()), f"{np.mean(s_unl):.3f}",
-                     pct(np.mean(t == 0)), pct(np.mean(t == 1)), pct(np.mean(t == 2)), "n/a"])
-    lines.append(md_table(["source", "n", "mean score", "small", "mid", "frontier", "under-routed"], rows))
-    block = "\n".join(lines)
-    with open(CARD, encoding="utf-8") as f:
-        card = f.read()
-    begin, end = "<!-- metrics:begin (written by train.py) -->", "<!-- metrics:end -->"
-    head, _, rest = card.partition(begin)
-    _, _, tail = rest.partition(end)
-    with open(CARD, "w", encoding="utf-8") as f:
-        f.write(head + begin + "\n" + block + "\n" + end + tail)
-    print(block, file=sys.stderr)
+def per_source_routellm(d, rows, s):
+    return {src: evaluate.routellm_metrics(s[m], d.weak[rows][m], d.strong[rows][m])
+            for src in OUTCOME_SOURCES for m in [d.sources[rows] == src]}
 
 
 if __name__ == "__main__":

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Trains the complexity classifier from the committed data, reproducibly:
 #   gateway-router/training/train.sh           retrain; writes the model, its metadata, the probe file, MODEL_CARD.md
-#   gateway-router/training/train.sh --check   retrain into build/check and compare with the committed model
-# Needs: JDK 21+ (JAVA_HOME), Debian's python3-sklearn, python3-onnx, python3-numpy run by /usr/bin/python3.
+#   gateway-router/training/train.sh --check   run the evaluator's unit tests, retrain into build/check and
+#                                              compare with the committed model
+# Needs: JDK 21+ (JAVA_HOME), Debian's python3-sklearn, python3-onnx, python3-numpy, python3-torch run by
+# /usr/bin/python3. Every step runs on one thread (TRAIN_THREADS for the feature dump; nice it on a shared box).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 PY=/usr/bin/python3
 BUILD="$HERE/build"
-THREADS="${TRAIN_THREADS:-2}"
+THREADS="${TRAIN_THREADS:-1}"
 MODE="${1:-train}"
 # One BLAS thread: the same sums in the same order on every run.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
@@ -18,6 +20,8 @@ if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true
 
 mkdir -p "$BUILD"
+echo "0/4 evaluator tests (RouteLLM metrics on fixtures with known answers)" >&2
+(cd "$HERE" && "$PY" -m unittest discover -s "$HERE" -p 'test_*.py')
 echo "1/4 labels" >&2
 "$PY" "$HERE/prepare.py"
 

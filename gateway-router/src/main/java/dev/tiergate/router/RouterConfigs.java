@@ -3,8 +3,10 @@ package dev.tiergate.router;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.RoutingPolicyConfig;
 import dev.tiergate.core.config.TeamConfig;
+import dev.tiergate.router.classifier.CalibrationCurve;
 import dev.tiergate.router.classifier.ComplexityTier;
 import dev.tiergate.router.policy.GateSettings;
+import dev.tiergate.router.policy.QualityGoal;
 import dev.tiergate.router.policy.RouterSettings;
 import dev.tiergate.router.policy.TeamRoutingPolicy;
 import dev.tiergate.router.policy.Thresholds;
@@ -15,22 +17,43 @@ public final class RouterConfigs {
     private RouterConfigs() {
     }
 
-    public static RouterSettings routerSettings(GatewayConfig config) {
-        TeamRoutingPolicy base = policy(TeamRoutingPolicy.defaults(), config.router());
+    /**
+     * @param calibration the classifier's calibration curve, from which {@code quality-target} and
+     *                    {@code max-frontier-share} derive thresholds; null refuses both
+     * @throws IllegalArgumentException when a quality goal is set but there is no curve
+     */
+    public static RouterSettings routerSettings(GatewayConfig config, CalibrationCurve calibration) {
+        TeamRoutingPolicy base = policy(TeamRoutingPolicy.defaults(), config.router(), RoutingPolicyConfig.INHERIT,
+                calibration);
         RouterSettings.Builder settings = RouterSettings.builder().defaultPolicy(base);
         for (TeamConfig team : config.teams().values()) {
             if (!team.router().equals(RoutingPolicyConfig.INHERIT)) {
-                settings.team(team.id(), policy(base, team.router()));
+                settings.team(team.id(), policy(base, team.router(), config.router(), calibration));
             }
         }
         return settings.build();
     }
 
-    /** {@code base} with the fields {@code yaml} sets. */
-    private static TeamRoutingPolicy policy(TeamRoutingPolicy base, RoutingPolicyConfig yaml) {
+    /**
+     * {@code base} with the fields {@code yaml} sets. Thresholds: hand-set ones when {@code yaml}
+     * sets any; else those of its quality goal, its unset goal fields taken from {@code parent}.
+     */
+    private static TeamRoutingPolicy policy(TeamRoutingPolicy base, RoutingPolicyConfig yaml,
+                                            RoutingPolicyConfig parent, CalibrationCurve calibration) {
         TeamRoutingPolicy.Builder b = base.toBuilder();
         if (yaml.enabled() != null) {
             b.enabled(yaml.enabled());
+        }
+        if (yaml.thresholdMid() == null && yaml.thresholdFrontier() == null
+                && (yaml.qualityTarget() != null || yaml.maxFrontierShare() != null)) {
+            if (calibration == null) {
+                throw new IllegalArgumentException("router.quality-target / max-frontier-share: the classifier "
+                        + "ships no calibration curve (expected: hand-set thresholds)");
+            }
+            QualityGoal goal = new QualityGoal(
+                    yaml.qualityTarget() != null ? yaml.qualityTarget() : parent.qualityTarget(),
+                    yaml.maxFrontierShare() != null ? yaml.maxFrontierShare() : parent.maxFrontierShare());
+            b.thresholds(goal.thresholds(calibration));
         }
         if (yaml.thresholdMid() != null || yaml.thresholdFrontier() != null) {
             Thresholds current = base.thresholds();

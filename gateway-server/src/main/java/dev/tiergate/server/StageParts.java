@@ -215,7 +215,7 @@ final class StageParts implements AutoCloseable {
                 Thresholds defaults = Thresholds.of(classifier.spec().thresholdMid(),
                         classifier.spec().thresholdFrontier());
                 router = ComplexityRouterStage.builder(classifier, defaults, catalog::alias, workers().executor(), tokens)
-                        .settings(RouterConfigs.routerSettings(config))
+                        .settings(RouterConfigs.routerSettings(config, classifier.spec().calibration()))
                         .embedder(embedder)
                         .build();
                 descriptions.add("complexity router: " + classifier.spec().version()

@@ -19,10 +19,12 @@ public record RoutingPolicyConfig(
         Boolean gateJsonSchema,
         Integer longContextTokens,
         String pinTier,
-        String minTier) {
+        String minTier,
+        Double qualityTarget,
+        Double maxFrontierShare) {
 
     public static final RoutingPolicyConfig INHERIT =
-            new RoutingPolicyConfig(null, null, null, null, null, null, null, null, null, null, null);
+            new RoutingPolicyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     public RoutingPolicyConfig {
         route = route == null ? null : List.copyOf(route);

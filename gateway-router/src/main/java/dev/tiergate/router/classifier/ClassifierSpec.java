@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The metadata written beside a classifier model by the training script: which embedding it
  * expects, its structural feature names and tier order (checked against this code at load), and
- * the thresholds on the complexity score recommended from validation.
+ * the thresholds on the complexity score for the default quality target, and the calibration curve
+ * quality targets are turned into thresholds with (null for a model shipped without one).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ClassifierSpec(
@@ -21,7 +22,8 @@ public record ClassifierSpec(
         @JsonProperty("tiers") List<String> tiers,
         @JsonProperty("input_name") String inputName,
         @JsonProperty("threshold_mid") double thresholdMid,
-        @JsonProperty("threshold_frontier") double thresholdFrontier) {
+        @JsonProperty("threshold_frontier") double thresholdFrontier,
+        @JsonProperty("calibration") CalibrationCurve calibration) {
 
     public ClassifierSpec {
         requireNonNull(version, "version");

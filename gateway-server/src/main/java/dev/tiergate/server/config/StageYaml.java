@@ -19,7 +19,7 @@ final class StageYaml {
     static final Set<String> TEAM_SEMANTIC_KEYS = Set.of("enabled", "threshold", "ttl-seconds", "namespace",
             "encryption-key", "precision-target");
     static final Set<String> ROUTER_KEYS = Set.of("enabled", "thresholds", "route", "route-models", "gates",
-            "pin-tier", "min-tier");
+            "pin-tier", "min-tier", "quality-target", "max-frontier-share");
     private static final Set<String> THRESHOLD_KEYS = Set.of("mid", "frontier");
     private static final Set<String> GATE_KEYS = Set.of("tools", "images", "json-schema", "long-context-tokens");
     private static final Set<String> MODELS = Set.of("all-minilm-l6-v2-q", "all-minilm-l6-v2", "bge-small-en-v15-q",
@@ -129,7 +129,9 @@ final class StageYaml {
                 y.node("router.gates.long-context-tokens") == null ? null
                         : (int) y.number("router.gates.long-context-tokens", 16_000, 1, 10_000_000),
                 tier(y, "router.pin-tier"),
-                tier(y, "router.min-tier"));
+                tier(y, "router.min-tier"),
+                optionalShare(y, "router.quality-target", false),
+                optionalShare(y, "router.max-frontier-share", true));
     }
 
     private static String tier(YamlFields y, String path) {
@@ -143,6 +145,18 @@ final class StageYaml {
     private static Boolean optionalBool(YamlFields y, String path) {
         JsonNode n = y.node(path);
         return n == null ? null : y.bool(path, false);
+    }
+
+    /** A share in (0, 1], or [0, 1] when {@code zeroAllowed}; null when absent. */
+    private static Double optionalShare(YamlFields y, String path, boolean zeroAllowed) {
+        if (y.node(path) == null) {
+            return null;
+        }
+        double v = y.decimal(path, BigDecimal.ONE).doubleValue();
+        if (v > 1 || v < 0 || (!zeroAllowed && v == 0)) {
+            y.problem(path, v + (zeroAllowed ? " (expected: a number from 0 to 1)" : " (expected: above 0, at most 1)"));
+        }
+        return v;
     }
 
     private static Double optionalThreshold(YamlFields y, String path) {

@@ -62,6 +62,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void routerQualityGoalsAreReadPerGatewayAndTeamAndCheckedForRange() {
+        String gateway = """
+                providers:
+                  up: {type: openai, base-url: "http://x/v1"}
+                models:
+                  m1: {provider: up}
+                router:
+                  quality-target: 0.9
+                """;
+        String team = TEAM + "router:\n  max-frontier-share: 0.25\n";
+        GatewayConfig config = new ConfigLoader(Map.<String, String>of()::get)
+                .load(new ConfigSource("test", gateway, Map.of("teams/t1.yaml", team)));
+        assertThat(config.router().qualityTarget()).isEqualTo(0.9);
+        assertThat(config.router().maxFrontierShare()).isNull();
+        assertThat(config.teams().get("t1").router().maxFrontierShare()).isEqualTo(0.25);
+        assertThat(config.teams().get("t1").router().qualityTarget()).isNull();
+
+        assertThatThrownBy(() -> load(gateway.replace("quality-target: 0.9", "quality-target: 0")))
+                .hasMessageContaining("router.quality-target");
+        assertThatThrownBy(() -> load(gateway.replace("quality-target: 0.9", "max-frontier-share: 1.5")))
+                .hasMessageContaining("router.max-frontier-share");
+    }
+
+    @Test
     void unsetVariableWithoutDefaultIsAProblem() {
         String gateway = """
                 providers:

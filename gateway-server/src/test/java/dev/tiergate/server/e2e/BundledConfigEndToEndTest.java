@@ -85,6 +85,46 @@ class BundledConfigEndToEndTest {
         }
     }
 
+    /**
+     * The bundled default (quality-target 0.95 on the shipped calibration curve) keeps everyday and
+     * easy prompts on the small tier and sends a proof and a system design to the frontier. None of
+     * these prompts is in the training data.
+     */
+    @Test
+    void theBundledQualityTargetRoutesEverydayPromptsSmallAndHardReasoningToTheFrontier() throws Exception {
+        List<String> everyday = List.of(
+                "Good morning! Hope your week is going well.",
+                "Rewrite this sentence to sound more polite: Send me the report now.",
+                "Make this email shorter: Hi team, I just wanted to let you all know that the meeting tomorrow "
+                        + "has been moved to 3pm because the room was double booked.",
+                "Pull out every date from this note: the kickoff is on 4 May and the review on 18 June.",
+                "Who wrote Pride and Prejudice?",
+                "What is 12 + 30?",
+                "If John has 5 apples and gives 2 to Mary, how many apples does he have left?");
+        List<String> hard = List.of(
+                "Prove that there are infinitely many prime numbers of the form 4k+3.",
+                "Design a globally distributed, multi-region payment processing system that guarantees "
+                        + "exactly-once settlement, handles network partitions, supports 50,000 transactions per "
+                        + "second, and explain the consistency model, data partitioning, failure recovery and the "
+                        + "trade-offs of each component.");
+        try (TestGateway gateway = TestGateway.startBundled(Map.of())) {
+            OpenAIClient client = client(gateway, DEMO_KEY);
+            for (String prompt : everyday) {
+                assertThat(tierOf(client, prompt)).as(prompt).isEqualTo("small");
+            }
+            for (String prompt : hard) {
+                assertThat(tierOf(client, prompt)).as(prompt).isEqualTo("frontier");
+            }
+        }
+    }
+
+    private static String tierOf(OpenAIClient client, String prompt) {
+        HttpResponseFor<ChatCompletion> response = client.chat().completions().withRawResponse().create(
+                ChatCompletionCreateParams.builder().model("auto").addUserMessage(prompt).build());
+        assertThat(response.headers().values("x-tiergate-route-cause")).containsExactly("classifier");
+        return response.headers().values("x-tiergate-tier").getFirst();
+    }
+
     @Test
     void aParaphraseOfAnAnsweredPromptIsASemanticHitAndADifferentNumberIsNot() throws Exception {
         try (TestGateway gateway = TestGateway.startBundled(Map.of())) {
