@@ -1,7 +1,8 @@
 """Maps the labelled prompts in ../shared/data/complexity (and our everyday prompts) to tiers.
 
-Writes build/prompts.jsonl (id, text, label, source, group) and build/prepare.json (counts, the
-dropped MMLU subjects) for train.py. Labels: 0 small, 1 mid, 2 frontier, -1 unlabelled (reported
+Writes build/prompts.jsonl (id, text, label, source, group; weak and strong, both models' correctness,
+where RouteLLM has them; level for MATH) and build/prepare.json (counts, the dropped MMLU subjects)
+for train.py. Labels: 0 small, 1 mid, 2 frontier, -1 unlabelled (reported
 only). The mapping and its reasons are in MODEL_CARD.md.
 """
 import collections
