@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs the Python unit tests of the training evaluator ({@code training/test_evaluate.py}: RouteLLM's
  * APGR, CPT and Spearman on fixtures with hand-worked answers) in the Java build, so CI runs them
- * too, not only {@code train.sh --check}. Skipped where Debian's python3 with numpy is not installed.
+ * too, not only {@code train.sh --check}. Skipped where Debian's python3 with numpy is not installed (failed under {@code CI=true}).
  */
 class EvaluatorUnitTestsTest {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -22,8 +22,11 @@ class EvaluatorUnitTestsTest {
 
     @Test
     void theEvaluatorsPythonUnitTestsPass() throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import numpy")).exit() == 0,
-                "Debian's python3 with numpy (python3-numpy) is needed to run the evaluator's tests");
+        boolean python = Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import numpy")).exit() == 0;
+        // CI installs it (.ci/run): there a missing python3-numpy fails the test instead of skipping it
+        assertThat(python || !"true".equals(System.getenv("CI")))
+                .as("python3-numpy must be installed under CI=true").isTrue();
+        assumeTrue(python, "Debian's python3 with numpy (python3-numpy) is needed to run the evaluator's tests");
         Result result = run(List.of(PYTHON.toString(), "-m", "unittest", "discover", "-s", TRAINING.toString(),
                 "-p", "test_*.py"));
         assertThat(result.exit()).as(result.output()).isZero();
