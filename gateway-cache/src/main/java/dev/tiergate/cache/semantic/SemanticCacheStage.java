@@ -60,7 +60,11 @@ import reactor.core.publisher.Flux;
  * {@link ContextFingerprint}: system prompt, earlier turns, tools, response format, model, sampling
  * parameters), was made in the same team namespace, and had a last user message whose embedding is
  * at least the team's threshold similar and which passes every lexical {@link
- * dev.tiergate.cache.semantic.guard.Guard guard} (numbers, negation, ...). Otherwise the request goes
+ * dev.tiergate.cache.semantic.guard.Guard guard} (numbers, negation, ...); with a {@link PairVerifier},
+ * the threshold is a floor and the few most similar candidates above it are hits only when the
+ * verifier accepts them at the team's precision target (it compares both prompts' token states;
+ * its CPU, about 0.1–0.6 ms per candidate, runs where the store's reply completes: the worker for
+ * the in-memory store, Lettuce's I/O thread for Redis). Otherwise the request goes
  * on and its answer is recorded, as the exact cache records: plain answers that finished with stop,
  * length or tool_calls; streams as they pass, stored only on clean completion.
  *

@@ -78,11 +78,14 @@ public class PairVerifierBenchmark {
         verifier.close();
     }
 
-    /** Everything the stage does per candidate above the floor. */
+    /** Everything the stage does per candidate above the floor (and its thread's CPU time: {@link ThreadCpu}). */
     @Benchmark
-    public double perCandidate() {
+    public double perCandidate(ThreadCpu cpu) {
+        cpu.start();
         PromptEvidence stored = PromptEvidence.fromBytes(keys.open(sealedCandidate, "partition:s"));
-        return verifier.probability(query, stored, cosine);
+        double p = verifier.probability(query, stored, cosine);
+        cpu.stop();
+        return p;
     }
 
     @Benchmark

@@ -50,6 +50,10 @@ public final class AlignmentFeatures {
 
     /** The features of (query, candidate) whose sentence vectors have cosine {@code cosine}. */
     public static float[] of(PromptEvidence query, PromptEvidence candidate, double cosine) {
+        if (query.dimensions() != candidate.dimensions()) {
+            throw new IllegalArgumentException("evidence of " + query.dimensions() + " and " + candidate.dimensions()
+                    + " dimensions (expected: equal, one embedding model)");
+        }
         int nq = query.tokens().length;
         int nc = candidate.tokens().length;
         double[] bestForQuery = new double[nq];
