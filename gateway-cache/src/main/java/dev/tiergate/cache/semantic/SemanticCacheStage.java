@@ -248,7 +248,8 @@ public final class SemanticCacheStage extends NamedStage {
         List<Ranked> checked = ranked.subList(0, Math.min(MAX_VERIFIED, ranked.size()));
         List<String> ids = checked.stream().map(Ranked::id).toList();
         double operatingPoint = verifier.operatingPoint(team.precisionTarget());
-        return store.read(probe.partition(), ids, EntryPart.EVIDENCE).thenApply(parts -> {
+        // the verifier runs on the workers, not on the thread the store answers on (Lettuce's I/O thread)
+        return store.read(probe.partition(), ids, EntryPart.EVIDENCE).thenApplyAsync(parts -> {
             PromptEvidence query = probe.evidence();
             Ranked best = null;
             double bestProbability = -1;
@@ -276,7 +277,7 @@ public final class SemanticCacheStage extends NamedStage {
                 }
             }
             return best;
-        });
+        }, workers);
     }
 
     /** The candidates whose probe opens with the team's key, at or above the floor, passing the guards; best first. */
