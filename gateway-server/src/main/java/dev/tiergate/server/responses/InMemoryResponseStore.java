@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Stored responses in this process (Caffeine): each kept for {@code ttl} after it was stored, and
- * at most {@code maxBytes} of them in all (the least recently used go first; each counts at least
+ * at most {@code maxBytes} of them in all (past it, Caffeine's size eviction picks which go; each counts at least
  * {@link #MIN_ENTRY_BYTES}, which bounds the number of entries too). Lost on restart.
  */
 public final class InMemoryResponseStore implements ResponseStore {
