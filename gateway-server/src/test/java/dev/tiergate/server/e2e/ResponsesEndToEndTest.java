@@ -1,6 +1,7 @@
 package dev.tiergate.server.e2e;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -67,6 +68,12 @@ class ResponsesEndToEndTest {
     void stubs() {
         upstream.resetAll();
         String model = "gpt-4o-mini-2024-07-18";
+        // an answer that breaks off: two words, then an error inside the stream
+        upstream.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v1/chat/completions"))
+                .atPriority(0).withRequestBody(containing("fail-midway"))
+                .willReturn(sse(UpstreamFixtures.streamBody(model, "The capital").replaceFirst(
+                        "data: \\{[^\\n]*\"finish_reason\":\"stop\"[^\\n]*\\n\\n",
+                        "data: {\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}\n\n"))));
         // a conversation that already has the tool's result gets the final answer
         upstream.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v1/chat/completions")).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.messages[?(@.role == 'tool')]"))
@@ -291,6 +298,32 @@ class ResponsesEndToEndTest {
         assertThat(JSON.readTree(unknownPrevious.body()).path("error").path("param").asText())
                 .isEqualTo("previous_response_id");
         assertThat(get("/v1/responses/resp_nope/unknown", TestGateway.KEY).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aStreamThatBreaksOffEndsWithErrorAndResponseFailedAndIsNotStored() throws Exception {
+        HttpResponse<String> answer = post("""
+                {"model":"auto","input":"fail-midway please","stream":true}""", TestGateway.KEY);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        List<JsonNode> events = new ArrayList<>();
+        for (String frame : answer.body().split("\n\n")) {
+            String[] lines = frame.split("\n");
+            assertThat(lines[0]).startsWith("event: ");
+            JsonNode event = JSON.readTree(lines[1].substring("data: ".length()));
+            assertThat(lines[0]).isEqualTo("event: " + event.get("type").asText());
+            events.add(event);
+        }
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(events.get(i).get("sequence_number").asInt()).isEqualTo(i);
+        }
+        List<String> types = events.stream().map(e -> e.get("type").asText()).toList();
+        assertThat(types.subList(0, 5)).containsExactly("response.created", "response.in_progress",
+                "response.output_item.added", "response.content_part.added", "response.output_text.delta");
+        assertThat(types.subList(types.size() - 2, types.size())).containsExactly("error", "response.failed");
+        JsonNode failed = events.getLast().get("response");
+        assertThat(failed.get("status").asText()).isEqualTo("failed");
+        assertThat(failed.at("/error/message").asText()).contains("The server had an error");
+        assertThat(get("/v1/responses/" + failed.get("id").asText(), TestGateway.KEY).statusCode()).isEqualTo(404);
     }
 
     private static String text(Response response) {
