@@ -54,6 +54,9 @@ final class ResponsesEndpoint implements Endpoint {
             return;
         }
         store.get(caller.teamId(), request.previousResponseId()).whenComplete((previous, error) -> client.onLoop(() -> {
+            if (client.isDone()) {
+                return;   // the client went away while the conversation was read: nothing goes upstream
+            }
             if (error != null) {
                 client.fail(error);
             } else if (previous == null) {

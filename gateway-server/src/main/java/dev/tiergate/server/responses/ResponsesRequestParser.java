@@ -118,7 +118,7 @@ public final class ResponsesRequestParser {
         if (v.isTextual()) {
             ObjectNode message = NODES.objectNode().put("type", "message").put("role", "user");
             message.putArray("content").addObject().put("type", "input_text").put("text", v.textValue());
-            return List.of(withId(message, "msg"));
+            return List.of(withId(message, "msg", "input"));
         }
         if (!v.isArray()) {
             throw invalid("input: expected a string or an array of input items, got " + kind(v), "input");
@@ -148,13 +148,13 @@ public final class ResponsesRequestParser {
                 }
                 messageContent(required(item, "content", path), role, path + ".content");
                 item.put("type", "message");
-                return withId(item, "msg");
+                return withId(item, "msg", path);
             }
             case "function_call" -> {
                 string(required(item, "call_id", path), path + ".call_id");
                 string(required(item, "name", path), path + ".name");
                 string(required(item, "arguments", path), path + ".arguments");
-                return withId(item, "fc");
+                return withId(item, "fc", path);
             }
             case "function_call_output" -> {
                 string(required(item, "call_id", path), path + ".call_id");
@@ -162,7 +162,7 @@ public final class ResponsesRequestParser {
                 if (!output.isTextual()) {
                     textParts(output, path + ".output", Set.of("input_text"));
                 }
-                return withId(item, "fco");
+                return withId(item, "fco", path);
             }
             default -> throw unsupported(path + ".type: '" + abbreviate(type) + "' is not supported by this gateway"
                     + " (expected: message, function_call or function_call_output)", path + ".type");
@@ -323,11 +323,12 @@ public final class ResponsesRequestParser {
         return (ObjectNode) v.deepCopy();
     }
 
-    private static ObjectNode withId(ObjectNode item, String prefix) {
+    /** The item with its own id, or a new one when it has none. */
+    private static ObjectNode withId(ObjectNode item, String prefix, String path) {
         if (!item.hasNonNull("id")) {
             item.put("id", ResponseIds.next(prefix));
         } else {
-            string(item.get("id"), "input.id");
+            string(item.get("id"), path + ".id");
         }
         return item;
     }

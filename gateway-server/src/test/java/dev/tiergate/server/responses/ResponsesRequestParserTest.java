@@ -92,6 +92,8 @@ class ResponsesRequestParserTest {
             "{\"model\":\"auto\",\"input\":\"hi\",\"conversation\":\"conv_1\"}|conversation",
             "{\"model\":\"auto\",\"input\":\"hi\",\"reasoning\":{\"summary\":\"auto\"}}|reasoning.summary",
             "{\"model\":\"auto\",\"input\":\"hi\",\"frobnicate\":1}|frobnicate",
+            "{\"model\":\"auto\",\"input\":\"hi\",\"instructions\":[]}|instructions",
+            "{\"model\":\"auto\",\"input\":[{\"role\":\"user\",\"content\":\"hi\",\"id\":7}]}|input[0].id",
     })
     void badInputIsRefusedNamingTheField(String body, String param) {
         assertThatThrownBy(() -> parse(body))
