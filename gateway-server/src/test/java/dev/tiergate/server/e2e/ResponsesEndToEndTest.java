@@ -272,6 +272,31 @@ class ResponsesEndToEndTest {
     }
 
     @Test
+    void inputItemsArePagedInEitherOrder() throws Exception {
+        HttpResponse<String> created = post("""
+                {"model":"auto","input":[{"role":"user","content":"one","id":"msg_1"},
+                  {"role":"assistant","content":"two","id":"msg_2"},{"role":"user","content":"three","id":"msg_3"}]}
+                """, TestGateway.KEY);
+        String id = JSON.readTree(created.body()).get("id").asText();
+        String items = "/v1/responses/" + id + "/input_items";
+
+        JsonNode newestFirst = JSON.readTree(get(items + "?limit=2", TestGateway.KEY).body());
+        assertThat(newestFirst.path("data").findValuesAsText("id")).containsExactly("msg_3", "msg_2");
+        assertThat(newestFirst.path("first_id").asText()).isEqualTo("msg_3");
+        assertThat(newestFirst.path("last_id").asText()).isEqualTo("msg_2");
+        assertThat(newestFirst.path("has_more").asBoolean()).isTrue();
+        JsonNode rest = JSON.readTree(get(items + "?limit=2&after=msg_2", TestGateway.KEY).body());
+        assertThat(rest.path("data").findValuesAsText("id")).containsExactly("msg_1");
+        assertThat(rest.path("has_more").asBoolean()).isFalse();
+        JsonNode oldestFirst = JSON.readTree(get(items + "?order=asc", TestGateway.KEY).body());
+        assertThat(oldestFirst.path("data").findValuesAsText("id")).containsExactly("msg_1", "msg_2", "msg_3");
+
+        HttpResponse<String> badLimit = get(items + "?limit=500", TestGateway.KEY);
+        assertThat(badLimit.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badLimit.body()).at("/error/param").asText()).isEqualTo("limit");
+    }
+
+    @Test
     void storeFalseKeepsNothing() {
         Response created = client.responses().create(ResponseCreateParams.builder().model("auto")
                 .input("Do not keep this.").store(false).build());
