@@ -409,7 +409,8 @@ public final class ChatRequestParser {
         return v.longValue();
     }
 
-    private static String kind(JsonNode v) {
+    /** What a JSON value is, for messages: "a string", "an array", "nothing", ... */
+    public static String kind(JsonNode v) {
         if (v == null || v.isMissingNode()) {
             return "nothing";
         }
@@ -432,7 +433,8 @@ public final class ChatRequestParser {
         return String.join(", ", new java.util.TreeSet<>(values));
     }
 
-    private static String abbreviate(String s) {
+    /** {@code s} cut to 64 characters, for echoing client text in a message. */
+    public static String abbreviate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 

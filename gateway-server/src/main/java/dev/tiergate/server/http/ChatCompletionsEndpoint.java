@@ -30,8 +30,8 @@ final class ChatCompletionsEndpoint implements Endpoint {
                     TiergateHeaders.addAnswer(response.headers(), exchange.facts(), true);
                     client.respond(response, outcome(exchange));
                 }
-                case Answer.Stream stream -> new SseStreamWriter(client, stream, exchange.facts(),
-                        request.streamOptions() != null && request.streamOptions().wantsUsage()).start();
+                case Answer.Stream stream -> new SseStreamWriter(client, stream, exchange.facts(), new ChatStreamFrames(
+                        request.streamOptions() != null && request.streamOptions().wantsUsage())).start();
                 case Answer.Embeddings embeddings -> throw new IllegalStateException("embeddings for a chat request");
             }
         });

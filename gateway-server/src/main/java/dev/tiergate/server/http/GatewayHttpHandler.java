@@ -82,8 +82,61 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
         this.authFailures = authFailures;
     }
 
-    /** Method and path of an endpoint. */
+    /**
+     * Method and path of an endpoint. A path segment in braces ({@code /v1/responses/{id}}) is a
+     * parameter: it matches any one non-empty segment, which the endpoint reads by name.
+     */
     record Route(HttpMethod method, String path) {
+
+        boolean hasParameters() {
+            return path.indexOf('{') >= 0;
+        }
+
+        /** The parameters of {@code requestPath} when this route matches it; null when it does not. */
+        Map<String, String> match(HttpMethod requestMethod, String requestPath) {
+            if (!method.equals(requestMethod)) {
+                return null;
+            }
+            String[] pattern = path.split("/", -1);
+            String[] actual = requestPath.split("/", -1);
+            if (pattern.length != actual.length) {
+                return null;
+            }
+            Map<String, String> parameters = new java.util.HashMap<>();
+            for (int i = 0; i < pattern.length; i++) {
+                String segment = pattern[i];
+                if (segment.length() > 2 && segment.startsWith("{") && segment.endsWith("}")) {
+                    if (actual[i].isEmpty()) {
+                        return null;
+                    }
+                    parameters.put(segment.substring(1, segment.length() - 1), actual[i]);
+                } else if (!segment.equals(actual[i])) {
+                    return null;
+                }
+            }
+            return Map.copyOf(parameters);
+        }
+    }
+
+    /** The endpoint a request goes to, the route it matched and the path parameters it carries. */
+    private record Matched(Route route, Endpoint endpoint, Map<String, String> parameters) {
+    }
+
+    /** An exact route first, else the first route with parameters that matches; null when none does. */
+    private Matched find(HttpMethod method, String path) {
+        Route exact = new Route(method, path);
+        Endpoint endpoint = routes.get(exact);
+        if (endpoint != null) {
+            return new Matched(exact, endpoint, Map.of());
+        }
+        for (Map.Entry<Route, Endpoint> route : routes.entrySet()) {
+            Map<String, String> parameters = route.getKey().hasParameters()
+                    ? route.getKey().match(method, path) : null;
+            if (parameters != null) {
+                return new Matched(route.getKey(), route.getValue(), parameters);
+            }
+        }
+        return null;
     }
 
     @Override
@@ -161,7 +214,8 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
                 error -> authFailures.observe(client, error));
         current = call;
         try {
-            Endpoint endpoint = routes.get(new Route(request.method(), request.path()));
+            Matched matched = find(request.method(), request.path());
+            Endpoint endpoint = matched == null ? null : matched.endpoint();
             boolean probe = endpoint instanceof HealthEndpoint;
             RateLimitedError refused = probe ? null : authFailures.refusal(client);
             if (refused != null) {
@@ -175,7 +229,7 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
                 throw new NotFoundError("Unknown request URL: " + request.method() + " " + request.path()
                         + ". Please check the URL and method.", "unknown_url", null);
             }
-            call.route(request.path());
+            call.route(matched.route().path(), matched.parameters());
             endpoint.handle(call);
         } catch (RuntimeException e) {
             call.fail(e);

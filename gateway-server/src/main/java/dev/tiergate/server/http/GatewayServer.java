@@ -4,6 +4,8 @@ import dev.tiergate.core.memory.ByteBudget;
 import dev.tiergate.core.config.ServerConfig;
 import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.health.Readiness;
+import dev.tiergate.server.responses.InMemoryResponseStore;
+import dev.tiergate.server.responses.ResponseStore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -15,6 +17,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+    /** How long a stored response (Responses API) is kept, and the most the stored ones may hold in all. */
+    private static final Duration RESPONSES_TTL = Duration.ofDays(30);
+    private static final long RESPONSES_MAX_BYTES = 64L << 20;
 
     private final Channel channel;
     private final Channel management;
@@ -98,12 +104,27 @@ public final class GatewayServer implements AutoCloseable {
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/models"), new ModelsEndpoint(state));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/embeddings"),
                 new EmbeddingsEndpoint(state));
+        addResponses(routes, state, new InMemoryResponseStore(RESPONSES_TTL, RESPONSES_MAX_BYTES, accounting.clock()),
+                accounting.clock());
         if (accounting.usage() != null) {
             routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/usage"),
                     new UsageEndpoint(state, accounting.usage(), accounting.clock()));
         }
         addProbes(routes, readiness);
         return routes;
+    }
+
+    /** The Responses API: create on the chat pipeline, and retrieve, delete and list the input of stored responses. */
+    private static void addResponses(Map<GatewayHttpHandler.Route, Endpoint> routes, Supplier<ServingState> state,
+                                     ResponseStore store, Clock clock) {
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/responses"),
+                new ResponsesEndpoint(state, store, clock));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/responses/{id}"),
+                new ResponseResourceEndpoint(state, store, ResponseResourceEndpoint.Action.RETRIEVE));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.DELETE, "/v1/responses/{id}"),
+                new ResponseResourceEndpoint(state, store, ResponseResourceEndpoint.Action.DELETE));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/responses/{id}/input_items"),
+                new ResponseResourceEndpoint(state, store, ResponseResourceEndpoint.Action.INPUT_ITEMS));
     }
 
     /** Metrics, the admin routes and the probes. */

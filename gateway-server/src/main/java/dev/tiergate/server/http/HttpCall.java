@@ -35,6 +35,7 @@ final class HttpCall {
     /** Told of each error answered (failed authentications are counted per address). */
     private final Consumer<GatewayError> onError;
     private String route = "unmatched";
+    private java.util.Map<String, String> pathParameters = java.util.Map.of();
     private String keyId;
     private RequestFacts facts;
     private Runnable onCancel = () -> { };
@@ -81,9 +82,18 @@ final class HttpCall {
         this.keyId = caller.keyId();
     }
 
-    /** The endpoint path that matched, for metrics (never a raw, unmatched path). */
-    void route(String matched) {
+    /**
+     * The endpoint path that matched, for metrics (never a raw, unmatched path: a route with
+     * parameters is named by its pattern), and the parameters the request's path carries.
+     */
+    void route(String matched, java.util.Map<String, String> parameters) {
         this.route = matched;
+        this.pathParameters = parameters;
+    }
+
+    /** A path parameter of the matched route ({@code id} of {@code /v1/responses/{id}}), or null. */
+    String pathParameter(String name) {
+        return pathParameters.get(name);
     }
 
     /** The facts of a paid request, read by the request log and metrics when the exchange finishes. */

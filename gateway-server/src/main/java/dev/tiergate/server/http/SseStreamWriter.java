@@ -2,11 +2,9 @@ package dev.tiergate.server.http;
 
 import dev.tiergate.core.error.FatalErrors;
 import dev.tiergate.core.error.GatewayError;
-import dev.tiergate.core.error.OpenAiErrorBody;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.pipeline.Answer;
 import dev.tiergate.core.pipeline.RequestFacts;
-import dev.tiergate.core.sse.SseEncoder;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -18,28 +16,25 @@ import reactor.core.CoreSubscriber;
  * 200 head goes out with the first chunk, so an upstream failure before it is still a proper
  * HTTP error. Demand follows the client socket: one chunk is requested at a time and reading
  * pauses while the socket is not writable. A client that goes away cancels the subscription,
- * which closes the upstream call.
+ * which closes the upstream call. What each chunk becomes on the wire is the {@link StreamFrames}' part
+ * (chat chunks, or the Responses API's events).
  */
 final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
     private final HttpCall call;
     private final Answer.Stream answer;
     private final RequestFacts facts;
-    private final boolean clientWantsUsage;
+    private final StreamFrames frames;
     private Subscription subscription;
     private boolean headSent;
     private boolean awaitingWritable;
     private int chunks;
     private boolean flushScheduled;
 
-    /**
-     * @param clientWantsUsage whether the client asked for the usage chunk ({@code include_usage});
-     *                         every stream carries it, and a client that did not ask never sees it
-     */
-    SseStreamWriter(HttpCall call, Answer.Stream answer, RequestFacts facts, boolean clientWantsUsage) {
+    SseStreamWriter(HttpCall call, Answer.Stream answer, RequestFacts facts, StreamFrames frames) {
         this.call = call;
         this.answer = answer;
         this.facts = facts;
-        this.clientWantsUsage = clientWantsUsage;
+        this.frames = frames;
     }
 
     void start() {
@@ -72,9 +67,9 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
     }
 
     @Override
-    public void onNext(ChatChunk upstreamChunk) {
-        ChatChunk chunk = clientWantsUsage || upstreamChunk.usage() == null ? upstreamChunk : withoutUsage(upstreamChunk);
-        if (chunk == null) {
+    public void onNext(ChatChunk chunk) {
+        byte[] frame = frames.chunk(chunk);
+        if (frame == null) {
             call.onLoop(() -> {
                 if (!call.isDone()) {
                     subscription.request(1);
@@ -82,7 +77,6 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
             });
             return;
         }
-        byte[] frame = SseEncoder.encode(chunk);
         call.onLoop(() -> {
             if (call.isDone()) {
                 return;
@@ -111,7 +105,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
             }
             FatalErrors.escalate(t);
             GatewayError error = GatewayError.from(t);
-            call.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseEncoder.frame(OpenAiErrorBody.toJson(error)))));
+            call.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frames.failure(error))));
             call.closeAfter(call.ctx.writeAndFlush(new DefaultLastHttpContent()));
             call.finish(200, "stream_error:" + error.code() + " after " + chunks + " chunks");
         });
@@ -124,7 +118,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
                 return;
             }
             sendHeadOnce();
-            call.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SseEncoder.done())));
+            call.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frames.end())));
             var future = call.ctx.writeAndFlush(new DefaultLastHttpContent());
             if (!call.keepsConnection()) {
                 call.closeAfter(future);
@@ -154,14 +148,5 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
             call.prepareHead(head);
             call.ctx.write(head);
         }
-    }
-
-    /** The chunk without the usage the client did not ask for; null when nothing else is in it. */
-    private static ChatChunk withoutUsage(ChatChunk chunk) {
-        if (chunk.choices().isEmpty()) {
-            return null;
-        }
-        return new ChatChunk(chunk.id(), chunk.object(), chunk.created(), chunk.model(), chunk.choices(), null,
-                chunk.systemFingerprint(), chunk.extra());
     }
 }
