@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.core.model.ChatRequestParser;
+import dev.tiergate.core.model.ObjectArrays;
 import dev.tiergate.core.model.ResponseFormat;
 import dev.tiergate.core.model.Tool;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class ResponsesRequestParser {
     public static ResponsesRequest parse(ObjectNode root) {
         String model = null;
         List<ObjectNode> input = null;
-        String instructions = null;
+        JsonNode instructions = null;
         List<Tool> tools = null;
         JsonNode toolChoice = null;
         ResponseFormat format = null;
@@ -68,7 +69,7 @@ public final class ResponsesRequestParser {
             switch (name) {
                 case "model" -> model = string(v, "model");
                 case "input" -> input = input(v);
-                case "instructions" -> instructions = string(v, "instructions");
+                case "instructions" -> instructions = instructions(v);
                 case "tools" -> {
                     tools = tools(v);
                     echoTools = v;
@@ -120,24 +121,21 @@ public final class ResponsesRequestParser {
             message.putArray("content").addObject().put("type", "input_text").put("text", v.textValue());
             return List.of(withId(message, "msg", "input"));
         }
-        if (!v.isArray()) {
-            throw invalid("input: expected a string or an array of input items, got " + kind(v), "input");
-        }
-        if (v.isEmpty()) {
-            throw invalid("input: empty (expected: at least one input item)", "input");
-        }
-        List<ObjectNode> items = new ArrayList<>(v.size());
-        for (int i = 0; i < v.size(); i++) {
-            items.add(inputItem(v.get(i), "input[" + i + "]"));
-        }
-        return items;
+        return ObjectArrays.read(v, "input", "a string or an array of input items", "input item",
+                ResponsesRequestParser::inputItem);
     }
 
-    private static ObjectNode inputItem(JsonNode v, String path) {
-        if (!v.isObject()) {
-            throw invalid(path + ": expected an object, got " + kind(v), path);
+    /** A string, or input items as in {@code input} (e.g. a previous response's {@code instructions} echoed back). */
+    private static JsonNode instructions(JsonNode v) {
+        if (v.isTextual()) {
+            return v;
         }
-        ObjectNode item = ((ObjectNode) v).deepCopy();
+        return NODES.arrayNode().addAll(ObjectArrays.read(v, "instructions", "a string or an array of input items",
+                "input item", ResponsesRequestParser::inputItem));
+    }
+
+    private static ObjectNode inputItem(ObjectNode v, String path) {
+        ObjectNode item = v.deepCopy();
         String type = item.has("type") ? string(item.get("type"), path + ".type") : "message";
         switch (type) {
             case "message" -> {
