@@ -26,6 +26,7 @@ import dev.tiergate.server.http.ServerAccounting;
 import dev.tiergate.server.http.ServingState;
 import dev.tiergate.server.metrics.GatewayMetrics;
 import dev.tiergate.server.metrics.UpstreamAttemptMetrics;
+import dev.tiergate.server.responses.ConfiguredResponseStore;
 import java.io.IOException;
 import java.time.Clock;
 import dev.tiergate.server.http.GatewayServer;
@@ -73,6 +74,7 @@ public final class Gateway implements AutoCloseable {
     private final List<Runnable> retiring = new CopyOnWriteArrayList<>();
     private GatewayServer server;
     private ConfigWatcher watcher;
+    private ConfiguredResponseStore responses;
 
     /** What serves one config: the config, its adapters and stage parts (to close once replaced), pipelines, the endpoints' view. */
     private record Serving(GatewayConfig config, Map<String, ProviderAdapter> adapters, StageParts parts,
@@ -126,12 +128,15 @@ public final class Gateway implements AutoCloseable {
             Serving serving = gateway.build(config, catalog, null);
             gateway.current.set(serving);
             Gateway running = gateway;
+            gateway.responses = ConfiguredResponseStore.open(config, clock);
             gateway.server = GatewayServer.start(config.server(), group, () -> running.current.get().state(),
                     serverAccounting(config, accounting, metrics, clock, running::knowsModel),
                     source == null ? ConfigReloader.NONE : running::reload,
                     HeapHeadroom.of(config.server().readyMaxHeapPercent(), HeapReading.fromMemoryPools()),
-                    AuthFailures.perMinute(config.server().authFailuresPerMinute(), clock, metrics.authFailures()));
+                    AuthFailures.perMinute(config.server().authFailuresPerMinute(), clock, metrics.authFailures()),
+                    gateway.responses.store());
             logBanner(config, serving, gateway.server);
+            log.info("stored responses (Responses API): {}", gateway.responses.description());
             if (source != null && source.watch()) {
                 gateway.watcher = ConfigWatcher.start(source.directory(), () -> running.reload("file change"));
             }
@@ -151,6 +156,9 @@ public final class Gateway implements AutoCloseable {
             gateway.reloads.shutdownNow();
             if (gateway.server != null) {
                 gateway.server.close();
+            }
+            if (gateway.responses != null) {
+                gateway.responses.close();
             }
             Serving serving = gateway.current.get();
             if (serving != null) {
@@ -364,6 +372,7 @@ public final class Gateway implements AutoCloseable {
         Serving serving = current.get();
         serving.adapters().values().forEach(ProviderAdapter::close);
         serving.parts().close();
+        responses.close();
         accounting.close();
         metrics.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -351,7 +351,7 @@ class ResponsesEndToEndTest {
         assertThat(get("/v1/responses/" + failed.get("id").asText(), TestGateway.KEY).statusCode()).isEqualTo(404);
     }
 
-    private static String text(Response response) {
+    static String text(Response response) {
         StringBuilder text = new StringBuilder();
         for (ResponseOutputItem item : response.output()) {
             item.message().ifPresent(m -> m.content().forEach(c -> c.outputText().ifPresent(t -> text.append(t.text()))));
