@@ -23,6 +23,7 @@ import dev.tiergate.server.health.HeapHeadroom;
 import dev.tiergate.server.health.HeapReading;
 import dev.tiergate.server.http.ConfigReloader;
 import dev.tiergate.server.http.ServerAccounting;
+import dev.tiergate.server.http.ResponsesServices;
 import dev.tiergate.server.http.ServingState;
 import dev.tiergate.server.metrics.GatewayMetrics;
 import dev.tiergate.server.metrics.UpstreamAttemptMetrics;
@@ -134,7 +135,7 @@ public final class Gateway implements AutoCloseable {
                     source == null ? ConfigReloader.NONE : running::reload,
                     HeapHeadroom.of(config.server().readyMaxHeapPercent(), HeapReading.fromMemoryPools()),
                     AuthFailures.perMinute(config.server().authFailuresPerMinute(), clock, metrics.authFailures()),
-                    gateway.responses.store());
+                    new ResponsesServices(gateway.responses.store(), tokens));
             logBanner(config, serving, gateway.server);
             log.info("stored responses (Responses API): {}", gateway.responses.description());
             if (source != null && source.watch()) {

@@ -57,11 +57,11 @@ public final class GatewayServer implements AutoCloseable {
      * {@code POST /admin/reload} calling {@code reloader}. {@code /readyz} fails while the server
      * drains, while the stores of limits and usage are unreachable, and while {@code health} says so.
      * {@code authFailures} counts the API port's failed authentications and refuses addresses that
-     * made too many. {@code responses} keeps the Responses API's stored responses.
+     * made too many. {@code responses} holds the Responses API's stored responses and token counter.
      */
     public static GatewayServer start(ServerConfig config, EventLoopGroup group, Supplier<ServingState> state,
                                       ServerAccounting accounting, ConfigReloader reloader, Readiness health,
-                                      AuthFailures authFailures, ResponseStore responses)
+                                      AuthFailures authFailures, ResponsesServices responses)
             throws InterruptedException {
         AtomicBoolean ready = new AtomicBoolean();
         InFlightRequests inFlight = new InFlightRequests();
@@ -94,7 +94,7 @@ public final class GatewayServer implements AutoCloseable {
     /** The OpenAI-compatible routes, the usage report and the probes. */
     private static Map<GatewayHttpHandler.Route, Endpoint> apiRoutes(Supplier<ServingState> state,
                                                                       ServerAccounting accounting, Endpoint readiness,
-                                                                      ResponseStore responses) {
+                                                                      ResponsesServices responses) {
         Map<GatewayHttpHandler.Route, Endpoint> routes = new LinkedHashMap<>();
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/chat/completions"),
                 new ChatCompletionsEndpoint(state));
@@ -110,9 +110,13 @@ public final class GatewayServer implements AutoCloseable {
         return routes;
     }
 
-    /** The Responses API: create on the chat pipeline, and retrieve, delete and list the input of stored responses. */
+    /**
+     * The Responses API: create on the chat pipeline; retrieve (or replay as events), delete, cancel
+     * and list the input of stored responses; count input tokens.
+     */
     private static void addResponses(Map<GatewayHttpHandler.Route, Endpoint> routes, Supplier<ServingState> state,
-                                     ResponseStore store, Clock clock) {
+                                     ResponsesServices services, Clock clock) {
+        ResponseStore store = services.store();
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/responses"),
                 new ResponsesEndpoint(state, store, clock));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/responses/{id}"),
@@ -121,6 +125,10 @@ public final class GatewayServer implements AutoCloseable {
                 new ResponseResourceEndpoint(state, store, ResponseResourceEndpoint.Action.DELETE));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/responses/{id}/input_items"),
                 new ResponseResourceEndpoint(state, store, ResponseResourceEndpoint.Action.INPUT_ITEMS));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/responses/{id}/cancel"),
+                new ResponseResourceEndpoint(state, store, ResponseResourceEndpoint.Action.CANCEL));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/responses/input_tokens"),
+                new ResponseInputTokensEndpoint(state, services));
     }
 
     /** Metrics, the admin routes and the probes. */

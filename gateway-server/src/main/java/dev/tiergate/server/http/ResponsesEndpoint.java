@@ -1,7 +1,6 @@
 package dev.tiergate.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tiergate.core.error.NotFoundError;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.pipeline.Answer;
 import dev.tiergate.core.pipeline.Caller;
@@ -53,23 +52,21 @@ final class ResponsesEndpoint implements Endpoint {
             answer(client, serving, caller, request, List.of());
             return;
         }
-        store.get(caller.teamId(), request.previousResponseId()).whenComplete((previous, error) -> client.onLoop(() -> {
-            if (client.isDone()) {
-                return;   // the client went away while the conversation was read: nothing goes upstream
-            }
-            if (error != null) {
-                client.fail(error);
-            } else if (previous == null) {
-                client.fail(new NotFoundError("Previous response with id '" + request.previousResponseId()
-                        + "' not found.", "previous_response_not_found", "previous_response_id"));
-            } else {
-                try {
-                    answer(client, serving, caller, request, previous.conversation());
-                } catch (RuntimeException e) {
-                    client.fail(e);
-                }
-            }
-        }));
+        PreviousConversation.load(store, caller.teamId(), request.previousResponseId())
+                .whenComplete((history, error) -> client.onLoop(() -> {
+                    if (client.isDone()) {
+                        return;   // the client went away while the conversation was read: nothing goes upstream
+                    }
+                    if (error != null) {
+                        client.fail(error);
+                        return;
+                    }
+                    try {
+                        answer(client, serving, caller, request, history);
+                    } catch (RuntimeException e) {
+                        client.fail(e);
+                    }
+                }));
     }
 
     private void answer(HttpCall client, ServingState serving, Caller caller, ResponsesRequest request,

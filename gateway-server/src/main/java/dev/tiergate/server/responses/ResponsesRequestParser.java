@@ -31,6 +31,9 @@ public final class ResponsesRequestParser {
     private static final Set<String> IGNORED = Set.of("include", "truncation", "stream_options", "service_tier",
             "prompt_cache_key", "prompt_cache_retention", "safety_identifier", "top_logprobs");
     private static final int MAX_METADATA_PAIRS = 16;
+    private static final Set<String> TOKEN_COUNT_FIELDS = Set.of("model", "input", "previous_response_id", "tools",
+            "text", "reasoning", "truncation", "instructions", "conversation", "tool_choice", "parallel_tool_calls",
+            "personality");
 
     private ResponsesRequestParser() {
     }
@@ -40,6 +43,30 @@ public final class ResponsesRequestParser {
     }
 
     public static ResponsesRequest parse(ObjectNode root) {
+        return parse(root, true);
+    }
+
+    /**
+     * A {@code POST /v1/responses/input_tokens} body: the fields that shape a request's input
+     * (OpenAI's {@code TokenCountsBody}); {@code model} and {@code input} may be left out (then
+     * {@code model} is empty and {@code input} has no items). Other fields are unknown parameters.
+     */
+    public static ResponsesRequest parseTokenCount(byte[] body) {
+        ObjectNode root = ChatRequestParser.parseObject(body);
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!TOKEN_COUNT_FIELDS.contains(name)) {
+                throw new InvalidRequestError("Unknown parameter: '" + abbreviate(name) + "'.", "unknown_parameter", name);
+            }
+        }
+        JsonNode personality = root.remove("personality");
+        if (personality != null && !personality.isNull()) {
+            string(personality, "personality");
+        }
+        return parse(root, false);
+    }
+
+    private static ResponsesRequest parse(ObjectNode root, boolean modelAndInputRequired) {
         String model = null;
         List<ObjectNode> input = null;
         JsonNode instructions = null;
@@ -103,6 +130,10 @@ public final class ResponsesRequestParser {
                 default -> throw new InvalidRequestError("Unknown parameter: '" + abbreviate(name) + "'.",
                         "unknown_parameter", name);
             }
+        }
+        if (!modelAndInputRequired) {
+            model = model == null ? "" : model;
+            input = input == null ? List.of() : input;
         }
         if (model == null) {
             throw invalid("model: missing (expected: a model name such as \"auto\")", "model");

@@ -41,7 +41,8 @@ class ReadinessEndpointTest {
         server = GatewayServer.start(config, group, () -> {
             throw new IllegalStateException("only probes are asked");
         }, ServerAccounting.NONE, ConfigReloader.NONE, HeapHeadroom.of(config.readyMaxHeapPercent(), usedAfterGc::get),
-                AuthFailures.NONE, new InMemoryResponseStore(Duration.ofMinutes(1), 1 << 20, Clock.systemUTC()));
+                AuthFailures.NONE, new ResponsesServices(new InMemoryResponseStore(Duration.ofMinutes(1), 1 << 20,
+                        Clock.systemUTC()), dev.tiergate.inference.tokens.JtokkitTokenCounter.o200k()));
     }
 
     @AfterEach
