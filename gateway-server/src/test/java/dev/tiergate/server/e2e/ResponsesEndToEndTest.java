@@ -451,7 +451,7 @@ class ResponsesEndToEndTest {
                 .findFirst().orElse("other");
     }
 
-    private static FunctionTool weatherTool() {
+    static FunctionTool weatherTool() {
         return FunctionTool.builder().name("get_weather").description("Current weather").strict(false)
                 .parameters(FunctionTool.Parameters.builder()
                         .putAdditionalProperty("type", JsonValue.from("object"))
