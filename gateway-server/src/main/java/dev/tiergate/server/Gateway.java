@@ -28,6 +28,7 @@ import dev.tiergate.server.http.ServingState;
 import dev.tiergate.server.metrics.GatewayMetrics;
 import dev.tiergate.server.metrics.UpstreamAttemptMetrics;
 import dev.tiergate.server.responses.ConfiguredResponseStore;
+import dev.tiergate.server.responses.ResponsesPassthrough;
 import java.io.IOException;
 import java.time.Clock;
 import dev.tiergate.server.http.GatewayServer;
@@ -76,6 +77,8 @@ public final class Gateway implements AutoCloseable {
     private GatewayServer server;
     private ConfigWatcher watcher;
     private ConfiguredResponseStore responses;
+    /** The HTTP client of Responses requests passed through to providers that serve the Responses API. */
+    private final java.net.http.HttpClient passthroughClient = ResponsesPassthrough.httpClient();
 
     /** What serves one config: the config, its adapters and stage parts (to close once replaced), pipelines, the endpoints' view. */
     private record Serving(GatewayConfig config, Map<String, ProviderAdapter> adapters, StageParts parts,
@@ -201,9 +204,13 @@ public final class Gateway implements AutoCloseable {
                     config.accounting().adminKeys());
             parts = StageParts.build(config, catalog, tokens, previous == null ? null : previous.parts());
             Accounting.Stages money = accounting.stages(config, catalog);
-            GatewayPipelines pipelines = GatewayPipelines.assemble(money, parts, dispatcher, metrics.stageObserver());
+            ResponsesPassthrough passthrough = ResponsesPassthrough.anyProvider(config)
+                    ? new ResponsesPassthrough(config, passthroughClient) : null;
+            GatewayPipelines pipelines = GatewayPipelines.assemble(money, parts, dispatcher, passthrough,
+                    metrics.stageObserver());
             return new Serving(config, adapters, parts, pipelines, new ServingState(authenticator, catalog,
-                    pipelines.chat(), pipelines.embeddings(), config.deadline()),
+                    pipelines.chat(), pipelines.embeddings(), config.deadline(), passthrough == null ? null
+                    : new ResponsesPassthrough.Route(pipelines.responsesPassthrough(), passthrough)),
                     metrics.bindStageMeters(pipelines.stages()));
         } catch (RuntimeException e) {
             created.forEach(ProviderAdapter::close);
@@ -374,6 +381,7 @@ public final class Gateway implements AutoCloseable {
         serving.adapters().values().forEach(ProviderAdapter::close);
         serving.parts().close();
         responses.close();
+        passthroughClient.close();
         accounting.close();
         metrics.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -252,6 +252,12 @@ public final class ConfigLoader {
             }
             Map<String, String> headers = stringMap(g, p + ".headers");
             Map<String, String> options = stringMap(g, p + ".options");
+            String responses = options.get("responses");
+            if (responses != null && (!"openai".equals(type)
+                    || !responses.equals("translate") && !responses.equals("passthrough"))) {
+                g.problem(p + ".options.responses", "'" + responses + "' (expected: translate or passthrough, "
+                        + "on an openai provider)");
+            }
             if (optional && apiKey.isEmpty()) {
                 skipped.add(id);
                 continue;

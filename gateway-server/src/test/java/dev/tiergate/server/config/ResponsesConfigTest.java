@@ -71,6 +71,23 @@ class ResponsesConfigTest {
                         p -> assertThat(p).contains("responses.store: redis, but redis.url is empty")));
     }
 
+    @Test
+    void theResponsesOptionOfAProviderIsTranslateOrPassthroughOnAnOpenAiProvider() {
+        assertThat(load("""
+                providers: {up: {type: openai, base-url: "http://127.0.0.1:1/v1", options: {responses: passthrough}}}
+                models: {m: {provider: up}}
+                """).providers().get("up").option("responses", null)).isEqualTo("passthrough");
+        assertThatThrownBy(() -> load("""
+                providers: {up: {type: openai, base-url: "http://127.0.0.1:1/v1", options: {responses: passtrough}}}
+                models: {m: {provider: up}}
+                """)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).anySatisfy(
+                        p -> assertThat(p).contains("providers.up.options.responses: 'passtrough'")));
+        assertThatThrownBy(() -> load("""
+                providers: {a: {type: anthropic, options: {responses: passthrough}}}
+                models: {m: {provider: a}}
+                """)).isInstanceOf(ConfigException.class);
+    }
+
     private static GatewayConfig load(String gatewayYaml) {
         return new ConfigLoader(Map.<String, String>of()::get).load(new ConfigSource("test", gatewayYaml,
                 Map.of("teams/t.yaml", "id: t\nkeys: [{id: k, sha256: " + "a".repeat(64) + "}]\n")));
