@@ -3,6 +3,7 @@ package dev.tiergate.server.responses;
 import dev.tiergate.cache.semantic.sealing.CacheKeyFile;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.ResponsesConfig;
+import dev.tiergate.core.memory.HeapShare;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -43,8 +44,9 @@ public final class ConfiguredResponseStore implements AutoCloseable {
     public static ConfiguredResponseStore open(GatewayConfig config, Clock clock) {
         ResponsesConfig c = config.responses();
         if (c.store() == ResponsesConfig.Store.MEMORY) {
-            return new ConfiguredResponseStore(new InMemoryResponseStore(c.ttl(), c.maxSizeBytes(), clock), null, null,
-                    "in memory (ttl " + c.ttl().toSeconds() + "s, at most " + (c.maxSizeBytes() >> 20) + " MiB)");
+            long megabytes = HeapShare.cacheMegabytes("responses.max-size-mb", Math.max(1, c.maxSizeBytes() >> 20));
+            return new ConfiguredResponseStore(new InMemoryResponseStore(c.ttl(), megabytes << 20, clock), null, null,
+                    "in memory (ttl " + c.ttl().toSeconds() + "s, at most " + megabytes + " MiB)");
         }
         SecretKey key = key(config);
         RedisURI uri = RedisURI.create(config.accounting().redisUrl());
