@@ -194,7 +194,7 @@ public final class Gateway implements AutoCloseable {
             Accounting.Stages money = accounting.stages(config, catalog);
             GatewayPipelines pipelines = GatewayPipelines.assemble(money, parts, dispatcher, metrics.stageObserver());
             return new Serving(config, adapters, parts, pipelines, new ServingState(authenticator, catalog,
-                    pipelines.chat(), pipelines.embeddings(), config.deadline()),
+                    pipelines.chat(), pipelines.embeddings(), config.deadline(), parts.learning()),
                     metrics.bindStageMeters(pipelines.stages()));
         } catch (RuntimeException e) {
             created.forEach(ProviderAdapter::close);

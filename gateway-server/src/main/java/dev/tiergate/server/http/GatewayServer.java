@@ -104,6 +104,7 @@ public final class GatewayServer implements AutoCloseable {
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/models"), new ModelsEndpoint(state));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/embeddings"),
                 new EmbeddingsEndpoint(state));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/feedback"), new FeedbackEndpoint(state));
         addResponses(routes, state, new InMemoryResponseStore(RESPONSES_TTL, RESPONSES_MAX_BYTES, accounting.clock()),
                 accounting.clock());
         if (accounting.usage() != null) {
@@ -137,6 +138,7 @@ public final class GatewayServer implements AutoCloseable {
             routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/metrics"), new MetricsEndpoint(accounting.metrics()));
         }
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/admin/reload"), new AdminReloadEndpoint(state, reloader));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/admin/routing/{team}"), new AdminRoutingEndpoint(state));
         addProbes(routes, readiness);
         return routes;
     }

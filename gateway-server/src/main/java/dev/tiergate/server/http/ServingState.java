@@ -4,21 +4,29 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tiergate.core.pipeline.Pipeline;
 import dev.tiergate.core.provider.ModelCatalog;
+import dev.tiergate.router.learning.LearningRouter;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import java.time.Duration;
 
 /**
  * What serves requests under one config: keys, models, the paid pipelines and each request's time
- * budget. Endpoints read the current state once per request, so a request finishes on the state it
+ * budget, and the learning router that takes feedback (null when the router does not learn).
+ * Endpoints read the current state once per request, so a request finishes on the state it
  * started with while a config reload swaps in the next one.
  */
 public record ServingState(ApiKeyAuthenticator authenticator, ModelCatalog catalog, Pipeline chat,
-                           Pipeline embeddings, Duration deadline) {
+                           Pipeline embeddings, Duration deadline, LearningRouter learning) {
     public ServingState {
         requireNonNull(authenticator, "authenticator");
         requireNonNull(catalog, "catalog");
         requireNonNull(chat, "chat");
         requireNonNull(embeddings, "embeddings");
         requireNonNull(deadline, "deadline");
+    }
+
+    /** Without a learning router. */
+    public ServingState(ApiKeyAuthenticator authenticator, ModelCatalog catalog, Pipeline chat, Pipeline embeddings,
+                        Duration deadline) {
+        this(authenticator, catalog, chat, embeddings, deadline, null);
     }
 }
