@@ -84,9 +84,9 @@ public final class LearningRouter {
         if (cell != null) {
             TeamLearner learner = learner(team);
             TeamLearner.Snapshot snapshot = learner.snapshot(teamSettings);
-            RandomGenerator draws = random.get();
+            boolean turn = snapshot.stats().explicit() > 0 && learner.exploreTurn(teamSettings.exploreRate());
             TierBandit.Choice choice = TierBandit.choose(cell, new ArrayList<>(alias.tiers().keySet()),
-                    snapshot.stats(), snapshot.serving(), teamSettings, draws.nextDouble(), draws.nextDouble());
+                    snapshot.stats(), snapshot.serving(), teamSettings, turn, random.get().nextDouble());
             propensity = choice.propensity();
             if (!choice.tier().equals(decided.tier()) || choice.cause() != decided.cause()) {
                 List<String> models = alias.tiers().get(choice.tier());
@@ -231,7 +231,7 @@ public final class LearningRouter {
             return this;
         }
 
-        /** Where exploration draws come from (tests seed one); default: the thread's own generator. */
+        /** Where the draw picking an explored tier comes from (tests seed one); default: the thread's own generator. */
         public Builder random(Supplier<RandomGenerator> newRandom) {
             this.random = requireNonNull(newRandom, "random");
             return this;

@@ -23,7 +23,9 @@ final class TeamLearner {
     private final Clock clock;
     private final long refreshMillis;
     private final AtomicBoolean refreshing = new AtomicBoolean();
-    private volatile Snapshot snapshot = new Snapshot(TeamStats.EMPTY, PolicyTable.STATIC, Long.MIN_VALUE);
+    private final ExplorationSchedule schedule = new ExplorationSchedule(
+            java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+    private volatile Snapshot snapshot = new Snapshot(TeamStats.EMPTY, PolicyTable.STATIC, 0);
 
     /** The state decisions read. */
     record Snapshot(TeamStats stats, PolicyTable serving, long readAtMillis) {
@@ -81,6 +83,11 @@ final class TeamLearner {
             }
             return store.serving(team).thenApply(s -> new Snapshot(fresh.stats(), s, fresh.readAtMillis()));
         });
+    }
+
+    /** Whether this team's next learnable request (on this replica) explores. */
+    boolean exploreTurn(double rate) {
+        return schedule.next(rate);
     }
 
     OffPolicyEstimate estimate(TeamStats stats, TeamLearning settings) {

@@ -7,8 +7,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Chooses the tier of one learnable request: the serving policy's tier for its cell (the static
- * router's until a learned policy was promoted), or, with probability {@code explore-rate}, a
- * neighbouring tier (one cheaper or one stronger) that is not known to fall below the quality
+ * router's until a learned policy was promoted), or, on the request's exploration turn (a share
+ * {@code explore-rate} of them, {@link ExplorationSchedule}), a neighbouring tier (one cheaper or one stronger) that is not known to fall below the quality
  * target there. A team that never sent feedback is routed exactly as the static router routes it.
  * The propensity of the chosen tier is logged with the decision.
  */
@@ -22,11 +22,11 @@ public final class TierBandit {
 
     /**
      * @param tiers   the alias's tiers, cheapest first
-     * @param explore a uniform draw in [0, 1) deciding whether to explore
+     * @param turn    whether this request's turn is to explore (it is with probability {@code explore-rate})
      * @param pick    a uniform draw in [0, 1) picking the tier explored
      */
     public static Choice choose(Cell cell, List<String> tiers, TeamStats stats, PolicyTable serving,
-                                TeamLearning settings, double explore, double pick) {
+                                TeamLearning settings, boolean turn, double pick) {
         String staticTier = cell.staticTier();
         if (stats.explicit() == 0) {
             return new Choice(staticTier, 1.0, RouteCause.CLASSIFIER);
@@ -40,7 +40,7 @@ public final class TierBandit {
         if (neighbours.isEmpty() || settings.exploreRate() <= 0) {
             return new Choice(serve, 1.0, served);
         }
-        if (explore < settings.exploreRate()) {
+        if (turn) {
             String tier = neighbours.get(Math.min(neighbours.size() - 1, (int) (pick * neighbours.size())));
             return new Choice(tier, settings.exploreRate() / neighbours.size(), RouteCause.EXPLORE);
         }

@@ -19,16 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class FeedbackEndToEndTest {
     private static final String KEY_B = "sk-test-team-b";
-    private static final String YAML = """
-            providers:
-              sim: {type: demo, options: {first-token-ms: 0, chunk-delay-ms: 0}}
-            models:
-              demo-small: {provider: sim, price: {input: 0.15, output: 0.60}}
-              demo-mid: {provider: sim, price: {input: 0.40, output: 1.60}}
-              demo-frontier: {provider: sim, price: {input: 2.50, output: 10.00}}
-            aliases:
-              auto:
-                tiers: {small: [demo-small], mid: [demo-mid], frontier: [demo-frontier]}
+    private static final String YAML = TestGateway.DEMO_TIERS_YAML + """
             router:
               enabled: true
             admin-keys: [{id: ops, sha256: %s}]
