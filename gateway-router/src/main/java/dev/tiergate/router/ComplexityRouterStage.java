@@ -8,6 +8,7 @@ import dev.tiergate.core.embedding.SentenceEmbedder;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.Message;
 import dev.tiergate.core.pipeline.Exchange;
+import dev.tiergate.core.pipeline.AnswerHook;
 import dev.tiergate.core.pipeline.FailurePolicy;
 import dev.tiergate.core.pipeline.NamedStage;
 import dev.tiergate.core.pipeline.StageStep;
@@ -16,6 +17,7 @@ import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.router.classifier.Classification;
 import dev.tiergate.router.classifier.ComplexityClassifier;
 import dev.tiergate.router.classifier.RequestShape;
+import dev.tiergate.router.learning.LearningRouter;
 import dev.tiergate.router.policy.AliasResolver;
 import dev.tiergate.router.policy.Gates;
 import dev.tiergate.router.policy.RouterSettings;
@@ -55,6 +57,7 @@ public final class ComplexityRouterStage extends NamedStage {
     private final SentenceEmbedder embedder;
     private final Executor worker;
     private final TokenCounter tokens;
+    private final LearningRouter learning;
 
     private ComplexityRouterStage(Builder b) {
         super(NAME, FailurePolicy.FAIL_OPEN);
@@ -65,6 +68,7 @@ public final class ComplexityRouterStage extends NamedStage {
         this.embedder = b.embedder;
         this.worker = b.worker;
         this.tokens = b.tokens;
+        this.learning = b.learning;
     }
 
     /**
@@ -103,10 +107,10 @@ public final class ComplexityRouterStage extends NamedStage {
             analysis = CompletableFuture.supplyAsync(() -> analyse(exchange, policy), worker);
         } catch (RejectedExecutionException e) {
             analysis = CompletableFuture.completedFuture(
-                    new Analysis(RequestShape.estimate(request), null, "worker executor is full"));
+                    new Analysis(RequestShape.estimate(request), null, "worker executor is full", null));
         }
         return analysis
-                .exceptionally(error -> new Analysis(null, null, String.valueOf(error)))
+                .exceptionally(error -> new Analysis(null, null, String.valueOf(error), null))
                 .thenApply(result -> route(routed, policy, aliasName, alias, result));
     }
 
@@ -114,25 +118,25 @@ public final class ComplexityRouterStage extends NamedStage {
     private Analysis analyse(Exchange exchange, TeamRoutingPolicy policy) {
         RequestShape shape = RequestShape.of(exchange.chat(), tokens);
         if (policy.pinnedTier() != null) {
-            return new Analysis(shape, null, null);
+            return new Analysis(shape, null, null, null);
         }
         Message last = exchange.chat().lastUserMessage();
         String text = last == null ? "" : last.text();
         if (text.isBlank()) {
-            return new Analysis(shape, null, "no user text to classify");
+            return new Analysis(shape, null, "no user text to classify", null);
         }
         try {
             PromptEmbedding embedding = exchange.facts().promptEmbedding().get();
             if (!usable(embedding)) {
                 if (embedder == null) {
-                    return new Analysis(shape, null, "no embedding of model " + classifier.embeddingModelId());
+                    return new Analysis(shape, null, "no embedding of model " + classifier.embeddingModelId(), null);
                 }
                 embedding = new PromptEmbedding(embedder.modelId(), embedder.embed(text));
                 exchange.facts().promptEmbedding().setIfAbsent(embedding);
             }
-            return new Analysis(shape, classifier.classify(embedding.vector(), text), null);
+            return new Analysis(shape, classifier.classify(embedding.vector(), text), null, embedding.vector());
         } catch (RuntimeException e) {
-            return new Analysis(shape, null, e.toString());
+            return new Analysis(shape, null, e.toString(), null);
         }
     }
 
@@ -152,15 +156,26 @@ public final class ComplexityRouterStage extends NamedStage {
         Gates.Result gates = Gates.evaluate(shape, policy.gates());
         RouteDecision decision = TierPolicy.decide(policy, defaultThresholds, analysis.classification(), gates,
                 aliasName, alias);
+        AnswerHook watch = null;
+        if (learning != null) {
+            boolean forced = !gates.fired().isEmpty() || policy.pinnedTier() != null || policy.minimumTier() != null;
+            LearningRouter.Routed learned = learning.route(exchange, decision, alias, analysis.embedding(), forced,
+                    shape.contextTokens());
+            decision = learned.decision();
+            watch = learned.hook();
+        }
         exchange.facts().route().set(decision);
         log.debug("request {} team {} alias {} -> tier {} model {} score {} cause {} gates {}",
                 exchange.requestId(), exchange.caller().teamId(), aliasName, decision.tier(), decision.model(),
                 decision.score(), decision.cause().headerValue(), decision.gates());
-        return new StageStep.Proceed(exchange, null, decision.cause().headerValue());
+        return new StageStep.Proceed(exchange, watch, decision.cause().headerValue());
     }
 
-    /** What the worker found; {@code failure} says why there is no classification. */
-    private record Analysis(RequestShape shape, Classification classification, String failure) {
+    /**
+     * What the worker found; {@code failure} says why there is no classification; {@code embedding}
+     * is the prompt's (null when none was computed), for the learning router's clusters.
+     */
+    private record Analysis(RequestShape shape, Classification classification, String failure, float[] embedding) {
     }
 
     /** Builds a {@link ComplexityRouterStage}. */
@@ -172,6 +187,7 @@ public final class ComplexityRouterStage extends NamedStage {
         private final TokenCounter tokens;
         private RouterSettings settings = RouterSettings.defaults();
         private SentenceEmbedder embedder;
+        private LearningRouter learning;
 
         private Builder(ComplexityClassifier classifier, Thresholds defaultThresholds, AliasResolver aliases,
                         Executor worker, TokenCounter tokens) {
@@ -202,6 +218,21 @@ public final class ComplexityRouterStage extends NamedStage {
                         + " with " + classifier.embeddingDimensions() + ", the classifier's training embedding)");
             }
             this.embedder = newEmbedder;
+            return this;
+        }
+
+        /**
+         * Learning from traffic (router.learning): the team's bandit may change the tier of a
+         * learnable request, and the decision is logged for feedback. Its clusters must live in the
+         * classifier's embedding model. Default: none, the static router alone.
+         */
+        public Builder learning(LearningRouter newLearning) {
+            requireNonNull(newLearning, "learning");
+            if (!newLearning.clusters().embeddingModel().equals(classifier.embeddingModelId())) {
+                throw new IllegalArgumentException("learning: clusters in " + newLearning.clusters().embeddingModel()
+                        + " (expected: " + classifier.embeddingModelId() + ", the classifier's embedding)");
+            }
+            this.learning = newLearning;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.tiergate.router;
 
 import dev.tiergate.core.config.GatewayConfig;
+import dev.tiergate.core.config.RouterLearningConfig;
 import dev.tiergate.core.config.RoutingPolicyConfig;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.router.classifier.CalibrationCurve;
@@ -10,7 +11,13 @@ import dev.tiergate.router.policy.QualityGoal;
 import dev.tiergate.router.policy.RouterSettings;
 import dev.tiergate.router.policy.TeamRoutingPolicy;
 import dev.tiergate.router.policy.Thresholds;
+import dev.tiergate.router.learning.ImplicitSignals;
+import dev.tiergate.router.learning.LearningSettings;
+import dev.tiergate.router.learning.TeamLearning;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 
 /** The router module's settings from the gateway config: what the composition root builds the stage with. */
 public final class RouterConfigs {
@@ -84,5 +91,58 @@ public final class RouterConfigs {
             b.minimumTier(ComplexityTier.of(yaml.minTier()));
         }
         return b.build();
+    }
+
+    /**
+     * The learning router's settings ({@code router.learning}): gateway.yaml's over the defaults,
+     * each team's over those; a team's quality floor is its router quality target.
+     */
+    public static LearningSettings learningSettings(GatewayConfig config) {
+        LearningSettings d = LearningSettings.defaults();
+        RouterLearningConfig g = config.router().learning();
+        double gatewayTarget = config.router().qualityTarget() != null ? config.router().qualityTarget()
+                : d.teamDefaults().qualityTarget();
+        TeamLearning base = learning(d.teamDefaults(), g, gatewayTarget);
+        Map<String, TeamLearning> teams = new HashMap<>();
+        for (TeamConfig team : config.teams().values()) {
+            RoutingPolicyConfig r = team.router();
+            if (!r.learning().equals(RouterLearningConfig.INHERIT) || r.qualityTarget() != null) {
+                teams.put(team.id(), learning(base, r.learning(),
+                        r.qualityTarget() != null ? r.qualityTarget() : gatewayTarget));
+            }
+        }
+        return new LearningSettings(base, teams,
+                g.decisionTtlSeconds() != null ? Duration.ofSeconds(g.decisionTtlSeconds()) : d.decisionTtl(),
+                g.maxDecisionsPerTeam() != null ? g.maxDecisionsPerTeam() : d.maxDecisionsPerTeam(),
+                g.refreshMs() != null ? Duration.ofMillis(g.refreshMs()) : d.refresh());
+    }
+
+    /** Whether learning is on for any team (then the gateway builds the learning router). */
+    public static boolean learningUsed(LearningSettings settings) {
+        return settings.teamDefaults().enabled() || settings.teams().values().stream().anyMatch(TeamLearning::enabled);
+    }
+
+    private static TeamLearning learning(TeamLearning base, RouterLearningConfig y, double qualityTarget) {
+        ImplicitSignals s = base.signals();
+        ImplicitSignals signals = new ImplicitSignals(
+                pick(y.regeneration(), s.regeneration()),
+                y.regenerationSeconds() != null ? Duration.ofSeconds(y.regenerationSeconds()) : s.regenerationWindow(),
+                pick(y.escalation(), s.escalation()),
+                pick(y.truncated(), s.truncated()),
+                pick(y.clientLeft(), s.clientLeft()),
+                pick(y.schemaFailure(), s.schemaFailure()));
+        return new TeamLearning(
+                pick(y.enabled(), base.enabled()),
+                pick(y.exploreRate(), base.exploreRate()),
+                pick(y.costWeight(), base.costWeight()),
+                qualityTarget,
+                pick(y.minSamples(), base.minSamples()),
+                pick(y.confidence(), base.confidence()),
+                pick(y.logComments(), base.logComments()),
+                signals);
+    }
+
+    private static <T> T pick(T set, T inherited) {
+        return set != null ? set : inherited;
     }
 }

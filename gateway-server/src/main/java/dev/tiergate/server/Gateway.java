@@ -210,7 +210,7 @@ public final class Gateway implements AutoCloseable {
                     metrics.stageObserver());
             return new Serving(config, adapters, parts, pipelines, new ServingState(authenticator, catalog,
                     pipelines.chat(), pipelines.embeddings(), config.deadline(), passthrough == null ? null
-                    : new ResponsesPassthrough.Route(pipelines.responsesPassthrough(), passthrough)),
+                    : new ResponsesPassthrough.Route(pipelines.responsesPassthrough(), passthrough), parts.learning()),
                     metrics.bindStageMeters(pipelines.stages()));
         } catch (RuntimeException e) {
             created.forEach(ProviderAdapter::close);

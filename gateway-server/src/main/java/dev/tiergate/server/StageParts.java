@@ -20,6 +20,9 @@ import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.router.ComplexityRouterStage;
 import dev.tiergate.router.RouterConfigs;
 import dev.tiergate.router.classifier.OnnxComplexityClassifier;
+import dev.tiergate.router.learning.LearningRouter;
+import dev.tiergate.router.learning.LearningSettings;
+import dev.tiergate.router.learning.PromptClusters;
 import dev.tiergate.router.policy.Thresholds;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,6 +66,8 @@ final class StageParts implements AutoCloseable {
     private final InferenceWorkers workers;
     private final SemanticCacheStage semanticCache;
     private final ComplexityRouterStage router;
+    private final Keyed<LearningParts> learningParts;
+    private final LearningRouter learning;
     private final EmbeddingCacheStage embeddingCacheStage;
     private final List<String> descriptions;
 
@@ -76,6 +81,8 @@ final class StageParts implements AutoCloseable {
         this.workers = b.workers;
         this.semanticCache = b.semanticCache;
         this.router = b.router;
+        this.learningParts = b.learningParts;
+        this.learning = b.learning;
         this.embeddingCacheStage = b.embeddingCacheStage;
         this.descriptions = List.copyOf(b.descriptions);
     }
@@ -110,6 +117,11 @@ final class StageParts implements AutoCloseable {
         return router;
     }
 
+    /** The learning router (feedback, admin view), or null when the router or learning is off. */
+    LearningRouter learning() {
+        return learning;
+    }
+
     /** One line per stage for the start-up banner, without secrets. */
     List<String> descriptions() {
         return descriptions;
@@ -118,6 +130,7 @@ final class StageParts implements AutoCloseable {
     private List<Object> closeables() {
         List<Object> all = new ArrayList<>();
         all.add(semanticStore == null ? null : semanticStore.part());
+        all.add(learningParts == null ? null : learningParts.part());
         all.addAll(embedders.values());
         all.add(classifier);
         all.add(verifier);
@@ -167,6 +180,8 @@ final class StageParts implements AutoCloseable {
         private InferenceWorkers workers;
         private SemanticCacheStage semanticCache;
         private ComplexityRouterStage router;
+        private Keyed<LearningParts> learningParts;
+        private LearningRouter learning;
         private EmbeddingCacheStage embeddingCacheStage;
         private final List<String> descriptions = new ArrayList<>();
 
@@ -222,12 +237,26 @@ final class StageParts implements AutoCloseable {
                 }
                 Thresholds defaults = Thresholds.of(classifier.spec().thresholdMid(),
                         classifier.spec().thresholdFrontier());
-                router = ComplexityRouterStage.builder(classifier, defaults, catalog::alias, workers().executor(), tokens)
+                ComplexityRouterStage.Builder stage = ComplexityRouterStage.builder(classifier, defaults, catalog::alias,
+                                workers().executor(), tokens)
                         .settings(RouterConfigs.routerSettings(config, classifier.spec().calibration()))
-                        .embedder(embedder)
-                        .build();
+                        .embedder(embedder);
+                LearningSettings learningSettings = RouterConfigs.learningSettings(config);
+                if (RouterConfigs.learningUsed(learningSettings)) {
+                    learningParts = keyed(LearningParts.key(config, learningSettings), p -> p.learningParts,
+                            () -> LearningParts.create(config, learningSettings));
+                    learning = LearningRouter.builder(PromptClusters.load(), learningParts.part().decisions(),
+                                    learningParts.part().rewards())
+                            .settings(learningSettings)
+                            .costs(LearningParts.tierCosts(config))
+                            .build();
+                    stage.learning(learning);
+                }
+                router = stage.build();
                 descriptions.add("complexity router: " + classifier.spec().version()
-                        + ", default thresholds mid " + defaults.mid() + " frontier " + defaults.frontier());
+                        + ", default thresholds mid " + defaults.mid() + " frontier " + defaults.frontier()
+                        + (learning == null ? "" : ", learning from feedback (" + learning.clusters().version()
+                        + ", state " + learningParts.part().description() + ")"));
             }
         }
 

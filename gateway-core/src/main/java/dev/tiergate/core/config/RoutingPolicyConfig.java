@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * {@code router:} in gateway.yaml (the defaults) or in a team file (overrides); null fields inherit.
  * {@code route} lists the aliases routed by the complexity classifier; {@code routeModels} routes
- * requests naming a concrete model through an alias; the gates only ever raise the tier.
+ * requests naming a concrete model through an alias; the gates only ever raise the tier;
+ * {@code learning} is {@code router.learning} (learning from traffic, never null).
  */
 public record RoutingPolicyConfig(
         Boolean enabled,
@@ -21,7 +22,8 @@ public record RoutingPolicyConfig(
         String pinTier,
         String minTier,
         Double qualityTarget,
-        Double maxFrontierShare) {
+        Double maxFrontierShare,
+        RouterLearningConfig learning) {
 
     public static final RoutingPolicyConfig INHERIT =
             new RoutingPolicyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
@@ -29,5 +31,15 @@ public record RoutingPolicyConfig(
     public RoutingPolicyConfig {
         route = route == null ? null : List.copyOf(route);
         routeModels = routeModels == null ? null : Map.copyOf(routeModels);
+        learning = learning == null ? RouterLearningConfig.INHERIT : learning;
+    }
+
+    /** Without {@code learning:} (inherit). */
+    public RoutingPolicyConfig(Boolean enabled, Double thresholdMid, Double thresholdFrontier, List<String> route,
+                               Map<String, String> routeModels, Boolean gateTools, Boolean gateImages,
+                               Boolean gateJsonSchema, Integer longContextTokens, String pinTier, String minTier,
+                               Double qualityTarget, Double maxFrontierShare) {
+        this(enabled, thresholdMid, thresholdFrontier, route, routeModels, gateTools, gateImages, gateJsonSchema,
+                longContextTokens, pinTier, minTier, qualityTarget, maxFrontierShare, RouterLearningConfig.INHERIT);
     }
 }

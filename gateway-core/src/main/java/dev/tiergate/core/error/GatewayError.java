@@ -8,7 +8,7 @@ import static java.util.Objects.requireNonNull;
  * captured: these are expected outcomes, not bugs.
  */
 public abstract sealed class GatewayError extends RuntimeException
-        permits InvalidRequestError, AuthenticationError, PermissionDeniedError, NotFoundError,
+        permits InvalidRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError,
                 PayloadTooLargeError, RateLimitedError, OverloadedError, UpstreamError, TimeoutError,
                 InternalGatewayError {
 

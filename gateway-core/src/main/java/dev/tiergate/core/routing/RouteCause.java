@@ -9,7 +9,11 @@ public enum RouteCause {
     /** The team's policy pinned the tier or raised it to the team's minimum. */
     TEAM_OVERRIDE("team-override"),
     /** No classification was possible (no prompt text, no embedding, a failure): the alias's default tier. */
-    FALLBACK("fallback");
+    FALLBACK("fallback"),
+    /** The team's learned policy (router.learning) chose another tier than the classifier's thresholds. */
+    LEARNED("learned"),
+    /** The team's learning router tried a neighbouring tier to learn from it (at most its explore rate). */
+    EXPLORE("explore");
 
     private final String headerValue;
 

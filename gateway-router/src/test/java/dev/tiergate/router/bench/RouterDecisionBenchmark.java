@@ -16,7 +16,6 @@ import dev.tiergate.router.policy.TierPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,16 +60,7 @@ public class RouterDecisionBenchmark {
         classifier = OnnxComplexityClassifier.load(tokens);
         thresholds = Thresholds.of(classifier.spec().thresholdMid(), classifier.spec().thresholdFrontier());
         text = "short".equals(prompt) ? SHORT : LONG;
-        embedding = new float[classifier.embeddingDimensions()];
-        Random random = new Random(7);
-        double norm = 0;
-        for (int i = 0; i < embedding.length; i++) {
-            embedding[i] = (float) random.nextGaussian();
-            norm += embedding[i] * embedding[i];
-        }
-        for (int i = 0; i < embedding.length; i++) {
-            embedding[i] /= (float) Math.sqrt(norm);
-        }
+        embedding = BenchVectors.unitVector(classifier.embeddingDimensions(), 7);
         Map<String, List<String>> tiers = new LinkedHashMap<>();
         tiers.put("small", List.of("s"));
         tiers.put("mid", List.of("m"));

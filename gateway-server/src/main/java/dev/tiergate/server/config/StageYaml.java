@@ -19,7 +19,7 @@ final class StageYaml {
     static final Set<String> TEAM_SEMANTIC_KEYS = Set.of("enabled", "threshold", "ttl-seconds", "namespace",
             "encryption-key", "precision-target");
     static final Set<String> ROUTER_KEYS = Set.of("enabled", "thresholds", "route", "route-models", "gates",
-            "pin-tier", "min-tier", "quality-target", "max-frontier-share");
+            "pin-tier", "min-tier", "quality-target", "max-frontier-share", "learning");
     private static final Set<String> THRESHOLD_KEYS = Set.of("mid", "frontier");
     private static final Set<String> GATE_KEYS = Set.of("tools", "images", "json-schema", "long-context-tokens");
     private static final Set<String> MODELS = Set.of("all-minilm-l6-v2-q", "all-minilm-l6-v2", "bge-small-en-v15-q",
@@ -132,7 +132,8 @@ final class StageYaml {
                 tier(y, "router.pin-tier"),
                 tier(y, "router.min-tier"),
                 optionalShare(y, "router.quality-target", false),
-                optionalShare(y, "router.max-frontier-share", true));
+                optionalShare(y, "router.max-frontier-share", true),
+                LearningYaml.learning(y));
     }
 
     private static String tier(YamlFields y, String path) {

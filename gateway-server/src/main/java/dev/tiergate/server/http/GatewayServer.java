@@ -101,6 +101,7 @@ public final class GatewayServer implements AutoCloseable {
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/models"), new ModelsEndpoint(state));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/embeddings"),
                 new EmbeddingsEndpoint(state));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/feedback"), new FeedbackEndpoint(state));
         addResponses(routes, state, responses, accounting.clock());
         if (accounting.usage() != null) {
             routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/usage"),
@@ -141,6 +142,7 @@ public final class GatewayServer implements AutoCloseable {
             routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/metrics"), new MetricsEndpoint(accounting.metrics()));
         }
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/admin/reload"), new AdminReloadEndpoint(state, reloader));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/admin/routing/{team}"), new AdminRoutingEndpoint(state));
         addProbes(routes, readiness);
         return routes;
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tiergate.core.pipeline.Pipeline;
 import dev.tiergate.core.provider.ModelCatalog;
+import dev.tiergate.router.learning.LearningRouter;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import dev.tiergate.server.responses.ResponsesPassthrough;
 import java.time.Duration;
@@ -11,11 +12,14 @@ import java.time.Duration;
 /**
  * What serves requests under one config: keys, models, the paid pipelines and each request's time
  * budget; {@code responsesPassthrough} (null when no provider serves the Responses API itself) the
- * pipeline of Responses requests sent upstream as they are. Endpoints read the current state once per request, so a request finishes on the state it
- * started with while a config reload swaps in the next one.
+ * pipeline of Responses requests sent upstream as they are; {@code learning} the learning router
+ * that takes feedback (null when the router does not learn). Endpoints read the current state once
+ * per request, so a request finishes on the state it started with while a config reload swaps in
+ * the next one.
  */
 public record ServingState(ApiKeyAuthenticator authenticator, ModelCatalog catalog, Pipeline chat,
-                           Pipeline embeddings, Duration deadline, ResponsesPassthrough.Route responsesPassthrough) {
+                           Pipeline embeddings, Duration deadline, ResponsesPassthrough.Route responsesPassthrough,
+                           LearningRouter learning) {
     public ServingState {
         requireNonNull(authenticator, "authenticator");
         requireNonNull(catalog, "catalog");
@@ -24,9 +28,9 @@ public record ServingState(ApiKeyAuthenticator authenticator, ModelCatalog catal
         requireNonNull(deadline, "deadline");
     }
 
-    /** A state without a Responses pass-through provider. */
+    /** A state without a Responses pass-through provider and without a learning router. */
     public ServingState(ApiKeyAuthenticator authenticator, ModelCatalog catalog, Pipeline chat, Pipeline embeddings,
                         Duration deadline) {
-        this(authenticator, catalog, chat, embeddings, deadline, null);
+        this(authenticator, catalog, chat, embeddings, deadline, null, null);
     }
 }

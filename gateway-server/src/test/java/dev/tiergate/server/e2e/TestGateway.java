@@ -13,6 +13,22 @@ public final class TestGateway implements AutoCloseable {
     public static final String KEY = "sk-test-team-a";
     static final String KEY_SHA256 = sha256Hex(KEY);
 
+    /**
+     * Providers, models and the alias {@code auto} of a gateway whose three tiers are answered by the
+     * demo provider without delay, at the bundled demo models' list prices (add {@code router:} etc.).
+     */
+    public static final String DEMO_TIERS_YAML = """
+            providers:
+              sim: {type: demo, options: {first-token-ms: 0, chunk-delay-ms: 0}}
+            models:
+              demo-small: {provider: sim, price: {input: 0.15, output: 0.60}}
+              demo-mid: {provider: sim, price: {input: 0.40, output: 1.60}}
+              demo-frontier: {provider: sim, price: {input: 2.50, output: 10.00}}
+            aliases:
+              auto:
+                tiers: {small: [demo-small], mid: [demo-mid], frontier: [demo-frontier]}
+            """;
+
     private final Gateway gateway;
 
     private TestGateway(Gateway gateway) {
