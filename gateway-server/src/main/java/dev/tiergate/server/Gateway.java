@@ -73,6 +73,8 @@ public final class Gateway implements AutoCloseable {
     private final List<Runnable> retiring = new CopyOnWriteArrayList<>();
     private GatewayServer server;
     private ConfigWatcher watcher;
+    /** Online verification's shadow calls, on the shadow pipeline of the config serving now. */
+    private final ShadowChatCalls shadows = new ShadowChatCalls(() -> current.get().pipelines().shadow());
 
     /** What serves one config: the config, its adapters and stage parts (to close once replaced), pipelines, the endpoints' view. */
     private record Serving(GatewayConfig config, Map<String, ProviderAdapter> adapters, StageParts parts,
@@ -190,11 +192,12 @@ public final class Gateway implements AutoCloseable {
                     .build();
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(config.teams().values(),
                     config.accounting().adminKeys());
-            parts = StageParts.build(config, catalog, tokens, previous == null ? null : previous.parts());
+            parts = StageParts.build(config, catalog, tokens, previous == null ? null : previous.parts(), shadows);
             Accounting.Stages money = accounting.stages(config, catalog);
             GatewayPipelines pipelines = GatewayPipelines.assemble(money, parts, dispatcher, metrics.stageObserver());
             return new Serving(config, adapters, parts, pipelines, new ServingState(authenticator, catalog,
-                    pipelines.chat(), pipelines.embeddings(), config.deadline()),
+                    pipelines.chat(), pipelines.embeddings(), config.deadline(),
+                    OnlineVerificationReport.of(parts.onlineVerifier())),
                     metrics.bindStageMeters(pipelines.stages()));
         } catch (RuntimeException e) {
             created.forEach(ProviderAdapter::close);

@@ -5,6 +5,7 @@ import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.pipeline.StageObserver;
 import dev.tiergate.core.pipeline.Terminal;
 import dev.tiergate.server.accounting.Accounting;
+import dev.tiergate.server.accounting.ShadowBudgetStage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Objects;
  * Every paid route enters one of these; a new endpoint (Responses, Messages) maps its request onto
  * one, never calls an adapter itself.
  */
-record GatewayPipelines(Pipeline chat, Pipeline embeddings) {
+record GatewayPipelines(Pipeline chat, Pipeline embeddings, Pipeline shadow) {
 
     static GatewayPipelines assemble(Accounting.Stages money, StageParts parts, Terminal dispatcher,
                                      StageObserver observer) {
@@ -33,13 +34,21 @@ record GatewayPipelines(Pipeline chat, Pipeline embeddings) {
                 money.accounting(),
                 parts.embeddingCache()),    // per input: only inputs not stored go upstream
                 dispatcher, observer);
-        return new GatewayPipelines(chat, embeddings);
+        // Online verification's shadow calls: a served semantic hit asked again as a miss would be, no caches.
+        Pipeline shadow = Pipeline.of(present(
+                money.limits(),             // within the team's limits and budget, like any request
+                money.limits() == null ? null : new ShadowBudgetStage(),   // and never past its soft budget
+                money.accounting(),         // priced as a shadow check
+                parts.router()),
+                dispatcher, observer);
+        return new GatewayPipelines(chat, embeddings, shadow);
     }
 
-    /** Every stage of either pipeline, once (for metrics). */
+    /** Every stage of every pipeline, once (for metrics). */
     List<PipelineStage> stages() {
         List<PipelineStage> all = new ArrayList<>(chat.stages());
         embeddings.stages().stream().filter(s -> !all.contains(s)).forEach(all::add);
+        shadow.stages().stream().filter(s -> !all.contains(s)).forEach(all::add);
         return all;
     }
 
