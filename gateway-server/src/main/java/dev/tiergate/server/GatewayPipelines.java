@@ -35,12 +35,13 @@ record GatewayPipelines(Pipeline chat, Pipeline embeddings, Pipeline shadow) {
                 parts.embeddingCache()),    // per input: only inputs not stored go upstream
                 dispatcher, observer);
         // Online verification's shadow calls: a served semantic hit asked again as a miss would be, no caches.
+        // Not observed: the stage metrics count what clients asked; shadow calls have their own metrics.
         Pipeline shadow = Pipeline.of(present(
                 money.limits(),             // within the team's limits and budget, like any request
                 money.limits() == null ? null : new ShadowBudgetStage(),   // and never past its soft budget
                 money.accounting(),         // priced as a shadow check
                 parts.router()),
-                dispatcher, observer);
+                dispatcher, StageObserver.NONE);
         return new GatewayPipelines(chat, embeddings, shadow);
     }
 
