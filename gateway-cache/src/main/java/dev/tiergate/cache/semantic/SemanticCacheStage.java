@@ -293,8 +293,8 @@ public final class SemanticCacheStage extends NamedStage {
 
     /** The verifier's threshold for the team: from its precision target, as online verification may have tightened it. */
     private double operatingPoint(String teamId, SemanticTeamSettings team) {
-        return verifier.operatingPoint(online == null ? team.precisionTarget()
-                : online.precisionTarget(teamId, team.precisionTarget()));
+        return online == null ? verifier.operatingPoint(team.precisionTarget())
+                : online.verifierThreshold(teamId, team.precisionTarget());
     }
 
     /** The candidates whose probe opens with the team's key, at or above the floor, passing the guards; best first. */

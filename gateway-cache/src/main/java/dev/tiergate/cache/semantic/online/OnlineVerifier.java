@@ -51,6 +51,8 @@ public final class OnlineVerifier {
     private final ShadowSampler sampler;
     private final Executor workers;
     private final RateLimitedWarnings warnings = new RateLimitedWarnings(log, Duration.ofSeconds(10));
+    /** Stepped verifier thresholds by configured target and level (a handful). */
+    private final java.util.Map<String, Double> thresholds = new java.util.concurrent.ConcurrentHashMap<>();
 
     private OnlineVerifier(Builder b) {
         this.settings = b.settings;
@@ -136,10 +138,6 @@ public final class OnlineVerifier {
 
     /** One check of {@code team}: into its estimate, and a tightening when the lower bound is past the tolerated rate. */
     void checked(String team, TeamChecks checks, boolean falseHit) {
-        checks.checks.increment();
-        if (falseHit) {
-            checks.falseHits.increment();
-        }
         WilsonInterval interval = checks.estimator.record(falseHit);
         double tolerated = settings.toleratedOf(team);
         if (OperatingPointTightener.due(interval, tolerated, settings.minChecks())) {
@@ -153,13 +151,18 @@ public final class OnlineVerifier {
                         describe(team));
             }
         }
+        // counted last: a check that is counted has been acted on
+        if (falseHit) {
+            checks.falseHits.increment();
+        }
+        checks.checks.increment();
     }
 
     /** The team's operating point as it stands, in words (for the log). */
     private String describe(String team) {
         return verifier != null
                 ? "precision target " + round(precisionTarget(team, cacheSettings.forTeam(team).precisionTarget()))
-                        + ", verifier threshold " + round(operatingPoint(team))
+                        + " or above, verifier threshold " + round(operatingPoint(team))
                 : "cosine threshold " + round(operatingPoint(team));
     }
 
@@ -173,11 +176,37 @@ public final class OnlineVerifier {
         return OperatingPointTightener.cosineThreshold(configured, state.tightener().level(team));
     }
 
+    /**
+     * The verifier's threshold for {@code team} whose configured precision target is {@code configured}:
+     * at level 0 the calibrated point of that target; each level halves the tolerated false-hit share
+     * of the target and takes its calibrated point, or, when the curve gives the same threshold for
+     * it, the next higher threshold on the curve (so every step raises it, until nothing is left).
+     */
+    public double verifierThreshold(String team, double configured) {
+        int level = state.tightener().level(team);
+        return level == 0 ? verifier.operatingPoint(configured)
+                : thresholds.computeIfAbsent(configured + "@" + level, key -> steppedThreshold(configured, level));
+    }
+
+    private double steppedThreshold(double configured, int level) {
+        double threshold = verifier.operatingPoint(configured);
+        for (int k = 1; k <= level; k++) {
+            double target = OperatingPointTightener.precisionTarget(configured, k);
+            double next = verifier.operatingPoint(target);
+            // the same point: the next higher threshold the curve offers, looked up by raising the target
+            for (double higher = target; next <= threshold && higher < 1; higher = Math.min(1, higher + 0.0005)) {
+                next = verifier.operatingPoint(higher);
+            }
+            threshold = Math.max(threshold, next);
+        }
+        return threshold;
+    }
+
     /** The team's operating point now: the verifier's probability threshold, else the cosine threshold. */
     public double operatingPoint(String team) {
         var teamSettings = cacheSettings.forTeam(team);
         return verifier != null
-                ? verifier.operatingPoint(precisionTarget(team, teamSettings.precisionTarget()))
+                ? verifierThreshold(team, teamSettings.precisionTarget())
                 : cosineThreshold(team, teamSettings.threshold());
     }
 

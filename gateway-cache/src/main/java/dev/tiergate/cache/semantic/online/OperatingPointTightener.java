@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Each team's tightening level and what it does to the team's operating point. A level is a step
  * toward higher precision: with the pair verifier, the team's effective precision target halves
  * its tolerated false-hit share per level (0.97, then 0.985, then 0.9925) and the verifier's
- * threshold is read from its calibration curve for that target (0.76, 0.94, 0.95 for the bundled
- * model); without it, the cosine threshold rises by {@value #COSINE_STEP} per level (at most
+ * threshold is read from its calibration curve for that target, or the next higher point of the
+ * curve when that is the same threshold ({@link OnlineVerifier#verifierThreshold}; 0.76, 0.95, 0.97
+ * for the bundled model); without it, the cosine threshold rises by {@value #COSINE_STEP} per level (at most
  * {@value #MAX_COSINE}). Levels only rise, one step at a time, up to a bound; a restart of the
  * gateway starts from the configured point again.
  */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tiergate.cache.semantic.lsh.Vectors;
 import dev.tiergate.cache.semantic.verify.OnnxPairVerifier;
 import dev.tiergate.core.config.OnlineVerificationConfig;
+import dev.tiergate.cache.testing.BundledModels;
 import dev.tiergate.inference.embedding.OnnxSentenceEmbedder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -27,15 +27,9 @@ class AnswerJudgeTest {
 
     @BeforeAll
     static void load() {
-        embedder = OnnxSentenceEmbedder.create();
-        verifier = OnnxPairVerifier.load();
+        embedder = BundledModels.embedder();
+        verifier = BundledModels.verifier();
         judge = new AnswerJudge(embedder, verifier, OnlineVerificationConfig.DEFAULT_ANSWER_SIMILARITY);
-    }
-
-    @AfterAll
-    static void close() {
-        verifier.close();
-        embedder.close();
     }
 
     /** Two samples of one answer, worded differently, as a provider gives them on two calls. */
