@@ -17,10 +17,11 @@ import java.util.Objects;
  * Every paid route enters one of these; a new endpoint (Responses, Messages) maps its request onto
  * one, never calls an adapter itself.
  */
-record GatewayPipelines(Pipeline chat, Pipeline embeddings, Pipeline shadow) {
+record GatewayPipelines(Pipeline chat, Pipeline embeddings, Pipeline responsesPassthrough, Pipeline shadow) {
 
+    /** {@code passthrough}: the end of Responses requests sent upstream as they are; null when no provider takes them. */
     static GatewayPipelines assemble(Accounting.Stages money, StageParts parts, Terminal dispatcher,
-                                     StageObserver observer) {
+                                     Terminal passthrough, StageObserver observer) {
         Pipeline chat = Pipeline.of(present(
                 money.pricedFields(),       // refuse fields that change the price unless the team allows them
                 money.limits(),             // reserve the worst case against limits and budgets, or refuse
@@ -34,6 +35,11 @@ record GatewayPipelines(Pipeline chat, Pipeline embeddings, Pipeline shadow) {
                 money.accounting(),
                 parts.embeddingCache()),    // per input: only inputs not stored go upstream
                 dispatcher, observer);
+        Pipeline responsesPassthrough = passthrough == null ? null : Pipeline.of(present(
+                money.pricedFields(),
+                money.limits(),
+                money.accounting()),        // no caches (the bytes go back as they came) and no router (concrete models only)
+                passthrough, observer);
         // Online verification's shadow calls: a served semantic hit asked again as a miss would be, no caches.
         // Not observed: the stage metrics count what clients asked; shadow calls have their own metrics.
         Pipeline shadow = Pipeline.of(present(
@@ -42,7 +48,7 @@ record GatewayPipelines(Pipeline chat, Pipeline embeddings, Pipeline shadow) {
                 money.accounting(),         // priced as a shadow check
                 parts.router()),
                 dispatcher, StageObserver.NONE);
-        return new GatewayPipelines(chat, embeddings, shadow);
+        return new GatewayPipelines(chat, embeddings, responsesPassthrough, shadow);
     }
 
     /** Every stage of every pipeline, once (for metrics). */

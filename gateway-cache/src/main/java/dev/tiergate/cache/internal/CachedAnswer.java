@@ -22,8 +22,11 @@ public record CachedAnswer(
         Duration ttl,
         int weight) {
 
-    /** The finish reasons of a complete answer; anything else (content_filter, null) is not stored. */
-    public static final Set<String> STORABLE_FINISH_REASONS = Set.of("stop", "length", "tool_calls");
+    /**
+     * The finish reasons of a complete answer (function_call: the legacy answer to
+     * {@code functions}); anything else (content_filter, null) is not stored.
+     */
+    public static final Set<String> STORABLE_FINISH_REASONS = Set.of("stop", "length", "tool_calls", "function_call");
 
     private static final int ENTRY_OVERHEAD = 256;
     private static final int CHOICE_OVERHEAD = 96;

@@ -1,5 +1,7 @@
 package dev.tiergate.cache.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.Message;
@@ -13,7 +15,8 @@ import java.util.TreeMap;
 
 /**
  * Folds a stream of chunks into the {@link ChatCompletion} a plain request would have received:
- * content concatenated per choice, tool call fragments joined by their index, the finish reason
+ * content concatenated per choice, tool call fragments joined by their index (and the fragments of
+ * a legacy {@code function_call} joined into one), the finish reason
  * and the last usage seen. Not thread-safe: one per stream, fed in order.
  */
 final class ChunkAggregator {
@@ -58,6 +61,8 @@ final class ChunkAggregator {
         private String role;
         private StringBuilder content;
         private final TreeMap<Integer, ToolCallBuilder> toolCalls = new TreeMap<>();
+        /** A legacy {@code function_call} (the answer to {@code functions}): its name and arguments. */
+        private ToolCallBuilder functionCall;
         private String finishReason;
 
         void add(ChatChunk.ChunkChoice choice) {
@@ -78,6 +83,14 @@ final class ChunkAggregator {
                         toolCalls.computeIfAbsent(index, i -> new ToolCallBuilder()).add(fragment);
                     }
                 }
+                JsonNode function = delta.extra().get("function_call");
+                if (function != null && function.isObject()) {
+                    if (functionCall == null) {
+                        functionCall = new ToolCallBuilder();
+                    }
+                    functionCall.add(new ToolCall(null, null, null, new ToolCall.FunctionCall(
+                            function.path("name").textValue(), function.path("arguments").textValue())));
+                }
             }
             if (choice.finishReason() != null) {
                 finishReason = choice.finishReason();
@@ -93,8 +106,14 @@ final class ChunkAggregator {
                 }
             }
             MessageContent text = content != null ? MessageContent.of(content.toString())
-                    : calls == null ? MessageContent.of("") : null;
-            Message message = new Message(role == null ? "assistant" : role, text, null, calls, null, Map.of());
+                    : calls == null && functionCall == null ? MessageContent.of("") : null;
+            Map<String, JsonNode> extra = Map.of();
+            if (functionCall != null) {
+                ToolCall.FunctionCall function = functionCall.build().function();
+                extra = Map.of("function_call", JsonNodeFactory.instance.objectNode()
+                        .put("name", function.name()).put("arguments", function.arguments()));
+            }
+            Message message = new Message(role == null ? "assistant" : role, text, null, calls, null, extra);
             return new ChatCompletion.Choice(index, message, finishReason, Map.of());
         }
     }

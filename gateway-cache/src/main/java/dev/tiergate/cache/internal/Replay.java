@@ -1,5 +1,8 @@
 package dev.tiergate.cache.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequest;
@@ -66,7 +69,11 @@ public final class Replay {
         return out;
     }
 
-    /** Per choice: a role chunk, the content, the tool calls, a finish chunk. No usage chunk. */
+    /**
+     * Per choice, as OpenAI streams it: a role chunk, the content, each tool call opened (index,
+     * id, type, name, {@code arguments: ""}) and then given its arguments in a chunk of its own,
+     * or a legacy {@code function_call} the same way, then a finish chunk. No usage chunk.
+     */
     static List<ChatChunk> fromCompletion(ChatCompletion completion) {
         List<ChatChunk> chunks = new ArrayList<>();
         for (ChatCompletion.Choice choice : completion.choices()) {
@@ -74,25 +81,42 @@ public final class Replay {
             String role = choice.message() == null || choice.message().role() == null
                     ? "assistant" : choice.message().role();
             List<ToolCall> calls = choice.message() == null ? null : choice.message().toolCalls();
+            JsonNode functionCall = choice.message() == null ? null : choice.message().extra().get("function_call");
             String text = choice.message() == null ? "" : choice.message().text();
             boolean hasCalls = calls != null && !calls.isEmpty();
-            chunks.add(chunk(completion, index, new ChatChunk.Delta(role, hasCalls ? null : "", null, Map.of()),
-                    null));
+            boolean hasFunctionCall = functionCall != null && functionCall.isObject();
+            chunks.add(chunk(completion, index, new ChatChunk.Delta(role, hasCalls || hasFunctionCall ? null : "",
+                    null, Map.of()), null));
             if (!text.isEmpty()) {
                 chunks.add(chunk(completion, index, ChatChunk.Delta.content(text), null));
             }
             if (hasCalls) {
                 for (int i = 0; i < calls.size(); i++) {
-                    ToolCall call = calls.get(i);
-                    ToolCall fragment = new ToolCall(i, call.id(), call.type(), call.function());
-                    chunks.add(chunk(completion, index, new ChatChunk.Delta(null, null, List.of(fragment), Map.of()),
-                            null));
+                    for (ToolCall fragment : calls.get(i).streamFragments(i)) {
+                        chunks.add(chunk(completion, index, new ChatChunk.Delta(null, null, List.of(fragment),
+                                Map.of()), null));
+                    }
                 }
+            }
+            if (hasFunctionCall) {
+                functionCallFragments(functionCall).forEach(fragment -> chunks.add(chunk(completion, index,
+                        new ChatChunk.Delta(null, null, null, Map.of("function_call", fragment)), null)));
             }
             chunks.add(chunk(completion, index, new ChatChunk.Delta(null, null, null, Map.of()),
                     choice.finishReason()));
         }
         return chunks;
+    }
+
+    /** A legacy function call as OpenAI streams one: its name with {@code arguments: ""}, then the arguments. */
+    private static List<JsonNode> functionCallFragments(JsonNode functionCall) {
+        String arguments = functionCall.path("arguments").asText("");
+        ObjectNode opening = JsonNodeFactory.instance.objectNode()
+                .put("name", functionCall.path("name").asText("")).put("arguments", "");
+        if (arguments.isEmpty()) {
+            return List.of(opening);
+        }
+        return List.of(opening, JsonNodeFactory.instance.objectNode().put("arguments", arguments));
     }
 
     private static ChatChunk chunk(ChatCompletion completion, int index, ChatChunk.Delta delta, String finishReason) {

@@ -10,6 +10,7 @@ import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequestParser;
+import dev.tiergate.core.model.Message;
 import dev.tiergate.core.model.ToolCall;
 import dev.tiergate.core.pipeline.CacheOutcome;
 import dev.tiergate.core.pipeline.Caller;
@@ -174,6 +175,57 @@ class ExactCacheStageTest {
         assertThat(choice.message().toolCalls()).containsExactly(
                 ToolCall.function("call_1", "weather", "{\"city\":\"Oslo\"}"),
                 ToolCall.function("call_2", "time", "{}"));
+    }
+
+    @Test
+    void aPlainToolCallAnswerReplayedAsAStreamOpensEachCallThenBringsItsArguments() {
+        Message answer = new Message("assistant", null, null, List.of(
+                ToolCall.function("call_1", "weather", "{\"city\":\"Oslo\"}"),
+                ToolCall.function("call_2", "time", "")), null, Map.of());
+        upstream.answeringPlain(call -> completeWith(answer, "tool_calls"));
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        run(stage, HELLO);
+
+        List<ChatChunk> chunks = run(stage, HELLO_STREAM).chunks().collectList().block();
+
+        assertThat(chunks).map(c -> c.choices().isEmpty() ? null : c.choices().getFirst().delta().toolCalls())
+                .containsExactly(null,
+                        List.of(new ToolCall(0, "call_1", "function", new ToolCall.FunctionCall("weather", ""))),
+                        List.of(new ToolCall(0, null, null, new ToolCall.FunctionCall(null, "{\"city\":\"Oslo\"}"))),
+                        List.of(new ToolCall(1, "call_2", "function", new ToolCall.FunctionCall("time", ""))),
+                        null, null);
+        assertThat(chunks.getFirst().choices().getFirst().delta().role()).isEqualTo("assistant");
+        assertThat(chunks.getFirst().choices().getFirst().delta().content()).isNull();
+        assertThat(chunks.get(4).finishReason()).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void aLegacyFunctionCallIsReplayedAsAStreamAndAggregatedFromOne() {
+        var functionCall = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("name", "weather").put("arguments", "{\"city\":\"Oslo\"}");
+        upstream.answeringPlain(call -> completeWith(new Message("assistant", null, null, null, null,
+                Map.of("function_call", functionCall)), "function_call"));
+        ExactCacheStage plainFirst = stage(ExactCacheSettings.defaults());
+        run(plainFirst, HELLO);
+
+        List<ChatChunk> chunks = run(plainFirst, HELLO_STREAM).chunks().collectList().block();
+
+        assertThat(chunks.subList(1, 3)).map(c -> c.choices().getFirst().delta().extra().get("function_call").toString())
+                .containsExactly("{\"name\":\"weather\",\"arguments\":\"\"}", "{\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}");
+        assertThat(chunks.get(3).finishReason()).isEqualTo("function_call");
+        // the same chunks recorded from a stream give the plain answer back
+        upstream.answeringStream(call -> new Answer.Stream(Flux.fromIterable(chunks)));
+        ExactCacheStage streamFirst = stage(ExactCacheSettings.defaults());
+        drain(run(streamFirst, HELLO_STREAM));
+        Message aggregated = run(streamFirst, HELLO).completion().choices().getFirst().message();
+        assertThat(aggregated.content()).isNull();
+        assertThat(aggregated.extra().get("function_call")).isEqualTo(functionCall);
+    }
+
+    private static Answer completeWith(Message message, String finishReason) {
+        return new Answer.Complete(new ChatCompletion("chatcmpl-upstream", ChatCompletion.OBJECT, 1_700_000_000L,
+                "fake-model-2025", List.of(new ChatCompletion.Choice(0, message, finishReason, Map.of())),
+                dev.tiergate.core.model.Usage.of(11, 7), null, Map.of()));
     }
 
     // --- the key ---

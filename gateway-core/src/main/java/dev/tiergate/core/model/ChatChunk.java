@@ -7,14 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 
-/** One streamed chunk, {@code object: "chat.completion.chunk"}; a usage-only chunk has no choices. */
+/**
+ * One streamed chunk, {@code object: "chat.completion.chunk"}; a usage-only chunk has no choices.
+ * Written as OpenAI writes it: {@code usage} is {@code null} on every chunk but the usage chunk,
+ * and each choice carries {@code logprobs} and {@code finish_reason}, {@code null} until the last.
+ */
 public record ChatChunk(
         String id,
         String object,
         Long created,
         String model,
         @JsonInclude(JsonInclude.Include.ALWAYS) List<ChunkChoice> choices,
-        Usage usage,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Usage usage,
         String systemFingerprint,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
@@ -33,6 +37,14 @@ public record ChatChunk(
         return new ChatChunk(id, object, created, newModel, choices, usage, systemFingerprint, extra);
     }
 
+    public ChatChunk withUsage(Usage newUsage) {
+        return new ChatChunk(id, object, created, model, choices, newUsage, systemFingerprint, extra);
+    }
+
+    public ChatChunk withChoices(List<ChunkChoice> newChoices) {
+        return new ChatChunk(id, object, created, model, newChoices, usage, systemFingerprint, extra);
+    }
+
     /** The finish reason of the first choice that has one, or null. */
     public String finishReason() {
         for (ChunkChoice c : choices) {
@@ -43,14 +55,25 @@ public record ChatChunk(
         return null;
     }
 
-    /** A choice's increment. */
+    /** A choice's increment; {@code logprobs} only when the provider sent them. */
     public record ChunkChoice(
             Integer index,
             Delta delta,
-            String finishReason,
+            @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode logprobs,
+            @JsonInclude(JsonInclude.Include.ALWAYS) String finishReason,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
         public ChunkChoice {
+            logprobs = logprobs == null || logprobs.isNull() || logprobs.isMissingNode() ? null : logprobs;
             extra = Extras.copy(extra);
+        }
+
+        /** A choice without logprobs. */
+        public ChunkChoice(Integer index, Delta delta, String finishReason, Map<String, JsonNode> extra) {
+            this(index, delta, null, finishReason, extra);
+        }
+
+        public ChunkChoice withDelta(Delta newDelta) {
+            return new ChunkChoice(index, newDelta, logprobs, finishReason, extra);
         }
     }
 

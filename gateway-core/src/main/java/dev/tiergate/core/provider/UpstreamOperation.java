@@ -1,5 +1,6 @@
 package dev.tiergate.core.provider;
 
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.tiergate.core.config.ModelConfig;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequest;
@@ -24,7 +25,7 @@ sealed interface UpstreamOperation {
     /** One attempt against {@code adapter} with {@code model} (already for one deployment). */
     Attempt start(ProviderAdapter adapter, String requestId, ModelConfig model, ScheduledExecutorService executor);
 
-    /** An answer not worth giving while another model may do better (no text, no tool calls). */
+    /** An answer not worth giving while another model may do better (no text, no tool or function call). */
     default boolean isEmpty(Answer answer) {
         return false;
     }
@@ -47,12 +48,16 @@ sealed interface UpstreamOperation {
             return answer instanceof Answer.Complete complete && isEmpty(complete.completion());
         }
 
-        /** No choice carries text or tool calls: an empty answer, or one cut off (length) before any. */
+        /**
+         * No choice carries text, tool calls or a legacy {@code function_call} (the answer to a
+         * {@code functions} request): an empty answer, or one cut off (length) before any.
+         */
         static boolean isEmpty(ChatCompletion completion) {
             for (ChatCompletion.Choice choice : completion.choices()) {
                 Message message = choice.message();
                 if (message != null && (!message.text().isBlank()
-                        || (message.toolCalls() != null && !message.toolCalls().isEmpty()))) {
+                        || (message.toolCalls() != null && !message.toolCalls().isEmpty())
+                        || message.extra().getOrDefault("function_call", NullNode.getInstance()).isObject())) {
                     return false;
                 }
             }

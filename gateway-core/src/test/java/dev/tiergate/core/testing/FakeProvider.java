@@ -85,6 +85,7 @@ public final class FakeProvider implements ProviderAdapter {
         ChatCompletion answer = switch (model) {
             case "empty" -> completion(model, "", "stop");
             case "truncated" -> completion(model, "", "length");
+            case "function-call" -> legacyFunctionCall(model);
             default -> completion(model, answerText(call), "stop");
         };
         long delay = delayMillis(model);
@@ -166,6 +167,16 @@ public final class FakeProvider implements ProviderAdapter {
         return new ChatCompletion("chatcmpl-fake", ChatCompletion.OBJECT, 1_700_000_000L, model,
                 List.of(new ChatCompletion.Choice(0, Message.assistant(text), finish, Map.of())),
                 Usage.of(5, 5), null, Map.of());
+    }
+
+    /** The answer to a {@code functions} request: no content, a legacy {@code function_call}. */
+    private static ChatCompletion legacyFunctionCall(String model) {
+        var call = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("name", "get_weather").put("arguments", "{\"city\":\"Paris\"}");
+        Message message = new Message("assistant", null, null, null, null, Map.of("function_call", call));
+        return new ChatCompletion("chatcmpl-fake", ChatCompletion.OBJECT, 1_700_000_000L, model,
+                List.of(new ChatCompletion.Choice(0, message, "function_call", Map.of())), Usage.of(5, 5), null,
+                Map.of());
     }
 
     private static List<ChatChunk> chunks(String model, String text) {

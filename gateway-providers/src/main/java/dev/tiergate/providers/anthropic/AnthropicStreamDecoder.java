@@ -13,18 +13,21 @@ import dev.tiergate.providers.anthropic.AnthropicWire.WireUsage;
 import dev.tiergate.providers.internal.SliceDecoding;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import reactor.core.publisher.Flux;
 
 /**
  * Turns the bytes of one Anthropic Messages stream into OpenAI {@link ChatChunk}s: SSE framing
  * first, then one event at a time. {@code message_start} gives the role chunk; text deltas become
  * content chunks; a {@code tool_use} block becomes a tool call chunk (index, id, name) followed by
- * its {@code input_json_delta} fragments as arguments; {@code message_delta} gives the finish
- * chunk; {@code message_stop} ends the stream after a usage-only chunk with the provider's usage,
+ * its {@code input_json_delta} fragments as arguments, or {@code "{}"} at its
+ * {@code content_block_stop} when it streamed none (a tool without parameters), as the
+ * non-streamed answer has it; {@code message_delta} gives the finish chunk; {@code message_stop} ends the stream after a usage-only chunk with the provider's usage,
  * always (hiding it from a client that did not ask is the server's business). {@code ping},
- * {@code content_block_stop}, thinking deltas and unknown events are skipped; an {@code error}
+ * the {@code content_block_stop} of other blocks, thinking deltas and unknown events are skipped; an {@code error}
  * event fails the stream with an {@link dev.tiergate.core.error.UpstreamError}, as does a body
  * that ends before {@code message_stop}. One decoder per stream; not thread-safe.
  */
@@ -34,6 +37,8 @@ final class AnthropicStreamDecoder {
     private final long created;
     /** Content block index to OpenAI tool call index. */
     private final Map<Integer, Integer> toolIndexes = new HashMap<>();
+    /** Content block indexes of the tool calls that streamed some arguments. */
+    private final Set<Integer> toolsWithArguments = new HashSet<>();
     private String id;
     private String model;
     private WireUsage usage = WireUsage.EMPTY;
@@ -81,6 +86,7 @@ final class AnthropicStreamDecoder {
             case "message_start" -> onMessageStart(event, out);
             case "content_block_start" -> onBlockStart(event, out);
             case "content_block_delta" -> onBlockDelta(event, out);
+            case "content_block_stop" -> onBlockStop(event, out);
             case "message_delta" -> onMessageDelta(event, out);
             case "message_stop" -> {
                 done = true;
@@ -88,7 +94,7 @@ final class AnthropicStreamDecoder {
                         AnthropicMapper.usage(usage), null, Map.of()));
             }
             default -> {
-                // ping, content_block_stop and event types added after this adapter was written
+                // ping and event types added after this adapter was written
             }
         }
     }
@@ -138,13 +144,21 @@ final class AnthropicStreamDecoder {
                 }
                 String fragment = event.delta().partialJson();
                 if (fragment != null && !fragment.isEmpty()) {
-                    out.add(chunk(toolDelta(new ToolCall(toolIndex, null, null,
-                            new ToolCall.FunctionCall(null, fragment))), null));
+                    toolsWithArguments.add(event.index());
+                    out.add(chunk(toolDelta(ToolCall.argumentsFragment(toolIndex, fragment)), null));
                 }
             }
             default -> {
                 // thinking_delta, signature_delta and citations_delta have no OpenAI equivalent
             }
+        }
+    }
+
+    /** A tool call that streamed no arguments gets {@code "{}"}: Anthropic's empty input. */
+    private void onBlockStop(StreamEvent event, List<ChatChunk> out) {
+        Integer toolIndex = event.index() == null ? null : toolIndexes.get(event.index());
+        if (toolIndex != null && toolsWithArguments.add(event.index())) {
+            out.add(chunk(toolDelta(ToolCall.argumentsFragment(toolIndex, "{}")), null));
         }
     }
 

@@ -60,7 +60,9 @@ import java.util.function.Supplier;
  * {@code safetySettings}, {@code cachedContent}) is passed through untouched.
  *
  * <p>Answers: candidates become choices; {@code functionCall} parts become tool calls with the
- * call's {@code id}, or a generated one; thought parts are left out.
+ * call's {@code id}, or a generated one, carrying the part's {@code thoughtSignature} (Gemini 3),
+ * which goes back on the function call part of the next request ({@link ThoughtSignatureIds});
+ * thought parts are left out.
  */
 final class GeminiMapper {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -270,7 +272,8 @@ final class GeminiMapper {
             ToolCall call = calls.get(j);
             toolNames.put(call.id(), call.function().name());
             out.add(Part.call(call.function().name(),
-                    arguments(call.function().arguments(), path + "[" + j + "].function.arguments")));
+                    arguments(call.function().arguments(), path + "[" + j + "].function.arguments"),
+                    ThoughtSignatureIds.decode(call.id()).thoughtSignature()));
         }
         return out;
     }
@@ -353,7 +356,7 @@ final class GeminiMapper {
             List<ToolCall> toolCalls = new ArrayList<>();
             for (Part part : partsOf(candidate)) {
                 if (part.functionCall() != null) {
-                    toolCalls.add(toolCall(part.functionCall(), null));
+                    toolCalls.add(toolCall(part));
                 } else if (part.text() != null && !Boolean.TRUE.equals(part.thought())) {
                     text.append(part.text());
                 }
@@ -377,11 +380,15 @@ final class GeminiMapper {
         return candidate.content() == null || candidate.content().parts() == null ? List.of() : candidate.content().parts();
     }
 
-    /** A function call as an OpenAI tool call; {@code index} is set in stream fragments only. */
-    ToolCall toolCall(FunctionCall call, Integer index) {
+    /**
+     * A function call part as an OpenAI tool call: the call's {@code id} or a generated one, with
+     * the part's thought signature appended ({@link ThoughtSignatureIds}).
+     */
+    ToolCall toolCall(Part part) {
+        FunctionCall call = part.functionCall();
         String id = call.id() != null && !call.id().isEmpty() ? call.id() : "call_" + newId();
         String args = call.args() == null || call.args().isNull() ? "{}" : call.args().toString();
-        return new ToolCall(index, id, "function", new ToolCall.FunctionCall(call.name(), args));
+        return ToolCall.function(ThoughtSignatureIds.encode(id, part.thoughtSignature()), call.name(), args);
     }
 
     /** Gemini's finishReason as an OpenAI finish_reason; a normal stop after function calls is tool_calls. */

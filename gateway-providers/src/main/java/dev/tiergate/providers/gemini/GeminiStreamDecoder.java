@@ -21,9 +21,10 @@ import reactor.core.publisher.Flux;
 /**
  * Turns the bytes of one {@code streamGenerateContent?alt=sse} response into OpenAI
  * {@link ChatChunk}s. Each SSE {@code data:} is a whole {@code GenerateContentResponse}; per
- * candidate it gives a content chunk (the first one carrying the role), tool call chunks (Gemini
- * sends each call whole: index, id, name and arguments at once) and, with a finish reason, a
- * finish chunk. Gemini has no end marker: when the body ends, every candidate seen must have
+ * candidate it gives a content chunk (the first one carrying the role), tool call chunks and, with
+ * a finish reason, a finish chunk. Gemini sends each call whole; it is streamed as OpenAI streams
+ * one ({@link ToolCall#streamFragments}): a chunk opening the call (index, id, type, name and
+ * {@code arguments: ""}), then a chunk with the arguments. Gemini has no end marker: when the body ends, every candidate seen must have
  * finished, and a usage-only chunk with the last usage reported follows, always (hiding it from a
  * client that did not ask is the server's business). An {@code {"error":...}} payload fails the
  * stream with an {@link dev.tiergate.core.error.UpstreamError}. One decoder per stream; not
@@ -117,18 +118,22 @@ final class GeminiStreamDecoder {
             return;
         }
         StringBuilder text = new StringBuilder();
-        List<ToolCall> calls = new ArrayList<>();
+        List<ToolCall> fragments = new ArrayList<>();
         for (Part part : GeminiMapper.partsOf(candidate)) {
             if (part.functionCall() != null) {
-                calls.add(mapper.toolCall(part.functionCall(), state.toolCalls++));
+                fragments.addAll(mapper.toolCall(part).streamFragments(state.toolCalls++));
             } else if (part.text() != null && !Boolean.TRUE.equals(part.thought())) {
                 text.append(part.text());
             }
         }
-        if (first || !text.isEmpty() || !calls.isEmpty()) {
-            String content = text.isEmpty() && !(first && calls.isEmpty()) ? null : text.toString();
-            out.add(chunk(index, new Delta(first ? "assistant" : null, content, calls.isEmpty() ? null : calls,
-                    Map.of()), null));
+        boolean roleSent = !first;
+        if (!text.isEmpty() || (first && fragments.isEmpty())) {
+            out.add(chunk(index, new Delta(first ? "assistant" : null, text.toString(), null, Map.of()), null));
+            roleSent = true;
+        }
+        for (ToolCall fragment : fragments) {
+            out.add(chunk(index, new Delta(roleSent ? null : "assistant", null, List.of(fragment), Map.of()), null));
+            roleSent = true;
         }
         String finish = GeminiMapper.finishReason(candidate.finishReason(), state.toolCalls > 0);
         if (finish != null) {

@@ -42,27 +42,31 @@ final class GeminiWire {
     record Content(String role, List<Part> parts) {
     }
 
-    /** One of text, inline data, file data, a function call or a function response; {@code thought} marks reasoning. */
+    /**
+     * One of text, inline data, file data, a function call or a function response; {@code thought}
+     * marks reasoning; {@code thoughtSignature} (Gemini 3) is the opaque signature of the reasoning
+     * behind the part, which Gemini requires back with the function call it came with.
+     */
     record Part(String text, Blob inlineData, FileData fileData, FunctionCall functionCall,
-                FunctionResponse functionResponse, Boolean thought) {
+                FunctionResponse functionResponse, Boolean thought, String thoughtSignature) {
         static Part text(String text) {
-            return new Part(text, null, null, null, null, null);
+            return new Part(text, null, null, null, null, null, null);
         }
 
         static Part inline(String mimeType, String data) {
-            return new Part(null, new Blob(mimeType, data), null, null, null, null);
+            return new Part(null, new Blob(mimeType, data), null, null, null, null, null);
         }
 
         static Part file(String mimeType, String uri) {
-            return new Part(null, null, new FileData(mimeType, uri), null, null, null);
+            return new Part(null, null, new FileData(mimeType, uri), null, null, null, null);
         }
 
-        static Part call(String name, JsonNode args) {
-            return new Part(null, null, null, new FunctionCall(null, name, args), null, null);
+        static Part call(String name, JsonNode args, String thoughtSignature) {
+            return new Part(null, null, null, new FunctionCall(null, name, args), null, null, thoughtSignature);
         }
 
         static Part response(String name, JsonNode response) {
-            return new Part(null, null, null, null, new FunctionResponse(null, name, response), null);
+            return new Part(null, null, null, null, new FunctionResponse(null, name, response), null, null);
         }
     }
 

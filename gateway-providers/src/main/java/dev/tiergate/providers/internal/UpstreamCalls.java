@@ -26,9 +26,14 @@ import reactor.core.publisher.Flux;
  * the configured extra ones, a plain answer read into the provider's wire type, a streamed answer
  * handed to the provider's stream decoder, every failure reported through the provider's error
  * mapper, and the client closed here only when the adapter created it. An adapter keeps its
- * mapping, its stream decoder, its error mapper and its URIs.
+ * mapping, its stream decoder, its error mapper and its URIs. Every call says who sends it:
+ * {@code user-agent: tiergate/<version>} ({@link #USER_AGENT}; a configured {@code user-agent}
+ * header replaces it).
  */
 public final class UpstreamCalls implements AutoCloseable {
+    /** {@code tiergate/} and the jar's Implementation-Version, {@code tiergate/dev} outside a release jar. */
+    public static final String USER_AGENT = "tiergate/" + version();
+
     private final ProviderConfig config;
     private final UpstreamClient client;
     private final boolean ownsClient;
@@ -98,9 +103,15 @@ public final class UpstreamCalls implements AutoCloseable {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("content-type", "application/json");
         headers.put("accept", accept);
+        headers.put("user-agent", USER_AGENT);
         headers.putAll(providerHeaders);
         headers.putAll(config.headers());
         return UpstreamRequest.post(post.uri(), headers, toJson(post.body()));
+    }
+
+    private static String version() {
+        String version = UpstreamCalls.class.getPackage().getImplementationVersion();
+        return version == null || version.isBlank() ? "dev" : version;
     }
 
     private byte[] toJson(Object body) {

@@ -2,11 +2,16 @@ package dev.tiergate.providers.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.core.model.ChatChunk.ChunkChoice;
+import dev.tiergate.core.model.ChatChunk.Delta;
+import dev.tiergate.core.model.ToolCall;
 import dev.tiergate.core.sse.SseDecoder;
 import dev.tiergate.core.sse.SseEvent;
 import dev.tiergate.providers.internal.SliceDecoding;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import reactor.core.publisher.Flux;
 
 /**
@@ -59,11 +64,61 @@ final class OpenAiStreamDecoder {
         if (node.has("error") || "error".equals(event.event())) {
             throw errors.fromStreamError(node);
         }
+        ChatChunk chunk;
         try {
-            out.add(OpenAiJson.reader().treeToValue(node, ChatChunk.class));
+            chunk = OpenAiJson.reader().treeToValue(node, ChatChunk.class);
         } catch (IOException e) {
             throw errors.malformed("stream chunk is not a chat.completion.chunk", e);
         }
+        if (chunk.choices().stream().anyMatch(OpenAiStreamDecoder::opensWithArguments)) {
+            openingsApart(chunk, out);
+        } else {
+            out.add(chunk);
+        }
+    }
+
+    /** A choice whose delta opens a tool call (its id is there) with arguments already. */
+    private static boolean opensWithArguments(ChunkChoice choice) {
+        return choice.delta() != null && choice.delta().toolCalls() != null
+                && choice.delta().toolCalls().stream().anyMatch(OpenAiStreamDecoder::opensWithArguments);
+    }
+
+    private static boolean opensWithArguments(ToolCall call) {
+        return call.id() != null && call.function() != null && call.function().arguments() != null
+                && !call.function().arguments().isEmpty();
+    }
+
+    /**
+     * The chunk as two: first everything it carries with each call opened ({@code arguments: ""}),
+     * without the finish reason and usage; then the opened calls' arguments, the finish reason and
+     * the usage.
+     */
+    private static void openingsApart(ChatChunk chunk, List<ChatChunk> out) {
+        List<ChunkChoice> openings = new ArrayList<>(chunk.choices().size());
+        List<ChunkChoice> rest = new ArrayList<>(chunk.choices().size());
+        for (ChunkChoice choice : chunk.choices()) {
+            Delta delta = choice.delta();
+            List<ToolCall> calls = delta == null || delta.toolCalls() == null ? List.of() : delta.toolCalls();
+            List<ToolCall> opened = new ArrayList<>(calls.size());
+            List<ToolCall> arguments = new ArrayList<>();
+            for (int i = 0; i < calls.size(); i++) {
+                ToolCall call = calls.get(i);
+                if (opensWithArguments(call)) {
+                    List<ToolCall> fragments = call.streamFragments(call.index() != null ? call.index() : i);
+                    opened.add(fragments.getFirst());
+                    arguments.addAll(fragments.subList(1, fragments.size()));
+                } else {
+                    opened.add(call);
+                }
+            }
+            openings.add(new ChunkChoice(choice.index(), delta == null ? null
+                    : new Delta(delta.role(), delta.content(), opened.isEmpty() ? null : opened, delta.extra()),
+                    choice.logprobs(), null, choice.extra()));
+            rest.add(new ChunkChoice(choice.index(), new Delta(null, null, arguments.isEmpty() ? null : arguments,
+                    Map.of()), null, choice.finishReason(), Map.of()));
+        }
+        out.add(chunk.withChoices(openings).withUsage(null));
+        out.add(chunk.withChoices(rest));
     }
 
     private JsonNode parse(String data) {

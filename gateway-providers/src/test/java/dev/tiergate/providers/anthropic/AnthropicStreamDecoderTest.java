@@ -99,6 +99,26 @@ class AnthropicStreamDecoderTest {
         assertThat(chunks.getLast().finishReason()).isEqualTo("tool_calls");
     }
 
+    @Test
+    void aToolWithoutParametersEndsWithAnEmptyObjectAsTheNonStreamedAnswer() {
+        List<ChatChunk> chunks = withoutUsageChunk(decodeAll(Fixtures.read("anthropic", "tool-use-no-input.sse"), 50));
+
+        List<ToolCall> calls = chunks.stream()
+                .filter(c -> c.choices().getFirst().delta().toolCalls() != null)
+                .map(c -> c.choices().getFirst().delta().toolCalls().getFirst())
+                .toList();
+        assertThat(calls).containsExactly(
+                new ToolCall(0, "toolu_01Clock", "function", new ToolCall.FunctionCall("get_time", "")),
+                new ToolCall(0, null, null, new ToolCall.FunctionCall(null, "{}")));
+        assertThat(arguments(calls, 0)).isEqualTo("{}");
+        assertThat(chunks.getLast().finishReason()).isEqualTo("tool_calls");
+        // a tool that streamed its arguments gets nothing more at its block's end
+        List<ChatChunk> withArguments = decodeAll(Fixtures.read("anthropic", "tool-use.sse"), 100_000);
+        assertThat(withArguments).flatMap(c -> c.choices().isEmpty() || c.choices().getFirst().delta().toolCalls() == null
+                ? List.of() : c.choices().getFirst().delta().toolCalls())
+                .extracting(c -> c.function().arguments()).doesNotContain("{}");
+    }
+
     private static String arguments(List<ToolCall> calls, int index) {
         return calls.stream().filter(c -> c.index() == index).map(c -> c.function().arguments())
                 .collect(Collectors.joining());

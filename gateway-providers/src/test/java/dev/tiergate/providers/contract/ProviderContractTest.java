@@ -39,6 +39,7 @@ import dev.tiergate.core.provider.EmbeddingCall;
 import dev.tiergate.core.provider.ProviderAdapter;
 import dev.tiergate.core.provider.ProviderCall;
 import dev.tiergate.core.provider.ProviderCapability;
+import dev.tiergate.providers.internal.UpstreamCalls;
 import dev.tiergate.providers.testing.EventLoopExtension;
 import dev.tiergate.providers.testing.Fixtures;
 import dev.tiergate.providers.testing.RawSocketUpstream;
@@ -218,7 +219,9 @@ abstract class ProviderContractTest {
         if (hasUpstream()) {
             UPSTREAM.verify(postRequestedFor(urlEqualTo(chatPath(false)))
                     .withHeader("Content-Type", equalTo("application/json"))
-                    .withHeader("Accept", equalTo("application/json")));
+                    .withHeader("Accept", equalTo("application/json"))
+                    .withHeader("User-Agent", equalTo(UpstreamCalls.USER_AGENT)));
+            assertThat(UpstreamCalls.USER_AGENT).matches("tiergate/\\S+");
         }
     }
 
@@ -245,7 +248,8 @@ abstract class ProviderContractTest {
         if (hasUpstream()) {
             UPSTREAM.verify(postRequestedFor(urlEqualTo(chatPath(true)))
                     .withHeader("Content-Type", equalTo("application/json"))
-                    .withHeader("Accept", equalTo("text/event-stream")));
+                    .withHeader("Accept", equalTo("text/event-stream"))
+                    .withHeader("User-Agent", equalTo(UpstreamCalls.USER_AGENT)));
         }
     }
 
@@ -296,8 +300,17 @@ abstract class ProviderContractTest {
                 .flatMap(choice -> choice.delta().toolCalls().stream())
                 .filter(call -> call.index() == 0)
                 .toList();
+        // as OpenAI streams a call: it opens with its id, type, name and no arguments yet ...
         assertThat(fragments.getFirst().id()).isNotBlank();
+        assertThat(fragments.getFirst().type()).isEqualTo("function");
         assertThat(fragments.getFirst().function().name()).isEqualTo(reply.name());
+        assertThat(fragments.getFirst().function().arguments()).isEmpty();
+        // ... then brings the arguments in later fragments that name neither id nor function
+        assertThat(fragments.subList(1, fragments.size())).isNotEmpty().allSatisfy(fragment -> {
+            assertThat(fragment.id()).isNull();
+            assertThat(fragment.function().name()).isNull();
+            assertThat(fragment.function().arguments()).isNotNull();
+        });
         String arguments = fragments.stream().map(call -> call.function().arguments()).filter(Objects::nonNull)
                 .collect(Collectors.joining());
         assertThat(json(arguments)).isEqualTo(json(reply.arguments()));

@@ -120,7 +120,8 @@ class GeminiAdapterTest {
         ChatCompletion completion = await(adapter.chat(prefixed));
 
         assertThat(completion.choices().getFirst().message().toolCalls()).hasSize(2);
-        assertThat(completion.choices().getFirst().message().toolCalls().getFirst().id()).isEqualTo("call_id1");
+        assertThat(completion.choices().getFirst().message().toolCalls().getFirst().id())
+                .isEqualTo("call_id1__thought__CiIBVKhc7ov");
         try (GeminiAdapter defaulted = new GeminiAdapter(config(null))) {
             assertThat(defaulted.uri("gemini-2.5-flash", "streamGenerateContent", "alt=sse")).hasToString(
                     "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");

@@ -134,11 +134,55 @@ class GeminiMapperTest {
         Message message = completion.choices().getFirst().message();
         assertThat(message.content()).isNull();
         assertThat(message.toolCalls()).containsExactly(
-                ToolCall.function("call_id1", "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}"),
+                ToolCall.function("call_id1__thought__CiIBVKhc7ov", "get_weather",
+                        "{\"city\":\"Paris\",\"unit\":\"celsius\"}"),
                 ToolCall.function("gemini-call-9", "get_time", "{}"));
         assertThat(completion.choices().getFirst().finishReason()).isEqualTo("tool_calls");
         assertThat(completion.id()).isEqualTo("chatcmpl-id2");
         assertThat(completion.usage().totalTokens()).isEqualTo(100);
+    }
+
+    @Test
+    void aThoughtSignatureGoesBackOnItsFunctionCallInTheNextTurn() throws Exception {
+        ChatCompletion first = mapper.toCompletion(response("function-call.json"), "gemini-3-pro-preview", 0L);
+        ToolCall signed = first.choices().getFirst().message().toolCalls().getFirst();
+        ToolCall unsigned = first.choices().getFirst().message().toolCalls().get(1);
+        // what a client that keeps only id, type and function sends back in the next turn
+        String next = """
+                {"model":"gemini-3-pro-preview","messages":[
+                 {"role":"user","content":"Weather and time in Paris?"},
+                 {"role":"assistant","content":null,"tool_calls":[
+                   {"id":"%s","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}},
+                   {"id":"%s","type":"function","function":{"name":"get_time","arguments":"{}"}}]},
+                 {"role":"tool","tool_call_id":"%s","content":"{\\"temp\\":21}"},
+                 {"role":"tool","tool_call_id":"%s","content":"12:00"}]}
+                """.formatted(signed.id(), unsigned.id(), signed.id(), unsigned.id());
+
+        JsonNode parts = map(next).path("contents").path(1).path("parts");
+
+        assertThat(parts.path(0).path("functionCall").path("name").asText()).isEqualTo("get_weather");
+        assertThat(parts.path(0).path("thoughtSignature").asText()).isEqualTo("CiIBVKhc7ov=");
+        assertThat(parts.path(1).has("thoughtSignature")).isFalse();
+        JsonNode responses = map(next).path("contents").path(2).path("parts");
+        assertThat(responses.path(0).path("functionResponse").path("name").asText()).isEqualTo("get_weather");
+        assertThat(responses.path(1).path("functionResponse").path("name").asText()).isEqualTo("get_time");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "call_1, 'CiQB+/x9Aw==', call_1__thought__CiQB-_x9Aw",
+            "call_2, 'AAAA', call_2__thought__AAAA",
+            "call_3, '', call_3"})
+    void thoughtSignaturesRideInTheToolCallIdReversibly(String callId, String signature, String encoded) {
+        assertThat(ThoughtSignatureIds.encode(callId, signature)).isEqualTo(encoded).matches("[A-Za-z0-9_-]+");
+        ThoughtSignatureIds.Decoded decoded = ThoughtSignatureIds.decode(encoded);
+        assertThat(decoded.callId()).isEqualTo(callId);
+        assertThat(decoded.thoughtSignature()).isEqualTo(signature.isEmpty() ? null : signature);
+        // LiteLLM writes the signature in standard base64 after the same marker
+        if (!signature.isEmpty()) {
+            assertThat(ThoughtSignatureIds.decode(callId + "__thought__" + signature).thoughtSignature())
+                    .isEqualTo(signature);
+        }
     }
 
     @Test

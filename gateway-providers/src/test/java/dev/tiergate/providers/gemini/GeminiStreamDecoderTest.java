@@ -76,15 +76,37 @@ class GeminiStreamDecoderTest {
     }
 
     @Test
-    void streamsWholeFunctionCallsAsIndexedToolCalls() {
+    void streamsWholeFunctionCallsAsOpenAiStreamsToolCalls() {
         List<ChatChunk> chunks = withoutUsageChunk(decodeAll(Fixtures.read("gemini", "function-call.sse"), 33));
 
-        assertThat(chunks).hasSize(3);
+        assertThat(chunks).hasSize(6);
         assertThat(content(chunks.getFirst())).isEqualTo("Checking.");
-        assertThat(chunks.get(1).choices().getFirst().delta().toolCalls()).containsExactly(
-                new ToolCall(0, "call_id1", "function", new ToolCall.FunctionCall("get_weather", "{\"city\":\"Paris\"}")),
-                new ToolCall(1, "call_id2", "function", new ToolCall.FunctionCall("get_time", "{}")));
+        assertThat(chunks.subList(1, 5)).map(c -> c.choices().getFirst().delta().toolCalls()).containsExactly(
+                List.of(new ToolCall(0, "call_id1", "function", new ToolCall.FunctionCall("get_weather", ""))),
+                List.of(new ToolCall(0, null, null, new ToolCall.FunctionCall(null, "{\"city\":\"Paris\"}"))),
+                List.of(new ToolCall(1, "call_id2", "function", new ToolCall.FunctionCall("get_time", ""))),
+                List.of(new ToolCall(1, null, null, new ToolCall.FunctionCall(null, "{}"))));
+        assertThat(chunks.subList(1, 6)).allSatisfy(c -> assertThat(c.choices().getFirst().delta().role()).isNull());
         assertThat(chunks.getLast().finishReason()).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void aStreamThatOpensWithAFunctionCallCarriesTheRoleAndTheThoughtSignature() {
+        String sse = "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"functionCall\":"
+                + "{\"name\":\"get_weather\",\"args\":{\"city\":\"Paris\"}},\"thoughtSignature\":\"Ab+/Cd==\"}]},"
+                + "\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":5,"
+                + "\"candidatesTokenCount\":3},\"modelVersion\":\"gemini-3-pro-preview\"}\n\n";
+
+        List<ChatChunk> chunks = withoutUsageChunk(decodeAll(sse, 100_000));
+
+        assertThat(chunks).hasSize(3);
+        ChatChunk.Delta opening = chunks.getFirst().choices().getFirst().delta();
+        assertThat(opening.role()).isEqualTo("assistant");
+        assertThat(opening.content()).isNull();
+        assertThat(opening.toolCalls()).containsExactly(new ToolCall(0, "call_id2__thought__Ab-_Cd", "function",
+                new ToolCall.FunctionCall("get_weather", "")));
+        assertThat(chunks.get(1).choices().getFirst().delta().toolCalls().getFirst().function().arguments())
+                .isEqualTo("{\"city\":\"Paris\"}");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiergate.core.error.UpstreamError;
 import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.core.model.ToolCall;
 import dev.tiergate.providers.testing.Fixtures;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,31 @@ class OpenAiUnitsTest {
             assertThat(out.get(2).choices().getFirst().delta().content()).isEqualTo(" wörld 🎉");
             assertThat(decoder.isDone()).isTrue();
         }
+    }
+
+    @Test
+    void aToolCallOpenedWithItsWholeArgumentsIsStreamedAsOpenAiStreamsOne() {
+        // Ollama's OpenAI-compatible API sends each call whole in one delta
+        OpenAiStreamDecoder decoder = new OpenAiStreamDecoder(errors);
+        List<ChatChunk> out = new ArrayList<>();
+        decoder.decode(Fixtures.read("openai", "tool-calls-whole.sse").getBytes(StandardCharsets.UTF_8), out);
+
+        assertThat(out).hasSize(4);
+        ChatChunk.Delta opening = out.get(0).choices().getFirst().delta();
+        assertThat(opening.role()).isEqualTo("assistant");
+        assertThat(opening.toolCalls()).containsExactly(new ToolCall(0, "call_9k2xq7rb", "function",
+                new ToolCall.FunctionCall("get_weather", "")));
+        assertThat(out.get(0).choices().getFirst().finishReason()).isNull();
+        assertThat(out.get(1).choices().getFirst().delta().toolCalls()).containsExactly(
+                ToolCall.argumentsFragment(0, "{\"city\":\"Paris\"}"));
+        assertThat(out.get(1).id()).isEqualTo("chatcmpl-310");
+        assertThat(out.get(2).finishReason()).isEqualTo("tool_calls");
+        assertThat(out.get(3).usage().totalTokens()).isEqualTo(178);
+        // a chunk that opens a call as OpenAI does passes unchanged
+        List<ChatChunk> openAi = new ArrayList<>();
+        new OpenAiStreamDecoder(errors).decode(Fixtures.read("openai", "tool-calls.sse").getBytes(StandardCharsets.UTF_8),
+                openAi);
+        assertThat(openAi).hasSize(5);
     }
 
     @Test

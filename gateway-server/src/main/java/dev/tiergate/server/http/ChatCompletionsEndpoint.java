@@ -31,7 +31,7 @@ final class ChatCompletionsEndpoint implements Endpoint {
                     client.respond(response, outcome(exchange));
                 }
                 case Answer.Stream stream -> new SseStreamWriter(client, stream, exchange.facts(), new ChatStreamFrames(
-                        request.streamOptions() != null && request.streamOptions().wantsUsage())).start();
+                        request.streamOptions() != null && request.streamOptions().wantsUsage(), exchange.facts())).start();
                 case Answer.Embeddings embeddings -> throw new IllegalStateException("embeddings for a chat request");
             }
         });
