@@ -3,12 +3,14 @@ package dev.tiergate.cache;
 import dev.tiergate.cache.exact.ExactCacheSettings;
 import dev.tiergate.cache.semantic.SemanticCacheSettings;
 import dev.tiergate.cache.semantic.SemanticTeamSettings;
+import dev.tiergate.cache.semantic.online.OnlineVerificationSettings;
 import dev.tiergate.cache.semantic.sealing.CacheKeyFile;
 import dev.tiergate.cache.semantic.store.InMemorySemanticStore;
 import dev.tiergate.cache.semantic.store.RedisSemanticStore;
 import dev.tiergate.cache.semantic.store.SemanticStore;
 import dev.tiergate.core.config.ExactCacheConfig;
 import dev.tiergate.core.config.GatewayConfig;
+import dev.tiergate.core.config.OnlineVerificationConfig;
 import dev.tiergate.core.config.SemanticCacheConfig;
 import dev.tiergate.core.config.TeamCacheConfig;
 import dev.tiergate.core.memory.HeapShare;
@@ -86,6 +88,27 @@ public final class CacheConfigs {
             settings.team(team.id(), b.build());
         }
         return settings.build();
+    }
+
+    /**
+     * Online verification of semantic hits: gateway.yaml's {@code online-verification}, each team's
+     * share and tolerated false-hit rate (default 1 - the team's precision target).
+     */
+    public static OnlineVerificationSettings onlineVerificationSettings(GatewayConfig config) {
+        SemanticCacheConfig c = config.semanticCache();
+        OnlineVerificationConfig o = c.onlineVerification();
+        Map<String, Double> shares = new HashMap<>();
+        Map<String, Double> tolerated = new HashMap<>();
+        for (TeamConfig team : config.teams().values()) {
+            TeamSemanticCacheConfig t = team.cache().semantic();
+            if (t.onlineShare() != null) {
+                shares.put(team.id(), t.onlineShare());
+            }
+            double target = t.precisionTarget() != null ? t.precisionTarget() : c.precisionTarget();
+            tolerated.put(team.id(), t.toleratedFalseHitRate() != null ? t.toleratedFalseHitRate() : 1 - target);
+        }
+        return new OnlineVerificationSettings(o.share(), shares, tolerated, 1 - c.precisionTarget(), o.timeout(),
+                o.maxConcurrent(), o.window(), o.minChecks(), o.answerSimilarity(), o.maxTightenings());
     }
 
     /**

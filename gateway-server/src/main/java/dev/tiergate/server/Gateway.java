@@ -79,6 +79,8 @@ public final class Gateway implements AutoCloseable {
     private ConfiguredResponseStore responses;
     /** The HTTP client of Responses requests passed through to providers that serve the Responses API. */
     private final java.net.http.HttpClient passthroughClient = ResponsesPassthrough.httpClient();
+    /** Online verification's shadow calls, on the shadow pipeline of the config serving now. */
+    private final ShadowChatCalls shadows = new ShadowChatCalls(() -> current.get().pipelines().shadow());
 
     /** What serves one config: the config, its adapters and stage parts (to close once replaced), pipelines, the endpoints' view. */
     private record Serving(GatewayConfig config, Map<String, ProviderAdapter> adapters, StageParts parts,
@@ -202,7 +204,7 @@ public final class Gateway implements AutoCloseable {
                     .build();
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(config.teams().values(),
                     config.accounting().adminKeys());
-            parts = StageParts.build(config, catalog, tokens, previous == null ? null : previous.parts());
+            parts = StageParts.build(config, catalog, tokens, previous == null ? null : previous.parts(), shadows);
             Accounting.Stages money = accounting.stages(config, catalog);
             ResponsesPassthrough passthrough = ResponsesPassthrough.anyProvider(config)
                     ? new ResponsesPassthrough(config, passthroughClient) : null;
@@ -210,7 +212,8 @@ public final class Gateway implements AutoCloseable {
                     metrics.stageObserver());
             return new Serving(config, adapters, parts, pipelines, new ServingState(authenticator, catalog,
                     pipelines.chat(), pipelines.embeddings(), config.deadline(), passthrough == null ? null
-                    : new ResponsesPassthrough.Route(pipelines.responsesPassthrough(), passthrough), parts.learning()),
+                    : new ResponsesPassthrough.Route(pipelines.responsesPassthrough(), passthrough),
+                    OnlineVerificationReport.of(parts.onlineVerifier()), parts.learning()),
                     metrics.bindStageMeters(pipelines.stages()));
         } catch (RuntimeException e) {
             created.forEach(ProviderAdapter::close);

@@ -5,6 +5,7 @@ import dev.tiergate.core.pipeline.PipelineStage;
 import dev.tiergate.core.pipeline.StageObserver;
 import dev.tiergate.core.pipeline.Terminal;
 import dev.tiergate.server.accounting.Accounting;
+import dev.tiergate.server.accounting.ShadowBudgetStage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Objects;
  * Every paid route enters one of these; a new endpoint (Responses, Messages) maps its request onto
  * one, never calls an adapter itself.
  */
-record GatewayPipelines(Pipeline chat, Pipeline embeddings, Pipeline responsesPassthrough) {
+record GatewayPipelines(Pipeline chat, Pipeline embeddings, Pipeline responsesPassthrough, Pipeline shadow) {
 
     /** {@code passthrough}: the end of Responses requests sent upstream as they are; null when no provider takes them. */
     static GatewayPipelines assemble(Accounting.Stages money, StageParts parts, Terminal dispatcher,
@@ -39,13 +40,22 @@ record GatewayPipelines(Pipeline chat, Pipeline embeddings, Pipeline responsesPa
                 money.limits(),
                 money.accounting()),        // no caches (the bytes go back as they came) and no router (concrete models only)
                 passthrough, observer);
-        return new GatewayPipelines(chat, embeddings, responsesPassthrough);
+        // Online verification's shadow calls: a served semantic hit asked again as a miss would be, no caches.
+        // Not observed: the stage metrics count what clients asked; shadow calls have their own metrics.
+        Pipeline shadow = Pipeline.of(present(
+                money.limits(),             // within the team's limits and budget, like any request
+                money.limits() == null ? null : new ShadowBudgetStage(),   // and never past its soft budget
+                money.accounting(),         // priced as a shadow check
+                parts.router()),
+                dispatcher, StageObserver.NONE);
+        return new GatewayPipelines(chat, embeddings, responsesPassthrough, shadow);
     }
 
-    /** Every stage of either pipeline, once (for metrics). */
+    /** Every stage of every pipeline, once (for metrics). */
     List<PipelineStage> stages() {
         List<PipelineStage> all = new ArrayList<>(chat.stages());
         embeddings.stages().stream().filter(s -> !all.contains(s)).forEach(all::add);
+        shadow.stages().stream().filter(s -> !all.contains(s)).forEach(all::add);
         return all;
     }
 

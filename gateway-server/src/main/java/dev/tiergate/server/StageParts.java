@@ -6,6 +6,10 @@ import dev.tiergate.cache.exact.EmbeddingCacheStage;
 import dev.tiergate.cache.exact.ExactCacheStage;
 import dev.tiergate.cache.semantic.SemanticCacheSettings;
 import dev.tiergate.cache.semantic.SemanticCacheStage;
+import dev.tiergate.cache.semantic.online.OnlineCheckState;
+import dev.tiergate.cache.semantic.online.OnlineVerificationSettings;
+import dev.tiergate.cache.semantic.online.OnlineVerifier;
+import dev.tiergate.cache.semantic.online.ShadowCalls;
 import dev.tiergate.cache.semantic.verify.OnnxPairVerifier;
 import dev.tiergate.cache.semantic.store.SemanticStore;
 import dev.tiergate.core.config.GatewayConfig;
@@ -65,6 +69,8 @@ final class StageParts implements AutoCloseable {
     private final OnnxPairVerifier verifier;
     private final InferenceWorkers workers;
     private final SemanticCacheStage semanticCache;
+    private final OnlineCheckState onlineState;
+    private final OnlineVerifier online;
     private final ComplexityRouterStage router;
     private final Keyed<LearningParts> learningParts;
     private final LearningRouter learning;
@@ -80,6 +86,8 @@ final class StageParts implements AutoCloseable {
         this.verifier = b.verifier;
         this.workers = b.workers;
         this.semanticCache = b.semanticCache;
+        this.onlineState = b.onlineState;
+        this.online = b.online;
         this.router = b.router;
         this.learningParts = b.learningParts;
         this.learning = b.learning;
@@ -89,9 +97,18 @@ final class StageParts implements AutoCloseable {
 
     /** Builds the parts of {@code config}, carrying over from {@code previous} (may be null) what is unchanged. */
     static StageParts build(GatewayConfig config, ModelCatalog catalog, TokenCounter tokens, StageParts previous) {
+        return build(config, catalog, tokens, previous, ShadowCalls.NONE);
+    }
+
+    /**
+     * Builds the parts of {@code config}; {@code shadows} (NONE: online verification off) makes the
+     * shadow calls of the semantic cache's online verification.
+     */
+    static StageParts build(GatewayConfig config, ModelCatalog catalog, TokenCounter tokens, StageParts previous,
+                            ShadowCalls shadows) {
         Builder b = new Builder(previous);
         try {
-            b.build(config, catalog, tokens);
+            b.build(config, catalog, tokens, shadows);
             return new StageParts(b);
         } catch (RuntimeException e) {
             b.closeNew();
@@ -120,6 +137,11 @@ final class StageParts implements AutoCloseable {
     /** The learning router (feedback, admin view), or null when the router or learning is off. */
     LearningRouter learning() {
         return learning;
+    }
+
+    /** The semantic cache's online verification, or null when it is off. */
+    OnlineVerifier onlineVerifier() {
+        return online;
     }
 
     /** One line per stage for the start-up banner, without secrets. */
@@ -179,6 +201,8 @@ final class StageParts implements AutoCloseable {
         private OnnxPairVerifier verifier;
         private InferenceWorkers workers;
         private SemanticCacheStage semanticCache;
+        private OnlineCheckState onlineState;
+        private OnlineVerifier online;
         private ComplexityRouterStage router;
         private Keyed<LearningParts> learningParts;
         private LearningRouter learning;
@@ -190,7 +214,7 @@ final class StageParts implements AutoCloseable {
         }
 
         /** {@code tokens}: the gateway's counter (the router's long-context gate). */
-        void build(GatewayConfig config, ModelCatalog catalog, TokenCounter tokens) {
+        void build(GatewayConfig config, ModelCatalog catalog, TokenCounter tokens, ShadowCalls shadows) {
             if (config.exactCache().enabled()) {
                 Object key = List.of(config.exactCache(), CacheConfigs.teamCaches(config));
                 exactCache = keyed(key, p -> p.exactCache,
@@ -223,10 +247,25 @@ final class StageParts implements AutoCloseable {
                             + " the semantic cache runs without it (cosine and guards)", CacheConfigs.verifierModel(),
                             c.model());
                 }
+                OnlineVerificationSettings checks = CacheConfigs.onlineVerificationSettings(config);
+                if (shadows != ShadowCalls.NONE && checks.anyChecked()) {
+                    // estimates and tightenings carry over a reload that keeps the window and the bound
+                    onlineState = previous != null && previous.onlineState != null && previous.onlineState.fits(checks)
+                            ? previous.onlineState : new OnlineCheckState(checks.window(), checks.maxConcurrent());
+                    OnlineVerifier.Builder onlineBuilder = OnlineVerifier.builder(checks, settings, embedder,
+                            onlineState, shadows, workers().sheddingExecutor());
+                    if (verified) {
+                        onlineBuilder.verifier(verifier);
+                    }
+                    online = onlineBuilder.build();
+                    stage.online(online);
+                }
                 semanticCache = stage.build();
                 descriptions.add("semantic cache: " + c.model() + ", " + (verified ? "verifier " + verifier.version()
                         + ", floor " + c.threshold() + ", precision target " + c.precisionTarget()
                         : "threshold " + c.threshold()) + ", "
+                        + (online == null ? "" : "online verification of " + c.onlineVerification().share() * 100
+                                + "% of hits, ")
                         + (c.usesRedis() ? "redis store" : "in-memory store, " + c.maxSizeMb() + " MB"));
             }
             if (config.routerEnabled()) {

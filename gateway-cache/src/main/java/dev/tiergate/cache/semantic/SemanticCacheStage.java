@@ -9,6 +9,7 @@ import dev.tiergate.cache.internal.StreamRecording;
 import dev.tiergate.cache.semantic.AnswerCodec.StoredAnswer;
 import dev.tiergate.cache.semantic.guard.PromptFeatures;
 import dev.tiergate.cache.semantic.lsh.RandomHyperplaneLsh;
+import dev.tiergate.cache.semantic.online.OnlineVerifier;
 import dev.tiergate.cache.semantic.store.SemanticStore;
 import dev.tiergate.cache.semantic.lsh.Vectors;
 import dev.tiergate.cache.semantic.sealing.CacheKeys;
@@ -77,6 +78,8 @@ import reactor.core.publisher.Flux;
  * no-store reads but does not store. Nothing is stored in clear: partitions and LSH buckets are
  * keyed hashes, and the vector, guard features and answer are sealed with AES-GCM under the team's
  * key or the cache-wide one ({@link CacheKeys}); a candidate is compared after it is opened here.
+ * With an {@link OnlineVerifier}, each hit served is handed to it (it samples a share of them and
+ * checks them in the background) and the team's operating point is the one it has tightened to.
  */
 public final class SemanticCacheStage extends NamedStage {
     public static final String NAME = "semantic-cache";
@@ -99,6 +102,7 @@ public final class SemanticCacheStage extends NamedStage {
     private final PairVerifier verifier;
     private final LongAdder accepted = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final OnlineVerifier online;
 
     /**
      * What the worker computed for one request; {@code partition} and {@code buckets} are keyed;
@@ -126,6 +130,7 @@ public final class SemanticCacheStage extends NamedStage {
         this.lsh = builder.lsh != null ? builder.lsh : RandomHyperplaneLsh.of(embedder.dimensions());
         this.clock = builder.clock;
         this.verifier = builder.verifier;
+        this.online = builder.online;
         if (verifier != null && !(embedder instanceof TokenEmbedder)) {
             throw new IllegalArgumentException("verifier: needs an embedder that gives token states (a TokenEmbedder),"
                     + " got " + embedder.getClass().getName());
@@ -156,7 +161,7 @@ public final class SemanticCacheStage extends NamedStage {
     public List<StageMeter> meters() {
         String stored = "Answers the semantic cache stored or would not keep";
         String verified = "Candidates above the similarity floor the pair verifier accepted or refused";
-        return List.of(
+        List<StageMeter> meters = new ArrayList<>(List.of(
                 StageMeter.counter("tiergate.cache.semantic.stores", stored, "outcome", "stored", () -> stores.sum()),
                 StageMeter.counter("tiergate.cache.semantic.stores", stored, "outcome", "rejected", () -> rejected.sum()),
                 StageMeter.counter("tiergate.cache.semantic.errors", "Semantic cache writes the store failed",
@@ -164,7 +169,12 @@ public final class SemanticCacheStage extends NamedStage {
                 StageMeter.counter("tiergate.cache.semantic.verifier", verified, "decision", "accepted",
                         () -> accepted.sum()),
                 StageMeter.counter("tiergate.cache.semantic.verifier", verified, "decision", "refused",
-                        () -> refused.sum()));
+                        () -> refused.sum())));
+        if (online != null) {
+            meters.addAll(online.meters(settings.teams().keySet().stream()
+                    .filter(t -> settings.forTeam(t).enabled()).sorted().toList()));
+        }
+        return meters;
     }
 
     @Override
@@ -235,14 +245,16 @@ public final class SemanticCacheStage extends NamedStage {
                                               boolean record) {
         return store.candidates(probe.partition(), probe.buckets(), settings.maxCandidates())
                 .thenCompose(found -> {
-                    List<Ranked> ranked = rank(probe, found, team.threshold());
+                    String teamId = exchange.caller().teamId();
+                    List<Ranked> ranked = rank(probe, found, verifier != null || online == null ? team.threshold()
+                            : online.cosineThreshold(teamId, team.threshold()));
                     if (ranked.isEmpty()) {
                         // No candidate above the floor: no verifier run, no further read.
                         return CompletableFuture.completedFuture(miss(exchange, probe, team, record));
                     }
                     CompletionStage<Ranked> chosen = verifier == null
                             ? CompletableFuture.completedFuture(ranked.getFirst())
-                            : verified(probe, ranked, team);
+                            : verified(probe, ranked, operatingPoint(teamId, team));
                     return chosen.thenCompose(best -> best == null
                             ? CompletableFuture.completedFuture(miss(exchange, probe, team, record))
                             : store.read(probe.partition(), List.of(best.id()), EntryPart.ANSWER)
@@ -255,10 +267,9 @@ public final class SemanticCacheStage extends NamedStage {
      * The most similar candidates' evidence, read in one round trip, each judged by the verifier;
      * the one it finds likeliest at or above the team's operating point, or null.
      */
-    private CompletionStage<Ranked> verified(Probe probe, List<Ranked> ranked, SemanticTeamSettings team) {
+    private CompletionStage<Ranked> verified(Probe probe, List<Ranked> ranked, double operatingPoint) {
         List<Ranked> checked = ranked.subList(0, Math.min(MAX_VERIFIED, ranked.size()));
         List<String> ids = checked.stream().map(Ranked::id).toList();
-        double operatingPoint = verifier.operatingPoint(team.precisionTarget());
         // the verifier runs on the workers, not on the thread the store answers on (Lettuce's I/O thread)
         return store.read(probe.partition(), ids, EntryPart.EVIDENCE).thenApplyAsync(parts -> {
             PromptEvidence query = probe.evidence();
@@ -289,6 +300,12 @@ public final class SemanticCacheStage extends NamedStage {
             }
             return best;
         }, workers);
+    }
+
+    /** The verifier's threshold for the team: from its precision target, as online verification may have tightened it. */
+    private double operatingPoint(String teamId, SemanticTeamSettings team) {
+        return online == null ? verifier.operatingPoint(team.precisionTarget())
+                : online.verifierThreshold(teamId, team.precisionTarget());
     }
 
     /** The candidates whose probe opens with the team's key, at or above the floor, passing the guards; best first. */
@@ -326,6 +343,9 @@ public final class SemanticCacheStage extends NamedStage {
         long ageSeconds = Math.max(0, (now - answer.storedAtMillis()) / 1000);
         exchange.facts().semanticCache().set(CacheLookup.semanticHit(ageSeconds, best.similarity()));
         exchange.facts().served().set(Served.fromCache(answer.provider(), answer.model(), answer.tier()));
+        if (online != null) {
+            online.served(exchange, answer.completion());
+        }
         return new StageStep.Respond(Replay.answer(answer.completion(), answer.chunks(), exchange.chat(), now / 1000),
                 "hit");
     }
@@ -446,6 +466,7 @@ public final class SemanticCacheStage extends NamedStage {
         private RandomHyperplaneLsh lsh;
         private Clock clock = Clock.systemUTC();
         private PairVerifier verifier;
+        private OnlineVerifier online;
 
         private Builder(SentenceEmbedder embedder, SemanticStore store, Executor workers) {
             this.embedder = requireNonNull(embedder, "embedder");
@@ -477,6 +498,15 @@ public final class SemanticCacheStage extends NamedStage {
          */
         public Builder verifier(PairVerifier newVerifier) {
             this.verifier = requireNonNull(newVerifier, "verifier");
+            return this;
+        }
+
+        /**
+         * Online verification: each hit served is handed to it, and the team's operating point
+         * (verifier threshold, or cosine threshold without a verifier) is the one it tightened to.
+         */
+        public Builder online(OnlineVerifier newOnline) {
+            this.online = requireNonNull(newOnline, "online");
             return this;
         }
 

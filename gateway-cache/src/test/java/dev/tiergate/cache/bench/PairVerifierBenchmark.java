@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The pair verifier's CPU per candidate on one core: what the semantic cache does for each
  * candidate above the floor (open the sealed evidence, parse it, compute the alignment features,
  * run the ONNX classifier), and its parts; plus the query's evidence, made once per lookup that
- * has candidates. Prompts of a short chat question and of a longer request. Run with
+ * has candidates. Prompts of a short chat question, of a longer request, and two requests past the
+ * evidence's 96-token cap (the worst case: a 96 x 96 token similarity matrix). Run with
  * {@code bench/jmh.sh PairVerifier}; results in docs/semantic-cache.md.
  */
 @State(Scope.Benchmark)
@@ -36,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgs = {"--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"})
 public class PairVerifierBenchmark {
-    @Param({"short", "long"})
+    @Param({"short", "long", "cap"})
     public String prompts;
 
     private OnnxPairVerifier verifier;
@@ -49,10 +50,27 @@ public class PairVerifierBenchmark {
     private double cosine;
     private float[][] row;
 
+    /** Two requests of well over 96 tokens each (about 120 and 110 MiniLM tokens). */
+    public static final String CAP_QUERY = "Please rewrite the following customer announcement so that it sounds more"
+            + " formal, concise and friendly, keeping every number, product name and date exactly as written, and"
+            + " end it with a short apology: our engineering team will ship the new billing dashboard for the"
+            + " Enterprise and Team plans on March 3rd, about two weeks later than we promised in January, because"
+            + " the payment provider changed its invoicing API without notice and we had to rebuild the export of"
+            + " monthly statements, the tax reports for Germany and France, and the reminders sent to customers"
+            + " whose cards expire within thirty days; until then, invoices can still be downloaded from settings.";
+    public static final String CAP_CANDIDATE = "Rewrite this announcement for customers to be more formal, shorter and"
+            + " warmer, keep the numbers, the product names and the dates as they are, and finish with a brief"
+            + " apology: the engineers ship the new billing dashboard for Enterprise and Team on March 5th, two"
+            + " weeks after the date announced in January, since the payment provider changed the invoicing API"
+            + " with no warning and the export of monthly statements, the German and French tax reports and the"
+            + " reminders for cards that expire within thirty days had to be rebuilt; invoices stay available in"
+            + " the settings page until then.";
+
     @Setup(Level.Trial)
     public void setUp() {
         String[] pair = "short".equals(prompts)
                 ? new String[] {"how do I sort a list in Python", "what is the way to sort a list in Java?"}
+                : "cap".equals(prompts) ? new String[] {CAP_QUERY, CAP_CANDIDATE}
                 : new String[] {"Please rewrite the following paragraph so that it sounds more formal and concise,"
                         + " keeping every number and date exactly as written: our team will ship the new billing"
                         + " dashboard on March 3rd, two weeks late, because the payment provider changed its API.",

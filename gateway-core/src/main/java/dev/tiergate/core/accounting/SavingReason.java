@@ -9,7 +9,12 @@ public enum SavingReason {
     /** Answered by another model than the baseline: the price difference on the same tokens. */
     ROUTED("routed"),
     /** Answered by the baseline model itself, or no baseline is known. */
-    NONE("none");
+    NONE("none"),
+    /**
+     * A shadow call of the semantic cache's online verification: a served hit asked again of the
+     * provider in the background to check it. A cost, never a saving; no client sees its answer.
+     */
+    SHADOW_CHECK("shadow_check");
 
     private final String value;
 

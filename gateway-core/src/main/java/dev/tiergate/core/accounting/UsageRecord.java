@@ -41,6 +41,8 @@ public record UsageRecord(
     public static final String COMPLETE = "complete";
     public static final String ERROR = "error";
     public static final String CANCELLED = "cancelled";
+    /** The {@code cache} value of a shadow call ({@link SavingReason#SHADOW_CHECK}): it passed no cache. */
+    public static final String SHADOW_CHECK_CACHE = "shadow-check";
 
     public UsageRecord {
         requireNonNull(requestId, "requestId");
@@ -50,6 +52,17 @@ public record UsageRecord(
         requireNonNull(savingUsd, "savingUsd");
         requireNonNull(savingReason, "savingReason");
         requireNonNull(tokensSource, "tokensSource");
+    }
+
+    /**
+     * This record as the cost of a shadow call of online verification: priced as it is, no saving,
+     * reason {@link SavingReason#SHADOW_CHECK}, cache {@value #SHADOW_CHECK_CACHE} (so {@code /v1/usage}
+     * shows shadow calls apart in {@code by_cache}), no baseline.
+     */
+    public UsageRecord asShadowCheck() {
+        return new UsageRecord(requestId, timestamp, team, keyId, requestedModel, model, provider, tier,
+                SHADOW_CHECK_CACHE, stream, outcome, inputTokens, outputTokens, cachedTokens, tokensSource, costUsd,
+                BigDecimal.ZERO, SavingReason.SHADOW_CHECK, null);
     }
 
     /** The UTC day the request was answered: the grain of the usage totals. */

@@ -8,7 +8,7 @@ import java.time.Duration;
  * pair verifier ({@code verifier}, default on) it is the floor of the candidates it checks, and
  * {@code precisionTarget} picks its operating point. {@code encryptionKeyBase64} (null when absent) protects the entries of teams
  * without their own key; without it a generated key is kept in {@code keyFile} ("" for the file
- * beside the usage data).
+ * beside the usage data). {@code onlineVerification}: the background checks of served hits.
  */
 public record SemanticCacheConfig(
         boolean enabled,
@@ -20,7 +20,8 @@ public record SemanticCacheConfig(
         boolean verifier,
         double precisionTarget,
         String encryptionKeyBase64,
-        String keyFile) {
+        String keyFile,
+        OnlineVerificationConfig onlineVerification) {
 
     public static final String DEFAULT_MODEL = "all-minilm-l6-v2-q";
     public static final double DEFAULT_PRECISION_TARGET = 0.97;
@@ -31,7 +32,7 @@ public record SemanticCacheConfig(
 
     public static SemanticCacheConfig disabled() {
         return new SemanticCacheConfig(false, DEFAULT_MODEL, DEFAULT_VERIFIER_FLOOR, Duration.ofHours(1), 64, "",
-                true, DEFAULT_PRECISION_TARGET, null, "");
+                true, DEFAULT_PRECISION_TARGET, null, "", OnlineVerificationConfig.defaults());
     }
 
     public boolean usesRedis() {
@@ -43,6 +44,7 @@ public record SemanticCacheConfig(
         return "SemanticCacheConfig[enabled=" + enabled + ", model=" + model + ", threshold=" + threshold + ", ttl="
                 + ttl + ", maxSizeMb=" + maxSizeMb + ", redisUrl=" + redisUrl + ", verifier=" + verifier
                 + ", precisionTarget=" + precisionTarget
-                + ", encryptionKey=" + (encryptionKeyBase64 == null ? "none" : "***") + ", keyFile=" + keyFile + "]";
+                + ", encryptionKey=" + (encryptionKeyBase64 == null ? "none" : "***") + ", keyFile=" + keyFile
+                + ", onlineVerification=" + onlineVerification + "]";
     }
 }

@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   <li>{@link #usage()}: the priced usage record, once the answer is complete;</li>
  *   <li>{@link #texts()}: the prompt and answer text, only for teams that log prompts;</li>
  *   <li>{@link #billedAttempts()}, {@link #attemptUsage()}: attempts the provider may bill although
- *       their answer was not given (a list: a request may make several), and their usage records.</li>
+ *       their answer was not given (a list: a request may make several), and their usage records;</li>
+ *   <li>{@link #shadowCheckOf()}: set when this request is a shadow call of the semantic cache's
+ *       online verification, to the id of the served hit it checks.</li>
  * </ul>
  */
 public final class RequestFacts {
@@ -36,6 +38,7 @@ public final class RequestFacts {
     private final Fact<UsageRecord> usage = new Fact<>("usage");
     private final Fact<LoggedTexts> texts = new Fact<>("texts");
     private final Fact<Long> promptTokens = new Fact<>("promptTokens");
+    private final Fact<String> shadowCheckOf = new Fact<>("shadowCheckOf");
     private final Queue<BilledAttempt> billedAttempts = new ConcurrentLinkedQueue<>();
     private final Queue<UsageRecord> attemptUsage = new ConcurrentLinkedQueue<>();
 
@@ -62,6 +65,15 @@ public final class RequestFacts {
     /** The request's input tokens as the gateway's own tokenizer counts them, once counted (for its reservation). */
     public Fact<Long> promptTokens() {
         return promptTokens;
+    }
+
+    /**
+     * The request id of the semantic cache hit this request checks, when it is a shadow call of
+     * online verification (set by whoever makes the call, before the pipeline runs): accounting
+     * prices it under {@code shadow_check}; no client sees its answer.
+     */
+    public Fact<String> shadowCheckOf() {
+        return shadowCheckOf;
     }
 
     public Fact<List<String>> budgetWarnings() {

@@ -43,7 +43,8 @@ import reactor.core.publisher.Flux;
  * sees the cache outcome and the model that answered). A complete answer (chat or embeddings) is
  * priced at once; a stream is metered as it passes (the provider's usage chunk, which every stream
  * carries, else the streamed text counted with jtokkit) and priced when it ends, cleanly or not.
- * Each {@link UsageRecord} goes to the sink and becomes the request's {@code usage} fact.
+ * Each {@link UsageRecord} goes to the sink and becomes the request's {@code usage} fact. A shadow
+ * call of online verification ({@code shadowCheckOf} set) is recorded as a shadow check.
  */
 public final class AccountingStage extends NamedStage {
     public static final String NAME = "accounting";
@@ -105,6 +106,7 @@ public final class AccountingStage extends NamedStage {
                     team.id(), exchange.caller().keyId(), requested, baseline(team, requested), attempt.provider(),
                     attempt.model(), attempt.tier(), null,
                     exchange.request() instanceof ChatRequest chat && chat.isStream(), attempt.reason(), tokens));
+            record = shadowChecked(exchange, record);
             exchange.facts().attemptUsage().add(record);
             sink.accept(record);
         }
@@ -173,11 +175,17 @@ public final class AccountingStage extends NamedStage {
                 team.id(), exchange.caller().keyId(), requested, baseline(team, requested),
                 served == null ? null : served.provider(), served == null ? null : served.model(), facts.tier(),
                 cache == null ? null : cache.outcome(), stream, outcome, tokens));
+        record = shadowChecked(exchange, record);
         facts.usage().setIfAbsent(record);
         if (team.accounting().logPrompts() && exchange.request() instanceof ChatRequest chat) {
             facts.texts().setIfAbsent(new LoggedTexts(promptText(chat), answer.text()));
         }
         sink.accept(record);
+    }
+
+    /** A shadow call of online verification is a cost of its own, never a saving ({@code shadow_check}). */
+    private static UsageRecord shadowChecked(Exchange exchange, UsageRecord record) {
+        return exchange.facts().shadowCheckOf().isSet() ? record.asShadowCheck() : record;
     }
 
     private long promptTokens(Exchange exchange, TokenCounter counter) {

@@ -1,6 +1,7 @@
 package dev.tiergate.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tiergate.core.config.OnlineVerificationConfig;
 import dev.tiergate.core.config.RoutingPolicyConfig;
 import dev.tiergate.core.config.SemanticCacheConfig;
 import dev.tiergate.core.config.TeamSemanticCacheConfig;
@@ -15,9 +16,12 @@ import java.util.Set;
 /** Reads the semantic cache ({@code cache.semantic}) and router ({@code router}) sections. */
 final class StageYaml {
     static final Set<String> SEMANTIC_KEYS = Set.of("enabled", "model", "threshold", "ttl-seconds", "max-size-mb",
-            "redis-url", "verifier", "precision-target", "encryption-key", "key-file");
+            "redis-url", "verifier", "precision-target", "encryption-key", "key-file", "online-verification");
     static final Set<String> TEAM_SEMANTIC_KEYS = Set.of("enabled", "threshold", "ttl-seconds", "namespace",
-            "encryption-key", "precision-target");
+            "encryption-key", "precision-target", "online-verification");
+    static final Set<String> ONLINE_KEYS = Set.of("share", "timeout-seconds", "max-concurrent", "window",
+            "min-checks", "answer-similarity", "max-tightenings");
+    static final Set<String> TEAM_ONLINE_KEYS = Set.of("share", "tolerated-false-hit-rate");
     static final Set<String> ROUTER_KEYS = Set.of("enabled", "thresholds", "route", "route-models", "gates",
             "pin-tier", "min-tier", "quality-target", "max-frontier-share", "learning");
     private static final Set<String> THRESHOLD_KEYS = Set.of("mid", "frontier");
@@ -49,7 +53,28 @@ final class StageYaml {
                 verifier,
                 precisionTarget(g, p + ".precision-target", d.precisionTarget()),
                 aesKey(g, p + ".encryption-key"),
-                g.string(p + ".key-file", ""));
+                g.string(p + ".key-file", ""),
+                onlineVerification(g, p + ".online-verification"));
+    }
+
+    /** {@code cache.semantic.online-verification} of gateway.yaml. */
+    private static OnlineVerificationConfig onlineVerification(YamlFields g, String p) {
+        g.onlyKeys(p, ONLINE_KEYS);
+        OnlineVerificationConfig d = OnlineVerificationConfig.defaults();
+        Double share = optionalShare(g, p + ".share", true);
+        int window = (int) g.number(p + ".window", d.window(), 1, 100_000);
+        int minChecks = (int) g.number(p + ".min-checks", d.minChecks(), 1, 100_000);
+        if (minChecks > window) {
+            g.problem(p + ".min-checks", minChecks + " (expected: at most window, " + window + ")");
+        }
+        return new OnlineVerificationConfig(
+                share == null ? d.share() : share,
+                Duration.ofSeconds(g.number(p + ".timeout-seconds", d.timeout().toSeconds(), 1, 3_600)),
+                (int) g.number(p + ".max-concurrent", d.maxConcurrent(), 1, 1_024),
+                window,
+                minChecks,
+                threshold(g, p + ".answer-similarity", d.answerSimilarity()),
+                (int) g.number(p + ".max-tightenings", d.maxTightenings(), 0, 10));
     }
 
     static TeamSemanticCacheConfig teamSemanticCache(YamlFields t) {
@@ -58,6 +83,7 @@ final class StageYaml {
             return TeamSemanticCacheConfig.INHERIT;
         }
         t.onlyKeys(p, TEAM_SEMANTIC_KEYS);
+        t.onlyKeys(p + ".online-verification", TEAM_ONLINE_KEYS);
         long ttl = t.number(p + ".ttl-seconds", -1, 0, 365L * 86_400);
         return new TeamSemanticCacheConfig(
                 t.node(p + ".enabled") == null ? null : t.bool(p + ".enabled", true),
@@ -66,7 +92,9 @@ final class StageYaml {
                 t.string(p + ".namespace", null),
                 aesKey(t, p + ".encryption-key"),
                 t.node(p + ".precision-target") == null ? null
-                        : precisionTarget(t, p + ".precision-target", SemanticCacheConfig.DEFAULT_PRECISION_TARGET));
+                        : precisionTarget(t, p + ".precision-target", SemanticCacheConfig.DEFAULT_PRECISION_TARGET),
+                optionalShare(t, p + ".online-verification.share", true),
+                optionalShare(t, p + ".online-verification.tolerated-false-hit-rate", false));
     }
 
     /** A base64 AES key of 16, 24 or 32 bytes at {@code path}, or null when absent. */

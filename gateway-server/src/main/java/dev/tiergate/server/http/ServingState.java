@@ -12,25 +12,27 @@ import java.time.Duration;
 /**
  * What serves requests under one config: keys, models, the paid pipelines and each request's time
  * budget; {@code responsesPassthrough} (null when no provider serves the Responses API itself) the
- * pipeline of Responses requests sent upstream as they are; {@code learning} the learning router
- * that takes feedback (null when the router does not learn). Endpoints read the current state once
- * per request, so a request finishes on the state it started with while a config reload swaps in
- * the next one.
+ * pipeline of Responses requests sent upstream as they are; {@code semanticCache} what the usage
+ * report shows of a team's semantic cache (its online verification); {@code learning} the learning
+ * router that takes feedback (null when the router does not learn). Endpoints read the current
+ * state once per request, so a request finishes on the state it started with while a config reload
+ * swaps in the next one.
  */
 public record ServingState(ApiKeyAuthenticator authenticator, ModelCatalog catalog, Pipeline chat,
                            Pipeline embeddings, Duration deadline, ResponsesPassthrough.Route responsesPassthrough,
-                           LearningRouter learning) {
+                           SemanticCacheReport semanticCache, LearningRouter learning) {
     public ServingState {
         requireNonNull(authenticator, "authenticator");
         requireNonNull(catalog, "catalog");
         requireNonNull(chat, "chat");
         requireNonNull(embeddings, "embeddings");
         requireNonNull(deadline, "deadline");
+        requireNonNull(semanticCache, "semanticCache");
     }
 
     /** A state without a Responses pass-through provider and without a learning router. */
     public ServingState(ApiKeyAuthenticator authenticator, ModelCatalog catalog, Pipeline chat, Pipeline embeddings,
                         Duration deadline) {
-        this(authenticator, catalog, chat, embeddings, deadline, null, null);
+        this(authenticator, catalog, chat, embeddings, deadline, null, SemanticCacheReport.NONE, null);
     }
 }

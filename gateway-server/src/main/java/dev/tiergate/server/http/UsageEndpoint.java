@@ -1,6 +1,7 @@
 package dev.tiergate.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.accounting.UsageJson;
 import dev.tiergate.core.accounting.UsageQuery;
 import dev.tiergate.core.accounting.UsageReport;
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
  * {@code GET /v1/usage?from=YYYY-MM-DD&to=YYYY-MM-DD[&team=ID]}: usage totals and savings by day,
  * team, model, provider, tier and cache outcome. A team key sees its own team; an admin key sees
  * every team, or the one named by {@code team}. The period defaults to the current UTC month up
- * to today, and spans at most {@value UsageQuery#MAX_DAYS} days.
+ * to today, and spans at most {@value UsageQuery#MAX_DAYS} days. For one team it also shows its
+ * semantic cache's online verification ({@code semantic_cache}), as it stands now.
  */
 final class UsageEndpoint implements Endpoint {
     private final Supplier<ServingState> state;
@@ -65,13 +67,19 @@ final class UsageEndpoint implements Endpoint {
                     + " days (expected: a shorter period)", "invalid_value", "from");
         }
         UsageQuery query = new UsageQuery(from, to, team);
+        SemanticCacheReport semanticCache = state.get().semanticCache();
         usage.totals(query).whenComplete((totals, error) -> call.onLoop(() -> {
             if (error != null) {
                 call.fail(error);
                 return;
             }
             try {
-                byte[] body = UsageJson.mapper().writeValueAsBytes(new UsageReport(query, totals).toJson());
+                ObjectNode report = new UsageReport(query, totals).toJson();
+                ObjectNode cache = team == null ? null : semanticCache.team(team);
+                if (cache != null) {
+                    report.set("semantic_cache", cache);
+                }
+                byte[] body = UsageJson.mapper().writeValueAsBytes(report);
                 call.respond(HttpResponses.json(HttpResponseStatus.OK, body, call.requestId), "usage");
             } catch (JsonProcessingException e) {
                 call.fail(new UncheckedIOException(e));

@@ -1,5 +1,6 @@
 package dev.tiergate.server.metrics;
 
+import dev.tiergate.core.accounting.SavingReason;
 import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.accounting.UsageStore;
 import dev.tiergate.core.pipeline.PipelineStage;
@@ -158,7 +159,7 @@ public final class GatewayMetrics implements AutoCloseable {
         count("tiergate.cost.usd", "Cost of answered requests in USD", tags, r.costUsd().doubleValue());
         count("tiergate.savings.usd", "Savings against the baseline in USD",
                 tags.and("reason", r.savingReason().value()), r.savingUsd().doubleValue());
-        if (r.cache() != null && !"bypass".equals(r.cache())) {
+        if (r.cache() != null && !"bypass".equals(r.cache()) && r.savingReason() != SavingReason.SHADOW_CHECK) {
             cacheCounts(r.team()).add("hit".equals(r.cache()) || "semantic-hit".equals(r.cache()));
         }
     }

@@ -132,6 +132,37 @@ class ConfigLoaderTest {
         return new ConfigLoader(Map.<String, String>of()::get).load(new ConfigSource("test", gateway, Map.of("teams/t1.yaml", TEAM)));
     }
 
+    @Test
+    void onlineVerificationOfSemanticHitsIsReadWithTeamOverridesAndCheckedBounds() {
+        String gateway = """
+                cache:
+                  semantic:
+                    enabled: true
+                    precision-target: 0.98
+                    online-verification: {share: 0.05, timeout-seconds: 20, max-concurrent: 8, window: 100,
+                                          min-checks: 30, answer-similarity: 0.6, max-tightenings: 3}
+                """;
+        String team = TEAM + "cache:\n  semantic:\n    online-verification: {share: 0.5, tolerated-false-hit-rate: 0.05}\n";
+        GatewayConfig config = new ConfigLoader(Map.<String, String>of()::get).load(new ConfigSource("test", gateway,
+                Map.of("teams/t1.yaml", team)));
+        var online = config.semanticCache().onlineVerification();
+        assertThat(online).isEqualTo(new dev.tiergate.core.config.OnlineVerificationConfig(0.05,
+                java.time.Duration.ofSeconds(20), 8, 100, 30, 0.6, 3));
+        assertThat(config.teams().get("t1").cache().semantic().onlineShare()).isEqualTo(0.5);
+        assertThat(config.teams().get("t1").cache().semantic().toleratedFalseHitRate()).isEqualTo(0.05);
+        assertThat(load("cache: {semantic: {enabled: true}}\n").semanticCache().onlineVerification())
+                .isEqualTo(dev.tiergate.core.config.OnlineVerificationConfig.defaults());
+
+        assertThatThrownBy(() -> load("""
+                cache:
+                  semantic:
+                    online-verification: {share: 1.5, window: 10, min-checks: 20, typo: 1}
+                """)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).anySatisfy(
+                        p -> assertThat(p).contains("cache.semantic.online-verification.share: 1.5"))
+                .anySatisfy(p -> assertThat(p).contains("cache.semantic.online-verification.min-checks: 20"))
+                .anySatisfy(p -> assertThat(p).contains("cache.semantic.online-verification.typo: unknown key")));
+    }
+
     private static final String PROVIDERS = """
             server:
               request-timeout-seconds: 60

@@ -58,19 +58,7 @@ public final class AlignmentFeatures {
         int nc = candidate.tokens().length;
         double[] bestForQuery = new double[nq];
         double[] bestForCandidate = new double[nc];
-        java.util.Arrays.fill(bestForQuery, -1);
-        java.util.Arrays.fill(bestForCandidate, -1);
-        for (int i = 0; i < nq; i++) {
-            for (int j = 0; j < nc; j++) {
-                double s = query.similarity(i, candidate, j);
-                if (s > bestForQuery[i]) {
-                    bestForQuery[i] = s;
-                }
-                if (s > bestForCandidate[j]) {
-                    bestForCandidate[j] = s;
-                }
-            }
-        }
+        TokenSimilarities.best(query, candidate, bestForQuery, bestForCandidate);
         boolean[] contentQuery = content(query.tokens());
         boolean[] contentCandidate = content(candidate.tokens());
         double recall = mean(bestForQuery, null);

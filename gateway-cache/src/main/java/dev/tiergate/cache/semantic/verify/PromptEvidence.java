@@ -71,7 +71,10 @@ public record PromptEvidence(String text, String[] tokens, byte[] states, float[
         return new PromptEvidence(text, tokens, states, norms, dims);
     }
 
-    /** The cosine between token {@code i} of this and token {@code j} of {@code other}. */
+    /**
+     * The cosine between token {@code i} of this and token {@code j} of {@code other}, one pair at a
+     * time: the reference the verifier's one-pass {@link TokenSimilarities} must equal bit for bit.
+     */
     double similarity(int i, PromptEvidence other, int j) {
         float n = norms[i] * other.norms[j];
         if (n == 0) {
