@@ -27,7 +27,8 @@ record GatewayPipelines(Pipeline chat, Pipeline embeddings) {
                 parts.exactCache(),         // the same request answered before
                 parts.semanticCache(),      // a paraphrase answered before
                 parts.router()),            // the cheapest tier that will answer well
-                dispatcher, observer);      // then the providers: retries, fallbacks, breakers, one deadline
+                parts.chatTerminal(dispatcher), // a cascade checks the cheap tier's answer and escalates (mode: cascade)
+                observer);                  // then the providers: retries, fallbacks, breakers, one deadline
         Pipeline embeddings = Pipeline.of(present(
                 money.limits(),
                 money.accounting(),

@@ -11,6 +11,7 @@ import dev.tiergate.cache.semantic.store.SemanticStore;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.SemanticCacheConfig;
 import dev.tiergate.core.embedding.SentenceEmbedder;
+import dev.tiergate.core.pipeline.Terminal;
 import dev.tiergate.core.provider.ModelCatalog;
 import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.inference.InferenceWorkers;
@@ -18,7 +19,10 @@ import dev.tiergate.inference.embedding.OnnxSentenceEmbedder;
 import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.router.ComplexityRouterStage;
 import dev.tiergate.router.RouterConfigs;
+import dev.tiergate.router.cascade.CascadingDispatcher;
 import dev.tiergate.router.classifier.OnnxComplexityClassifier;
+import dev.tiergate.router.policy.AliasResolver;
+import dev.tiergate.router.policy.RouterSettings;
 import dev.tiergate.router.policy.Thresholds;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,6 +59,8 @@ final class StageParts implements AutoCloseable {
     private final InferenceWorkers workers;
     private final SemanticCacheStage semanticCache;
     private final ComplexityRouterStage router;
+    private final RouterSettings routerSettings;
+    private final AliasResolver aliases;
     private final EmbeddingCacheStage embeddingCacheStage;
     private final List<String> descriptions;
 
@@ -68,6 +74,8 @@ final class StageParts implements AutoCloseable {
         this.workers = b.workers;
         this.semanticCache = b.semanticCache;
         this.router = b.router;
+        this.routerSettings = b.routerSettings;
+        this.aliases = b.aliases;
         this.embeddingCacheStage = b.embeddingCacheStage;
         this.descriptions = List.copyOf(b.descriptions);
     }
@@ -100,6 +108,14 @@ final class StageParts implements AutoCloseable {
 
     ComplexityRouterStage router() {
         return router;
+    }
+
+    /**
+     * The end of the chat pipeline: {@code dispatcher} behind the cascade, which answers the requests
+     * the router started on a cascade ({@code mode: cascade}); the dispatcher alone when the router is off.
+     */
+    Terminal chatTerminal(Terminal dispatcher) {
+        return routerSettings == null ? dispatcher : new CascadingDispatcher(dispatcher, aliases, routerSettings);
     }
 
     /** One line per stage for the start-up banner, without secrets. */
@@ -159,6 +175,8 @@ final class StageParts implements AutoCloseable {
         private InferenceWorkers workers;
         private SemanticCacheStage semanticCache;
         private ComplexityRouterStage router;
+        private RouterSettings routerSettings;
+        private AliasResolver aliases;
         private EmbeddingCacheStage embeddingCacheStage;
         private final List<String> descriptions = new ArrayList<>();
 
@@ -214,8 +232,10 @@ final class StageParts implements AutoCloseable {
                 }
                 Thresholds defaults = Thresholds.of(classifier.spec().thresholdMid(),
                         classifier.spec().thresholdFrontier());
-                router = ComplexityRouterStage.builder(classifier, defaults, catalog::alias, workers().executor(), tokens)
-                        .settings(RouterConfigs.routerSettings(config, classifier.spec().calibration()))
+                routerSettings = RouterConfigs.routerSettings(config, classifier.spec().calibration());
+                aliases = catalog::alias;
+                router = ComplexityRouterStage.builder(classifier, defaults, aliases, workers().executor(), tokens)
+                        .settings(routerSettings)
                         .embedder(embedder)
                         .build();
                 descriptions.add("complexity router: " + classifier.spec().version()

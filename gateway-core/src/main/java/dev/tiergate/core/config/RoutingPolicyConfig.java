@@ -7,6 +7,7 @@ import java.util.Map;
  * {@code router:} in gateway.yaml (the defaults) or in a team file (overrides); null fields inherit.
  * {@code route} lists the aliases routed by the complexity classifier; {@code routeModels} routes
  * requests naming a concrete model through an alias; the gates only ever raise the tier.
+ * {@code mode} is {@code classifier} (the default) or {@code cascade}, with its {@code cascade} keys.
  */
 public record RoutingPolicyConfig(
         Boolean enabled,
@@ -21,13 +22,17 @@ public record RoutingPolicyConfig(
         String pinTier,
         String minTier,
         Double qualityTarget,
-        Double maxFrontierShare) {
+        Double maxFrontierShare,
+        String mode,
+        CascadeConfig cascade) {
 
     public static final RoutingPolicyConfig INHERIT =
-            new RoutingPolicyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+            new RoutingPolicyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, CascadeConfig.INHERIT);
 
     public RoutingPolicyConfig {
         route = route == null ? null : List.copyOf(route);
         routeModels = routeModels == null ? null : Map.copyOf(routeModels);
+        cascade = cascade == null ? CascadeConfig.INHERIT : cascade;
     }
 }

@@ -2,6 +2,7 @@ package dev.tiergate.core.pipeline;
 
 import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.embedding.PromptEmbedding;
+import dev.tiergate.core.routing.Escalation;
 import dev.tiergate.core.routing.RouteDecision;
 import java.util.List;
 import java.util.Queue;
@@ -22,7 +23,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   <li>{@link #usage()}: the priced usage record, once the answer is complete;</li>
  *   <li>{@link #texts()}: the prompt and answer text, only for teams that log prompts;</li>
  *   <li>{@link #billedAttempts()}, {@link #attemptUsage()}: attempts the provider may bill although
- *       their answer was not given (a list: a request may make several), and their usage records.</li>
+ *       their answer was not given (a list: a request may make several), and their usage records;</li>
+ *   <li>{@link #escalations()}: the escalations of a cascaded request, in order.</li>
  * </ul>
  */
 public final class RequestFacts {
@@ -38,6 +40,7 @@ public final class RequestFacts {
     private final Fact<Long> promptTokens = new Fact<>("promptTokens");
     private final Queue<BilledAttempt> billedAttempts = new ConcurrentLinkedQueue<>();
     private final Queue<UsageRecord> attemptUsage = new ConcurrentLinkedQueue<>();
+    private final Queue<Escalation> escalations = new ConcurrentLinkedQueue<>();
 
     public Fact<PromptEmbedding> promptEmbedding() {
         return promptEmbedding;
@@ -93,6 +96,11 @@ public final class RequestFacts {
     /** The priced usage records of {@link #billedAttempts()} (accounting adds them). */
     public Queue<UsageRecord> attemptUsage() {
         return attemptUsage;
+    }
+
+    /** The escalations of a cascaded request, in order (the cascade adds them; empty: none). */
+    public Queue<Escalation> escalations() {
+        return escalations;
     }
 
     /** Tokens and nano-dollars a request was charged. */

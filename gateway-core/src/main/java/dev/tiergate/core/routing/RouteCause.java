@@ -9,7 +9,12 @@ public enum RouteCause {
     /** The team's policy pinned the tier or raised it to the team's minimum. */
     TEAM_OVERRIDE("team-override"),
     /** No classification was possible (no prompt text, no embedding, a failure): the alias's default tier. */
-    FALLBACK("fallback");
+    FALLBACK("fallback"),
+    /**
+     * The team cascades ({@code mode: cascade}): the cheapest tier answers first and the answer is
+     * checked; a failed check escalates to the next tier (see {@link Escalation}).
+     */
+    CASCADE("cascade");
 
     private final String headerValue;
 
