@@ -97,7 +97,7 @@ class RouterConfigsTest {
         TeamRoutingPolicy policy = settings.policyFor("t1");
         assertThat(policy.mode()).isEqualTo(RoutingMode.CASCADE);
         assertThat(policy.cascades(false)).isTrue();
-        assertThat(policy.cascades(true)).isFalse();
+        assertThat(policy.cascades(true)).isTrue();
         assertThat(policy.cascade()).isEqualTo(new CascadeSettings(Set.of("refusal", "low-logprob"), -0.8, -6.0, true,
                 CascadeSettings.DEFAULT_HOLD_BYTES, Duration.ofMillis(2_000)));
     }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Flux;
 
 /**
  * The cascade: in front of the provider dispatcher, it answers a request the router started on a
@@ -31,7 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link AnswerChecks}) and kept, or, when a check fails and the alias has a stronger tier than
  * the one that answered, billed as {@code escalated}, recorded as an {@link Escalation} with the
  * check as its cause, and the request goes on to the next tier. The strongest tier's answer is
- * kept unchecked. Every other request goes straight to the dispatcher.
+ * kept unchecked. A stream (only for teams with {@code cascade-streams: buffered}; the router
+ * classifies the others) is held back by a {@link StreamHold}: checked like a complete answer when it
+ * ends within the hold's bounds, else committed to and streamed on unchecked. Every other request
+ * goes straight to the dispatcher.
  *
  * <p>The dispatcher reads the tier from the request's {@code route} fact and leaves who answered
  * in its {@code served} fact, both set once; so each tier is dispatched on an attempt exchange
@@ -67,7 +71,7 @@ public final class CascadingDispatcher implements Terminal {
             return dispatcher.answer(exchange);
         }
         CascadeSettings cascade = settings.policyFor(exchange.caller().teamId()).cascade();
-        Cascade run = new Cascade(exchange, route, alias, checks.computeIfAbsent(cascade, AnswerChecks::of));
+        Cascade run = new Cascade(exchange, route, alias, cascade, checks.computeIfAbsent(cascade, AnswerChecks::of));
         return run.tier(route.tier());
     }
 
@@ -83,13 +87,16 @@ public final class CascadingDispatcher implements Terminal {
         private final Exchange exchange;
         private final RouteDecision route;
         private final AliasConfig alias;
+        private final CascadeSettings cascade;
         private final AnswerChecks answerChecks;
         private int attempts;
 
-        Cascade(Exchange exchange, RouteDecision route, AliasConfig alias, AnswerChecks answerChecks) {
+        Cascade(Exchange exchange, RouteDecision route, AliasConfig alias, CascadeSettings cascade,
+                AnswerChecks answerChecks) {
             this.exchange = exchange;
             this.route = route;
             this.alias = alias;
+            this.cascade = cascade;
             this.answerChecks = answerChecks;
         }
 
@@ -104,20 +111,48 @@ public final class CascadingDispatcher implements Terminal {
         private CompletionStage<Answer> checked(Served served, Answer answer) {
             attempts += served == null ? 0 : served.attempts();
             String next = served == null ? null : nextTier(alias, served.tier());
-            String cause = next != null && answer instanceof Answer.Complete complete
-                    ? answerChecks.firstFailure(exchange.chat(), complete.completion()) : null;
-            if (cause == null) {
-                if (served != null) {
-                    exchange.facts().served().setIfAbsent(new Served(served.provider(), served.model(), served.tier(),
-                            attempts, served.fallbackFrom()));
+            return switch (answer) {
+                case Answer.Complete complete when next != null -> checked(served, complete.completion(), answer, next);
+                case Answer.Stream stream when next != null -> held(served, stream, next);
+                default -> kept(served, answer);
+            };
+        }
+
+        /** A stream held back until it ends (then checked) or the hold lets go of it (then kept unchecked). */
+        private CompletionStage<Answer> held(Served served, Answer.Stream stream, String next) {
+            StreamHold hold = StreamHold.start(stream.chunks(), cascade.holdBytes(), cascade.hold(), exchange.executor());
+            exchange.cancellation().onCancel(hold::cancel);
+            return hold.outcome().whenComplete((outcome, error) -> {
+                if (error != null) {
+                    // the client left while the stream was held: the provider bills what it sent
+                    exchange.facts().billedAttempts().add(new BilledAttempt(served.provider(), served.model(),
+                            served.tier(), null, BilledAttempt.ABANDONED));
                 }
-                return CompletableFuture.completedFuture(answer);
+            }).thenComposeAsync(outcome -> switch (outcome) {
+                case StreamHold.Committed committed -> kept(served, stream.withChunks(committed.stream()));
+                case StreamHold.Ended ended -> checked(served, ended.aggregate(),
+                        stream.withChunks(Flux.fromIterable(ended.chunks())), next);
+            }, exchange.executor());
+        }
+
+        /** Keeps {@code answer} when {@code completion} passes the checks, else escalates to {@code next}. */
+        private CompletionStage<Answer> checked(Served served, ChatCompletion completion, Answer answer, String next) {
+            String cause = answerChecks.firstFailure(exchange.chat(), completion);
+            if (cause == null) {
+                return kept(served, answer);
             }
-            ChatCompletion rejected = ((Answer.Complete) answer).completion();
             exchange.facts().billedAttempts().add(new BilledAttempt(served.provider(), served.model(), served.tier(),
-                    rejected.usage(), BilledAttempt.ESCALATED));
+                    completion.usage(), BilledAttempt.ESCALATED));
             exchange.facts().escalations().add(new Escalation(served.tier(), served.model(), next, cause));
             return tier(next);
+        }
+
+        private CompletionStage<Answer> kept(Served served, Answer answer) {
+            if (served != null) {
+                exchange.facts().served().setIfAbsent(new Served(served.provider(), served.model(), served.tier(),
+                        attempts, served.fallbackFrom()));
+            }
+            return CompletableFuture.completedFuture(answer);
         }
 
         /** The request as one dispatch to {@code tier} sees it: its own facts, with that tier's route. */

@@ -76,7 +76,7 @@ public record TeamRoutingPolicy(
      * pinned, and the request is not streamed unless the team buffers streams.
      */
     public boolean cascades(boolean stream) {
-        return mode == RoutingMode.CASCADE && pinnedTier == null && !stream;
+        return mode == RoutingMode.CASCADE && pinnedTier == null && (!stream || cascade.bufferedStreams());
     }
 
     /**

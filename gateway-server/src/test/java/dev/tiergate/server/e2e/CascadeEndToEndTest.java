@@ -59,7 +59,7 @@ class CascadeEndToEndTest {
                 aliases:
                   auto:
                     tiers: {small: [small-m], mid: [mid-m], frontier: [big-m]}
-                router: {enabled: true, mode: cascade}
+                router: {enabled: true, mode: cascade, cascade-streams: buffered, cascade-hold-bytes: 200}
                 resilience: {retry: {max-attempts: 1}}
                 usage: {file: "%s"}
                 """.formatted(upstream.port(), dir.resolve("usage.jsonl"));
@@ -86,6 +86,15 @@ class CascadeEndToEndTest {
         stub("mid-upstream", "CITY", answer("{\\\"city\\\": \\\"Paris\\\", \\\"population\\\": 2100000}", "stop"));
         stub("mid-upstream", "TWICE", answer("I am not sure what you mean.", "stop"));
         stub("big-upstream", "", answer("The frontier tier's answer.", "stop"));
+        stub("small-upstream", "SSE-OK", sse("Paris is the capital of France."));
+        stub("small-upstream", "SSE-NO", sse("I'm sorry, but I can't help with that."));
+        stub("small-upstream", "SSE-BIG", sse("I'm sorry, but I can't help with that. " + "And more words. ".repeat(20)));
+        stub("mid-upstream", "SSE", sse("The mid tier streams."));
+    }
+
+    private static ResponseDefinitionBuilder sse(String content) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                .withBody(UpstreamFixtures.streamBody("m", content));
     }
 
     private void stub(String upstreamModel, String promptMarker, ResponseDefinitionBuilder response) {
@@ -205,6 +214,41 @@ class CascadeEndToEndTest {
         assertThat(response.body()).contains("The frontier tier's answer.");
         assertThat(records(response)).extracting(r -> r.get("outcome").asText())
                 .containsExactlyInAnyOrder("escalated", "escalated", "complete");
+    }
+
+    @Test
+    void aBufferedStreamIsCheckedWhenItEndsWithinTheHoldAndKeptWhenGood() throws Exception {
+        HttpResponse<String> response = chat("SSE-OK the capital of France", ",\"stream\":true");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-tiergate-route-cause")).hasValue("cascade");
+        assertThat(response.headers().firstValue("x-tiergate-model")).hasValue("small-m");
+        assertThat(response.headers().firstValue("x-tiergate-escalation")).isEmpty();
+        assertThat(response.body()).contains("\"capital \"").endsWith("data: [DONE]\n\n");
+        assertThat(calls("mid-upstream")).isZero();
+    }
+
+    @Test
+    void aBufferedStreamThatRefusesIsEscalatedBeforeTheClientSeesIt() throws Exception {
+        HttpResponse<String> response = chat("SSE-NO a limerick", ",\"stream\":true");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-tiergate-escalation")).hasValue("refusal");
+        assertThat(response.headers().firstValue("x-tiergate-model")).hasValue("mid-m");
+        assertThat(response.body()).contains("streams.").doesNotContain("sorry");
+        assertThat(records(response)).extracting(r -> r.get("outcome").asText())
+                .containsExactlyInAnyOrder("escalated", "complete");
+    }
+
+    @Test
+    void aStreamPastTheHoldIsCommittedToAndStreamedUnchecked() throws Exception {
+        HttpResponse<String> response = chat("SSE-BIG a long one", ",\"stream\":true");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-tiergate-escalation")).isEmpty();
+        assertThat(response.headers().firstValue("x-tiergate-model")).hasValue("small-m");
+        assertThat(response.body()).contains("sorry").contains("more ").endsWith("data: [DONE]\n\n");
+        assertThat(calls("mid-upstream")).isZero();
     }
 
     @Test
