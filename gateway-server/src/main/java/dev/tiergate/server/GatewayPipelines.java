@@ -20,6 +20,7 @@ record GatewayPipelines(Pipeline chat, Pipeline embeddings) {
 
     static GatewayPipelines assemble(Accounting.Stages money, StageParts parts, Terminal dispatcher,
                                      StageObserver observer) {
+        Terminal chatEnd = parts.chatTerminal(dispatcher); // the cascade (mode: cascade) checks cheap answers, escalates
         Pipeline chat = Pipeline.of(present(
                 money.pricedFields(),       // refuse fields that change the price unless the team allows them
                 money.limits(),             // reserve the worst case against limits and budgets, or refuse
@@ -27,8 +28,7 @@ record GatewayPipelines(Pipeline chat, Pipeline embeddings) {
                 parts.exactCache(),         // the same request answered before
                 parts.semanticCache(),      // a paraphrase answered before
                 parts.router()),            // the cheapest tier that will answer well
-                parts.chatTerminal(dispatcher), // a cascade checks the cheap tier's answer and escalates (mode: cascade)
-                observer);                  // then the providers: retries, fallbacks, breakers, one deadline
+                chatEnd, observer);         // then the providers: retries, fallbacks, breakers, one deadline
         Pipeline embeddings = Pipeline.of(present(
                 money.limits(),
                 money.accounting(),
