@@ -11,6 +11,7 @@ import dev.tiergate.core.config.ExactCacheConfig;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.SemanticCacheConfig;
 import dev.tiergate.core.config.TeamCacheConfig;
+import dev.tiergate.core.memory.HeapShare;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.config.TeamSemanticCacheConfig;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ public final class CacheConfigs {
                     : cache.cacheNonDeterministic());
         }
         return ExactCacheSettings.builder()
-                .maxSizeMb(cache.maxSizeMb())
+                .maxSizeMb(HeapShare.cacheMegabytes("cache.exact.max-size-mb", cache.maxSizeMb()))
                 .defaultTtl(cache.ttl())
                 .teamTtls(ttls)
                 .namespaces(namespaces)
@@ -119,7 +120,8 @@ public final class CacheConfigs {
     public static SemanticStore semanticStore(SemanticCacheConfig c) {
         return c.usesRedis()
                 ? RedisSemanticStore.builder(c.redisUrl()).build()
-                : InMemorySemanticStore.builder().maxSizeMb(c.maxSizeMb()).build();
+                : InMemorySemanticStore.builder()
+                        .maxSizeMb(HeapShare.cacheMegabytes("cache.semantic.max-size-mb", c.maxSizeMb())).build();
     }
 
     /** Each team's cache settings: the exact cache is rebuilt (and emptied) only when these or its own change. */

@@ -12,7 +12,8 @@ import java.util.TreeSet;
 /**
  * What a config reload changes, told by ids only (teams, providers, models, aliases, sections):
  * never keys, secrets or prompts. Also separates what a reload can apply from what needs a
- * restart: {@code server.*}, {@code redis.*}, {@code usage.*} and {@code metrics.enabled}.
+ * restart: {@code server.*}, {@code redis.*}, {@code usage.*}, {@code metrics.enabled} and
+ * {@code responses.*}.
  */
 record ConfigChanges(GatewayConfig next, List<String> changes, List<String> needRestart) {
 
@@ -36,7 +37,11 @@ record ConfigChanges(GatewayConfig next, List<String> changes, List<String> need
         if (a.metricsEnabled() != b.metricsEnabled()) {
             needRestart.add("metrics.enabled");
         }
-        GatewayConfig next = loaded.withServer(running.server()).withAccounting(a.withAdminKeys(b.adminKeys()));
+        if (!running.responses().equals(loaded.responses())) {
+            needRestart.add("responses");
+        }
+        GatewayConfig next = loaded.withServer(running.server()).withAccounting(a.withAdminKeys(b.adminKeys()))
+                .withResponses(running.responses());
 
         List<String> changes = new ArrayList<>();
         section(changes, "teams", running.teams(), next.teams());

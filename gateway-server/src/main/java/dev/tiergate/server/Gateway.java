@@ -23,9 +23,12 @@ import dev.tiergate.server.health.HeapHeadroom;
 import dev.tiergate.server.health.HeapReading;
 import dev.tiergate.server.http.ConfigReloader;
 import dev.tiergate.server.http.ServerAccounting;
+import dev.tiergate.server.http.ResponsesServices;
 import dev.tiergate.server.http.ServingState;
 import dev.tiergate.server.metrics.GatewayMetrics;
 import dev.tiergate.server.metrics.UpstreamAttemptMetrics;
+import dev.tiergate.server.responses.ConfiguredResponseStore;
+import dev.tiergate.server.responses.ResponsesPassthrough;
 import java.io.IOException;
 import java.time.Clock;
 import dev.tiergate.server.http.GatewayServer;
@@ -73,6 +76,9 @@ public final class Gateway implements AutoCloseable {
     private final List<Runnable> retiring = new CopyOnWriteArrayList<>();
     private GatewayServer server;
     private ConfigWatcher watcher;
+    private ConfiguredResponseStore responses;
+    /** The HTTP client of Responses requests passed through to providers that serve the Responses API. */
+    private final java.net.http.HttpClient passthroughClient = ResponsesPassthrough.httpClient();
 
     /** What serves one config: the config, its adapters and stage parts (to close once replaced), pipelines, the endpoints' view. */
     private record Serving(GatewayConfig config, Map<String, ProviderAdapter> adapters, StageParts parts,
@@ -126,12 +132,15 @@ public final class Gateway implements AutoCloseable {
             Serving serving = gateway.build(config, catalog, null);
             gateway.current.set(serving);
             Gateway running = gateway;
+            gateway.responses = ConfiguredResponseStore.open(config, clock);
             gateway.server = GatewayServer.start(config.server(), group, () -> running.current.get().state(),
                     serverAccounting(config, accounting, metrics, clock, running::knowsModel),
                     source == null ? ConfigReloader.NONE : running::reload,
                     HeapHeadroom.of(config.server().readyMaxHeapPercent(), HeapReading.fromMemoryPools()),
-                    AuthFailures.perMinute(config.server().authFailuresPerMinute(), clock, metrics.authFailures()));
+                    AuthFailures.perMinute(config.server().authFailuresPerMinute(), clock, metrics.authFailures()),
+                    new ResponsesServices(gateway.responses.store(), tokens));
             logBanner(config, serving, gateway.server);
+            log.info("stored responses (Responses API): {}", gateway.responses.description());
             if (source != null && source.watch()) {
                 gateway.watcher = ConfigWatcher.start(source.directory(), () -> running.reload("file change"));
             }
@@ -151,6 +160,9 @@ public final class Gateway implements AutoCloseable {
             gateway.reloads.shutdownNow();
             if (gateway.server != null) {
                 gateway.server.close();
+            }
+            if (gateway.responses != null) {
+                gateway.responses.close();
             }
             Serving serving = gateway.current.get();
             if (serving != null) {
@@ -192,9 +204,13 @@ public final class Gateway implements AutoCloseable {
                     config.accounting().adminKeys());
             parts = StageParts.build(config, catalog, tokens, previous == null ? null : previous.parts());
             Accounting.Stages money = accounting.stages(config, catalog);
-            GatewayPipelines pipelines = GatewayPipelines.assemble(money, parts, dispatcher, metrics.stageObserver());
+            ResponsesPassthrough passthrough = ResponsesPassthrough.anyProvider(config)
+                    ? new ResponsesPassthrough(config, passthroughClient) : null;
+            GatewayPipelines pipelines = GatewayPipelines.assemble(money, parts, dispatcher, passthrough,
+                    metrics.stageObserver());
             return new Serving(config, adapters, parts, pipelines, new ServingState(authenticator, catalog,
-                    pipelines.chat(), pipelines.embeddings(), config.deadline()),
+                    pipelines.chat(), pipelines.embeddings(), config.deadline(), passthrough == null ? null
+                    : new ResponsesPassthrough.Route(pipelines.responsesPassthrough(), passthrough)),
                     metrics.bindStageMeters(pipelines.stages()));
         } catch (RuntimeException e) {
             created.forEach(ProviderAdapter::close);
@@ -364,6 +380,8 @@ public final class Gateway implements AutoCloseable {
         Serving serving = current.get();
         serving.adapters().values().forEach(ProviderAdapter::close);
         serving.parts().close();
+        responses.close();
+        passthroughClient.close();
         accounting.close();
         metrics.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -16,10 +16,11 @@ import java.util.Objects;
  * Every paid route enters one of these; a new endpoint (Responses, Messages) maps its request onto
  * one, never calls an adapter itself.
  */
-record GatewayPipelines(Pipeline chat, Pipeline embeddings) {
+record GatewayPipelines(Pipeline chat, Pipeline embeddings, Pipeline responsesPassthrough) {
 
+    /** {@code passthrough}: the end of Responses requests sent upstream as they are; null when no provider takes them. */
     static GatewayPipelines assemble(Accounting.Stages money, StageParts parts, Terminal dispatcher,
-                                     StageObserver observer) {
+                                     Terminal passthrough, StageObserver observer) {
         Terminal chatEnd = parts.chatTerminal(dispatcher); // the cascade (mode: cascade) checks cheap answers, escalates
         Pipeline chat = Pipeline.of(present(
                 money.pricedFields(),       // refuse fields that change the price unless the team allows them
@@ -34,7 +35,12 @@ record GatewayPipelines(Pipeline chat, Pipeline embeddings) {
                 money.accounting(),
                 parts.embeddingCache()),    // per input: only inputs not stored go upstream
                 dispatcher, observer);
-        return new GatewayPipelines(chat, embeddings);
+        Pipeline responsesPassthrough = passthrough == null ? null : Pipeline.of(present(
+                money.pricedFields(),
+                money.limits(),
+                money.accounting()),        // no caches (the bytes go back as they came) and no router (concrete models only)
+                passthrough, observer);
+        return new GatewayPipelines(chat, embeddings, responsesPassthrough);
     }
 
     /** Every stage of either pipeline, once (for metrics). */

@@ -15,6 +15,7 @@ import dev.tiergate.core.pipeline.Terminal;
 import dev.tiergate.core.provider.ModelCatalog;
 import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.inference.InferenceWorkers;
+import dev.tiergate.inference.embedding.MicroBatchingEmbedder;
 import dev.tiergate.inference.embedding.OnnxSentenceEmbedder;
 import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.router.ComplexityRouterStage;
@@ -46,6 +47,13 @@ import org.slf4j.LoggerFactory;
  */
 final class StageParts implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StageParts.class);
+    /**
+     * Prompts in one embedding model call: 1, no micro-batching. Batches cost less CPU per prompt
+     * under load, but the quantized model's vectors then depend on the prompts batched with them
+     * (cosine 0.970-0.995 to a single run), so a hit would depend on the traffic it came with
+     * (docs/benchmarks.md, "Embeddings under load").
+     */
+    private static final int EMBEDDING_BATCH = 1;
     /** A part and what it was built from: equal inputs, same part. */
     private record Keyed<T>(Object key, T part) {
     }
@@ -257,7 +265,9 @@ final class StageParts implements AutoCloseable {
                 found = previous.embedders.get(model);
             }
             if (found == null) {
-                found = OnnxSentenceEmbedder.builder().model(model).intraOpThreads(1).build();
+                // At most one batch waits behind the running one; beyond it the cache sheds its lookup.
+                found = new MicroBatchingEmbedder(OnnxSentenceEmbedder.builder().model(model).intraOpThreads(1).build(),
+                        EMBEDDING_BATCH, EMBEDDING_BATCH);
                 created.add(found);
             }
             embedders.put(model, found);

@@ -187,7 +187,11 @@ public final class SemanticCacheStage extends NamedStage {
         CacheKeys teamKeys = keys.computeIfAbsent(settings.keyFor(team), CacheKeys::of);
         CompletableFuture<Probe> probe;
         try {
-            probe = CompletableFuture.supplyAsync(() -> probe(exchange, prompt, namespace, teamKeys), workers);
+            probe = needsModelRun(exchange) && embedder instanceof TokenEmbedder model
+                    // the model run is batched with other requests' when the embedder batches
+                    ? model.embedTokensAsync(prompt, workers)
+                            .thenApply(run -> probe(exchange, prompt, namespace, teamKeys, run))
+                    : CompletableFuture.supplyAsync(() -> probe(exchange, prompt, namespace, teamKeys, null), workers);
         } catch (RejectedExecutionException e) {
             // Load shedding, not a failure: the lookup is skipped rather than queued behind model runs.
             return StageStep.proceed(exchange, "shed");
@@ -196,13 +200,20 @@ public final class SemanticCacheStage extends NamedStage {
         return probe.thenCompose(p -> lookup(p, team, exchange, record));
     }
 
-    /** On a worker: the embedding (reused when already there), keyed buckets and partition, features. */
-    private Probe probe(Exchange exchange, String prompt, String namespace, CacheKeys teamKeys) {
+    /** Whether this request needs its own model run: for the verifier's token states, or no usable vector yet. */
+    private boolean needsModelRun(Exchange exchange) {
         PromptEmbedding embedding = exchange.facts().promptEmbedding().get();
-        TokenEmbedding run = null;
-        if (verifier != null) {
+        return verifier != null || embedding == null || !embedding.modelId().equals(embedder.modelId());
+    }
+
+    /**
+     * On a worker (or the batch's thread): the embedding (the given run, the request's fact, or a
+     * run here), keyed buckets and partition, features.
+     */
+    private Probe probe(Exchange exchange, String prompt, String namespace, CacheKeys teamKeys, TokenEmbedding run) {
+        PromptEmbedding embedding = exchange.facts().promptEmbedding().get();
+        if (run != null) {
             // One model run gives the vector and the token states the verifier compares.
-            run = ((TokenEmbedder) embedder).embedTokens(prompt);
             embedding = exchange.facts().promptEmbedding().setIfAbsent(new PromptEmbedding(embedder.modelId(),
                     run.vector()));
             if (!embedding.modelId().equals(embedder.modelId())) {
@@ -216,7 +227,7 @@ public final class SemanticCacheStage extends NamedStage {
         String partition = ContextFingerprint.partition(namespace, embedder.modelId(), lsh.layout(),
                 ContextFingerprint.of(exchange));
         return new Probe(teamKeys, teamKeys.partition(partition), vector, teamKeys.buckets(lsh.bands(vector)),
-                PromptFeatures.of(prompt), verifier == null ? null : prompt, run);
+                PromptFeatures.of(prompt), verifier == null ? null : prompt, verifier == null ? null : run);
     }
 
     /** A store that fails here fails the stage (the runner skips it: no hit, nothing recorded). */

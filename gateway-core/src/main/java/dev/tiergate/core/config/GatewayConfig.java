@@ -14,7 +14,8 @@ public record GatewayConfig(
         SemanticCacheConfig semanticCache,
         RoutingPolicyConfig router,
         ResilienceConfig resilience,
-        AccountingConfig accounting) {
+        AccountingConfig accounting,
+        ResponsesConfig responses) {
 
     public GatewayConfig {
         providers = Map.copyOf(providers);
@@ -26,6 +27,16 @@ public record GatewayConfig(
         router = router == null ? RoutingPolicyConfig.INHERIT : router;
         resilience = resilience == null ? ResilienceConfig.defaults() : resilience;
         accounting = accounting == null ? AccountingConfig.defaults() : accounting;
+        responses = responses == null ? ResponsesConfig.defaults() : responses;
+    }
+
+    /** A config with the Responses API's defaults (an in-memory store). */
+    public GatewayConfig(ServerConfig server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                         Map<String, AliasConfig> aliases, Map<String, TeamConfig> teams, ExactCacheConfig exactCache,
+                         SemanticCacheConfig semanticCache, RoutingPolicyConfig router, ResilienceConfig resilience,
+                         AccountingConfig accounting) {
+        this(server, providers, models, aliases, teams, exactCache, semanticCache, router, resilience, accounting,
+                null);
     }
 
     /** A config with the exact cache only and defaults elsewhere (tests that build one by hand). */
@@ -47,12 +58,17 @@ public record GatewayConfig(
 
     public GatewayConfig withServer(ServerConfig newServer) {
         return new GatewayConfig(newServer, providers, models, aliases, teams, exactCache, semanticCache, router,
-                resilience, accounting);
+                resilience, accounting, responses);
     }
 
     public GatewayConfig withAccounting(AccountingConfig newAccounting) {
         return new GatewayConfig(server, providers, models, aliases, teams, exactCache, semanticCache, router,
-                resilience, newAccounting);
+                resilience, newAccounting, responses);
+    }
+
+    public GatewayConfig withResponses(ResponsesConfig newResponses) {
+        return new GatewayConfig(server, providers, models, aliases, teams, exactCache, semanticCache, router,
+                resilience, accounting, newResponses);
     }
 
     /** The bound on all upstream attempts of one request: the resilience deadline, else the request timeout. */

@@ -149,23 +149,10 @@ public final class ChatRequestParser {
     }
 
     private static List<Message> messages(JsonNode v) {
-        if (!v.isArray()) {
-            throw invalid("messages: expected an array, got " + kind(v), "messages");
-        }
-        if (v.isEmpty()) {
-            throw invalid("messages: empty (expected: at least one message)", "messages");
-        }
-        List<Message> out = new ArrayList<>(v.size());
-        for (int i = 0; i < v.size(); i++) {
-            out.add(message(v.get(i), "messages[" + i + "]"));
-        }
-        return out;
+        return ObjectArrays.read(v, "messages", "an array", "message", ChatRequestParser::message);
     }
 
-    private static Message message(JsonNode v, String path) {
-        if (!v.isObject()) {
-            throw invalid(path + ": expected an object, got " + kind(v), path);
-        }
+    private static Message message(ObjectNode v, String path) {
         String role = null;
         MessageContent content = null;
         boolean hasContent = false;

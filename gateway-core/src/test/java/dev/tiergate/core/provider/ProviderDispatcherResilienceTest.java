@@ -325,7 +325,7 @@ class ProviderDispatcherResilienceTest {
         GatewayError error = failure(dispatcher, exchange("m1", false, Duration.ofMillis(300)));
         assertThat(error).isInstanceOf(TimeoutError.class);
         assertThat(error.status()).isEqualTo(504);
-        assertThat(error.getMessage()).matches("no answer within 300 ms \\(\\d attempts\\)");
+        assertThat(error.getMessage()).matches("no answer within 300 ms \\(\\d attempts?\\)");
         assertThat(p1.calls("flaky-9")).as("retries ran until the deadline, or to their end").isBetween(1, 3);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }

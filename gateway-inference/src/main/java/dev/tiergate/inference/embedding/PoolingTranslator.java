@@ -10,17 +10,18 @@ import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Tokenises one sentence into the inputs the graph declares ({@code input_ids},
- * {@code attention_mask}, {@code token_type_ids}, matched by name), and pools the token states it
- * returns into one L2-normalised vector, keeping the token states beside it. Pooling is done here
- * in plain Java: ONNX Runtime's DJL arrays support few operators.
+ * Tokenises a batch of sentences into the inputs the graph declares ({@code input_ids},
+ * {@code attention_mask}, {@code token_type_ids}, matched by name; shorter sentences padded to the
+ * longest with mask 0), and pools each sentence's token states into one L2-normalised vector,
+ * keeping its own token states (padding dropped) beside it. A batch of one is exactly the single
+ * run. Pooling is done here in plain Java: ONNX Runtime's DJL arrays support few operators.
  */
-final class PoolingTranslator implements Translator<String, TokenEmbedding> {
-    private static final String MASK = "attention-mask";
-    private static final String TOKENS = "tokens";
+final class PoolingTranslator implements Translator<List<String>, List<TokenEmbedding>> {
+    private static final String ENCODINGS = "encodings";
 
     private final HuggingFaceTokenizer tokenizer;
     private final EmbeddingModel.Pooling pooling;
@@ -44,21 +45,27 @@ final class PoolingTranslator implements Translator<String, TokenEmbedding> {
     }
 
     @Override
-    public NDList processInput(TranslatorContext ctx, String text) {
-        Encoding encoding = tokenizer.encode(text);
-        long[] ids = encoding.getIds();
-        long[] mask = encoding.getAttentionMask();
-        ctx.setAttachment(MASK, mask);
-        ctx.setAttachment(TOKENS, encoding.getTokens());
+    public NDList processInput(TranslatorContext ctx, List<String> texts) {
+        Encoding[] encodings = new Encoding[texts.size()];
+        int longest = 0;
+        for (int i = 0; i < encodings.length; i++) {
+            encodings[i] = tokenizer.encode(texts.get(i));
+            longest = Math.max(longest, encodings[i].getIds().length);
+        }
+        ctx.setAttachment(ENCODINGS, encodings);
         NDManager manager = ctx.getNDManager();
-        Shape shape = new Shape(1, ids.length);
+        Shape shape = new Shape(encodings.length, longest);
         NDList inputs = new NDList(inputNames.size());
         for (String name : inputNames) {
-            long[] data = switch (name) {
-                case "input_ids" -> ids;
-                case "attention_mask" -> mask;
-                default -> encoding.getTypeIds();
-            };
+            long[] data = new long[encodings.length * longest];   // padding: id 0, mask 0, type 0
+            for (int i = 0; i < encodings.length; i++) {
+                long[] row = switch (name) {
+                    case "input_ids" -> encodings[i].getIds();
+                    case "attention_mask" -> encodings[i].getAttentionMask();
+                    default -> encodings[i].getTypeIds();
+                };
+                System.arraycopy(row, 0, data, i * longest, row.length);
+            }
             NDArray array = manager.create(data, shape);
             array.setName(name);
             inputs.add(array);
@@ -67,15 +74,22 @@ final class PoolingTranslator implements Translator<String, TokenEmbedding> {
     }
 
     @Override
-    public TokenEmbedding processOutput(TranslatorContext ctx, NDList outputs) {
+    public List<TokenEmbedding> processOutput(TranslatorContext ctx, NDList outputs) {
         NDArray hidden = tokenStates(outputs);
         long[] shape = hidden.getShape().getShape();
-        int tokens = (int) shape[1];
+        int longest = (int) shape[1];
         int dims = (int) shape[2];
         float[] states = hidden.toFloatArray();
-        long[] mask = (long[]) ctx.getAttachment(MASK);
-        float[] vector = normalize(pool(states, mask, tokens, dims));
-        return new TokenEmbedding(vector, (String[]) ctx.getAttachment(TOKENS), states, dims);
+        Encoding[] encodings = (Encoding[]) ctx.getAttachment(ENCODINGS);
+        List<TokenEmbedding> embeddings = new ArrayList<>(encodings.length);
+        for (int i = 0; i < encodings.length; i++) {
+            long[] mask = encodings[i].getAttentionMask();
+            int from = i * longest * dims;
+            float[] own = Arrays.copyOfRange(states, from, from + mask.length * dims);
+            float[] vector = normalize(pool(own, mask, mask.length, dims));
+            embeddings.add(new TokenEmbedding(vector, encodings[i].getTokens(), own, dims));
+        }
+        return embeddings;
     }
 
     @Override
@@ -130,6 +144,6 @@ final class PoolingTranslator implements Translator<String, TokenEmbedding> {
             }
         }
         throw new IllegalStateException("no token states among the model outputs " + outputs.getShapes().length
-                + " (expected: one of shape [1, tokens, dims])");
+                + " (expected: one of shape [batch, tokens, dims])");
     }
 }

@@ -15,6 +15,7 @@ import dev.tiergate.core.config.ModelConfig;
 import dev.tiergate.core.config.Pricing;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.config.ResilienceConfig;
+import dev.tiergate.core.config.ResponsesConfig;
 import dev.tiergate.core.config.OverloadLimits;
 import dev.tiergate.core.config.ServerConfig;
 import dev.tiergate.core.config.TeamConfig;
@@ -42,7 +43,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = union(Set.of("server", "providers", "models", "aliases", "cache",
-            "router", "resilience"), AccountingConfigReader.GATEWAY_KEYS);
+            "router", "resilience", ResponsesConfigReader.SECTION), AccountingConfigReader.GATEWAY_KEYS);
     private static final Set<String> CACHE_KEYS = Set.of("exact", "semantic");
     private static final Set<String> EXACT_CACHE_KEYS = Set.of("enabled", "max-size-mb", "ttl-seconds", "cache-non-deterministic");
     private static final Set<String> TEAM_CACHE_KEYS = Set.of("ttl-seconds", "namespace", "cache-non-deterministic", "semantic");
@@ -93,6 +94,7 @@ public final class ConfigLoader {
         SemanticCacheConfig semanticCache = StageYaml.semanticCache(g);
         RoutingPolicyConfig router = StageYaml.router(g);
         AccountingConfig accounting = AccountingConfigReader.gateway(g);
+        ResponsesConfig responses = ResponsesConfigReader.read(g, accounting);
         Map<String, TeamConfig> teams = new LinkedHashMap<>();
         Map<String, String> keyOwners = new HashMap<>();
         for (Map.Entry<String, String> file : source.teamFiles().entrySet()) {
@@ -112,7 +114,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return new GatewayConfig(server, providers, models, aliases, teams, exactCache, semanticCache, router,
-                resilience, accounting);
+                resilience, accounting, responses);
     }
 
     private static ServerConfig server(YamlFields g) {
@@ -250,6 +252,12 @@ public final class ConfigLoader {
             }
             Map<String, String> headers = stringMap(g, p + ".headers");
             Map<String, String> options = stringMap(g, p + ".options");
+            String responses = options.get("responses");
+            if (responses != null && (!"openai".equals(type)
+                    || !responses.equals("translate") && !responses.equals("passthrough"))) {
+                g.problem(p + ".options.responses", "'" + responses + "' (expected: translate or passthrough, "
+                        + "on an openai provider)");
+            }
             if (optional && apiKey.isEmpty()) {
                 skipped.add(id);
                 continue;

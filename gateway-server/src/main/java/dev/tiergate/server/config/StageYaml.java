@@ -76,7 +76,8 @@ final class StageYaml {
     }
 
     /** A base64 AES key of 16, 24 or 32 bytes at {@code path}, or null when absent. */
-    private static String aesKey(YamlFields y, String path) {
+    /** A base64 AES key of 16, 24 or 32 bytes at {@code path}, or null; a problem when it is not one. */
+    static String aesKey(YamlFields y, String path) {
         String key = y.string(path, null);
         if (key != null) {
             try {

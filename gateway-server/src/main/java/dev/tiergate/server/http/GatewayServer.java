@@ -4,7 +4,6 @@ import dev.tiergate.core.memory.ByteBudget;
 import dev.tiergate.core.config.ServerConfig;
 import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.health.Readiness;
-import dev.tiergate.server.responses.InMemoryResponseStore;
 import dev.tiergate.server.responses.ResponseStore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -37,9 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
-    /** How long a stored response (Responses API) is kept, and the most the stored ones may hold in all. */
-    private static final Duration RESPONSES_TTL = Duration.ofDays(30);
-    private static final long RESPONSES_MAX_BYTES = 64L << 20;
 
     private final Channel channel;
     private final Channel management;
@@ -61,11 +57,11 @@ public final class GatewayServer implements AutoCloseable {
      * {@code POST /admin/reload} calling {@code reloader}. {@code /readyz} fails while the server
      * drains, while the stores of limits and usage are unreachable, and while {@code health} says so.
      * {@code authFailures} counts the API port's failed authentications and refuses addresses that
-     * made too many.
+     * made too many. {@code responses} holds the Responses API's stored responses and token counter.
      */
     public static GatewayServer start(ServerConfig config, EventLoopGroup group, Supplier<ServingState> state,
                                       ServerAccounting accounting, ConfigReloader reloader, Readiness health,
-                                      AuthFailures authFailures)
+                                      AuthFailures authFailures, ResponsesServices responses)
             throws InterruptedException {
         AtomicBoolean ready = new AtomicBoolean();
         InFlightRequests inFlight = new InFlightRequests();
@@ -79,7 +75,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         Predicate<String> knownKey = authorization -> state.get().authenticator().recognises(authorization);
         Connections connections = new Connections(ConnectionSettings.of(config), inFlight, accounting, budget, knownKey);
-        Channel api = bind("API", config.host(), config.port(), group, apiRoutes(state, accounting, readiness),
+        Channel api = bind("API", config.host(), config.port(), group, apiRoutes(state, accounting, readiness, responses),
                 connections, authFailures);
         Channel management = null;
         if (config.managementEnabled()) {
@@ -97,15 +93,15 @@ public final class GatewayServer implements AutoCloseable {
 
     /** The OpenAI-compatible routes, the usage report and the probes. */
     private static Map<GatewayHttpHandler.Route, Endpoint> apiRoutes(Supplier<ServingState> state,
-                                                                      ServerAccounting accounting, Endpoint readiness) {
+                                                                      ServerAccounting accounting, Endpoint readiness,
+                                                                      ResponsesServices responses) {
         Map<GatewayHttpHandler.Route, Endpoint> routes = new LinkedHashMap<>();
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/chat/completions"),
                 new ChatCompletionsEndpoint(state));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/models"), new ModelsEndpoint(state));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/embeddings"),
                 new EmbeddingsEndpoint(state));
-        addResponses(routes, state, new InMemoryResponseStore(RESPONSES_TTL, RESPONSES_MAX_BYTES, accounting.clock()),
-                accounting.clock());
+        addResponses(routes, state, responses, accounting.clock());
         if (accounting.usage() != null) {
             routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/usage"),
                     new UsageEndpoint(state, accounting.usage(), accounting.clock()));
@@ -114,9 +110,13 @@ public final class GatewayServer implements AutoCloseable {
         return routes;
     }
 
-    /** The Responses API: create on the chat pipeline, and retrieve, delete and list the input of stored responses. */
+    /**
+     * The Responses API: create on the chat pipeline; retrieve (or replay as events), delete, cancel
+     * and list the input of stored responses; count input tokens.
+     */
     private static void addResponses(Map<GatewayHttpHandler.Route, Endpoint> routes, Supplier<ServingState> state,
-                                     ResponseStore store, Clock clock) {
+                                     ResponsesServices services, Clock clock) {
+        ResponseStore store = services.store();
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/responses"),
                 new ResponsesEndpoint(state, store, clock));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/responses/{id}"),
@@ -125,6 +125,10 @@ public final class GatewayServer implements AutoCloseable {
                 new ResponseResourceEndpoint(state, store, ResponseResourceEndpoint.Action.DELETE));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/responses/{id}/input_items"),
                 new ResponseResourceEndpoint(state, store, ResponseResourceEndpoint.Action.INPUT_ITEMS));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/responses/{id}/cancel"),
+                new ResponseResourceEndpoint(state, store, ResponseResourceEndpoint.Action.CANCEL));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/responses/input_tokens"),
+                new ResponseInputTokensEndpoint(state, services));
     }
 
     /** Metrics, the admin routes and the probes. */

@@ -6,9 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.core.error.NotFoundError;
 import dev.tiergate.core.pipeline.Caller;
+import dev.tiergate.server.responses.ResponseEventStream;
 import dev.tiergate.server.responses.ResponseStore;
 import dev.tiergate.server.responses.StoredResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,15 +21,18 @@ import java.util.function.Supplier;
 
 /**
  * A stored response of the caller's team, by the {@code id} in its path: {@code GET
- * /v1/responses/{id}} (the response), {@code DELETE /v1/responses/{id}} and {@code GET
+ * /v1/responses/{id}} (the response; with {@code stream=true} its event sequence replayed, from
+ * {@code starting_after}), {@code DELETE /v1/responses/{id}}, {@code GET
  * /v1/responses/{id}/input_items} (its input items, a page at a time: {@code order},
- * {@code limit}, {@code after}). Another team's id is not found, like an unknown one.
+ * {@code limit}, {@code after}) and {@code POST /v1/responses/{id}/cancel} (background responses
+ * are not served, so a found response is refused as OpenAI refuses a synchronous one). Another
+ * team's id is not found, like an unknown one.
  */
 final class ResponseResourceEndpoint implements Endpoint {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** What is done with the stored response. */
-    enum Action { RETRIEVE, DELETE, INPUT_ITEMS }
+    enum Action { RETRIEVE, DELETE, INPUT_ITEMS, CANCEL }
 
     private final Supplier<ServingState> state;
     private final ResponseStore store;
@@ -42,6 +50,7 @@ final class ResponseResourceEndpoint implements Endpoint {
         call.describe(caller, null);
         String id = call.pathParameter("id");
         Page page = action == Action.INPUT_ITEMS ? Page.of(call.request) : null;
+        Replay replay = action == Action.RETRIEVE ? Replay.of(call.request) : null;
         if (action == Action.DELETE) {
             store.delete(caller.teamId(), id).whenComplete((deleted, error) -> call.onLoop(() -> {
                 if (error != null) {
@@ -60,6 +69,12 @@ final class ResponseResourceEndpoint implements Endpoint {
                 call.fail(error);
             } else if (stored == null) {
                 call.fail(notFound(id));
+            } else if (action == Action.CANCEL) {
+                call.fail(new InvalidRequestError("Cannot cancel a synchronous response. (Only responses created"
+                        + " with background: true can be cancelled, and this gateway does not serve background"
+                        + " responses.)", null, null));
+            } else if (replay != null && replay.stream()) {
+                call.respond(replay.of(stored, call.requestId), "replayed");
             } else {
                 ObjectNode body = action == Action.RETRIEVE ? stored.response() : page.of(stored);
                 call.respond(HttpResponses.json(HttpResponseStatus.OK, body, call.requestId), "found");
@@ -69,6 +84,45 @@ final class ResponseResourceEndpoint implements Endpoint {
 
     private static NotFoundError notFound(String id) {
         return new NotFoundError("Response with id '" + id + "' not found.", "not_found", null);
+    }
+
+    /** {@code stream=true}: the stored response's events after {@code starting_after} (a sequence number), as SSE. */
+    private record Replay(boolean stream, int startingAfter) {
+
+        static Replay of(IncomingRequest request) {
+            String stream = request.queryParam("stream");
+            if (stream != null && !stream.equals("true") && !stream.equals("false")) {
+                throw new InvalidRequestError("stream: '" + stream + "' (expected: true or false)", "invalid_request",
+                        "stream");
+            }
+            String after = request.queryParam("starting_after");
+            int startingAfter = -1;
+            if (after != null) {
+                try {
+                    startingAfter = Integer.parseInt(after);
+                } catch (NumberFormatException e) {
+                    startingAfter = -2;
+                }
+                if (startingAfter < -1) {
+                    throw new InvalidRequestError("starting_after: '" + after + "' (expected: a sequence number, >= 0)",
+                            "invalid_request", "starting_after");
+                }
+            }
+            return new Replay("true".equals(stream), startingAfter);
+        }
+
+        FullHttpResponse of(StoredResponse stored, String requestId) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            for (ObjectNode event : ResponseEventStream.replay(stored.response())) {
+                if (event.get("sequence_number").asInt() > startingAfter) {
+                    body.writeBytes(ResponseEventStream.frame(event));
+                }
+            }
+            FullHttpResponse res = HttpResponses.json(HttpResponseStatus.OK, body.toByteArray(), requestId);
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                    .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+            return res;
+        }
     }
 
     /** One page of input items: {@code order} (asc or desc, the default), {@code limit} (1-100, 20), {@code after} an item id. */

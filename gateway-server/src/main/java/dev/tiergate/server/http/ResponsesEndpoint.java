@@ -1,11 +1,13 @@
 package dev.tiergate.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tiergate.core.error.NotFoundError;
 import dev.tiergate.core.model.ChatRequest;
+import dev.tiergate.core.model.ChatRequestParser;
 import dev.tiergate.core.pipeline.Answer;
 import dev.tiergate.core.pipeline.Caller;
 import dev.tiergate.server.responses.ResponseEventStream;
+import dev.tiergate.server.responses.ResponsesPassthrough;
 import dev.tiergate.server.responses.ResponseIds;
 import dev.tiergate.server.responses.ResponseObjects;
 import dev.tiergate.server.responses.ResponseStore;
@@ -47,29 +49,37 @@ final class ResponsesEndpoint implements Endpoint {
     public void handle(HttpCall client) {
         ServingState serving = state.get();
         Caller caller = serving.authenticator().authenticate(client.request.header("authorization"));
+        ResponsesPassthrough.Route passthrough = serving.responsesPassthrough();
+        if (passthrough != null) {
+            ObjectNode body = ChatRequestParser.parseObject(client.request.body());
+            JsonNode model = body.get("model");
+            if (model != null && model.isTextual() && passthrough.serves(caller.team(), model.textValue())) {
+                client.describe(caller, model.textValue());
+                passThrough(client, serving, caller, passthrough, body);
+                return;
+            }
+        }
         ResponsesRequest request = ResponsesRequestParser.parse(client.request.body());
         client.describe(caller, request.model());
         if (request.previousResponseId() == null) {
             answer(client, serving, caller, request, List.of());
             return;
         }
-        store.get(caller.teamId(), request.previousResponseId()).whenComplete((previous, error) -> client.onLoop(() -> {
-            if (client.isDone()) {
-                return;   // the client went away while the conversation was read: nothing goes upstream
-            }
-            if (error != null) {
-                client.fail(error);
-            } else if (previous == null) {
-                client.fail(new NotFoundError("Previous response with id '" + request.previousResponseId()
-                        + "' not found.", "previous_response_not_found", "previous_response_id"));
-            } else {
-                try {
-                    answer(client, serving, caller, request, previous.conversation());
-                } catch (RuntimeException e) {
-                    client.fail(e);
-                }
-            }
-        }));
+        PreviousConversation.load(store, caller.teamId(), request.previousResponseId())
+                .whenComplete((history, error) -> client.onLoop(() -> {
+                    if (client.isDone()) {
+                        return;   // the client went away while the conversation was read: nothing goes upstream
+                    }
+                    if (error != null) {
+                        client.fail(error);
+                        return;
+                    }
+                    try {
+                        answer(client, serving, caller, request, history);
+                    } catch (RuntimeException e) {
+                        client.fail(e);
+                    }
+                }));
     }
 
     private void answer(HttpCall client, ServingState serving, Caller caller, ResponsesRequest request,
@@ -97,6 +107,30 @@ final class ResponsesEndpoint implements Endpoint {
                 case Answer.Embeddings embeddings -> throw new IllegalStateException("embeddings for a responses request");
             }
         });
+    }
+
+    /**
+     * Sends the body as it is to a provider that serves the Responses API, through limits and
+     * accounting, and gives its answer back unchanged (nothing is stored here: the provider keeps
+     * its responses, and {@code previous_response_id} goes to it as it is).
+     */
+    private static void passThrough(HttpCall client, ServingState serving, Caller caller,
+                                    ResponsesPassthrough.Route passthrough, ObjectNode body) {
+        PaidRequests.run(client, serving, passthrough.pipeline(), caller, ResponsesPassthrough.chatRequest(body),
+                (exchange, answer) -> {
+                    switch (answer) {
+                        case Answer.Complete complete -> {
+                            byte[] raw = complete.completion().extra().get(ResponsesPassthrough.RAW).textValue()
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                            var http = HttpResponses.json(HttpResponseStatus.OK, raw, client.requestId);
+                            TiergateHeaders.addAnswer(http.headers(), exchange.facts(), true);
+                            client.respond(http, "passed through");
+                        }
+                        case Answer.Stream stream -> new SseStreamWriter(client, stream, exchange.facts(),
+                                new PassthroughStreamFrames()).start();
+                        case Answer.Embeddings embeddings -> throw new IllegalStateException("embeddings for a responses request");
+                    }
+                });
     }
 
     /** Keeps a finished response and its conversation when the request asked to store it. */

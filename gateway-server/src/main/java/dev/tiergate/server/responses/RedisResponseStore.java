@@ -2,6 +2,7 @@ package dev.tiergate.server.responses;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tiergate.core.crypto.Sealer;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class RedisResponseStore implements ResponseStore {
     private final String prefix;
     private final Duration ttl;
     private final long maxEntryBytes;
-    private final SecretKey key;
+    private final Sealer sealer;
 
     /** {@code key} may be null: then responses are kept in clear. */
     public RedisResponseStore(RedisAsyncCommands<String, byte[]> redis, String prefix, Duration ttl,
@@ -41,13 +42,13 @@ public final class RedisResponseStore implements ResponseStore {
             throw new IllegalArgumentException("maxEntryBytes: " + maxEntryBytes + " (expected: > 0)");
         }
         this.maxEntryBytes = maxEntryBytes;
-        this.key = key;
+        this.sealer = key == null ? null : StoredResponseCodec.sealer(key);
     }
 
     @Override
     public CompletionStage<Void> put(StoredResponse response) {
         String place = place(response.teamId(), response.id());
-        byte[] bytes = StoredResponseCodec.encode(response, place, key);
+        byte[] bytes = StoredResponseCodec.encode(response, place, sealer);
         if (bytes.length > maxEntryBytes) {
             log.warn("response {} of team {} not stored: {} bytes (at most {})", response.id(), response.teamId(),
                     bytes.length, maxEntryBytes);
@@ -64,7 +65,7 @@ public final class RedisResponseStore implements ResponseStore {
                 return null;
             }
             try {
-                StoredResponse stored = StoredResponseCodec.decode(bytes, place, key);
+                StoredResponse stored = StoredResponseCodec.decode(bytes, place, sealer);
                 return stored.teamId().equals(teamId) ? stored : null;
             } catch (IllegalArgumentException e) {
                 log.warn("stored response {} of team {} unreadable: {}", id, teamId, e.getMessage());

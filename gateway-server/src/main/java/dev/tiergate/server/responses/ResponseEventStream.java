@@ -1,6 +1,7 @@
 package dev.tiergate.server.responses;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -144,16 +145,20 @@ public final class ResponseEventStream {
 
     private void text(List<ObjectNode> events, String piece) {
         if (openText == null) {
-            openText = new OpenText(ResponseIds.next("msg"), nextOutputIndex++);
-            ObjectNode added = event("response.output_item.added").put("output_index", openText.outputIndex);
-            added.set("item", ResponseObjects.messageItem(openText.id, "in_progress"));
-            events.add(added);
-            events.add(partEvent("response.content_part.added", openText).set("part", ResponseObjects.outputText("")));
+            openText(events, ResponseIds.next("msg"));
         }
         openText.text.append(piece);
         ObjectNode delta = partEvent("response.output_text.delta", openText).put("delta", piece);
         delta.putArray("logprobs");
         events.add(delta);
+    }
+
+    private void openText(List<ObjectNode> events, String id) {
+        openText = new OpenText(id, nextOutputIndex++);
+        ObjectNode added = event("response.output_item.added").put("output_index", openText.outputIndex);
+        added.set("item", ResponseObjects.messageItem(openText.id, "in_progress"));
+        events.add(added);
+        events.add(partEvent("response.content_part.added", openText).set("part", ResponseObjects.outputText("")));
     }
 
     private void closeText(List<ObjectNode> events) {
@@ -175,23 +180,75 @@ public final class ResponseEventStream {
         int index = fragment.index() != null ? fragment.index() : position;
         OpenCall call = openCalls.get(index);
         if (call == null) {
-            closeText(events);
             String callId = fragment.id() != null ? fragment.id() : ResponseIds.next("call");
             String name = fragment.function() == null ? null : fragment.function().name();
-            call = new OpenCall(ResponseIds.next("fc"), nextOutputIndex++, callId, name == null ? "" : name);
-            openCalls.put(index, call);
-            ObjectNode added = event("response.output_item.added").put("output_index", call.outputIndex);
-            added.set("item", ResponseObjects.functionCallItem(call.id, call.callId, call.name, "", "in_progress"));
-            events.add(added);
+            call = openCall(events, index, ResponseIds.next("fc"), callId, name == null ? "" : name);
         } else if (call.name.isEmpty() && fragment.function() != null && fragment.function().name() != null) {
             call.name = fragment.function().name();
         }
-        String arguments = fragment.function() == null ? null : fragment.function().arguments();
+        arguments(events, call, fragment.function() == null ? null : fragment.function().arguments());
+    }
+
+    private OpenCall openCall(List<ObjectNode> events, int index, String id, String callId, String name) {
+        closeText(events);
+        OpenCall call = new OpenCall(id, nextOutputIndex++, callId, name);
+        openCalls.put(index, call);
+        ObjectNode added = event("response.output_item.added").put("output_index", call.outputIndex);
+        added.set("item", ResponseObjects.functionCallItem(call.id, call.callId, call.name, "", "in_progress"));
+        events.add(added);
+        return call;
+    }
+
+    private void arguments(List<ObjectNode> events, OpenCall call, String arguments) {
         if (arguments != null && !arguments.isEmpty()) {
             call.arguments.append(arguments);
             events.add(event("response.function_call_arguments.delta").put("item_id", call.id)
                     .put("output_index", call.outputIndex).put("delta", arguments));
         }
+    }
+
+    /**
+     * The event sequence of a finished (stored) response, as a stream of it would have been: the
+     * same item ids, each text and each call's arguments in one delta, and at the end
+     * {@code response.completed} (or {@code response.incomplete}) with the response as stored.
+     * Items other than messages with one text part and function calls (a refusal) come as
+     * {@code output_item.added} and {@code output_item.done}.
+     */
+    public static List<ObjectNode> replay(ObjectNode finished) {
+        ObjectNode shell = finished.deepCopy();
+        shell.put("status", "in_progress");
+        shell.putArray("output");
+        shell.putNull("completed_at");
+        shell.putNull("incomplete_details");
+        shell.putNull("usage");
+        ResponseEventStream stream = new ResponseEventStream(shell, () -> 0L);
+        List<ObjectNode> events = new ArrayList<>();
+        stream.start(events, null);
+        for (JsonNode node : finished.path("output")) {
+            ObjectNode item = (ObjectNode) node;
+            JsonNode content = item.path("content");
+            if ("message".equals(item.path("type").asText()) && content.size() == 1
+                    && "output_text".equals(content.get(0).path("type").asText())) {
+                stream.openText(events, item.get("id").textValue());
+                stream.text(events, content.get(0).path("text").asText());
+                stream.closeText(events);
+            } else if ("function_call".equals(item.path("type").asText())) {
+                OpenCall call = stream.openCall(events, 0, item.get("id").textValue(),
+                        item.get("call_id").textValue(), item.get("name").textValue());
+                stream.arguments(events, call, item.path("arguments").asText());
+                stream.closeCalls(events);
+            } else {
+                int index = stream.nextOutputIndex++;
+                ObjectNode added = stream.event("response.output_item.added").put("output_index", index);
+                added.set("item", item.deepCopy().put("status", "in_progress"));
+                events.add(added);
+                stream.itemDone(events, index, item.deepCopy());
+            }
+        }
+        String type = "incomplete".equals(finished.path("status").asText()) ? "response.incomplete"
+                : "response.completed";
+        events.add(stream.event(type).set("response", finished.deepCopy()));
+        return events;
     }
 
     private void closeCalls(List<ObjectNode> events) {

@@ -33,7 +33,7 @@ public final class ResponseObjects {
         r.putNull("completed_at");
         r.putNull("error");
         r.putNull("incomplete_details");
-        putNullable(r, "instructions", request.instructions());
+        r.set("instructions", request.instructions() == null ? NODES.nullNode() : request.instructions().deepCopy());
         if (request.maxOutputTokens() == null) {
             r.putNull("max_output_tokens");
         } else {

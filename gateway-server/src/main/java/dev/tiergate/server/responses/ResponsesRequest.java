@@ -14,12 +14,14 @@ import java.util.List;
  * are already in chat form ({@code tools}, {@code toolChoice}, {@code responseFormat}); the
  * {@code echo} fields are what the response object repeats back as the client sent them.
  *
+ * @param instructions null, a string (one system message), or an array of input items (validated, each with
+ *                     an {@code id}) that go before the conversation and the input
  * @param reasoningEffort {@code reasoning.effort}, passed on as chat's {@code reasoning_effort}; may be null
  */
 public record ResponsesRequest(
         String model,
         List<ObjectNode> input,
-        String instructions,
+        JsonNode instructions,
         List<Tool> tools,
         JsonNode toolChoice,
         ResponseFormat responseFormat,

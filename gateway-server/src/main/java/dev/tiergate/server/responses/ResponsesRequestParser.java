@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.core.model.ChatRequestParser;
+import dev.tiergate.core.model.ObjectArrays;
 import dev.tiergate.core.model.ResponseFormat;
 import dev.tiergate.core.model.Tool;
 import java.util.ArrayList;
@@ -30,6 +31,9 @@ public final class ResponsesRequestParser {
     private static final Set<String> IGNORED = Set.of("include", "truncation", "stream_options", "service_tier",
             "prompt_cache_key", "prompt_cache_retention", "safety_identifier", "top_logprobs");
     private static final int MAX_METADATA_PAIRS = 16;
+    private static final Set<String> TOKEN_COUNT_FIELDS = Set.of("model", "input", "previous_response_id", "tools",
+            "text", "reasoning", "truncation", "instructions", "conversation", "tool_choice", "parallel_tool_calls",
+            "personality");
 
     private ResponsesRequestParser() {
     }
@@ -39,9 +43,33 @@ public final class ResponsesRequestParser {
     }
 
     public static ResponsesRequest parse(ObjectNode root) {
+        return parse(root, true);
+    }
+
+    /**
+     * A {@code POST /v1/responses/input_tokens} body: the fields that shape a request's input
+     * (OpenAI's {@code TokenCountsBody}); {@code model} and {@code input} may be left out (then
+     * {@code model} is empty and {@code input} has no items). Other fields are unknown parameters.
+     */
+    public static ResponsesRequest parseTokenCount(byte[] body) {
+        ObjectNode root = ChatRequestParser.parseObject(body);
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!TOKEN_COUNT_FIELDS.contains(name)) {
+                throw new InvalidRequestError("Unknown parameter: '" + abbreviate(name) + "'.", "unknown_parameter", name);
+            }
+        }
+        JsonNode personality = root.remove("personality");
+        if (personality != null && !personality.isNull()) {
+            string(personality, "personality");
+        }
+        return parse(root, false);
+    }
+
+    private static ResponsesRequest parse(ObjectNode root, boolean modelAndInputRequired) {
         String model = null;
         List<ObjectNode> input = null;
-        String instructions = null;
+        JsonNode instructions = null;
         List<Tool> tools = null;
         JsonNode toolChoice = null;
         ResponseFormat format = null;
@@ -68,7 +96,7 @@ public final class ResponsesRequestParser {
             switch (name) {
                 case "model" -> model = string(v, "model");
                 case "input" -> input = input(v);
-                case "instructions" -> instructions = string(v, "instructions");
+                case "instructions" -> instructions = instructions(v);
                 case "tools" -> {
                     tools = tools(v);
                     echoTools = v;
@@ -103,6 +131,10 @@ public final class ResponsesRequestParser {
                         "unknown_parameter", name);
             }
         }
+        if (!modelAndInputRequired) {
+            model = model == null ? "" : model;
+            input = input == null ? List.of() : input;
+        }
         if (model == null) {
             throw invalid("model: missing (expected: a model name such as \"auto\")", "model");
         }
@@ -120,24 +152,21 @@ public final class ResponsesRequestParser {
             message.putArray("content").addObject().put("type", "input_text").put("text", v.textValue());
             return List.of(withId(message, "msg", "input"));
         }
-        if (!v.isArray()) {
-            throw invalid("input: expected a string or an array of input items, got " + kind(v), "input");
-        }
-        if (v.isEmpty()) {
-            throw invalid("input: empty (expected: at least one input item)", "input");
-        }
-        List<ObjectNode> items = new ArrayList<>(v.size());
-        for (int i = 0; i < v.size(); i++) {
-            items.add(inputItem(v.get(i), "input[" + i + "]"));
-        }
-        return items;
+        return ObjectArrays.read(v, "input", "a string or an array of input items", "input item",
+                ResponsesRequestParser::inputItem);
     }
 
-    private static ObjectNode inputItem(JsonNode v, String path) {
-        if (!v.isObject()) {
-            throw invalid(path + ": expected an object, got " + kind(v), path);
+    /** A string, or input items as in {@code input} (e.g. a previous response's {@code instructions} echoed back). */
+    private static JsonNode instructions(JsonNode v) {
+        if (v.isTextual()) {
+            return v;
         }
-        ObjectNode item = ((ObjectNode) v).deepCopy();
+        return NODES.arrayNode().addAll(ObjectArrays.read(v, "instructions", "a string or an array of input items",
+                "input item", ResponsesRequestParser::inputItem));
+    }
+
+    private static ObjectNode inputItem(ObjectNode v, String path) {
+        ObjectNode item = v.deepCopy();
         String type = item.has("type") ? string(item.get("type"), path + ".type") : "message";
         switch (type) {
             case "message" -> {

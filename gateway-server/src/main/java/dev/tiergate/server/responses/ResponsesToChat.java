@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * Maps a Responses request onto the chat request the pipeline serves: {@code instructions} become
- * the first (system) message, input items become messages in order (consecutive
+ * the first (system) message (or, given as input items, the first messages), input items become messages in order (consecutive
  * {@code function_call} items join one assistant message's {@code tool_calls}, a
  * {@code function_call_output} becomes a {@code tool} message), flat function tools become chat
  * tools, {@code text.format} becomes {@code response_format} and {@code max_output_tokens}
@@ -29,8 +29,11 @@ public final class ResponsesToChat {
 
     public static ChatRequest translate(ResponsesRequest request, List<ObjectNode> history) {
         List<Message> messages = new ArrayList<>();
-        if (request.instructions() != null) {
-            messages.add(Message.system(request.instructions()));
+        JsonNode instructions = request.instructions();
+        if (instructions != null && instructions.isTextual()) {
+            messages.add(Message.system(instructions.textValue()));
+        } else if (instructions != null) {
+            instructions.forEach(item -> add(messages, (ObjectNode) item));
         }
         for (ObjectNode item : history) {
             add(messages, item);

@@ -121,17 +121,26 @@ class BudgetBurstTest {
         }
     }
 
+    /**
+     * Every answer was counted and what was answered cost no more than the budget; returns how many
+     * were answered.
+     */
+    private static long assertAnsweredWithinBudget(List<HttpResponse<String>> responses, TestGateway counted) {
+        long answered = responses.stream().filter(r -> r.statusCode() == 200).count();
+        JsonNode totals = totals(counted);
+        assertThat(totals.at("/requests").asLong()).isEqualTo(answered);
+        assertThat(totals.at("/cost_usd").decimalValue()).isLessThanOrEqualTo(BUDGET);
+        return answered;
+    }
+
     @Test
     void fiftyConcurrentSlowRequestsStayWithinTheBudget() throws Exception {
         stubAnswers(1_500);
         try (TestGateway gateway = gateway("limits: {monthly-budget-usd: 1.00}\n", "")) {
             List<HttpResponse<String>> responses = burst(List.of(gateway), 50, g -> chat(g, "hello", false));
             assertAllAnsweredOrRefusedForBudget(responses, "budget_exceeded");
-            long answered = responses.stream().filter(r -> r.statusCode() == 200).count();
-            JsonNode totals = totals(gateway);
+            long answered = assertAnsweredWithinBudget(responses, gateway);
             assertThat(answered).isPositive();
-            assertThat(totals.at("/requests").asLong()).isEqualTo(answered);
-            assertThat(totals.at("/cost_usd").decimalValue()).isLessThanOrEqualTo(BUDGET);
             assertThat(upstream.getAllServeEvents()).hasSize((int) answered);
         }
     }
@@ -147,11 +156,7 @@ class BudgetBurstTest {
         try (TestGateway gateway = gateway("limits: {monthly-budget-usd: 1.00}\n", "")) {
             List<HttpResponse<String>> streams = burst(List.of(gateway), 40, g -> chat(g, STREAM_PROMPT, true));
             assertAllAnsweredOrRefusedForBudget(streams, "budget_exceeded");
-            long answered = streams.stream().filter(r -> r.statusCode() == 200).count();
-            assertThat(answered).isPositive();
-            JsonNode totals = totals(gateway);
-            assertThat(totals.at("/requests").asLong()).isEqualTo(answered);
-            assertThat(totals.at("/cost_usd").decimalValue()).isLessThanOrEqualTo(BUDGET);
+            assertThat(assertAnsweredWithinBudget(streams, gateway)).isPositive();
         }
     }
 
@@ -178,10 +183,7 @@ class BudgetBurstTest {
              TestGateway b = gateway("limits: {monthly-budget-usd: 1.00}\n", redis)) {
             List<HttpResponse<String>> responses = burst(List.of(a, b), 100, g -> chat(g, "hello", false));
             assertAllAnsweredOrRefusedForBudget(responses, "budget_exceeded");
-            long answered = responses.stream().filter(r -> r.statusCode() == 200).count();
-            JsonNode totals = totals(a);
-            assertThat(totals.at("/requests").asLong()).isEqualTo(answered);
-            assertThat(totals.at("/cost_usd").decimalValue()).isLessThanOrEqualTo(BUDGET);
+            assertAnsweredWithinBudget(responses, a);
         }
     }
 

@@ -297,6 +297,77 @@ class ResponsesEndToEndTest {
     }
 
     @Test
+    void aStoredResponseIsReplayedAsItsEventStreamFromAnySequenceNumber() {
+        Response created = client.responses().create(ResponseCreateParams.builder().model("auto")
+                .input("Replay: what is the weather in Paris?").addTool(weatherTool()).build());
+        // one response with a function call, one with text (inputs of their own: the exact cache serves repeats)
+        Response text = client.responses().create(ResponseCreateParams.builder().model("auto")
+                .input("Replay: what is the capital of France?").build());
+
+        for (Response stored : List.of(created, text)) {
+            ResponseAccumulator accumulator = ResponseAccumulator.create();
+            List<String> types = new ArrayList<>();
+            try (StreamResponse<ResponseStreamEvent> replay = client.responses().retrieveStreaming(stored.id())) {
+                replay.stream().forEach(event -> {
+                    accumulator.accumulate(event);
+                    types.add(type(event));
+                });
+            }
+            assertThat(accumulator.response()).isEqualTo(client.responses().retrieve(stored.id()));
+            assertThat(types.getFirst()).isEqualTo("response.created");
+            assertThat(types.getLast()).isEqualTo("response.completed");
+        }
+
+        ResponseAccumulator accumulator = ResponseAccumulator.create();
+        List<Long> sequence = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> replay = client.responses().retrieveStreaming(text.id(),
+                com.openai.models.responses.ResponseRetrieveParams.builder().startingAfter(3L).build())) {
+            replay.stream().forEach(event -> {
+                sequence.add(event.outputTextDelta().map(d -> d.sequenceNumber())
+                        .or(() -> event.completed().map(c -> c.sequenceNumber())).orElse(-1L));
+                assertThat(event.created()).isEmpty();
+            });
+        }
+        assertThat(sequence).contains(4L).doesNotContain(0L, 1L, 2L, 3L);
+    }
+
+    @Test
+    void cancelRefusesASynchronousResponseAndAnUnknownIdIsNotFound() {
+        Response created = client.responses().create(ResponseCreateParams.builder().model("auto")
+                .input("What is the capital of France?").build());
+        assertThatThrownBy(() -> client.responses().cancel(created.id()))
+                .isInstanceOfSatisfying(com.openai.errors.BadRequestException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("Cannot cancel a synchronous response");
+                });
+        assertThatThrownBy(() -> client.responses().cancel("resp_nope")).isInstanceOf(NotFoundException.class);
+        assertThat(text(client.responses().retrieve(created.id()))).isEqualTo(UpstreamFixtures.ANSWER_WORDS);
+    }
+
+    @Test
+    void inputTokensCountsThePromptTheRequestWouldSendWithoutCallingUpstream() {
+        var tokens = client.responses().inputTokens();
+        long joke = tokens.count(com.openai.models.responses.inputtokens.InputTokenCountParams.builder()
+                .model("auto").input("Tell me a joke.").build()).inputTokens();
+        long withInstructions = tokens.count(com.openai.models.responses.inputtokens.InputTokenCountParams.builder()
+                .model("auto").instructions("You are a comedian who answers in one line.")
+                .input("Tell me a joke.").build()).inputTokens();
+        var counter = dev.tiergate.inference.tokens.JtokkitTokenCounter.o200k();
+        // OpenAI's chat framing: 3 tokens per message plus the role and text, 3 before the reply
+        assertThat(joke).isEqualTo(3 + 1 + counter.text("Tell me a joke.") + 3);
+        assertThat(withInstructions - joke).isEqualTo(3 + 1 + counter.text("You are a comedian who answers in one line."));
+        upstream.verify(0, postRequestedFor(urlEqualTo("/v1/chat/completions")));
+
+        Response first = client.responses().create(ResponseCreateParams.builder().model("auto")
+                .input("Tell me a joke.").build());
+        long continued = tokens.count(com.openai.models.responses.inputtokens.InputTokenCountParams.builder()
+                .model("auto").previousResponseId(first.id()).input("Another one.").build()).inputTokens();
+        assertThat(continued).isGreaterThan(joke + counter.text(UpstreamFixtures.ANSWER_WORDS));
+        assertThatThrownBy(() -> tokens.count(com.openai.models.responses.inputtokens.InputTokenCountParams.builder()
+                .model("no-such-model").input("hi").build())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
     void storeFalseKeepsNothing() {
         Response created = client.responses().create(ResponseCreateParams.builder().model("auto")
                 .input("Do not keep this.").store(false).build());
@@ -351,7 +422,7 @@ class ResponsesEndToEndTest {
         assertThat(get("/v1/responses/" + failed.get("id").asText(), TestGateway.KEY).statusCode()).isEqualTo(404);
     }
 
-    private static String text(Response response) {
+    static String text(Response response) {
         StringBuilder text = new StringBuilder();
         for (ResponseOutputItem item : response.output()) {
             item.message().ifPresent(m -> m.content().forEach(c -> c.outputText().ifPresent(t -> text.append(t.text()))));
@@ -380,7 +451,7 @@ class ResponsesEndToEndTest {
                 .findFirst().orElse("other");
     }
 
-    private static FunctionTool weatherTool() {
+    static FunctionTool weatherTool() {
         return FunctionTool.builder().name("get_weather").description("Current weather").strict(false)
                 .parameters(FunctionTool.Parameters.builder()
                         .putAdditionalProperty("type", JsonValue.from("object"))

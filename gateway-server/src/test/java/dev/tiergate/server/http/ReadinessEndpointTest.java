@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import dev.tiergate.server.responses.InMemoryResponseStore;
+import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,8 @@ class ReadinessEndpointTest {
         server = GatewayServer.start(config, group, () -> {
             throw new IllegalStateException("only probes are asked");
         }, ServerAccounting.NONE, ConfigReloader.NONE, HeapHeadroom.of(config.readyMaxHeapPercent(), usedAfterGc::get),
-                AuthFailures.NONE);
+                AuthFailures.NONE, new ResponsesServices(new InMemoryResponseStore(Duration.ofMinutes(1), 1 << 20,
+                        Clock.systemUTC()), dev.tiergate.inference.tokens.JtokkitTokenCounter.o200k()));
     }
 
     @AfterEach

@@ -1,17 +1,15 @@
 package dev.tiergate.server.reliability;
 
 import dev.tiergate.server.e2e.UpstreamFixtures;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An OpenAI-compatible upstream on a raw {@link ServerSocket} that misbehaves as told: resets,
+ * An OpenAI-compatible upstream on a raw socket that misbehaves as told: resets,
  * stalls, malformed bytes, error statuses. One request per connection, so the gateway never
  * reuses a connection across faults; a stalled connection stays open until the gateway closes it,
  * and {@link #openConnections()} counts those still open.
@@ -26,20 +24,17 @@ final class FaultyUpstream implements AutoCloseable {
 
     static final String MODEL = "gpt-4o-mini";
 
-    private final ServerSocket server;
-    private final Thread acceptor;
+    private final OneConnectionPerRequestServer server;
     private final AtomicInteger accepted = new AtomicInteger();
-    private final AtomicInteger open = new AtomicInteger();
     private volatile Fault fault = Fault.OK;
     private volatile int faultyConnections = Integer.MAX_VALUE;
 
     FaultyUpstream() throws IOException {
-        server = new ServerSocket(0);
-        acceptor = Thread.ofVirtual().start(this::acceptLoop);
+        server = new OneConnectionPerRequestServer(50, this::serve);
     }
 
     int port() {
-        return server.getLocalPort();
+        return server.port();
     }
 
     /** Misbehaves with {@code fault} from now on. */
@@ -55,83 +50,65 @@ final class FaultyUpstream implements AutoCloseable {
     }
 
     int openConnections() {
-        return open.get();
+        return server.openConnections();
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                Fault now = accepted.incrementAndGet() <= faultyConnections ? fault : Fault.OK;
-                open.incrementAndGet();
-                Thread.ofVirtual().start(() -> serve(socket, now));
-            } catch (IOException e) {
-                return;
+    private void serve(Socket socket) throws IOException {
+        Fault now = accepted.incrementAndGet() <= faultyConnections ? fault : Fault.OK;
+        String request = OneConnectionPerRequestServer.readRequest(socket.getInputStream());
+        boolean stream = request.contains("\"stream\":true");
+        OutputStream out = socket.getOutputStream();
+        switch (now) {
+            case OK -> answer(out, stream);
+            case RESET_BEFORE_HEAD -> reset(socket);
+            case RESET_MID_BODY -> {
+                String body = UpstreamFixtures.completionJson(MODEL, UpstreamFixtures.ANSWER_WORDS);
+                write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                        + "\r\n\r\n" + body.substring(0, body.length() / 3));
+                reset(socket);
             }
-        }
-    }
-
-    private void serve(Socket socket, Fault now) {
-        try (socket) {
-            String request = readRequest(socket.getInputStream());
-            boolean stream = request.contains("\"stream\":true");
-            OutputStream out = socket.getOutputStream();
-            switch (now) {
-                case OK -> answer(out, stream);
-                case RESET_BEFORE_HEAD -> reset(socket);
-                case RESET_MID_BODY -> {
-                    String body = UpstreamFixtures.completionJson(MODEL, UpstreamFixtures.ANSWER_WORDS);
-                    write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
-                            + "\r\n\r\n" + body.substring(0, body.length() / 3));
-                    reset(socket);
-                }
-                case RESET_MID_STREAM -> {
-                    streamHead(out);
-                    chunk(out, firstFrames());
-                    reset(socket);
-                }
-                case CLOSE_MID_STREAM -> {
-                    streamHead(out);
-                    chunk(out, firstFrames());
-                }
-                case STALL_BEFORE_HEAD -> awaitGatewayClose(socket);
-                case STALL_MID_STREAM -> {
-                    streamHead(out);
-                    chunk(out, firstFrames());
-                    awaitGatewayClose(socket);
-                }
-                case MALFORMED_CHUNK_SIZE -> {
-                    streamHead(out);
-                    chunk(out, firstFrames());
-                    write(out, "zz\r\ndata: {}\r\n");
-                }
-                case MALFORMED_SSE_JSON -> {
-                    streamHead(out);
-                    chunk(out, firstFrames() + "data: {\"id\":\"c\",\"choices\":[{\"delta\":{\"content\":\"x\"\n\n"
-                            + "data: [DONE]\n\n");
-                    write(out, "0\r\n\r\n");
-                }
-                case MALFORMED_JSON_BODY -> {
-                    String body = "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[{\"message\":";
-                    write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
-                            + "Content-Length: " + body.length() + "\r\n\r\n" + body);
-                }
-                case NOT_HTTP -> write(out, "SSH-2.0-OpenSSH_9.6\r\n\u0000\u0001garbage\r\n\r\n");
-                case HTML_INSTEAD_OF_JSON -> {
-                    String body = "<html><body>Bad gateway of a proxy in front</body></html>";
-                    write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\nContent-Length: "
-                            + body.length() + "\r\n\r\n" + body);
-                }
-                case HUGE_HEADER -> write(out, "HTTP/1.1 200 OK\r\nX-Huge: " + "h".repeat(200_000)
-                        + "\r\nContent-Length: 0\r\n\r\n");
-                case STATUS_503 -> error(out, 503, "", "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}");
-                case STATUS_429 -> error(out, 429, "Retry-After: 1\r\n", "{\"error\":{\"message\":\"Rate limit reached\","
-                        + "\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}");
+            case RESET_MID_STREAM -> {
+                streamHead(out);
+                chunk(out, firstFrames());
+                reset(socket);
             }
-        } catch (IOException e) {
-            // the gateway hung up: that is its right
-        } finally {
-            open.decrementAndGet();
+            case CLOSE_MID_STREAM -> {
+                streamHead(out);
+                chunk(out, firstFrames());
+            }
+            case STALL_BEFORE_HEAD -> awaitGatewayClose(socket);
+            case STALL_MID_STREAM -> {
+                streamHead(out);
+                chunk(out, firstFrames());
+                awaitGatewayClose(socket);
+            }
+            case MALFORMED_CHUNK_SIZE -> {
+                streamHead(out);
+                chunk(out, firstFrames());
+                write(out, "zz\r\ndata: {}\r\n");
+            }
+            case MALFORMED_SSE_JSON -> {
+                streamHead(out);
+                chunk(out, firstFrames() + "data: {\"id\":\"c\",\"choices\":[{\"delta\":{\"content\":\"x\"\n\n"
+                        + "data: [DONE]\n\n");
+                write(out, "0\r\n\r\n");
+            }
+            case MALFORMED_JSON_BODY -> {
+                String body = "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[{\"message\":";
+                write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+            }
+            case NOT_HTTP -> write(out, "SSH-2.0-OpenSSH_9.6\r\n\u0000\u0001garbage\r\n\r\n");
+            case HTML_INSTEAD_OF_JSON -> {
+                String body = "<html><body>Bad gateway of a proxy in front</body></html>";
+                write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\nContent-Length: "
+                        + body.length() + "\r\n\r\n" + body);
+            }
+            case HUGE_HEADER -> write(out, "HTTP/1.1 200 OK\r\nX-Huge: " + "h".repeat(200_000)
+                    + "\r\nContent-Length: 0\r\n\r\n");
+            case STATUS_503 -> error(out, 503, "", "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}");
+            case STATUS_429 -> error(out, 429, "Retry-After: 1\r\n", "{\"error\":{\"message\":\"Rate limit reached\","
+                    + "\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}");
         }
     }
 
@@ -191,39 +168,8 @@ final class FaultyUpstream implements AutoCloseable {
         }
     }
 
-    /** Reads a request head and its Content-Length body. */
-    private static String readRequest(InputStream in) throws IOException {
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        int headEnd = -1;
-        byte[] buf = new byte[8192];
-        while (headEnd < 0) {
-            int n = in.read(buf);
-            if (n < 0) {
-                throw new IOException("closed before a request");
-            }
-            seen.write(buf, 0, n);
-            headEnd = seen.toString(StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
-        }
-        String text = seen.toString(StandardCharsets.ISO_8859_1);
-        int length = 0;
-        for (String line : text.substring(0, headEnd).split("\r\n")) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        while (seen.size() < headEnd + 4 + length) {
-            int n = in.read(buf);
-            if (n < 0) {
-                break;
-            }
-            seen.write(buf, 0, n);
-        }
-        return seen.toString(StandardCharsets.UTF_8);
-    }
-
     @Override
     public void close() throws IOException {
         server.close();
-        acceptor.interrupt();
     }
 }

@@ -45,7 +45,7 @@ class ResponsesRequestParserTest {
         assertThat(request.input()).hasSize(4);
         assertThat(request.input().get(2).get("id").textValue()).isEqualTo("fc_given");
         assertThat(request.input().get(3).get("id").textValue()).startsWith("fco_");
-        assertThat(request.instructions()).isEqualTo("You help.");
+        assertThat(request.instructions().textValue()).isEqualTo("You help.");
         assertThat(request.tools().getFirst().function().name()).isEqualTo("f");
         assertThat(request.tools().getFirst().function().strict()).isTrue();
         assertThat(request.toolChoice().toString()).isEqualTo("{\"type\":\"function\",\"function\":{\"name\":\"f\"}}");
@@ -93,12 +93,49 @@ class ResponsesRequestParserTest {
             "{\"model\":\"auto\",\"input\":\"hi\",\"reasoning\":{\"summary\":\"auto\"}}|reasoning.summary",
             "{\"model\":\"auto\",\"input\":\"hi\",\"frobnicate\":1}|frobnicate",
             "{\"model\":\"auto\",\"input\":\"hi\",\"instructions\":[]}|instructions",
+            "{\"model\":\"auto\",\"input\":\"hi\",\"instructions\":42}|instructions",
+            "{\"model\":\"auto\",\"input\":\"hi\",\"instructions\":[\"be brief\"]}|instructions[0]",
+            "{\"model\":\"auto\",\"input\":\"hi\",\"instructions\":[{\"type\":\"reasoning\",\"summary\":[]}]}|instructions[0].type",
+            "{\"model\":\"auto\",\"input\":\"hi\",\"tools\":[{\"type\":\"file_search\",\"vector_store_ids\":[\"vs\"]}]}|tools[0].type",
+            "{\"model\":\"auto\",\"input\":\"hi\",\"tools\":[{\"type\":\"function\",\"name\":\"f\"},{\"type\":\"computer_use_preview\"}]}|tools[1].type",
+            "{\"model\":\"auto\",\"input\":\"hi\",\"tools\":[{\"type\":\"code_interpreter\",\"container\":{\"type\":\"auto\"}}]}|tools[0].type",
+            "{\"model\":\"auto\",\"input\":\"hi\",\"tools\":[{\"type\":\"mcp\",\"server_label\":\"x\"}]}|tools[0].type",
+            "{\"model\":\"auto\",\"input\":\"hi\",\"tools\":[{\"type\":\"image_generation\"}]}|tools[0].type",
+            "{\"model\":\"auto\",\"input\":[{\"type\":\"web_search_call\",\"id\":\"ws\",\"status\":\"completed\"}]}|input[0].type",
+            "{\"model\":\"auto\",\"input\":[{\"type\":\"computer_call_output\",\"call_id\":\"c\"}]}|input[0].type",
             "{\"model\":\"auto\",\"input\":[{\"role\":\"user\",\"content\":\"hi\",\"id\":7}]}|input[0].id",
     })
     void badInputIsRefusedNamingTheField(String body, String param) {
         assertThatThrownBy(() -> parse(body))
                 .isInstanceOfSatisfying(InvalidRequestError.class, e -> {
                     assertThat(e.param()).isEqualTo(param);
+                    assertThat(e.status()).isEqualTo(400);
+                });
+    }
+
+    @Test
+    void instructionsAsInputItemsGoFirstAndAreEchoedAsSent() {
+        ResponsesRequest request = parse("""
+                {"model":"auto","input":"hi","instructions":[
+                  {"type":"message","role":"developer","content":[{"type":"input_text","text":"Be brief."}]},
+                  {"role":"system","content":"Answer in French."}]}""");
+
+        assertThat(request.instructions().isArray()).isTrue();
+        assertThat(request.instructions()).hasSize(2);
+        assertThat(request.instructions().get(1).get("type").textValue()).isEqualTo("message");
+        assertThat(request.instructions().get(1).get("id").textValue()).startsWith("msg_");
+        var chat = ResponsesToChat.translate(request, java.util.List.of());
+        assertThat(chat.messages()).extracting(m -> m.role()).containsExactly("developer", "system", "user");
+        assertThat(chat.messages().get(0).content().text()).isEqualTo("Be brief.");
+        assertThat(ResponseObjects.shell(request, "resp_1", 1, "m").get("instructions"))
+                .isEqualTo(request.instructions());
+    }
+
+    @Test
+    void aBuiltInToolIsRefusedWithAMessageThatNamesIt() {
+        assertThatThrownBy(() -> parse("{\"model\":\"auto\",\"input\":\"hi\",\"tools\":[{\"type\":\"web_search\"}]}"))
+                .isInstanceOfSatisfying(InvalidRequestError.class, e -> {
+                    assertThat(e.getMessage()).contains("web_search");
                     assertThat(e.status()).isEqualTo(400);
                 });
     }

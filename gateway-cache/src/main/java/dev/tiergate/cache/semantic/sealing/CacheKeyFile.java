@@ -18,7 +18,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The semantic cache's generated key, kept in a file when no key is configured: read when the file
+ * A generated key (the semantic cache's; stored responses' too), kept in a file when no key is configured: read when the file
  * exists, else a random AES-256 key is written to it (base64, one line, created {@code 0600} on
  * POSIX file systems), so the key survives restarts and replicas share it exactly when they share
  * the file. Creation is atomic: the key is written to a private temporary file that is then linked
@@ -41,7 +41,7 @@ public final class CacheKeyFile {
             }
             return read(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("semantic cache key file " + file.toAbsolutePath() + ": " + e.getMessage(),
+            throw new UncheckedIOException("key file " + file.toAbsolutePath() + ": " + e.getMessage(),
                     e);
         }
     }

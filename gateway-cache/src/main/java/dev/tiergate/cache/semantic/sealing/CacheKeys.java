@@ -2,37 +2,33 @@ package dev.tiergate.cache.semantic.sealing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tiergate.core.crypto.Sealer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.HexFormat;
-import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * What one cache key (a team's {@code encryption-key}, or the gateway's) protects the semantic
  * cache's entries with. Two keys are derived from it with HMAC-SHA256 and fixed labels: a sealing
- * key (AES-256-GCM: every stored byte derived from a prompt or an answer is sealed with a random
- * 96-bit nonce and the partition and part name as associated data, so a part cannot be moved to
- * another entry kind or partition) and an index key (HMAC-SHA256: the partition name and the LSH
+ * key (AES-256-GCM through {@link Sealer}: every stored byte derived from a prompt or an answer is
+ * sealed with a random 96-bit nonce and the partition and part name as associated data, so a part
+ * cannot be moved to another entry kind or partition) and an index key (HMAC-SHA256: the partition name and the LSH
  * bucket numbers, so the store's keys reveal neither the context hash nor the sign bits of the
  * prompt's embedding). Immutable and thread-safe.
  */
 public final class CacheKeys {
-    private static final int NONCE_BYTES = 12;
-    private static final int TAG_BITS = 128;
+    /** The format byte of the cache's sealed parts (unchanged since entries were first sealed). */
     private static final byte FORMAT = 2;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final SecretKey sealing;
+    private final Sealer sealer;
     private final SecretKeySpec index;
 
-    private CacheKeys(SecretKey sealing, SecretKeySpec index) {
-        this.sealing = sealing;
+    private CacheKeys(Sealer sealer, SecretKeySpec index) {
+        this.sealer = sealer;
         this.index = index;
     }
 
@@ -44,8 +40,8 @@ public final class CacheKeys {
             throw new IllegalArgumentException("cache key: " + (raw == null ? 0 : raw.length)
                     + " bytes (expected: 16, 24 or 32)");
         }
-        return new CacheKeys(new SecretKeySpec(derive(raw, "tiergate semantic cache: sealing"), "AES"),
-                new SecretKeySpec(derive(raw, "tiergate semantic cache: index"), "HmacSHA256"));
+        return new CacheKeys(Sealer.derived(master, "tiergate semantic cache: sealing", FORMAT),
+                new SecretKeySpec(Sealer.derive(master, "tiergate semantic cache: index"), "HmacSHA256"));
     }
 
     /** The stored name of a partition: a keyed hash, so equal contexts of different keys never meet. */
@@ -66,17 +62,7 @@ public final class CacheKeys {
 
     /** {@code plain} sealed with AES-GCM; {@code context} (partition and part) is authenticated, not stored. */
     public byte[] seal(byte[] plain, String context) {
-        try {
-            byte[] nonce = new byte[NONCE_BYTES];
-            RANDOM.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, sealing, new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
-            byte[] sealed = cipher.doFinal(plain);
-            return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length).put(FORMAT).put(nonce).put(sealed).array();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM encryption failed: " + e.getMessage(), e);
-        }
+        return sealer.seal(plain, context);
     }
 
     /**
@@ -84,25 +70,12 @@ public final class CacheKeys {
      * with another key, for another context, or were changed.
      */
     public byte[] open(byte[] sealed, String context) {
-        if (sealed.length < 1 + NONCE_BYTES + TAG_BITS / 8 || sealed[0] != FORMAT) {
-            throw new IllegalArgumentException("sealed part: " + sealed.length + " bytes, format "
-                    + (sealed.length > 0 ? sealed[0] : -1) + " (expected: format " + FORMAT + ")");
-        }
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, sealing, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
-            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
-            return cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("sealed part does not open with this key", e);
-        }
+        return sealer.open(sealed, context);
     }
 
     /** A fresh random AES-256 key (a process-lifetime key when nothing is configured). */
     public static SecretKey randomKey() {
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        return new SecretKeySpec(raw, "AES");
+        return Sealer.randomKey();
     }
 
     private byte[] mac(byte[] data) {
@@ -110,16 +83,6 @@ public final class CacheKeys {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(index);
             return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
-    }
-
-    private static byte[] derive(byte[] master, String label) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(master, "HmacSHA256"));
-            return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }
