@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * The score comes from the classifier on the prompt's sentence embedding, taken from the
  * request's {@code promptEmbedding} fact when the semantic cache computed it with the
  * classifier's embedding model, else computed here; tools, images, a JSON schema or a long
- * context raise the tier to at least {@code mid}.
+ * context raise the tier to at least {@code mid}. A team in {@code mode: cascade} is not
+ * classified: its request starts at the alias's cheapest tier (cause {@code cascade}), where the
+ * cascade ({@code router.cascade.CascadingDispatcher}) checks the answer and escalates.
  *
  * <p>The embedding, the features and the classification run on the worker executor, never on the
  * event loop. A failure there, or a full executor, routes the request to the alias's default
@@ -117,7 +119,7 @@ public final class ComplexityRouterStage extends NamedStage {
     /** Runs on the worker: the request shape, the embedding if needed, the classification. */
     private Analysis analyse(Exchange exchange, TeamRoutingPolicy policy) {
         RequestShape shape = RequestShape.of(exchange.chat(), tokens);
-        if (policy.pinnedTier() != null) {
+        if (policy.pinnedTier() != null || policy.cascades(exchange.chat().isStream())) {
             return new Analysis(shape, null, null, null);
         }
         Message last = exchange.chat().lastUserMessage();
@@ -153,11 +155,14 @@ public final class ComplexityRouterStage extends NamedStage {
         if (analysis.failure() != null) {
             log.debug("request {} not classified, routed by fallback: {}", exchange.requestId(), analysis.failure());
         }
+        boolean cascades = policy.cascades(exchange.chat().isStream());
         Gates.Result gates = Gates.evaluate(shape, policy.gates());
-        RouteDecision decision = TierPolicy.decide(policy, defaultThresholds, analysis.classification(), gates,
-                aliasName, alias);
+        RouteDecision decision = cascades
+                ? TierPolicy.cascadeStart(policy, Gates.evaluate(shape, policy.cascade().gates(policy.gates())),
+                        aliasName, alias)
+                : TierPolicy.decide(policy, defaultThresholds, analysis.classification(), gates, aliasName, alias);
         AnswerHook watch = null;
-        if (learning != null) {
+        if (learning != null && !cascades) {   // a cascade checks every answer itself: nothing to learn a tier from
             boolean forced = !gates.fired().isEmpty() || policy.pinnedTier() != null || policy.minimumTier() != null;
             LearningRouter.Routed learned = learning.route(exchange, decision, alias, analysis.embedding(), forced,
                     shape.contextTokens());

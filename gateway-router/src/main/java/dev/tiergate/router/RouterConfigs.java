@@ -1,14 +1,17 @@
 package dev.tiergate.router;
 
+import dev.tiergate.core.config.CascadeConfig;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.RouterLearningConfig;
 import dev.tiergate.core.config.RoutingPolicyConfig;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.router.classifier.CalibrationCurve;
 import dev.tiergate.router.classifier.ComplexityTier;
+import dev.tiergate.router.policy.CascadeSettings;
 import dev.tiergate.router.policy.GateSettings;
 import dev.tiergate.router.policy.QualityGoal;
 import dev.tiergate.router.policy.RouterSettings;
+import dev.tiergate.router.policy.RoutingMode;
 import dev.tiergate.router.policy.TeamRoutingPolicy;
 import dev.tiergate.router.policy.Thresholds;
 import dev.tiergate.router.learning.ImplicitSignals;
@@ -90,6 +93,10 @@ public final class RouterConfigs {
         if (yaml.minTier() != null) {
             b.minimumTier(ComplexityTier.of(yaml.minTier()));
         }
+        if (yaml.mode() != null) {
+            b.mode(RoutingMode.of(yaml.mode()));
+        }
+        b.cascade(cascade(base.cascade(), yaml.cascade()));
         return b.build();
     }
 
@@ -144,5 +151,16 @@ public final class RouterConfigs {
 
     private static <T> T pick(T set, T inherited) {
         return set != null ? set : inherited;
+    }
+
+    /** {@code base} with the {@code cascade-*} keys {@code yaml} sets. */
+    private static CascadeSettings cascade(CascadeSettings base, CascadeConfig yaml) {
+        return new CascadeSettings(
+                yaml.checks() != null ? new HashSet<>(yaml.checks()) : base.checks(),
+                yaml.minMeanLogprob() != null ? yaml.minMeanLogprob() : base.minMeanLogprob(),
+                yaml.minTokenLogprob() != null ? yaml.minTokenLogprob() : base.minTokenLogprob(),
+                yaml.streams() != null ? "buffered".equals(yaml.streams()) : base.bufferedStreams(),
+                yaml.holdBytes() != null ? yaml.holdBytes() : base.holdBytes(),
+                yaml.holdMillis() != null ? Duration.ofMillis(yaml.holdMillis()) : base.hold());
     }
 }

@@ -26,6 +26,7 @@ import dev.tiergate.router.classifier.ComplexityTier;
 import dev.tiergate.router.classifier.OnnxComplexityClassifier;
 import dev.tiergate.router.policy.AliasResolver;
 import dev.tiergate.router.policy.RouterSettings;
+import dev.tiergate.router.policy.RoutingMode;
 import dev.tiergate.router.policy.TeamRoutingPolicy;
 import dev.tiergate.router.policy.Thresholds;
 import java.nio.charset.StandardCharsets;
@@ -299,6 +300,45 @@ class ComplexityRouterStageTest {
         assertThat(tier(exchange)).isEqualTo("frontier");
         assertThat(cause(exchange)).isEqualTo("team-override");
         assertThat(embedder.calls).hasValue(0);
+    }
+
+    @Test
+    void aCascadingTeamStartsAtTheCheapestTierUnclassified() throws Exception {
+        RouterSettings settings = RouterSettings.builder().team("team-a", TeamRoutingPolicy.builder()
+                .mode(RoutingMode.CASCADE).build()).build();
+        Exchange exchange = exchange(ask("auto", "Prove that there are infinitely many primes."));
+        run(stage(settings, true), exchange, new RecordingTerminal(false));
+        assertThat(tier(exchange)).isEqualTo("small");
+        assertThat(cause(exchange)).isEqualTo("cascade");
+        assertThat(exchange.facts().route().get().score()).isNull();
+        assertThat(embedder.calls).hasValue(0);
+    }
+
+    @Test
+    void aCascadeStartsAboveTheGatesAndTheTeamMinimumButTheJsonCheckReplacesTheSchemaGate() throws Exception {
+        RouterSettings withMinimum = RouterSettings.builder().team("team-a", TeamRoutingPolicy.builder()
+                .mode(RoutingMode.CASCADE).minimumTier(ComplexityTier.MID).build()).build();
+        Exchange min = exchange(ask("auto", "hi"));
+        run(stage(withMinimum, true), min, new RecordingTerminal(false));
+        assertThat(tier(min)).isEqualTo("mid");
+        assertThat(cause(min)).isEqualTo("cascade");
+
+        RouterSettings cascade = RouterSettings.builder().team("team-a", TeamRoutingPolicy.builder()
+                .mode(RoutingMode.CASCADE).build()).build();
+        Exchange schema = exchange(ChatRequestParser.parseChat("""
+                {"model":"auto","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema",
+                 "json_schema":{"name":"x","schema":{"type":"object"}}}}""".getBytes(StandardCharsets.UTF_8)));
+        run(stage(cascade, true), schema, new RecordingTerminal(false));
+        assertThat(tier(schema)).isEqualTo("small");
+    }
+
+    @Test
+    void aCascadingTeamsStreamIsClassifiedUnlessItBuffersStreams() throws Exception {
+        RouterSettings settings = RouterSettings.builder().team("team-a", TeamRoutingPolicy.builder()
+                .mode(RoutingMode.CASCADE).build()).build();
+        Exchange exchange = exchange(ask("auto", "hi").withStream(true, null));
+        run(stage(settings, true), exchange, new RecordingTerminal(true));
+        assertThat(cause(exchange)).isNotEqualTo("cascade");
     }
 
     @Test

@@ -3,15 +3,20 @@ package dev.tiergate.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiergate.core.config.CascadeConfig;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.RoutingPolicyConfig;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.config.TeamCacheConfig;
 import dev.tiergate.router.classifier.CalibrationCurve;
 import dev.tiergate.router.classifier.CalibrationCurve.Point;
+import dev.tiergate.router.policy.CascadeSettings;
 import dev.tiergate.router.policy.QualityGoal;
 import dev.tiergate.router.policy.RouterSettings;
+import dev.tiergate.router.policy.RoutingMode;
+import dev.tiergate.router.policy.TeamRoutingPolicy;
 import dev.tiergate.router.policy.Thresholds;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +37,7 @@ class RouterConfigsTest {
 
     private static RoutingPolicyConfig router(Double mid, Double frontier, Double qualityTarget, Double maxShare) {
         return new RoutingPolicyConfig(true, mid, frontier, null, null, null, null, null, null, null, null,
-                qualityTarget, maxShare);
+                qualityTarget, maxShare, null, null);
     }
 
     private static GatewayConfig config(RoutingPolicyConfig gateway, RoutingPolicyConfig team) {
@@ -77,5 +82,23 @@ class RouterConfigsTest {
         assertThatThrownBy(() -> RouterConfigs.routerSettings(
                 config(router(null, null, 0.9, null), RoutingPolicyConfig.INHERIT), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("calibration curve");
+    }
+
+    @Test
+    void aTeamCascadesWithTheGatewayCascadeKeysItDoesNotOverride() {
+        RoutingPolicyConfig gateway = new RoutingPolicyConfig(true, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, new CascadeConfig(List.of("refusal", "low-logprob"), -0.8, null, null,
+                null, 2_000));
+        RoutingPolicyConfig team = new RoutingPolicyConfig(null, null, null, null, null, null, null, null, null,
+                null, null, null, null, "cascade", new CascadeConfig(null, null, -6.0, "buffered", null, null));
+        RouterSettings settings = RouterConfigs.routerSettings(config(gateway, team), CURVE);
+
+        assertThat(settings.defaultPolicy().mode()).isEqualTo(RoutingMode.CLASSIFIER);
+        TeamRoutingPolicy policy = settings.policyFor("t1");
+        assertThat(policy.mode()).isEqualTo(RoutingMode.CASCADE);
+        assertThat(policy.cascades(false)).isTrue();
+        assertThat(policy.cascades(true)).isTrue();
+        assertThat(policy.cascade()).isEqualTo(new CascadeSettings(Set.of("refusal", "low-logprob"), -0.8, -6.0, true,
+                CascadeSettings.DEFAULT_HOLD_BYTES, Duration.ofMillis(2_000)));
     }
 }

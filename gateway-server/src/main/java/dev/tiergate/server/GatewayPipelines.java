@@ -22,6 +22,7 @@ record GatewayPipelines(Pipeline chat, Pipeline embeddings, Pipeline responsesPa
     /** {@code passthrough}: the end of Responses requests sent upstream as they are; null when no provider takes them. */
     static GatewayPipelines assemble(Accounting.Stages money, StageParts parts, Terminal dispatcher,
                                      Terminal passthrough, StageObserver observer) {
+        Terminal chatEnd = parts.chatTerminal(dispatcher); // the cascade (mode: cascade) checks cheap answers, escalates
         Pipeline chat = Pipeline.of(present(
                 money.pricedFields(),       // refuse fields that change the price unless the team allows them
                 money.limits(),             // reserve the worst case against limits and budgets, or refuse
@@ -29,7 +30,7 @@ record GatewayPipelines(Pipeline chat, Pipeline embeddings, Pipeline responsesPa
                 parts.exactCache(),         // the same request answered before
                 parts.semanticCache(),      // a paraphrase answered before
                 parts.router()),            // the cheapest tier that will answer well
-                dispatcher, observer);      // then the providers: retries, fallbacks, breakers, one deadline
+                chatEnd, observer);         // then the providers: retries, fallbacks, breakers, one deadline
         Pipeline embeddings = Pipeline.of(present(
                 money.limits(),
                 money.accounting(),

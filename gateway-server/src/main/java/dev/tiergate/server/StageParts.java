@@ -15,6 +15,7 @@ import dev.tiergate.cache.semantic.store.SemanticStore;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.SemanticCacheConfig;
 import dev.tiergate.core.embedding.SentenceEmbedder;
+import dev.tiergate.core.pipeline.Terminal;
 import dev.tiergate.core.provider.ModelCatalog;
 import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.inference.InferenceWorkers;
@@ -23,10 +24,13 @@ import dev.tiergate.inference.embedding.OnnxSentenceEmbedder;
 import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.router.ComplexityRouterStage;
 import dev.tiergate.router.RouterConfigs;
+import dev.tiergate.router.cascade.CascadingDispatcher;
 import dev.tiergate.router.classifier.OnnxComplexityClassifier;
 import dev.tiergate.router.learning.LearningRouter;
 import dev.tiergate.router.learning.LearningSettings;
 import dev.tiergate.router.learning.PromptClusters;
+import dev.tiergate.router.policy.AliasResolver;
+import dev.tiergate.router.policy.RouterSettings;
 import dev.tiergate.router.policy.Thresholds;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,6 +78,8 @@ final class StageParts implements AutoCloseable {
     private final ComplexityRouterStage router;
     private final Keyed<LearningParts> learningParts;
     private final LearningRouter learning;
+    private final RouterSettings routerSettings;
+    private final AliasResolver aliases;
     private final EmbeddingCacheStage embeddingCacheStage;
     private final List<String> descriptions;
 
@@ -91,6 +97,8 @@ final class StageParts implements AutoCloseable {
         this.router = b.router;
         this.learningParts = b.learningParts;
         this.learning = b.learning;
+        this.routerSettings = b.routerSettings;
+        this.aliases = b.aliases;
         this.embeddingCacheStage = b.embeddingCacheStage;
         this.descriptions = List.copyOf(b.descriptions);
     }
@@ -142,6 +150,14 @@ final class StageParts implements AutoCloseable {
     /** The semantic cache's online verification, or null when it is off. */
     OnlineVerifier onlineVerifier() {
         return online;
+    }
+
+    /**
+     * The end of the chat pipeline: {@code dispatcher} behind the cascade, which answers the requests
+     * the router started on a cascade ({@code mode: cascade}); the dispatcher alone when the router is off.
+     */
+    Terminal chatTerminal(Terminal dispatcher) {
+        return routerSettings == null ? dispatcher : new CascadingDispatcher(dispatcher, aliases, routerSettings);
     }
 
     /** One line per stage for the start-up banner, without secrets. */
@@ -206,6 +222,8 @@ final class StageParts implements AutoCloseable {
         private ComplexityRouterStage router;
         private Keyed<LearningParts> learningParts;
         private LearningRouter learning;
+        private RouterSettings routerSettings;
+        private AliasResolver aliases;
         private EmbeddingCacheStage embeddingCacheStage;
         private final List<String> descriptions = new ArrayList<>();
 
@@ -276,9 +294,11 @@ final class StageParts implements AutoCloseable {
                 }
                 Thresholds defaults = Thresholds.of(classifier.spec().thresholdMid(),
                         classifier.spec().thresholdFrontier());
-                ComplexityRouterStage.Builder stage = ComplexityRouterStage.builder(classifier, defaults, catalog::alias,
+                routerSettings = RouterConfigs.routerSettings(config, classifier.spec().calibration());
+                aliases = catalog::alias;
+                ComplexityRouterStage.Builder stage = ComplexityRouterStage.builder(classifier, defaults, aliases,
                                 workers().executor(), tokens)
-                        .settings(RouterConfigs.routerSettings(config, classifier.spec().calibration()))
+                        .settings(routerSettings)
                         .embedder(embedder);
                 LearningSettings learningSettings = RouterConfigs.learningSettings(config);
                 if (RouterConfigs.learningUsed(learningSettings)) {

@@ -3,6 +3,7 @@ package dev.tiergate.cache.internal;
 import dev.tiergate.core.memory.ByteBudget;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
+import dev.tiergate.core.model.ChunkAggregator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

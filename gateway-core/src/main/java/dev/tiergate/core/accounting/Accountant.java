@@ -15,6 +15,8 @@ import java.util.Map;
  *   <li>Otherwise the saving is the price difference, on the same tokens, between the baseline
  *       model and the model that answered (negative when the answering model is dearer).</li>
  *   <li>No baseline, or the baseline answered: no saving.</li>
+ *   <li>An answer a cascade escalated ({@link UsageRecord#ESCALATED}) saved nothing: its cost
+ *       is paid on top of the answer given, a negative saving of the same amount.</li>
  * </ul>
  * A model without a configured price costs 0 (the gateway warns about it at start-up).
  */
@@ -42,6 +44,10 @@ public final class Accountant {
             saving = answeringCost;
             reason = SavingReason.CACHE_HIT;
             baseline = r.model();
+        } else if (UsageRecord.ESCALATED.equals(r.outcome())) {
+            cost = answeringCost;
+            saving = answeringCost.negate();
+            reason = SavingReason.ESCALATION;
         } else if (baseline != null && !baseline.equals(r.model()) && prices.containsKey(baseline)) {
             cost = answeringCost;
             saving = Costs.normalize(Costs.usd(r.tokens(), pricing(baseline)).subtract(answeringCost));

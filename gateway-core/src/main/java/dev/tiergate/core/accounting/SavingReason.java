@@ -8,6 +8,11 @@ public enum SavingReason {
     CACHE_HIT("cache_hit"),
     /** Answered by another model than the baseline: the price difference on the same tokens. */
     ROUTED("routed"),
+    /**
+     * An answer a cascade checked and escalated to a stronger tier: its whole cost is a negative
+     * saving (the request paid it on top of the answer the client got).
+     */
+    ESCALATION("escalation"),
     /** Answered by the baseline model itself, or no baseline is known. */
     NONE("none"),
     /**

@@ -15,7 +15,9 @@ import java.time.ZoneOffset;
  * as one JSON object ({@link UsageJson}).
  *
  * <p>{@code outcome} is {@code complete}, {@code error} (a stream that failed after it started)
- * or {@code cancelled} (the client went away); the provider charges for partial answers too.
+ * or {@code cancelled} (the client went away); the provider charges for partial answers too. An
+ * upstream attempt whose answer the client did not get has its own record, the attempt's reason
+ * as outcome: {@code discarded}, {@code abandoned} or {@code escalated}.
  */
 public record UsageRecord(
         String requestId,
@@ -43,6 +45,8 @@ public record UsageRecord(
     public static final String CANCELLED = "cancelled";
     /** The {@code cache} value of a shadow call ({@link SavingReason#SHADOW_CHECK}): it passed no cache. */
     public static final String SHADOW_CHECK_CACHE = "shadow-check";
+    /** An answer a cascade checked and escalated to a stronger tier (the client got the stronger one). */
+    public static final String ESCALATED = "escalated";
 
     public UsageRecord {
         requireNonNull(requestId, "requestId");

@@ -2,6 +2,7 @@ package dev.tiergate.core.pipeline;
 
 import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.embedding.PromptEmbedding;
+import dev.tiergate.core.routing.Escalation;
 import dev.tiergate.core.routing.RouteDecision;
 import java.util.List;
 import java.util.Queue;
@@ -25,6 +26,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       their answer was not given (a list: a request may make several), and their usage records;</li>
  *   <li>{@link #shadowCheckOf()}: set when this request is a shadow call of the semantic cache's
  *       online verification, to the id of the served hit it checks.</li>
+ *   <li>{@link #escalations()}: the escalations of a cascaded request, in order.</li>
  * </ul>
  */
 public final class RequestFacts {
@@ -41,6 +43,7 @@ public final class RequestFacts {
     private final Fact<String> shadowCheckOf = new Fact<>("shadowCheckOf");
     private final Queue<BilledAttempt> billedAttempts = new ConcurrentLinkedQueue<>();
     private final Queue<UsageRecord> attemptUsage = new ConcurrentLinkedQueue<>();
+    private final Queue<Escalation> escalations = new ConcurrentLinkedQueue<>();
 
     public Fact<PromptEmbedding> promptEmbedding() {
         return promptEmbedding;
@@ -105,6 +108,11 @@ public final class RequestFacts {
     /** The priced usage records of {@link #billedAttempts()} (accounting adds them). */
     public Queue<UsageRecord> attemptUsage() {
         return attemptUsage;
+    }
+
+    /** The escalations of a cascaded request, in order (the cascade adds them; empty: none). */
+    public Queue<Escalation> escalations() {
+        return escalations;
     }
 
     /** Tokens and nano-dollars a request was charged. */

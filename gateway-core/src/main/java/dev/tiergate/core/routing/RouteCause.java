@@ -13,7 +13,12 @@ public enum RouteCause {
     /** The team's learned policy (router.learning) chose another tier than the classifier's thresholds. */
     LEARNED("learned"),
     /** The team's learning router tried a neighbouring tier to learn from it (at most its explore rate). */
-    EXPLORE("explore");
+    EXPLORE("explore"),
+    /**
+     * The team cascades ({@code mode: cascade}): the cheapest tier answers first and the answer is
+     * checked; a failed check escalates to the next tier (see {@link Escalation}).
+     */
+    CASCADE("cascade");
 
     private final String headerValue;
 

@@ -2,22 +2,19 @@ package dev.tiergate.router.classifier;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoBatchifyTranslator;
-import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.inference.OnnxRuntimeSetup;
+import dev.tiergate.inference.PooledPredictor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * The complexity classifier trained by {@code gateway-router/training/train.sh}: an ONNX graph
@@ -26,7 +23,7 @@ import java.util.concurrent.BlockingQueue;
  * followed by {@link StructuralFeatures} (their {@code log_tokens} counted with
  * {@value StructuralFeatures#TOKEN_ENCODING}); output: one probability per {@link ComplexityTier}.
  *
- * <p>Thread-safe: DJL predictors are not, so each call borrows one from a small pool.
+ * <p>Thread-safe: DJL predictors are not, so each call borrows one from a small pool ({@link PooledPredictor}).
  */
 public final class OnnxComplexityClassifier implements ComplexityClassifier {
     /** The classpath location of the committed model and its metadata, without extension. */
@@ -34,13 +31,12 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
     private static final int POOL_SIZE = 16;
 
     private final ClassifierSpec spec;
-    private final ZooModel<float[][], float[][]> model;
+    private final PooledPredictor<float[][], float[][]> model;
     private final TokenCounter tokens;
-    private final BlockingQueue<Predictor<float[][], float[][]>> predictors = new ArrayBlockingQueue<>(POOL_SIZE);
 
     private OnnxComplexityClassifier(ClassifierSpec spec, ZooModel<float[][], float[][]> model, TokenCounter tokens) {
         this.spec = spec;
-        this.model = model;
+        this.model = new PooledPredictor<>("classifier " + spec.version(), model, POOL_SIZE);
         this.tokens = tokens;
     }
 
@@ -118,29 +114,11 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
                         + spec.inputWidth() + ")");
             }
         }
-        Predictor<float[][], float[][]> predictor = predictors.poll();
-        if (predictor == null) {
-            predictor = model.newPredictor();
-        }
-        try {
-            return predictor.predict(rows);
-        } catch (TranslateException e) {
-            predictor.close();
-            predictor = null;
-            throw new IllegalStateException("classifier failed: " + e.getMessage(), e);
-        } finally {
-            if (predictor != null && !predictors.offer(predictor)) {
-                predictor.close();
-            }
-        }
+        return model.predict(rows);
     }
 
     @Override
     public void close() {
-        Predictor<float[][], float[][]> predictor;
-        while ((predictor = predictors.poll()) != null) {
-            predictor.close();
-        }
         model.close();
     }
 

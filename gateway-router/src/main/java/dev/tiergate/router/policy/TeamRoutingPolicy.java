@@ -23,6 +23,8 @@ import java.util.Set;
  * @param gates          which request features force at least {@code mid}
  * @param pinnedTier     a tier used for every routed request, whatever the classifier says; null for none
  * @param minimumTier    a floor under every routed request; null for none
+ * @param mode           how the tier is picked: the classifier, or a cascade from the cheapest tier
+ * @param cascade        how a cascade checks answers (used in {@link RoutingMode#CASCADE})
  */
 public record TeamRoutingPolicy(
         boolean enabled,
@@ -31,7 +33,9 @@ public record TeamRoutingPolicy(
         Map<String, String> routedModels,
         GateSettings gates,
         ComplexityTier pinnedTier,
-        ComplexityTier minimumTier) {
+        ComplexityTier minimumTier,
+        RoutingMode mode,
+        CascadeSettings cascade) {
 
     /** The alias routed by default, besides the team's own aliases. */
     public static final String AUTO = "auto";
@@ -40,6 +44,8 @@ public record TeamRoutingPolicy(
         routedAliases = routedAliases == null ? null : Set.copyOf(routedAliases);
         routedModels = routedModels == null ? Map.of() : Map.copyOf(routedModels);
         requireNonNull(gates, "gates");
+        requireNonNull(mode, "mode");
+        requireNonNull(cascade, "cascade");
     }
 
     /** Routing on, the classifier's thresholds, default routed names, every gate on. */
@@ -60,7 +66,17 @@ public record TeamRoutingPolicy(
         b.gates = gates;
         b.pinnedTier = pinnedTier;
         b.minimumTier = minimumTier;
+        b.mode = mode;
+        b.cascade = cascade;
         return b;
+    }
+
+    /**
+     * Whether a request of this team cascades: the team's mode is {@code cascade}, no tier is
+     * pinned, and the request is not streamed unless the team buffers streams.
+     */
+    public boolean cascades(boolean stream) {
+        return mode == RoutingMode.CASCADE && pinnedTier == null && (!stream || cascade.bufferedStreams());
     }
 
     /**
@@ -94,6 +110,8 @@ public record TeamRoutingPolicy(
         private GateSettings gates = GateSettings.defaults();
         private ComplexityTier pinnedTier;
         private ComplexityTier minimumTier;
+        private RoutingMode mode = RoutingMode.CLASSIFIER;
+        private CascadeSettings cascade = CascadeSettings.defaults();
 
         private Builder() {
         }
@@ -152,9 +170,21 @@ public record TeamRoutingPolicy(
             return this;
         }
 
+        /** YAML {@code mode}. */
+        public Builder mode(RoutingMode newMode) {
+            this.mode = requireNonNull(newMode, "mode");
+            return this;
+        }
+
+        /** YAML {@code cascade-*}. */
+        public Builder cascade(CascadeSettings settings) {
+            this.cascade = requireNonNull(settings, "cascade");
+            return this;
+        }
+
         public TeamRoutingPolicy build() {
             return new TeamRoutingPolicy(enabled, thresholds, routedAliases, routedModels, gates, pinnedTier,
-                    minimumTier);
+                    minimumTier, mode, cascade);
         }
     }
 }

@@ -51,6 +51,24 @@ public final class TierPolicy {
                 cause = RouteCause.TEAM_OVERRIDE;
             }
         }
+        return decision(aliasName, alias, tier, classification, cause, fired);
+    }
+
+    /**
+     * Where a cascade starts ({@link RoutingMode#CASCADE}): the alias's cheapest tier, raised by the
+     * gates and the team's minimum only; the cause is {@code cascade}, and nothing is classified.
+     */
+    public static RouteDecision cascadeStart(TeamRoutingPolicy policy, Gates.Result gates, String aliasName,
+                                             AliasConfig alias) {
+        ComplexityTier tier = gates.apply(ComplexityTier.SMALL);
+        if (policy.minimumTier() != null) {
+            tier = tier.atLeast(policy.minimumTier());
+        }
+        return decision(aliasName, alias, tier, null, RouteCause.CASCADE, gates.fired());
+    }
+
+    private static RouteDecision decision(String aliasName, AliasConfig alias, ComplexityTier tier,
+                                          Classification classification, RouteCause cause, List<String> fired) {
         String tierName = tierOf(alias, tier);
         List<String> models = alias.tiers().get(tierName);
         String model = models == null || models.isEmpty() ? null : models.getFirst();

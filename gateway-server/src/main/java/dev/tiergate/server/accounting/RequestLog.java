@@ -3,6 +3,7 @@ package dev.tiergate.server.accounting;
 import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.pipeline.LoggedTexts;
 import dev.tiergate.core.pipeline.RequestFacts;
+import dev.tiergate.core.routing.Escalation;
 import dev.tiergate.core.routing.RouteDecision;
 import dev.tiergate.server.requests.RequestListener;
 import java.util.LinkedHashMap;
@@ -70,6 +71,9 @@ public final class RequestLog implements RequestListener {
             putIfSet(f, "route_tier", route.tier());
             putIfSet(f, "route_cause", route.cause() == null ? null : route.cause().headerValue());
             putIfSet(f, "complexity", route.score());
+        }
+        if (!facts.escalations().isEmpty()) {
+            f.put("escalation", String.join(",", facts.escalations().stream().map(Escalation::cause).toList()));
         }
         List<String> warnings = facts.budgetWarnings().get();
         if (warnings != null) {

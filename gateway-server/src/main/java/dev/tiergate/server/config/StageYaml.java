@@ -2,6 +2,7 @@ package dev.tiergate.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.config.OnlineVerificationConfig;
+import dev.tiergate.core.config.CascadeConfig;
 import dev.tiergate.core.config.RoutingPolicyConfig;
 import dev.tiergate.core.config.SemanticCacheConfig;
 import dev.tiergate.core.config.TeamSemanticCacheConfig;
@@ -23,7 +24,12 @@ final class StageYaml {
             "min-checks", "answer-similarity", "max-tightenings");
     static final Set<String> TEAM_ONLINE_KEYS = Set.of("share", "tolerated-false-hit-rate");
     static final Set<String> ROUTER_KEYS = Set.of("enabled", "thresholds", "route", "route-models", "gates",
-            "pin-tier", "min-tier", "quality-target", "max-frontier-share", "learning");
+            "pin-tier", "min-tier", "quality-target", "max-frontier-share", "learning", "mode", "cascade-checks",
+            "cascade-min-mean-logprob", "cascade-min-token-logprob", "cascade-streams", "cascade-hold-bytes",
+            "cascade-hold-ms");
+    private static final Set<String> MODES = Set.of("classifier", "cascade");
+    private static final List<String> CASCADE_CHECKS = List.of("refusal", "truncated", "invalid-json", "low-logprob");
+    private static final Set<String> CASCADE_STREAMS = Set.of("off", "buffered");
     private static final Set<String> THRESHOLD_KEYS = Set.of("mid", "frontier");
     private static final Set<String> GATE_KEYS = Set.of("tools", "images", "json-schema", "long-context-tokens");
     private static final Set<String> MODELS = Set.of("all-minilm-l6-v2-q", "all-minilm-l6-v2", "bge-small-en-v15-q",
@@ -161,7 +167,58 @@ final class StageYaml {
                 tier(y, "router.min-tier"),
                 optionalShare(y, "router.quality-target", false),
                 optionalShare(y, "router.max-frontier-share", true),
+                oneOf(y, "router.mode", MODES),
+                cascade(y),
                 LearningYaml.learning(y));
+    }
+
+    /** The {@code cascade-*} keys of {@code router:}; absent ones stay null (inherit). */
+    private static CascadeConfig cascade(YamlFields y) {
+        List<String> checks = y.node("router.cascade-checks") == null ? null : y.strings("router.cascade-checks");
+        if (checks != null) {
+            for (String check : checks) {
+                if (!CASCADE_CHECKS.contains(check)) {
+                    y.problem("router.cascade-checks", "'" + check + "' (expected a list of: "
+                            + String.join(", ", CASCADE_CHECKS) + ")");
+                }
+            }
+        }
+        return new CascadeConfig(
+                checks,
+                optionalLogprob(y, "router.cascade-min-mean-logprob"),
+                optionalLogprob(y, "router.cascade-min-token-logprob"),
+                oneOf(y, "router.cascade-streams", CASCADE_STREAMS),
+                y.node("router.cascade-hold-bytes") == null ? null
+                        : (int) y.number("router.cascade-hold-bytes", 16_384, 1, 16L * 1024 * 1024),
+                y.node("router.cascade-hold-ms") == null ? null
+                        : (int) y.number("router.cascade-hold-ms", 4_000, 1, 600_000));
+    }
+
+    /** A log-probability floor: a number at most 0; null when absent. */
+    private static Double optionalLogprob(YamlFields y, String path) {
+        if (y.node(path) == null) {
+            return null;
+        }
+        String text = y.string(path, "0");
+        try {
+            double v = new BigDecimal(text.trim()).doubleValue();
+            if (v > 0) {
+                y.problem(path, text + " (expected: a log-probability, at most 0, e.g. -1.0)");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            y.problem(path, "'" + text + "' (expected: a log-probability, at most 0, e.g. -1.0)");
+            return null;
+        }
+    }
+
+    private static String oneOf(YamlFields y, String path, Set<String> allowed) {
+        String value = y.string(path, null);
+        if (value != null && !allowed.contains(value)) {
+            y.problem(path, "'" + value + "' (expected one of: " + String.join(", ", allowed.stream().sorted().toList())
+                    + ")");
+        }
+        return value;
     }
 
     private static String tier(YamlFields y, String path) {

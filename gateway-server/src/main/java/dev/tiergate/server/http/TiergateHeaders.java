@@ -5,6 +5,7 @@ import dev.tiergate.core.pipeline.CacheDirectives;
 import dev.tiergate.core.pipeline.CacheLookup;
 import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.core.pipeline.Served;
+import dev.tiergate.core.routing.Escalation;
 import dev.tiergate.core.routing.RouteDecision;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
@@ -26,6 +27,8 @@ final class TiergateHeaders {
     static final String CACHE_HITS = "x-tiergate-cache-hits";
     static final String COMPLEXITY = "x-tiergate-complexity";
     static final String ROUTE_CAUSE = "x-tiergate-route-cause";
+    /** The causes of a cascade's escalations, in order: {@code refusal}, {@code truncated}, ... */
+    static final String ESCALATION = "x-tiergate-escalation";
     static final String ATTEMPTS = "x-tiergate-attempts";
     static final String FALLBACK_FROM = "x-tiergate-fallback-from";
     static final String BUDGET_WARNING = "x-tiergate-budget-warning";
@@ -94,6 +97,9 @@ final class TiergateHeaders {
                 headers.set(COMPLEXITY, String.format(Locale.ROOT, "%.4f", route.score()));
             }
             headers.set(ROUTE_CAUSE, route.cause().headerValue());
+        }
+        if (!facts.escalations().isEmpty()) {
+            headers.set(ESCALATION, String.join(",", facts.escalations().stream().map(Escalation::cause).toList()));
         }
         List<String> warnings = facts.budgetWarnings().get();
         if (warnings != null) {

@@ -11,6 +11,10 @@ import dev.tiergate.core.provider.ProviderAdapter;
 import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.accounting.UsageStoreListener;
 import dev.tiergate.server.requests.RequestListener;
+import dev.tiergate.core.pipeline.RequestFacts;
+import dev.tiergate.core.routing.Escalation;
+import dev.tiergate.core.routing.RouteCause;
+import dev.tiergate.core.routing.RouteDecision;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -52,6 +56,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code tiergate.cost.usd}, {@code tiergate.savings.usd}: counters in USD.</li>
  *   <li>{@code tiergate.cache.hit.ratio}: gauge per team, hits over cacheable answers since start.</li>
  *   <li>{@code tiergate.limits.refused}: counter per team and limit code.</li>
+ *   <li>{@code tiergate.router.cascades}: counter of cascaded requests per team and outcome
+ *       ({@code kept}: the first tier's answer, {@code escalated}); {@code tiergate.router.escalations}:
+ *       counter per team, cause (refusal, truncated, invalid-json, low-logprob) and the tier escalated from.</li>
  *   <li>{@code tiergate.upstream.attempts} (timer), {@code tiergate.upstream.breaker.state} (gauge).</li>
  *   <li>{@code tiergate.usage.corrupt.records}: counter per store and kind (unreadable, torn);
  *       {@code tiergate.usage.compactions} (timer), {@code tiergate.usage.compacted.records} and
@@ -140,7 +147,24 @@ public final class GatewayMetrics implements AutoCloseable {
                     .serviceLevelObjectives(BUCKETS)
                     .register(registry)
                     .record(Duration.ofNanos(r.durationNanos()));
+            if (r.facts() != null) {
+                cascade(r.team(), r.facts());
+            }
         };
+    }
+
+    /** A cascaded request (route cause {@code cascade}) and its escalations, by team and cause. */
+    private void cascade(String team, RequestFacts facts) {
+        RouteDecision route = facts.route().get();
+        if (route == null || route.cause() != RouteCause.CASCADE || facts.served().get() == null) {
+            return;
+        }
+        count("tiergate.router.cascades", "Cascaded requests by outcome: kept the first tier's answer, or escalated",
+                Tags.of("team", orNone(team), "outcome", facts.escalations().isEmpty() ? "kept" : "escalated"), 1);
+        for (Escalation escalation : facts.escalations()) {
+            count("tiergate.router.escalations", "Cascade escalations by the check that failed",
+                    Tags.of("team", orNone(team), "cause", escalation.cause(), "tier", escalation.fromTier()), 1);
+        }
     }
 
     /** Whether a team may name a model or alias under the config that serves now. */

@@ -61,13 +61,17 @@ class ConfigLoaderTest {
                         .anySatisfy(p -> assertThat(p).startsWith("teams/t1.yaml:5: allowed-models")));
     }
 
+    /** A gateway.yaml with one provider and one model, to which a test adds its section. */
+    private static final String ONE_MODEL = """
+            providers:
+              up: {type: openai, base-url: "http://x/v1"}
+            models:
+              m1: {provider: up}
+            """;
+
     @Test
     void routerQualityGoalsAreReadPerGatewayAndTeamAndCheckedForRange() {
-        String gateway = """
-                providers:
-                  up: {type: openai, base-url: "http://x/v1"}
-                models:
-                  m1: {provider: up}
+        String gateway = ONE_MODEL + """
                 router:
                   quality-target: 0.9
                 """;
@@ -83,6 +87,33 @@ class ConfigLoaderTest {
                 .hasMessageContaining("router.quality-target");
         assertThatThrownBy(() -> load(gateway.replace("quality-target: 0.9", "max-frontier-share: 1.5")))
                 .hasMessageContaining("router.max-frontier-share");
+    }
+
+    @Test
+    void theCascadeKeysAreReadPerGatewayAndTeamAndChecked() {
+        String gateway = ONE_MODEL + """
+                router:
+                  cascade-checks: [refusal, invalid-json]
+                  cascade-min-mean-logprob: -0.7
+                """;
+        String team = TEAM + "router:\n  mode: cascade\n  cascade-streams: buffered\n  cascade-hold-ms: 1500\n";
+        GatewayConfig config = new ConfigLoader(Map.<String, String>of()::get)
+                .load(new ConfigSource("test", gateway, Map.of("teams/t1.yaml", team)));
+        assertThat(config.router().mode()).isNull();
+        assertThat(config.router().cascade().checks()).containsExactly("refusal", "invalid-json");
+        assertThat(config.router().cascade().minMeanLogprob()).isEqualTo(-0.7);
+        assertThat(config.teams().get("t1").router().mode()).isEqualTo("cascade");
+        assertThat(config.teams().get("t1").router().cascade().streams()).isEqualTo("buffered");
+        assertThat(config.teams().get("t1").router().cascade().holdMillis()).isEqualTo(1500);
+        assertThat(config.teams().get("t1").router().cascade().checks()).isNull();
+
+        assertThatThrownBy(() -> load(gateway + "  mode: cascading\n")).hasMessageContaining("router.mode");
+        assertThatThrownBy(() -> load(gateway.replace("invalid-json]", "schema]")))
+                .hasMessageContaining("router.cascade-checks");
+        assertThatThrownBy(() -> load(gateway.replace("-0.7", "0.5")))
+                .hasMessageContaining("router.cascade-min-mean-logprob");
+        assertThatThrownBy(() -> load(gateway + "  cascade-streams: always\n"))
+                .hasMessageContaining("router.cascade-streams");
     }
 
     @Test

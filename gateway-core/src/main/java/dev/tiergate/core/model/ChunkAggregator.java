@@ -1,13 +1,9 @@
-package dev.tiergate.cache.internal;
+package dev.tiergate.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.tiergate.core.model.ChatChunk;
-import dev.tiergate.core.model.ChatCompletion;
-import dev.tiergate.core.model.Message;
-import dev.tiergate.core.model.MessageContent;
-import dev.tiergate.core.model.ToolCall;
-import dev.tiergate.core.model.Usage;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +12,11 @@ import java.util.TreeMap;
 /**
  * Folds a stream of chunks into the {@link ChatCompletion} a plain request would have received:
  * content concatenated per choice, tool call fragments joined by their index (and the fragments of
- * a legacy {@code function_call} joined into one), the finish reason
- * and the last usage seen. Not thread-safe: one per stream, fed in order.
+ * a legacy {@code function_call} joined into one), the finish reason and the last usage seen; token
+ * log-probabilities ({@code logprobs.content}), when the chunks carry them, joined per choice. Not
+ * thread-safe: one per stream, fed in order (the caches' recordings, the cascade's buffered streams).
  */
-final class ChunkAggregator {
+public final class ChunkAggregator {
     private String id;
     private Long created;
     private String model;
@@ -27,7 +24,7 @@ final class ChunkAggregator {
     private Usage usage;
     private final TreeMap<Integer, ChoiceBuilder> choices = new TreeMap<>();
 
-    void add(ChatChunk chunk) {
+    public void add(ChatChunk chunk) {
         if (id == null) {
             id = chunk.id();
         }
@@ -50,7 +47,7 @@ final class ChunkAggregator {
         }
     }
 
-    ChatCompletion toCompletion() {
+    public ChatCompletion toCompletion() {
         List<ChatCompletion.Choice> built = new ArrayList<>(choices.size());
         choices.forEach((index, builder) -> built.add(builder.build(index)));
         return new ChatCompletion(id, ChatCompletion.OBJECT, created, model, built, usage, systemFingerprint,
@@ -64,8 +61,17 @@ final class ChunkAggregator {
         /** A legacy {@code function_call} (the answer to {@code functions}): its name and arguments. */
         private ToolCallBuilder functionCall;
         private String finishReason;
+        private ArrayNode logprobs;
 
         void add(ChatChunk.ChunkChoice choice) {
+            JsonNode tokens = choice.extra().containsKey("logprobs")
+                    ? choice.extra().get("logprobs").path("content") : null;
+            if (tokens != null && tokens.isArray()) {
+                if (logprobs == null) {
+                    logprobs = JsonNodeFactory.instance.arrayNode();
+                }
+                logprobs.addAll((ArrayNode) tokens);
+            }
             ChatChunk.Delta delta = choice.delta();
             if (delta != null) {
                 if (delta.role() != null) {
@@ -114,7 +120,12 @@ final class ChunkAggregator {
                         .put("name", function.name()).put("arguments", function.arguments()));
             }
             Message message = new Message(role == null ? "assistant" : role, text, null, calls, null, extra);
-            return new ChatCompletion.Choice(index, message, finishReason, Map.of());
+            if (logprobs == null) {
+                return new ChatCompletion.Choice(index, message, finishReason, Map.of());
+            }
+            ObjectNode joined = JsonNodeFactory.instance.objectNode();
+            joined.set("content", logprobs);
+            return new ChatCompletion.Choice(index, message, finishReason, Map.of("logprobs", joined));
         }
     }
 
