@@ -48,7 +48,7 @@ record GatewayPipelines(Pipeline chat, Pipeline embeddings, Pipeline responsesPa
                 money.limits() == null ? null : new ShadowBudgetStage(),   // and never past its soft budget
                 money.accounting(),         // priced as a shadow check
                 parts.router()),
-                dispatcher, StageObserver.NONE);
+                chatEnd, StageObserver.NONE);   // as a miss would be answered (a cascading team cascades)
         return new GatewayPipelines(chat, embeddings, responsesPassthrough, shadow);
     }
 
