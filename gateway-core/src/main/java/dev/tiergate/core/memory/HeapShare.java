@@ -1,5 +1,7 @@
 package dev.tiergate.core.memory;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +17,8 @@ public final class HeapShare {
     /** The share of the maximum heap one in-memory cache may hold. */
     public static final double CACHE_SHARE = 0.125;
     private static final Logger log = LoggerFactory.getLogger(HeapShare.class);
+    /** What was warned about, so that a setting read again (a reload, a second reader) is not warned twice. */
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
     private HeapShare() {
     }
@@ -25,8 +29,10 @@ public final class HeapShare {
         if (configuredMb <= shareMb) {
             return configuredMb;
         }
-        log.warn("{}: {} MB configured, capped to {} MB (an eighth of the {} MB heap); give the JVM a larger -Xmx"
-                + " to keep more", what, configuredMb, shareMb, maxHeapBytes >> 20);
+        if (WARNED.add(what + ":" + configuredMb + ":" + shareMb)) {
+            log.warn("{}: {} MB configured, capped to {} MB (an eighth of the {} MB heap); give the JVM a larger -Xmx"
+                    + " to keep more", what, configuredMb, shareMb, maxHeapBytes >> 20);
+        }
         return shareMb;
     }
 
