@@ -73,7 +73,8 @@ public final class LearningRouter {
                         boolean forced, long contextTokens) {
         String team = exchange.caller().teamId();
         TeamLearning teamSettings = settings.forTeam(team);
-        if (!teamSettings.enabled()) {
+        if (!teamSettings.enabled() || exchange.facts().shadowCheckOf().get() != null) {
+            // a shadow call of the semantic cache's online verification: no client scores it, it must not explore
             return new Routed(decided, null);
         }
         int cluster = clusters.nearest(embedding);

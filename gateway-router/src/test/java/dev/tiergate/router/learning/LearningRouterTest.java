@@ -52,6 +52,21 @@ class LearningRouterTest {
     }
 
     @Test
+    void aShadowCallOfTheSemanticCacheIsNeitherExploredNorLogged() {
+        LearningRouter router = router(LearningFixtures.settings(0.5, 0.1, 8));
+        scoreOne(router, "team-a");
+        for (int i = 0; i < 50; i++) {
+            Exchange shadow = exchange("team-a", "shadow-" + i, "prompt " + i);
+            shadow.facts().shadowCheckOf().set("req-served-" + i);
+            RouteDecision decided = classified("mid");
+            LearningRouter.Routed routed = router.route(shadow, decided, AUTO, CLUSTER_0, false, 10);
+            assertThat(routed.decision()).isSameAs(decided);
+            assertThat(routed.hook()).isNull();
+        }
+        assertThat(log.find("shadow-7").toCompletableFuture().join()).isNull();
+    }
+
+    @Test
     void explorationStaysWithinItsRateGoesOnlyToNeighboursAndNeverOnForcedRequests() {
         LearningRouter router = router(LearningFixtures.settings(0.05, 0.1, 8));
         scoreOne(router, "team-a");
