@@ -122,7 +122,8 @@ class ConfigReloadTest {
 
     @Test
     void aStreamStartedBeforeAReloadFinishesOnTheConfigItStartedWith() throws Exception {
-        try (TestGateway gateway = start(40, false)) {
+        // 150 ms a chunk: the stream (about 7 s) outlasts the reload, which builds every stage's parts again
+        try (TestGateway gateway = start(150, false)) {
             CountDownLatch firstLine = new CountDownLatch(1);
             CompletableFuture<List<String>> stream = HTTP.sendAsync(chatRequest(gateway, TestGateway.KEY, true),
                     HttpResponse.BodyHandlers.ofLines()).thenApply(response -> {
