@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
 final class StageParts implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StageParts.class);
     /**
-     * Prompts in one embedding model call: 1, no micro-batching. Batches cost less CPU per prompt
+     * Prompts in one embedding model call: 1, no micro-batching (each lookup's run on the inference
+     * workers, as before the batcher). Batches cost less CPU per prompt
      * under load, but the quantized model's vectors then depend on the prompts batched with them
      * (cosine 0.970-0.995 to a single run), so a hit would depend on the traffic it came with
      * (docs/benchmarks.md, "Embeddings under load").
@@ -333,9 +334,9 @@ final class StageParts implements AutoCloseable {
                 found = previous.embedders.get(model);
             }
             if (found == null) {
-                // At most one batch waits behind the running one; beyond it the cache sheds its lookup.
-                found = new MicroBatchingEmbedder(OnnxSentenceEmbedder.builder().model(model).intraOpThreads(1).build(),
-                        EMBEDDING_BATCH, EMBEDDING_BATCH);
+                OnnxSentenceEmbedder onnx = OnnxSentenceEmbedder.builder().model(model).intraOpThreads(1).build();
+                // Batching on: at most one batch waits behind the running one; beyond it the cache sheds its lookup.
+                found = EMBEDDING_BATCH > 1 ? new MicroBatchingEmbedder(onnx, EMBEDDING_BATCH, EMBEDDING_BATCH) : onnx;
                 created.add(found);
             }
             embedders.put(model, found);

@@ -8,10 +8,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The most of the heap one in-memory store may fill: a store configured larger than its share of
  * the heap the JVM was started with is capped to it (with a warning), so that a config written for
- * a large machine cannot exhaust a small heap. Each in-memory store (exact cache, semantic cache,
- * stored responses) gets an eighth of the heap: with the request-body budget (a quarter) and the
- * stream recordings (a sixteenth), what the gateway keeps stays under seven tenths of the heap
- * whatever the config says.
+ * a large machine cannot exhaust a small heap. Each in-memory store (exact cache, embeddings
+ * cache, semantic cache, stored responses) gets an eighth of the heap: with the request-body budget
+ * (a quarter) and the stream recordings (a sixteenth), what the gateway keeps stays under 82% of
+ * the heap whatever the config says.
  */
 public final class HeapShare {
     /** The share of the maximum heap one in-memory cache may hold. */

@@ -2,14 +2,11 @@ package dev.tiergate.router.classifier;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoBatchifyTranslator;
-import ai.djl.translate.TranslatorContext;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.tokens.TokenCounter;
+import dev.tiergate.inference.FeatureRowsTranslator;
 import dev.tiergate.inference.OnnxRuntimeSetup;
 import dev.tiergate.inference.PooledPredictor;
 import java.io.IOException;
@@ -31,10 +28,10 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
     private static final int POOL_SIZE = 16;
 
     private final ClassifierSpec spec;
-    private final PooledPredictor<float[][], float[][]> model;
+    private final PooledPredictor<float[][], float[]> model;
     private final TokenCounter tokens;
 
-    private OnnxComplexityClassifier(ClassifierSpec spec, ZooModel<float[][], float[][]> model, TokenCounter tokens) {
+    private OnnxComplexityClassifier(ClassifierSpec spec, ZooModel<float[][], float[]> model, TokenCounter tokens) {
         this.spec = spec;
         this.model = new PooledPredictor<>("classifier " + spec.version(), model, POOL_SIZE);
         this.tokens = tokens;
@@ -70,10 +67,10 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
             throw new UncheckedIOException("cannot read classifier metadata " + base + ".json", e);
         }
         spec.checkCompatible();
-        Criteria.Builder<float[][], float[][]> criteria = Criteria.builder()
-                .setTypes(float[][].class, float[][].class)
-                .optTranslator(new RowsTranslator(spec.inputName(), spec.tiers().size()));
-        ZooModel<float[][], float[][]> model = OnnxRuntimeSetup.loadModel("classifier model " + base + ".onnx",
+        Criteria.Builder<float[][], float[]> criteria = Criteria.builder()
+                .setTypes(float[][].class, float[].class)
+                .optTranslator(new FeatureRowsTranslator(spec.inputName()));
+        ZooModel<float[][], float[]> model = OnnxRuntimeSetup.loadModel("classifier model " + base + ".onnx",
                 resource(base + ".onnx"), criteria, 1);
         return new OnnxComplexityClassifier(spec, model, tokens);
     }
@@ -114,7 +111,13 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
                         + spec.inputWidth() + ")");
             }
         }
-        return model.predict(rows);
+        float[] flat = model.predict(rows);
+        int classes = spec.tiers().size();
+        float[][] out = new float[flat.length / classes][classes];
+        for (int i = 0; i < out.length; i++) {
+            System.arraycopy(flat, i * classes, out[i], 0, classes);
+        }
+        return out;
     }
 
     @Override
@@ -128,26 +131,5 @@ public final class OnnxComplexityClassifier implements ComplexityClassifier {
             throw new IllegalStateException("classifier resource " + name + " is not on the classpath");
         }
         return in;
-    }
-
-    /** Feature rows in, probability rows out; the graph's input is named by the metadata. */
-    private record RowsTranslator(String inputName, int classes) implements NoBatchifyTranslator<float[][], float[][]> {
-        @Override
-        public NDList processInput(TranslatorContext ctx, float[][] rows) {
-            NDArray array = ctx.getNDManager().create(rows);
-            array.setName(inputName);
-            return new NDList(array);
-        }
-
-        @Override
-        public float[][] processOutput(TranslatorContext ctx, NDList list) {
-            float[] flat = list.get(0).toFloatArray();
-            int n = flat.length / classes;
-            float[][] out = new float[n][classes];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(flat, i * classes, out[i], 0, classes);
-            }
-            return out;
-        }
     }
 }

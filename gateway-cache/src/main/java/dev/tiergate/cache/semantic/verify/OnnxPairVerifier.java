@@ -2,13 +2,10 @@ package dev.tiergate.cache.semantic.verify;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoBatchifyTranslator;
-import ai.djl.translate.TranslatorContext;
 import dev.tiergate.core.json.Json;
+import dev.tiergate.inference.FeatureRowsTranslator;
 import dev.tiergate.inference.OnnxRuntimeSetup;
 import dev.tiergate.inference.PooledPredictor;
 import java.io.IOException;
@@ -52,7 +49,7 @@ public final class OnnxPairVerifier implements PairVerifier {
         spec.checkCompatible();
         Criteria.Builder<float[][], float[]> criteria = Criteria.builder()
                 .setTypes(float[][].class, float[].class)
-                .optTranslator(new RowsTranslator(spec.input()));
+                .optTranslator(new FeatureRowsTranslator(spec.input()));
         return new OnnxPairVerifier(spec, OnnxRuntimeSetup.loadModel("pair verifier " + base + ".onnx",
                 resource(base + ".onnx"), criteria, 1));
     }
@@ -97,20 +94,5 @@ public final class OnnxPairVerifier implements PairVerifier {
             throw new IllegalStateException("verifier resource " + name + " is not on the classpath");
         }
         return in;
-    }
-
-    /** Feature rows in, one probability per row out. */
-    private record RowsTranslator(String inputName) implements NoBatchifyTranslator<float[][], float[]> {
-        @Override
-        public NDList processInput(TranslatorContext ctx, float[][] rows) {
-            NDArray array = ctx.getNDManager().create(rows);
-            array.setName(inputName);
-            return new NDList(array);
-        }
-
-        @Override
-        public float[] processOutput(TranslatorContext ctx, NDList list) {
-            return list.get(0).toFloatArray();
-        }
     }
 }
