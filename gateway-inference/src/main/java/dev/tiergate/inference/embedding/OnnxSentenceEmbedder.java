@@ -3,17 +3,15 @@ package dev.tiergate.inference.embedding;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.TranslateException;
 import dev.tiergate.inference.OnnxRuntimeSetup;
+import dev.tiergate.inference.PooledPredictor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,17 +42,23 @@ public final class OnnxSentenceEmbedder implements TokenEmbedder {
     @SuppressWarnings("unchecked")
     private static final Class<List<TokenEmbedding>> EMBEDDINGS = (Class<List<TokenEmbedding>>) (Class<?>) List.class;
 
+    /**
+     * Predictors kept idle between calls: enough for every inference worker and the few other
+     * callers (online verification, {@code /v1/embeddings}) at once; a burst beyond makes and
+     * closes extra ones.
+     */
+    private static final int POOL_SIZE = 16;
+
     private final EmbeddingModel model;
     private final HuggingFaceTokenizer tokenizer;
-    private final ZooModel<List<String>, List<TokenEmbedding>> zooModel;
-    private final ConcurrentLinkedDeque<Predictor<List<String>, List<TokenEmbedding>>> idle = new ConcurrentLinkedDeque<>();
+    private final PooledPredictor<List<String>, List<TokenEmbedding>> runs;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private OnnxSentenceEmbedder(EmbeddingModel model, HuggingFaceTokenizer tokenizer,
                                  ZooModel<List<String>, List<TokenEmbedding>> zooModel) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.zooModel = zooModel;
+        this.runs = new PooledPredictor<>("embedding with " + model.id(), zooModel, POOL_SIZE);
     }
 
     /** Loads the default model ({@link EmbeddingModel#ALL_MINILM_L6_V2_Q}) with default options. */
@@ -109,21 +113,7 @@ public final class OnnxSentenceEmbedder implements TokenEmbedder {
         if (closed.get()) {
             throw new IllegalStateException("embedder " + model.id() + " is closed");
         }
-        Predictor<List<String>, List<TokenEmbedding>> predictor = idle.pollFirst();
-        if (predictor == null) {
-            predictor = zooModel.newPredictor();
-        }
-        try {
-            return predictor.predict(texts);
-        } catch (TranslateException e) {
-            predictor.close();
-            predictor = null;
-            throw new IllegalStateException("embedding with " + model.id() + " failed: " + e.getMessage(), e);
-        } finally {
-            if (predictor != null) {
-                idle.offerFirst(predictor);
-            }
-        }
+        return runs.predict(texts);
     }
 
     /**
@@ -140,11 +130,7 @@ public final class OnnxSentenceEmbedder implements TokenEmbedder {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Predictor<List<String>, List<TokenEmbedding>> predictor;
-        while ((predictor = idle.pollFirst()) != null) {
-            predictor.close();
-        }
-        zooModel.close();
+        runs.close();
         tokenizer.close();
     }
 
