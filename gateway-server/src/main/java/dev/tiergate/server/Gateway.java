@@ -205,7 +205,7 @@ public final class Gateway implements AutoCloseable {
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(config.teams().values(),
                     config.accounting().adminKeys());
             parts = StageParts.build(config, catalog, tokens, previous == null ? null : previous.parts(), shadows);
-            Accounting.Stages money = accounting.stages(config, catalog);
+            Accounting.Stages money = accounting.stages(config, catalog, parts::cascades);
             ResponsesPassthrough passthrough = ResponsesPassthrough.anyProvider(config)
                     ? new ResponsesPassthrough(config, passthroughClient) : null;
             GatewayPipelines pipelines = GatewayPipelines.assemble(money, parts, dispatcher, passthrough,

@@ -31,6 +31,8 @@ import dev.tiergate.router.learning.LearningSettings;
 import dev.tiergate.router.learning.PromptClusters;
 import dev.tiergate.router.policy.AliasResolver;
 import dev.tiergate.router.policy.RouterSettings;
+import dev.tiergate.router.policy.RoutingMode;
+import dev.tiergate.router.policy.TeamRoutingPolicy;
 import dev.tiergate.router.policy.Thresholds;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -159,6 +161,15 @@ final class StageParts implements AutoCloseable {
      */
     Terminal chatTerminal(Terminal dispatcher) {
         return routerSettings == null ? dispatcher : new CascadingDispatcher(dispatcher, aliases, routerSettings);
+    }
+
+    /** Whether {@code teamId}'s alias requests start on a cascade ({@code router.mode: cascade}, no pinned tier). */
+    boolean cascades(String teamId) {
+        if (routerSettings == null) {
+            return false;
+        }
+        TeamRoutingPolicy policy = routerSettings.policyFor(teamId);
+        return policy.enabled() && policy.mode() == RoutingMode.CASCADE && policy.pinnedTier() == null;
     }
 
     /** One line per stage for the start-up banner, without secrets. */

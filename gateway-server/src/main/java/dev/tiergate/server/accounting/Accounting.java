@@ -19,6 +19,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,10 +103,15 @@ public final class Accounting implements AutoCloseable {
     public record Stages(PricedFieldsStage pricedFields, LimitStage limits, AccountingStage accounting) {
     }
 
-    /** The limit and accounting stages of {@code config}, on the stores and counters that live as long as the gateway. */
-    public Stages stages(GatewayConfig config, ModelCatalog catalog) {
+    /**
+     * The limit and accounting stages of {@code config}, on the stores and counters that live as long
+     * as the gateway; {@code cascades}: whether a team (by id) starts its alias requests on a cascade
+     * (they reserve one answer of every tier).
+     */
+    public Stages stages(GatewayConfig config, ModelCatalog catalog, Predicate<String> cascades) {
         LimitScopes scopes = new LimitScopes(config.teams().values());
-        LimitStage limitStage = scopes.any() ? new LimitStage(scopes, limits, new Reservations(catalog, tokens, counting), clock,
+        LimitStage limitStage = scopes.any() ? new LimitStage(scopes, limits,
+                new Reservations(catalog, tokens, counting, cascades), clock,
                 metrics::limitRefused) : null;
         return new Stages(new PricedFieldsStage(), limitStage, new AccountingStage(new Accountant(config.models()), catalog,
                 this::record, clock, tokens, counting));

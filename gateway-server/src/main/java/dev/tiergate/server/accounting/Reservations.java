@@ -14,11 +14,15 @@ import dev.tiergate.core.model.EmbeddingRequest;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.provider.ModelCatalog;
 import dev.tiergate.core.tokens.TokenCounter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 
 /**
  * The worst case of a request, reserved against its limits before it goes upstream: its input
@@ -26,7 +30,10 @@ import java.util.concurrent.RejectedExecutionException;
  * cap ({@code max_completion_tokens}, else {@code max_tokens}, else the model's
  * {@code max-output-tokens}; times {@code n}), priced at the dearest model that may answer it: the
  * model and its fallbacks, and for an alias every model of every tier (the router, escalation and
- * fallbacks may pick any). Embeddings: their input at the model's input price.
+ * fallbacks may pick any). A team whose alias requests cascade ({@code router.mode: cascade}) may
+ * pay one answer of every tier for one request (the set-aside answers are billed), so its alias
+ * requests reserve the sum of each tier's worst case. Embeddings: their input at the model's input
+ * price.
  */
 final class Reservations {
     /** Tokenizers differ between providers: reserve a tenth more input than o200k counts, and 16 tokens. */
@@ -39,12 +46,17 @@ final class Reservations {
     private final ModelCatalog catalog;
     private final TokenCounter tokens;
     private final Executor counting;
+    private final Predicate<String> cascades;
 
-    /** {@code counting}: a bounded executor for long texts (tokenizing a megabyte takes long). */
-    Reservations(ModelCatalog catalog, TokenCounter tokens, Executor counting) {
+    /**
+     * {@code counting}: a bounded executor for long texts (tokenizing a megabyte takes long);
+     * {@code cascades}: whether a team (by id) starts its alias requests on a cascade.
+     */
+    Reservations(ModelCatalog catalog, TokenCounter tokens, Executor counting, Predicate<String> cascades) {
         this.catalog = requireNonNull(catalog, "catalog");
         this.tokens = requireNonNull(tokens, "tokens");
         this.counting = requireNonNull(counting, "counting");
+        this.cascades = requireNonNull(cascades, "cascades");
     }
 
     /**
@@ -121,10 +133,11 @@ final class Reservations {
         long input = withMargin(counted);
         String tier = weakestTier(team, chat);
         List<ModelCatalog.Candidate> candidates = catalog.resolveChat(team, chat.model(), tier).candidates();
-        Reservation worst = worstOf(chat, input, candidates);
         if (tier == null) {
-            return new Estimate(worst, null);
+            return new Estimate(worstOf(chat, input, candidates), null);
         }
+        Reservation worst = cascades.test(team.id()) ? everyTier(chat, input, candidates)
+                : worstOf(chat, input, candidates);
         List<ModelCatalog.Candidate> inTier = candidates.stream().filter(c -> tier.equals(c.tier())).toList();
         return new Estimate(worst, inTier.isEmpty() ? null
                 : new TierReservation(tier, worstOf(chat, input, inTier)));
@@ -142,6 +155,22 @@ final class Reservations {
             worstCost = Math.max(worstCost, nanos(input, output, model.pricing()));
         }
         return new Reservation(worstTokens, worstCost);
+    }
+
+    /** One answer of every tier: the sum over the tiers of each tier's worst case (a cascade's worst). */
+    private static Reservation everyTier(ChatRequest chat, long input, List<ModelCatalog.Candidate> candidates) {
+        Map<String, List<ModelCatalog.Candidate>> byTier = new LinkedHashMap<>();
+        for (ModelCatalog.Candidate candidate : candidates) {
+            byTier.computeIfAbsent(String.valueOf(candidate.tier()), t -> new ArrayList<>()).add(candidate);
+        }
+        long tokens = 0;
+        long cost = 0;
+        for (List<ModelCatalog.Candidate> tier : byTier.values()) {
+            Reservation worst = worstOf(chat, input, tier);
+            tokens += worst.tokens();
+            cost += worst.costNanos();
+        }
+        return new Reservation(tokens, cost);
     }
 
     private Reservation embeddings(TeamConfig team, EmbeddingRequest request, TokenCounter counter) {
