@@ -2,6 +2,7 @@ package dev.tiergate.server.e2e;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -134,6 +135,55 @@ class BudgetPolicyTest {
         try (TestGateway allowing = gateway("allow-priced-fields: [service_tier, store, metadata]\n")) {
             assertThat(chat(allowing, "cheap", "\"service_tier\":\"priority\",\"store\":true,\"metadata\":{\"a\":\"b\"},")
                     .statusCode()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Small 5,000 and frontier 10,000 USD per million tokens, 40 output tokens at most: a short prompt
+     * reserves about 0.65 USD at the frontier tier alone and about 0.98 USD for both tiers.
+     */
+    private TestGateway cascadeGateway(String mode, double budget) throws InterruptedException {
+        String yaml = """
+                server: {host: 127.0.0.1}
+                providers:
+                  up: {type: openai, base-url: "http://127.0.0.1:%d/v1"}
+                models:
+                  cheap: {provider: up, max-output-tokens: 40, price: {input: 5000, output: 5000}}
+                  dear: {provider: up, max-output-tokens: 40, price: {input: 10000, output: 10000}}
+                aliases:
+                  auto: {tiers: {small: [cheap], frontier: [dear]}}
+                router: {enabled: true, mode: %s}
+                usage: {file: "%s"}
+                """.formatted(upstream.port(), mode, dir.resolve("usage-" + System.nanoTime() + ".jsonl"));
+        return TestGateway.start(yaml, Map.of(), Map.of("teams/team-a.yaml",
+                TestGateway.teamYaml("limits: {monthly-budget-usd: " + budget + "}\n")));
+    }
+
+    /*
+     * A cascading team may pay one answer of every tier for one request, so its alias requests reserve
+     * the sum of the tiers' worst cases: a budget that covers the frontier tier's worst case alone but
+     * not that sum admits a classifier-routed request and refuses the cascading team's before anything
+     * goes upstream.
+     */
+    @Test
+    void aBudgetForTheFrontierTierAloneAdmitsAClassifierRoutedRequest() throws Exception {
+        try (TestGateway gateway = cascadeGateway("classifier", 0.85)) {
+            assertThat(chat(gateway, "auto", "").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aCascadingTeamReservesOneAnswerOfEveryTier() throws Exception {
+        try (TestGateway gateway = cascadeGateway("cascade", 0.85)) {
+            HttpResponse<String> refused = chat(gateway, "auto", "");
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.body()).contains("budget_exceeded").contains("may cost up to USD 0.975");
+            upstream.verify(0, postRequestedFor(urlEqualTo("/v1/chat/completions")));
+        }
+        try (TestGateway gateway = cascadeGateway("cascade", 1.20)) {
+            HttpResponse<String> served = chat(gateway, "auto", "");
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.headers().firstValue("x-tiergate-model")).hasValue("cheap");
         }
     }
 }
