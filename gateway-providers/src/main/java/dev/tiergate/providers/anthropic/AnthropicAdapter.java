@@ -2,13 +2,12 @@ package dev.tiergate.providers.anthropic;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.tiergate.core.config.ProviderConfig;
-import dev.tiergate.core.error.InvalidRequestError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tiergate.core.config.ProviderConfig;
+import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.model.AnthropicOrigin;
-import java.io.IOException;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.EmbeddingResponse;
@@ -22,6 +21,7 @@ import dev.tiergate.providers.internal.UpstreamCalls.Post;
 import dev.tiergate.providers.internal.UpstreamUris;
 import dev.tiergate.providers.transport.UpstreamClient;
 import dev.tiergate.providers.transport.UpstreamOptions;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -38,8 +38,8 @@ import reactor.core.publisher.Flux;
  * Requests and answers are translated by {@link AnthropicMapper} and, for streams,
  * {@link AnthropicStreamDecoder}. A request translated from an Anthropic Messages request goes out
  * as the client sent it instead ({@link OriginalMessages}), and its answer keeps what Anthropic
- * sent ({@link AnthropicOrigin}) beside the translation. Anthropic has no embeddings API: {@link #embed} fails with an
- * {@link InvalidRequestError}.
+ * sent ({@link AnthropicOrigin}) beside the translation. Anthropic has no embeddings API:
+ * {@link #embed} fails with an {@link InvalidRequestError}.
  *
  * <p>Config: {@code base-url} defaults to {@value #DEFAULT_BASE_URL}; options
  * {@code anthropic-version} (default {@value #DEFAULT_VERSION}) and {@code default-max-tokens}

@@ -59,6 +59,9 @@ class MessagesProvidersEndToEndTest {
                   auto:
                     default-tier: mid
                     tiers: {small: [gpt], mid: [gemini], frontier: [claude]}
+                  "claude-sonnet-*":
+                    default-tier: frontier
+                    tiers: {small: [gpt], frontier: [claude]}
                 cache:
                   exact: {enabled: true}
                 """);
@@ -144,6 +147,20 @@ class MessagesProvidersEndToEndTest {
         assertThat(text(raw.parse())).isEqualTo(TEXT);
         assertThat(raw.headers().values("x-tiergate-tier")).containsExactly("mid");
         assertThat(raw.headers().values("x-tiergate-model")).containsExactly("gemini");
+    }
+
+    @Test
+    void claudeModelNamesAreMappedByAPatternAlias() {
+        HttpResponseFor<Message> raw = client.messages().withRawResponse().create(MessageCreateParams.builder()
+                .model("claude-sonnet-4-5-20250929").maxTokens(256)
+                .addUserMessage("Mapped: what is the capital of France?").build());
+
+        assertThat(text(raw.parse())).isEqualTo(TEXT);
+        assertThat(raw.headers().values("x-tiergate-tier")).containsExactly("frontier");
+        assertThat(raw.headers().values("x-tiergate-model")).containsExactly("claude");
+        upstream.verify(postRequestedFor(urlPathEqualTo("/v1/messages"))
+                .withRequestBody(containing("Mapped: what is the capital of France?"))
+                .withRequestBody(containing("\"model\":\"claude-sonnet-4-5\"")));
     }
 
     @Test
