@@ -22,10 +22,27 @@ public final class ModelCatalog {
         this.config = config;
     }
 
-    /** The alias this team sees under {@code name}, or null when the name is not an alias. */
+    /**
+     * The alias this team sees under {@code name}, or null when the name is not an alias: the
+     * team's alias of that name, else the gateway's, else (for a name that is not a model) the
+     * team's pattern alias that matches it, else the gateway's ({@link AliasConfig#matches}).
+     */
     public AliasConfig alias(TeamConfig team, String name) {
         AliasConfig own = team.aliases().get(name);
-        return own != null ? own : config.aliases().get(name);
+        if (own != null) {
+            return own;
+        }
+        AliasConfig shared = config.aliases().get(name);
+        if (shared != null || name == null || config.models().containsKey(name)) {
+            return shared;
+        }
+        AliasConfig pattern = AliasConfig.matching(team.aliases(), name);
+        return pattern != null ? pattern : AliasConfig.matching(config.aliases(), name);
+    }
+
+    /** Whether the team may name {@code requested}: itself allowed, or the pattern alias it falls under. */
+    private boolean allows(TeamConfig team, String requested, AliasConfig alias) {
+        return team.allows(requested) || alias != null && alias.isPattern() && team.allows(alias.name());
     }
 
     /**
@@ -35,10 +52,10 @@ public final class ModelCatalog {
      * (escalation).
      */
     public Resolution resolveChat(TeamConfig team, String requested, String tier) {
-        if (!team.allows(requested)) {
+        AliasConfig alias = alias(team, requested);
+        if (!allows(team, requested, alias)) {
             throw notFound(requested);
         }
-        AliasConfig alias = alias(team, requested);
         if (alias != null) {
             String chosenTier = tier != null && alias.tiers().containsKey(tier) ? tier : alias.defaultTier();
             Map<String, Candidate> plan = new LinkedHashMap<>();
@@ -97,7 +114,11 @@ public final class ModelCatalog {
 
     /** Whether {@code name} is a model or alias of the config that {@code team} may name. */
     public boolean knows(TeamConfig team, String name) {
-        return name != null && team.allows(name) && (alias(team, name) != null || config.models().containsKey(name));
+        if (name == null) {
+            return false;
+        }
+        AliasConfig alias = alias(team, name);
+        return allows(team, name, alias) && (alias != null || config.models().containsKey(name));
     }
 
     /** The models and aliases a team may name, its default first. */
@@ -106,8 +127,8 @@ public final class ModelCatalog {
         if (team.defaultModel() != null) {
             names.add(team.defaultModel());
         }
-        team.aliases().keySet().stream().sorted().forEach(names::add);
-        config.aliases().keySet().stream().sorted().forEach(names::add);
+        team.aliases().keySet().stream().filter(n -> n.indexOf('*') < 0).sorted().forEach(names::add);
+        config.aliases().keySet().stream().filter(n -> n.indexOf('*') < 0).sorted().forEach(names::add);
         config.models().keySet().stream().sorted().forEach(names::add);
         List<ModelInfo> out = new ArrayList<>();
         for (String name : names) {

@@ -32,6 +32,16 @@ public final class SseEncoder {
         return out;
     }
 
+    /** A named event around an already-serialised JSON payload: {@code event: <name>}, then its data frame. */
+    public static byte[] event(String name, byte[] json) {
+        byte[] head = ("event: " + name + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] data = frame(json);
+        byte[] out = new byte[head.length + data.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(data, 0, out, head.length, data.length);
+        return out;
+    }
+
     public static byte[] done() {
         return DONE.clone();
     }

@@ -32,4 +32,28 @@ class ModelCatalogTest {
         assertThat(CATALOG.knows(narrow, "big")).as("configured, but not for this team").isFalse();
         assertThat(CATALOG.knows(narrow, "auto")).isFalse();
     }
+
+    @Test
+    void aPatternAliasStandsForTheNamesItMatchesThatAreNotModelsOrAliases() {
+        AliasConfig sonnet = new AliasConfig("claude-sonnet-*", Map.of("s", List.of("small")), "s");
+        AliasConfig anyClaude = new AliasConfig("claude-*", Map.of("b", List.of("big")), "b");
+        TeamConfig team = new TeamConfig("t", List.of(), Set.of("small", "claude-*", "claude-sonnet-*"), null,
+                Map.of(sonnet.name(), sonnet, anyClaude.name(), anyClaude));
+        TeamConfig other = new TeamConfig("o", List.of(), Set.of("small"), null,
+                Map.of(sonnet.name(), sonnet));
+
+        assertThat(CATALOG.alias(team, "claude-sonnet-4-5-20250929")).as("the longer pattern").isEqualTo(sonnet);
+        assertThat(CATALOG.alias(team, "claude-haiku-4-5")).isEqualTo(anyClaude);
+        assertThat(CATALOG.alias(team, "small")).as("a model's own name").isNull();
+        assertThat(CATALOG.alias(team, "gpt-4o")).isNull();
+        assertThat(CATALOG.resolveChat(team, "claude-sonnet-4-5-20250929", null).candidates())
+                .extracting(c -> c.model().name()).containsExactly("small");
+        assertThat(CATALOG.knows(team, "claude-haiku-4-5")).isTrue();
+        assertThat(CATALOG.knows(other, "claude-sonnet-4-5")).as("the pattern is not allowed to it").isFalse();
+        assertThat(CATALOG.visibleModels(team)).extracting(m -> m.id()).doesNotContain("claude-*", "claude-sonnet-*");
+        assertThat(AliasConfig.nameMatches("a*b*c", "aXbYc")).isTrue();
+        assertThat(AliasConfig.nameMatches("a*b*c", "abc")).isTrue();
+        assertThat(AliasConfig.nameMatches("a*bc", "abc-d")).isFalse();
+        assertThat(AliasConfig.nameMatches("ab*ba", "aba")).isFalse();
+    }
 }

@@ -2,9 +2,12 @@ package dev.tiergate.providers.anthropic;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.core.json.Json;
+import dev.tiergate.core.model.AnthropicOrigin;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.EmbeddingResponse;
@@ -18,6 +21,7 @@ import dev.tiergate.providers.internal.UpstreamCalls.Post;
 import dev.tiergate.providers.internal.UpstreamUris;
 import dev.tiergate.providers.transport.UpstreamClient;
 import dev.tiergate.providers.transport.UpstreamOptions;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -32,8 +36,10 @@ import reactor.core.publisher.Flux;
  * The adapter for Anthropic's Messages API: {@code POST {baseUrl}/messages} with {@code x-api-key},
  * {@code anthropic-version} and the configured extra headers (e.g. {@code anthropic-beta}).
  * Requests and answers are translated by {@link AnthropicMapper} and, for streams,
- * {@link AnthropicStreamDecoder}. Anthropic has no embeddings API: {@link #embed} fails with an
- * {@link InvalidRequestError}.
+ * {@link AnthropicStreamDecoder}. A request translated from an Anthropic Messages request goes out
+ * as the client sent it instead ({@link OriginalMessages}), and its answer keeps what Anthropic
+ * sent ({@link AnthropicOrigin}) beside the translation. Anthropic has no embeddings API:
+ * {@link #embed} fails with an {@link InvalidRequestError}.
  *
  * <p>Config: {@code base-url} defaults to {@value #DEFAULT_BASE_URL}; options
  * {@code anthropic-version} (default {@value #DEFAULT_VERSION}) and {@code default-max-tokens}
@@ -60,6 +66,7 @@ public final class AnthropicAdapter extends AbstractProviderAdapter {
     private final AnthropicMapper mapper;
     private final UpstreamCalls upstream;
     private final URI messagesUri;
+    private final Map<String, String> configuredHeaders;
 
     public AnthropicAdapter(ProviderConfig config, UpstreamClient client) {
         this(config, client, false, Clock.systemUTC());
@@ -82,6 +89,7 @@ public final class AnthropicAdapter extends AbstractProviderAdapter {
         this.upstream = new UpstreamCalls(config, client, ownsClient, Json.mapper(), errors, headers);
         URI base = config.baseUrl() != null ? config.baseUrl() : URI.create(DEFAULT_BASE_URL);
         this.messagesUri = UpstreamUris.resolve(base, "messages");
+        this.configuredHeaders = config.headers();
     }
 
     /** Where chat requests go. */
@@ -91,6 +99,11 @@ public final class AnthropicAdapter extends AbstractProviderAdapter {
 
     @Override
     public CompletionStage<ChatCompletion> chat(ProviderCall call) {
+        OriginalMessages original = OriginalMessages.of(call.request());
+        if (original != null) {
+            return upstream.send(() -> original.post(messagesUri, call.request().model(), false, configuredHeaders),
+                    ObjectNode.class, call.executor()).thenApply(this::faithfulCompletion);
+        }
         return upstream.send(() -> new Post(messagesUri, mapper.toRequest(call.request(), false)),
                 MessagesResponse.class, call.executor()).thenApply(message -> {
                     if (message.content() == null) {
@@ -100,8 +113,35 @@ public final class AnthropicAdapter extends AbstractProviderAdapter {
                 });
     }
 
+    /**
+     * The answer to an original Messages request: translated for the pipeline, with the message as
+     * Anthropic sent it in {@link AnthropicOrigin#MESSAGE}.
+     */
+    private ChatCompletion faithfulCompletion(ObjectNode body) {
+        MessagesResponse message;
+        try {
+            message = Json.mapper().treeToValue(body, MessagesResponse.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw errors.malformed("body is not a message", e);
+        }
+        if (message.content() == null) {
+            throw errors.malformed("body is not a message", null);
+        }
+        ChatCompletion c = mapper.toCompletion(message, clock.instant().getEpochSecond());
+        Map<String, JsonNode> extra = new LinkedHashMap<>(c.extra());
+        extra.put(AnthropicOrigin.MESSAGE, body);
+        return new ChatCompletion(c.id(), c.object(), c.created(), c.model(), c.choices(), c.usage(),
+                c.systemFingerprint(), extra);
+    }
+
     @Override
     public Flux<ChatChunk> chatStream(ProviderCall call) {
+        OriginalMessages original = OriginalMessages.of(call.request());
+        if (original != null) {
+            return upstream.stream(() -> original.post(messagesUri, call.request().model(), true, configuredHeaders),
+                    body -> new AnthropicStreamDecoder(errors, clock.instant().getEpochSecond(), true).decode(body),
+                    call.executor());
+        }
         return upstream.stream(() -> new Post(messagesUri, mapper.toRequest(call.request(), true)),
                 body -> new AnthropicStreamDecoder(errors, clock.instant().getEpochSecond()).decode(body),
                 call.executor());

@@ -2,6 +2,7 @@ package dev.tiergate.providers.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.json.Json;
+import dev.tiergate.core.model.AnthropicOrigin;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatChunk.Delta;
 import dev.tiergate.core.model.ToolCall;
@@ -35,6 +36,8 @@ final class AnthropicStreamDecoder {
     private final SseDecoder sse = new SseDecoder();
     private final AnthropicErrorMapper errors;
     private final long created;
+    /** Whether each chunk carries the event it came from ({@link AnthropicOrigin#EVENT}). */
+    private final boolean keepEvents;
     /** Content block index to OpenAI tool call index. */
     private final Map<Integer, Integer> toolIndexes = new HashMap<>();
     /** Content block indexes of the tool calls that streamed some arguments. */
@@ -45,8 +48,18 @@ final class AnthropicStreamDecoder {
     private boolean done;
 
     AnthropicStreamDecoder(AnthropicErrorMapper errors, long created) {
+        this(errors, created, false);
+    }
+
+    /**
+     * With {@code keepEvents}, every event (pings and block stops included) reaches the pipeline:
+     * the first chunk it becomes carries it in {@link AnthropicOrigin#EVENT}, and an event that
+     * becomes none gets a chunk of its own without choices.
+     */
+    AnthropicStreamDecoder(AnthropicErrorMapper errors, long created, boolean keepEvents) {
         this.errors = errors;
         this.created = created;
+        this.keepEvents = keepEvents;
     }
 
     /**
@@ -76,6 +89,14 @@ final class AnthropicStreamDecoder {
         if ("error".equals(type) || "error".equals(sseEvent.event())) {
             throw errors.fromStreamError(node);
         }
+        int before = out.size();
+        onEvent(node, type, out);
+        if (keepEvents) {
+            keep(node, out, before);
+        }
+    }
+
+    private void onEvent(JsonNode node, String type, List<ChatChunk> out) {
         StreamEvent event;
         try {
             event = Json.mapper().treeToValue(node, StreamEvent.class);
@@ -97,6 +118,20 @@ final class AnthropicStreamDecoder {
                 // ping and event types added after this adapter was written
             }
         }
+    }
+
+    /** Attaches the event to the first chunk it became, or to a chunk of its own. */
+    private void keep(JsonNode event, List<ChatChunk> out, int first) {
+        if (out.size() == first) {
+            out.add(new ChatChunk(id, ChatChunk.OBJECT, created, model, List.of(), null, null,
+                    Map.of(AnthropicOrigin.EVENT, event)));
+            return;
+        }
+        ChatChunk c = out.get(first);
+        Map<String, JsonNode> extra = new java.util.LinkedHashMap<>(c.extra());
+        extra.put(AnthropicOrigin.EVENT, event);
+        out.set(first, new ChatChunk(c.id(), c.object(), c.created(), c.model(), c.choices(), c.usage(),
+                c.systemFingerprint(), extra));
     }
 
     private void onMessageStart(StreamEvent event, List<ChatChunk> out) {

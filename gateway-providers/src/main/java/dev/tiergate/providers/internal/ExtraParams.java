@@ -2,6 +2,7 @@ package dev.tiergate.providers.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.error.InvalidRequestError;
+import dev.tiergate.core.model.Extras;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +10,7 @@ import java.util.Set;
 /**
  * The request fields we do not model, on their way to a provider whose API is not OpenAI's: those
  * it has no use for are dropped, those it cannot honour are refused (unless they ask for nothing),
- * the rest pass through untouched.
+ * the rest pass through untouched. The gateway's own fields ({@link Extras#GATEWAY_PREFIX}) never do.
  */
 public final class ExtraParams {
     private ExtraParams() {
@@ -26,7 +27,7 @@ public final class ExtraParams {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : extra.entrySet()) {
             String name = e.getKey();
-            if (dropped.contains(name)) {
+            if (dropped.contains(name) || name.startsWith(Extras.GATEWAY_PREFIX)) {
                 continue;
             }
             if (unsupported.contains(name)) {

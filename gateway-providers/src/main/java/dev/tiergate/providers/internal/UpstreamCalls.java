@@ -106,6 +106,7 @@ public final class UpstreamCalls implements AutoCloseable {
         headers.put("user-agent", USER_AGENT);
         headers.putAll(providerHeaders);
         headers.putAll(config.headers());
+        headers.putAll(post.headers());
         return UpstreamRequest.post(post.uri(), headers, toJson(post.body()));
     }
 
@@ -137,11 +138,19 @@ public final class UpstreamCalls implements AutoCloseable {
         }
     }
 
-    /** Where a call goes and what it sends, written as JSON. */
-    public record Post(URI uri, Object body) {
+    /**
+     * Where a call goes and what it sends, written as JSON; {@code headers} are this call's own
+     * (e.g. the client's {@code anthropic-beta}), sent after the provider's and the configured ones.
+     */
+    public record Post(URI uri, Object body, Map<String, String> headers) {
         public Post {
             requireNonNull(uri, "uri");
             requireNonNull(body, "body");
+            headers = Map.copyOf(headers);
+        }
+
+        public Post(URI uri, Object body) {
+            this(uri, body, Map.of());
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.EmbeddingResponse;
+import dev.tiergate.core.model.Extras;
 import dev.tiergate.core.model.StreamOptions;
 import dev.tiergate.core.provider.EmbeddingCall;
 import dev.tiergate.core.provider.ProviderCall;
@@ -76,19 +77,27 @@ public final class OpenAiAdapter extends AbstractProviderAdapter {
 
     @Override
     public CompletionStage<ChatCompletion> chat(ProviderCall call) {
-        ChatRequest request = call.request().isStream() ? call.request().withStream(null, null) : call.request();
+        ChatRequest asked = upstreamRequest(call);
+        ChatRequest request = asked.isStream() ? asked.withStream(null, null) : asked;
         return upstream.send(() -> new Post(chatUri, request), ChatCompletion.class, call.executor());
     }
 
     @Override
     public Flux<ChatChunk> chatStream(ProviderCall call) {
-        ChatRequest asked = call.request();
+        ChatRequest asked = upstreamRequest(call);
         // the provider's usage always comes back as the last chunk; stream-usage: false is for a
         // server that refuses stream_options: the request's own are sent as they are
         ChatRequest request = asked.withStream(true,
                 streamUsage ? StreamOptions.withUsage(asked.streamOptions(), true) : asked.streamOptions());
         return upstream.stream(() -> new Post(chatUri, request), body -> new OpenAiStreamDecoder(errors).decode(body),
                 call.executor());
+    }
+
+    /** The request without the gateway's own extra fields, which are not the provider's business. */
+    private static ChatRequest upstreamRequest(ProviderCall call) {
+        ChatRequest request = call.request();
+        var extra = Extras.forUpstream(request.extra());
+        return extra == request.extra() ? request : request.withExtra(extra);
     }
 
     @Override

@@ -65,6 +65,29 @@ class AnthropicStreamDecoderTest {
     }
 
     @Test
+    void keepingEventsGivesEveryEventAsItCameBesideTheSameTranslation() throws Exception {
+        String fixture = Fixtures.read("anthropic", "tool-use.sse");
+        byte[] bytes = fixture.getBytes(StandardCharsets.UTF_8);
+        AnthropicStreamDecoder keeping = new AnthropicStreamDecoder(errors, 42L, true);
+        List<ChatChunk> kept = new ArrayList<>();
+        keeping.decode(bytes, kept);
+        List<ChatChunk> plain = decodeAll(fixture, 100_000);
+
+        List<com.fasterxml.jackson.databind.JsonNode> events = new ArrayList<>();
+        for (String line : fixture.split("\n")) {
+            if (line.startsWith("data:")) {
+                events.add(dev.tiergate.core.json.Json.mapper().readTree(line.substring(5)));
+            }
+        }
+        assertThat(kept).extracting(c -> c.extra().get(dev.tiergate.core.model.AnthropicOrigin.EVENT))
+                .filteredOn(java.util.Objects::nonNull).containsExactlyElementsOf(events);
+        assertThat(kept.stream().filter(c -> !c.choices().isEmpty() || c.usage() != null)
+                .map(c -> c.withIdentity(c.id(), 42L)).map(c -> new ChatChunk(c.id(), c.object(), c.created(),
+                        c.model(), c.choices(), c.usage(), c.systemFingerprint(), java.util.Map.of())).toList())
+                .isEqualTo(plain);
+    }
+
+    @Test
     void alwaysEndsWithAUsageOnlyChunk() {
         List<ChatChunk> chunks = decodeAll(Fixtures.read("anthropic", "text.sse"), 64);
         assertThat(chunks).hasSize(5);

@@ -88,6 +88,20 @@ class OpenAiAdapterTest {
     }
 
     @Test
+    void theGatewaysOwnFieldsNeverReachTheProvider() throws Exception {
+        stubChat("completion.json");
+        ChatRequest request = sayHello().withExtra(Map.of("top_logprobs", com.fasterxml.jackson.databind.node
+                .IntNode.valueOf(2), dev.tiergate.core.model.AnthropicOrigin.REQUEST,
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("body", "{}")));
+
+        await(adapter.chat(call(request)));
+
+        WM.verify(postRequestedFor(urlEqualTo("/v1/chat/completions")).withRequestBody(equalToJson(
+                "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}],"
+                        + "\"top_logprobs\":2}")));
+    }
+
+    @Test
     void noAuthorizationHeaderWithoutAKey() throws Exception {
         stubChat("completion.json");
         try (OpenAiAdapter local = new OpenAiAdapter(config("local", WM.baseUrl() + "/v1/", "", Map.of(), Map.of()))) {

@@ -2,6 +2,7 @@ package dev.tiergate.router.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tiergate.core.config.AliasConfig;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.router.classifier.ComplexityTier;
 import java.util.LinkedHashMap;
@@ -96,9 +97,10 @@ public record TeamRoutingPolicy(
             return null;
         }
         if (routedAliases != null) {
-            return routedAliases.contains(requested) ? requested : null;
+            return routedAliases.stream().anyMatch(name -> AliasConfig.nameMatches(name, requested)) ? requested : null;
         }
-        return AUTO.equals(requested) || team.aliases().containsKey(requested) ? requested : null;
+        return AUTO.equals(requested) || team.aliases().containsKey(requested)
+                || AliasConfig.matching(team.aliases(), requested) != null ? requested : null;
     }
 
     /** Builds a {@link TeamRoutingPolicy}; setters validate at once. */

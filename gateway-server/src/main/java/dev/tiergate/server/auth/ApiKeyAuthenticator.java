@@ -62,7 +62,8 @@ public final class ApiKeyAuthenticator {
     /** The caller for an {@code Authorization} header value; AuthenticationError when absent or unknown. */
     public Caller authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {
-            throw new AuthenticationError("Missing API key: send it as 'Authorization: Bearer <key>'.",
+            throw new AuthenticationError("Missing API key: send it as 'Authorization: Bearer <key>'"
+                    + " (or, from an Anthropic client, 'x-api-key: <key>').",
                     "missing_api_key", null);
         }
         if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {

@@ -20,7 +20,7 @@ final class ChatCompletionsEndpoint implements Endpoint {
     @Override
     public void handle(HttpCall client) {
         ServingState serving = state.get();
-        Caller caller = serving.authenticator().authenticate(client.request.header("authorization"));
+        Caller caller = serving.authenticator().authenticate(client.request.authorization());
         ChatRequest request = ChatRequestParser.parseChat(client.request.body());
         client.describe(caller, request.model());
         PaidRequests.run(client, serving, serving.chat(), caller, request, (exchange, answer) -> {

@@ -23,7 +23,7 @@ final class EmbeddingsEndpoint implements Endpoint {
     @Override
     public void handle(HttpCall client) {
         ServingState serving = state.get();
-        Caller caller = serving.authenticator().authenticate(client.request.header("authorization"));
+        Caller caller = serving.authenticator().authenticate(client.request.authorization());
         EmbeddingRequest request = ChatRequestParser.parseEmbedding(client.request.body());
         client.describe(caller, request.model());
         serving.catalog().resolveEmbedding(caller.team(), request.model());

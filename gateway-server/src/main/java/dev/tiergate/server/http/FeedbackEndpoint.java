@@ -35,7 +35,7 @@ final class FeedbackEndpoint implements Endpoint {
     @Override
     public void handle(HttpCall call) {
         ServingState serving = state.get();
-        Caller caller = serving.authenticator().authenticate(call.request.header("authorization"));
+        Caller caller = serving.authenticator().authenticate(call.request.authorization());
         call.describe(caller, null);
         Feedback feedback = parse(call.request.body());
         LearningRouter learning = serving.learning();

@@ -54,6 +54,8 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** The error of a request that could not be read, answered once the requests before it are. */
     private GatewayError unreadable;
+    /** Whether the unreadable request was an Anthropic client's, answered in Anthropic's shape. */
+    private boolean unreadableFromAnthropic;
     /** Why the connection failed (a reset, a broken pipe), told in the one line logged when it closes. */
     private Throwable failure;
 
@@ -168,6 +170,7 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
             bodies.release(reserved);
             closing = true;
             unreadable = unreadable(result.cause());
+            unreadableFromAnthropic = AnthropicClients.asks(full.uri(), full.headers());
         }
         if (idle) {
             startNext(ctx);
@@ -259,7 +262,8 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void reject(ChannelHandlerContext ctx) {
-        FullHttpResponse response = HttpResponses.error(unreadable, null);
+        FullHttpResponse response = unreadableFromAnthropic ? HttpResponses.anthropicError(unreadable, null)
+                : HttpResponses.error(unreadable, null);
         unreadable = null;
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

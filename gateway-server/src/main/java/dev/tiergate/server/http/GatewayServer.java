@@ -91,7 +91,7 @@ public final class GatewayServer implements AutoCloseable {
         return new GatewayServer(api, management, ready, inFlight, config.shutdownGrace());
     }
 
-    /** The OpenAI-compatible routes, the usage report and the probes. */
+    /** The OpenAI-compatible routes, Anthropic's Messages API, the usage report and the probes. */
     private static Map<GatewayHttpHandler.Route, Endpoint> apiRoutes(Supplier<ServingState> state,
                                                                       ServerAccounting accounting, Endpoint readiness,
                                                                       ResponsesServices responses) {
@@ -103,6 +103,9 @@ public final class GatewayServer implements AutoCloseable {
                 new EmbeddingsEndpoint(state));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/feedback"), new FeedbackEndpoint(state));
         addResponses(routes, state, responses, accounting.clock());
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/messages"), new MessagesEndpoint(state));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/v1/messages/count_tokens"),
+                new MessageTokensEndpoint(state, responses.tokens()));
         if (accounting.usage() != null) {
             routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/v1/usage"),
                     new UsageEndpoint(state, accounting.usage(), accounting.clock()));

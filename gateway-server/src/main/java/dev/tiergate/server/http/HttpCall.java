@@ -144,7 +144,8 @@ final class HttpCall {
                 && !(error instanceof dev.tiergate.core.error.OverloadedError)) {
             log.error("request {} failed inside the gateway", requestId, error.getCause() != null ? error.getCause() : error);
         }
-        respond(HttpResponses.error(error, requestId), error.code());
+        respond(request.fromAnthropicClient() ? HttpResponses.anthropicError(error, requestId)
+                : HttpResponses.error(error, requestId), error.code());
     }
 
     /** Sets connection headers on a response head that starts a stream or carries a whole body. */

@@ -8,6 +8,7 @@ import dev.tiergate.core.error.RateLimitedError;
 import dev.tiergate.core.error.UpstreamError;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.pipeline.RequestFacts;
+import dev.tiergate.server.messages.AnthropicErrors;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -34,6 +35,7 @@ final class HttpResponses {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         if (requestId != null) {
             res.headers().set(TiergateHeaders.REQUEST_ID, requestId);
+            res.headers().set(TiergateHeaders.ANTHROPIC_REQUEST_ID, requestId);
         }
         return res;
     }
@@ -53,7 +55,24 @@ final class HttpResponses {
     }
 
     static FullHttpResponse error(GatewayError error, String requestId) {
-        FullHttpResponse res = json(HttpResponseStatus.valueOf(error.status()), OpenAiErrorBody.toJson(error), requestId);
+        return withErrorHeaders(json(HttpResponseStatus.valueOf(error.status()), OpenAiErrorBody.toJson(error),
+                requestId), error);
+    }
+
+    /** An error as Anthropic answers one ({@link AnthropicErrors}), for Anthropic clients. */
+    static FullHttpResponse anthropicError(GatewayError error, String requestId) {
+        int status = AnthropicErrors.status(error);
+        FullHttpResponse res = withErrorHeaders(json(HttpResponseStatus.valueOf(status), AnthropicErrors.body(error),
+                requestId), error);
+        if ((status == 429 || status == 529) && !res.headers().contains(HttpHeaderNames.RETRY_AFTER)) {
+            // Anthropic's SDKs wait as long as retry-after says; without it, a second
+            res.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+        }
+        return res;
+    }
+
+    /** {@code Retry-After} when the error says when to retry; the provider of an upstream error. */
+    private static FullHttpResponse withErrorHeaders(FullHttpResponse res, GatewayError error) {
         Duration retryAfter = switch (error) {
             case RateLimitedError r -> r.retryAfter();
             case OverloadedError o -> o.retryAfter();
@@ -74,7 +93,8 @@ final class HttpResponses {
         res.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-                .set(TiergateHeaders.REQUEST_ID, requestId);
+                .set(TiergateHeaders.REQUEST_ID, requestId)
+                .set(TiergateHeaders.ANTHROPIC_REQUEST_ID, requestId);
         HttpUtil.setTransferEncodingChunked(res, true);
         TiergateHeaders.addAnswer(res.headers(), facts, false);
         return res;

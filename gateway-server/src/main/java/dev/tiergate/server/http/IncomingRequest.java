@@ -51,6 +51,19 @@ record IncomingRequest(HttpMethod method, String path, HttpHeaders headers, byte
         return headers.get(name);
     }
 
+    /**
+     * The key the client presented, as an {@code Authorization} header value: that header, else
+     * Anthropic's {@code x-api-key} as {@code Bearer <key>}; null when there is neither.
+     */
+    String authorization() {
+        return AnthropicClients.authorization(headers);
+    }
+
+    /** Whether the request is an Anthropic client's (see {@link AnthropicClients#asks}). */
+    boolean fromAnthropicClient() {
+        return AnthropicClients.asks(path, headers);
+    }
+
     /** The first value of a query parameter, or null. */
     String queryParam(String name) {
         Map<String, List<String>> query;

@@ -32,7 +32,10 @@ final class RequestHeadGate extends ChannelInboundHandlerAdapter {
     private final int maxRequestBytes;
     private boolean dropping;
 
-    /** {@code knownKey} tells whether an {@code Authorization} header value carries a key of this gateway. */
+    /**
+     * {@code knownKey} tells whether an {@code Authorization} header value carries a key of this
+     * gateway (an {@code x-api-key} is read as one, see {@link AnthropicClients#authorization}).
+     */
     RequestHeadGate(ConnectionBodies bodies, Predicate<String> knownKey, int maxRequestBytes) {
         this.bodies = bodies;
         this.knownKey = knownKey;
@@ -73,7 +76,7 @@ final class RequestHeadGate extends ChannelInboundHandlerAdapter {
             return null;
         }
         long bytes = chunked ? maxRequestBytes : length;
-        if (bytes > PRE_AUTH_BODY_BYTES && !knownKey.test(head.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        if (bytes > PRE_AUTH_BODY_BYTES && !knownKey.test(AnthropicClients.authorization(head.headers()))) {
             return new AuthenticationError("A request body over " + PRE_AUTH_BODY_BYTES
                     + " bytes needs a valid API key: send it as 'Authorization: Bearer <key>'.", "invalid_api_key", null);
         }

@@ -31,7 +31,7 @@ final class ResponseInputTokensEndpoint implements Endpoint {
     @Override
     public void handle(HttpCall call) {
         ServingState serving = state.get();
-        Caller caller = serving.authenticator().authenticate(call.request.header("authorization"));
+        Caller caller = serving.authenticator().authenticate(call.request.authorization());
         ResponsesRequest request = ResponsesRequestParser.parseTokenCount(call.request.body());
         call.describe(caller, request.model().isEmpty() ? null : request.model());
         if (!request.model().isEmpty()) {

@@ -46,7 +46,7 @@ final class ResponseResourceEndpoint implements Endpoint {
 
     @Override
     public void handle(HttpCall call) {
-        Caller caller = state.get().authenticator().authenticate(call.request.header("authorization"));
+        Caller caller = state.get().authenticator().authenticate(call.request.authorization());
         call.describe(caller, null);
         String id = call.pathParameter("id");
         Page page = action == Action.INPUT_ITEMS ? Page.of(call.request) : null;

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.server.responses.ResponseEventStream;
-import java.io.ByteArrayOutputStream;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -23,29 +21,18 @@ final class ResponseStreamFrames implements StreamFrames {
 
     @Override
     public byte[] chunk(ChatChunk chunk) {
-        return frames(events.onChunk(chunk));
+        return StreamFrames.namedEvents(events.onChunk(chunk));
     }
 
     @Override
     public byte[] end() {
-        byte[] last = frames(events.complete());
+        byte[] last = StreamFrames.namedEvents(events.complete());
         onCompleted.accept(events.response());
         return last;
     }
 
     @Override
     public byte[] failure(GatewayError error) {
-        return frames(events.fail(error));
-    }
-
-    private static byte[] frames(List<ObjectNode> list) {
-        if (list.isEmpty()) {
-            return null;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * list.size());
-        for (ObjectNode event : list) {
-            out.writeBytes(ResponseEventStream.frame(event));
-        }
-        return out.toByteArray();
+        return StreamFrames.namedEvents(events.fail(error));
     }
 }

@@ -48,7 +48,7 @@ final class ResponsesEndpoint implements Endpoint {
     @Override
     public void handle(HttpCall client) {
         ServingState serving = state.get();
-        Caller caller = serving.authenticator().authenticate(client.request.header("authorization"));
+        Caller caller = serving.authenticator().authenticate(client.request.authorization());
         ResponsesPassthrough.Route passthrough = serving.responsesPassthrough();
         if (passthrough != null) {
             ObjectNode body = ChatRequestParser.parseObject(client.request.body());

@@ -1,7 +1,14 @@
 package dev.tiergate.server.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.error.GatewayError;
+import dev.tiergate.core.json.Json;
 import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.core.sse.SseEncoder;
+import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * What {@link SseStreamWriter} sends for a streamed chat answer: the SSE bytes of each chunk, of a
@@ -19,4 +26,20 @@ interface StreamFrames {
 
     /** The last bytes of a stream that failed after it started. */
     byte[] failure(GatewayError error);
+
+    /** Events as SSE, each named by its {@code type} ({@code event: <type>}, then its data); null for none. */
+    static byte[] namedEvents(List<ObjectNode> events) {
+        if (events.isEmpty()) {
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * events.size());
+        try {
+            for (ObjectNode event : events) {
+                out.writeBytes(SseEncoder.event(event.path("type").asText(), Json.mapper().writeValueAsBytes(event)));
+            }
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 }

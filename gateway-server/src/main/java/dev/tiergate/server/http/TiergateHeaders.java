@@ -18,6 +18,8 @@ import java.util.function.Function;
  */
 final class TiergateHeaders {
     static final String REQUEST_ID = "x-tiergate-request-id";
+    /** The request id again under the name Anthropic's SDKs read ({@code request-id}). */
+    static final String ANTHROPIC_REQUEST_ID = "request-id";
     static final String PROVIDER = "x-tiergate-provider";
     static final String MODEL = "x-tiergate-model";
     static final String TIER = "x-tiergate-tier";

@@ -38,7 +38,7 @@ final class UsageEndpoint implements Endpoint {
 
     @Override
     public void handle(HttpCall call) {
-        String authorization = call.request.header("authorization");
+        String authorization = call.request.authorization();
         String requestedTeam = call.request.queryParam("team");
         String team;
         var authenticator = state.get().authenticator();

@@ -12,9 +12,7 @@ import dev.tiergate.core.model.ToolCall;
 import dev.tiergate.core.model.Usage;
 import dev.tiergate.core.sse.SseEncoder;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,11 +119,7 @@ public final class ResponseEventStream {
     /** An event as an SSE frame: {@code event: <type>}, then {@code data: <json>}. */
     public static byte[] frame(ObjectNode event) {
         try {
-            byte[] data = SseEncoder.frame(Json.mapper().writeValueAsBytes(event));
-            byte[] head = ("event: " + event.get("type").textValue() + "\n").getBytes(StandardCharsets.UTF_8);
-            byte[] out = Arrays.copyOf(head, head.length + data.length);
-            System.arraycopy(data, 0, out, head.length, data.length);
-            return out;
+            return SseEncoder.event(event.get("type").textValue(), Json.mapper().writeValueAsBytes(event));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

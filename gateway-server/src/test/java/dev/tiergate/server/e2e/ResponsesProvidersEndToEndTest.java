@@ -101,9 +101,18 @@ class ResponsesProvidersEndToEndTest {
     static void start() throws Exception {
         upstream = new WireMockServer(wireMockConfig().dynamicPort());
         upstream.start();
+        stubProviders(upstream);
+        gateway = TestGateway.start(providersYaml(upstream));
+        client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey(TestGateway.KEY).maxRetries(0).build();
+    }
+
+    /**
+     * Each provider's plain and streaming endpoint: a conversation with the tool's result gets the
+     * text answer; with tools and no result yet, the tool call; otherwise the text answer.
+     */
+    static void stubProviders(WireMockServer upstream) {
         for (Provider p : Provider.values()) {
             for (boolean stream : new boolean[] {false, true}) {
-                // a conversation that has the tool's result gets the answer; with tools and none yet, the call
                 upstream.stubFor(p.request(stream).atPriority(1)
                         .withRequestBody(containing(p.toolResultMark)).willReturn(p.answer("text", stream)));
                 upstream.stubFor(p.request(stream).atPriority(2)
@@ -111,8 +120,11 @@ class ResponsesProvidersEndToEndTest {
                 upstream.stubFor(p.request(stream).atPriority(3).willReturn(p.answer("text", stream)));
             }
         }
-        String base = "http://127.0.0.1:" + upstream.port();
-        gateway = TestGateway.start("""
+    }
+
+    /** A gateway config with one model per provider type ({@link Provider#model}), all on {@code upstream}. */
+    static String providersYaml(WireMockServer upstream) {
+        return """
                 server: {host: 127.0.0.1, request-timeout-seconds: 20}
                 providers:
                   openai-compatible: {type: openai, base-url: "%1$s/v1", api-key: sk-up}
@@ -122,8 +134,7 @@ class ResponsesProvidersEndToEndTest {
                   gpt: {provider: openai-compatible, upstream-model: gpt-4o-mini}
                   claude: {provider: anthropic, upstream-model: claude-sonnet-4-5}
                   gemini: {provider: gemini, upstream-model: gemini-2.5-flash}
-                """.formatted(base));
-        client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey(TestGateway.KEY).maxRetries(0).build();
+                """.formatted("http://127.0.0.1:" + upstream.port());
     }
 
     @AfterAll
@@ -231,7 +242,7 @@ class ResponsesProvidersEndToEndTest {
         return second;
     }
 
-    private static String fixture(String path) {
+    static String fixture(String path) {
         try (InputStream in = ResponsesProvidersEndToEndTest.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("no fixture " + path);
