@@ -19,7 +19,11 @@ import java.util.function.Function;
 public final class MessagesRequestParser {
     /** The headers of an Anthropic client that an Anthropic upstream gets too. */
     public static final Set<String> FORWARDED_HEADERS = Set.of("anthropic-version", "anthropic-beta");
-    private static final Set<String> ROLES = Set.of("user", "assistant");
+    /**
+     * {@code system} inside {@code messages}: Claude Code sends mid-conversation system messages
+     * (beta {@code mid-conversation-system-2026-04-07}).
+     */
+    private static final Set<String> ROLES = Set.of("user", "assistant", "system");
     private static final Set<String> TOOL_CHOICES = Set.of("auto", "any", "tool", "none");
 
     private MessagesRequestParser() {
@@ -108,7 +112,7 @@ public final class MessagesRequestParser {
             }
             String role = message.path("role").asText("");
             if (!ROLES.contains(role)) {
-                throw invalid(path + ".role: " + describe(message.get("role")) + " (expected: user or assistant)",
+                throw invalid(path + ".role: " + describe(message.get("role")) + " (expected: user, assistant or system)",
                         path + ".role");
             }
             JsonNode content = message.get("content");

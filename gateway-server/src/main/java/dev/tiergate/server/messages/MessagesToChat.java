@@ -21,7 +21,8 @@ import java.util.Map;
  * router, accounting and every provider read the translation), and keeps the request as it came in
  * the extra field {@link AnthropicOrigin#REQUEST}, which an Anthropic upstream sends instead.
  *
- * <p>{@code system} (a string or text blocks) becomes the first message; a user turn's
+ * <p>{@code system} (a string or text blocks) becomes the first message, a mid-conversation
+ * {@code system} message (Claude Code sends them) a system message where it stands; a user turn's
  * {@code tool_result} blocks become {@code tool} messages (an {@code is_error} result's text starts
  * with {@code "Error: "}), before the rest of the turn; text, image (base64 as a data URL, or a
  * URL) and document blocks (plain text as text, base64 PDF as a {@code file} part) become parts;
@@ -46,8 +47,14 @@ public final class MessagesToChat {
             messages.add(Message.system(system));
         }
         for (JsonNode message : body.path("messages")) {
-            if ("assistant".equals(message.path("role").asText())) {
+            String role = message.path("role").asText();
+            if ("assistant".equals(role)) {
                 assistant(messages, message.get("content"));
+            } else if ("system".equals(role)) {
+                String text = systemText(message.get("content"));
+                if (!text.isEmpty()) {
+                    messages.add(Message.system(text));
+                }
             } else {
                 user(messages, message.get("content"));
             }

@@ -100,11 +100,29 @@ class MessagesToChatTest {
         assertThat(named.isStream()).isFalse();
     }
 
+    /** Claude Code's mid-conversation system messages (beta mid-conversation-system-2026-04-07), as it sends them. */
+    @Test
+    void aMidConversationSystemMessageStaysWhereItStands() {
+        ChatRequest chat = MessagesToChat.translate(parse("""
+                {"model": "auto", "max_tokens": 32000, "thinking": {"type": "adaptive"},
+                 "output_config": {"effort": "high"}, "context_management": {"edits": [{"type": "clear_thinking_20251015"}]},
+                 "system": "You are Claude Code.",
+                 "messages": [
+                   {"role": "user", "content": [{"type": "text", "text": "Say hello", "cache_control": {"type": "ephemeral"}}]},
+                   {"role": "system", "content": "Available agent types: claude."},
+                   {"role": "system", "content": [{"type": "text", "text": "Skills: none."}]}]}
+                """));
+
+        assertThat(chat.messages()).extracting(Message::role).containsExactly("system", "user", "system", "system");
+        assertThat(chat.messages().get(2).text()).isEqualTo("Available agent types: claude.");
+        assertThat(chat.messages().get(3).text()).isEqualTo("Skills: none.");
+    }
+
     @Test
     void invalidRequestsAreRefusedNamingTheField() {
         assertThatThrownBy(() -> parse("{\"model\": \"m\", \"messages\": []}"))
                 .isInstanceOf(InvalidRequestError.class).hasMessageContaining("max_tokens");
-        assertThatThrownBy(() -> parse("{\"model\": \"m\", \"max_tokens\": 5, \"messages\": [{\"role\": \"system\", \"content\": \"x\"}]}"))
+        assertThatThrownBy(() -> parse("{\"model\": \"m\", \"max_tokens\": 5, \"messages\": [{\"role\": \"tool\", \"content\": \"x\"}]}"))
                 .isInstanceOf(InvalidRequestError.class).hasMessageContaining("messages[0].role");
         assertThatThrownBy(() -> parse("{\"model\": \"m\", \"max_tokens\": 5, \"messages\": [{\"role\": \"user\", "
                 + "\"content\": [{\"type\": \"tool_use\", \"id\": \"t\", \"name\": \"f\"}]}]}"))
