@@ -68,15 +68,7 @@ public class PairVerifierBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        String[] pair = "short".equals(prompts)
-                ? new String[] {"how do I sort a list in Python", "what is the way to sort a list in Java?"}
-                : "cap".equals(prompts) ? new String[] {CAP_QUERY, CAP_CANDIDATE}
-                : new String[] {"Please rewrite the following paragraph so that it sounds more formal and concise,"
-                        + " keeping every number and date exactly as written: our team will ship the new billing"
-                        + " dashboard on March 3rd, two weeks late, because the payment provider changed its API.",
-                        "Rewrite this paragraph to be more formal and shorter, keep the numbers and dates: the team"
-                                + " ships the new billing dashboard on March 5th, two weeks late, since the payment"
-                                + " provider changed its API."};
+        String[] pair = pair(prompts);
         try (OnnxSentenceEmbedder embedder = OnnxSentenceEmbedder.create()) {
             queryText = pair[0];
             queryRun = embedder.embedTokens(pair[0]);
@@ -89,6 +81,19 @@ public class PairVerifierBenchmark {
         keys = CacheKeys.of(CacheKeys.randomKey());
         sealedCandidate = keys.seal(candidate.toBytes(), "partition:s");
         row = new float[][] {AlignmentFeatures.of(query, candidate, cosine)};
+    }
+
+    /** The (query, candidate) prompts of a {@code prompts} parameter: short, long or cap. */
+    static String[] pair(String prompts) {
+        return "short".equals(prompts)
+                ? new String[] {"how do I sort a list in Python", "what is the way to sort a list in Java?"}
+                : "cap".equals(prompts) ? new String[] {CAP_QUERY, CAP_CANDIDATE}
+                : new String[] {"Please rewrite the following paragraph so that it sounds more formal and concise,"
+                        + " keeping every number and date exactly as written: our team will ship the new billing"
+                        + " dashboard on March 3rd, two weeks late, because the payment provider changed its API.",
+                        "Rewrite this paragraph to be more formal and shorter, keep the numbers and dates: the team"
+                                + " ships the new billing dashboard on March 5th, two weeks late, since the payment"
+                                + " provider changed its API."};
     }
 
     @TearDown(Level.Trial)
