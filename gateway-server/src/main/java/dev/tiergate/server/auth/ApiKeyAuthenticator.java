@@ -2,11 +2,11 @@ package dev.tiergate.server.auth;
 
 import dev.tiergate.core.config.ApiKeyConfig;
 import dev.tiergate.core.config.TeamConfig;
+import dev.tiergate.core.crypto.Sha256;
 import dev.tiergate.core.error.AuthenticationError;
 import dev.tiergate.core.pipeline.Caller;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -20,7 +20,6 @@ import java.util.Map;
  */
 public final class ApiKeyAuthenticator {
     private static final String BEARER = "Bearer ";
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(ApiKeyAuthenticator::newDigest);
     private final Map<Digest, Entry> byHash = new HashMap<>();
     private final Map<String, String> adminIdsByHash = new HashMap<>();
 
@@ -83,15 +82,7 @@ public final class ApiKeyAuthenticator {
     }
 
     public static byte[] sha256(String key) {
-        return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.of(key.getBytes(StandardCharsets.UTF_8));
     }
 
     private record Entry(byte[] digest, Caller caller) {
