@@ -1,6 +1,7 @@
 package dev.tiergate.providers.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.tiergate.core.error.InternalGatewayError;
 import dev.tiergate.core.json.RawJson;
 import dev.tiergate.core.model.ChatRequest;
@@ -35,6 +36,12 @@ final class OpenAiRequestBody {
     private static String encode(Object value) {
         if (value == null) {
             return null;
+        }
+        if (value instanceof String text) {
+            return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + '"';
+        }
+        if (value instanceof Boolean flag) {
+            return flag.toString();
         }
         try {
             return OpenAiJson.reader().writeValueAsString(value);
