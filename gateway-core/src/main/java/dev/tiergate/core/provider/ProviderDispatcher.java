@@ -67,7 +67,8 @@ public final class ProviderDispatcher implements Terminal {
                     candidates = candidates.stream().filter(c -> degraded.equals(c.tier())).toList();
                 }
                 UpstreamOperation operation = chat.isStream()
-                        ? new UpstreamOperation.ChatStream(chat) : new UpstreamOperation.ChatComplete(chat);
+                        ? new UpstreamOperation.ChatStream(chat, exchange.passThrough())
+                        : new UpstreamOperation.ChatComplete(chat, exchange.passThrough());
                 yield new ResilientCall(this, exchange, candidates, operation).start();
             }
             case EmbeddingRequest embeddings -> {

@@ -34,11 +34,12 @@ sealed interface UpstreamOperation {
     record Attempt(CompletionStage<Answer> answer, Runnable cancel) {
     }
 
-    record ChatComplete(ChatRequest request) implements UpstreamOperation {
+    record ChatComplete(ChatRequest request, PassThrough passThrough) implements UpstreamOperation {
         @Override
         public Attempt start(ProviderAdapter adapter, String requestId, ModelConfig model,
                              ScheduledExecutorService executor) {
-            ProviderCall call = new ProviderCall(requestId, request.withModel(model.upstreamModel()), model, executor);
+            ProviderCall call = new ProviderCall(requestId, request.withModel(model.upstreamModel()), model, executor,
+                    passThrough);
             CompletionStage<ChatCompletion> answer = invoke(() -> adapter.chat(call), CompletableFuture::failedFuture);
             return new Attempt(answer.thenApply(Answer.Complete::new), () -> { });
         }
@@ -66,11 +67,12 @@ sealed interface UpstreamOperation {
     }
 
     /** A stream counts as answered with its first chunk: nothing reaches the client before. */
-    record ChatStream(ChatRequest request) implements UpstreamOperation {
+    record ChatStream(ChatRequest request, PassThrough passThrough) implements UpstreamOperation {
         @Override
         public Attempt start(ProviderAdapter adapter, String requestId, ModelConfig model,
                              ScheduledExecutorService executor) {
-            ProviderCall call = new ProviderCall(requestId, request.withModel(model.upstreamModel()), model, executor);
+            ProviderCall call = new ProviderCall(requestId, request.withModel(model.upstreamModel()), model, executor,
+                    passThrough);
             FirstChunkPeek peek = FirstChunkPeek.start(invoke(() -> adapter.chatStream(call), Flux::error));
             return new Attempt(peek.first().thenApply(Answer.Stream::new), peek::cancel);
         }

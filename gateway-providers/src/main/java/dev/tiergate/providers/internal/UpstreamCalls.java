@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
@@ -68,6 +69,15 @@ public final class UpstreamCalls implements AutoCloseable {
      * request (an untranslatable request) fails the stage without calling the provider.
      */
     public <W> CompletionStage<W> send(Supplier<Post> post, Class<W> wireType, Executor executor) {
+        return send(post, wireType, executor, (answer, body) -> { });
+    }
+
+    /**
+     * As {@link #send(Supplier, Class, Executor)}, and hands the answer with the body it was read
+     * from to {@code onBody} (to forward those bytes rather than encode the answer again).
+     */
+    public <W> CompletionStage<W> send(Supplier<Post> post, Class<W> wireType, Executor executor,
+                                       BiConsumer<W, byte[]> onBody) {
         UpstreamRequest request;
         try {
             request = request(post.get(), "application/json");
@@ -78,7 +88,9 @@ public final class UpstreamCalls implements AutoCloseable {
             if (failure != null) {
                 throw errors.map(failure);
             }
-            return parse(response, wireType);
+            W answer = parse(response, wireType);
+            onBody.accept(answer, response.body());
+            return answer;
         });
     }
 
@@ -116,6 +128,9 @@ public final class UpstreamCalls implements AutoCloseable {
     }
 
     private byte[] toJson(Object body) {
+        if (body instanceof byte[] encoded) {
+            return encoded;
+        }
         try {
             return json.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
@@ -139,8 +154,9 @@ public final class UpstreamCalls implements AutoCloseable {
     }
 
     /**
-     * Where a call goes and what it sends, written as JSON; {@code headers} are this call's own
-     * (e.g. the client's {@code anthropic-beta}), sent after the provider's and the configured ones.
+     * Where a call goes and what it sends, written as JSON ({@code byte[]}: already encoded, sent as
+     * it is); {@code headers} are this call's own (e.g. the client's {@code anthropic-beta}), sent
+     * after the provider's and the configured ones.
      */
     public record Post(URI uri, Object body, Map<String, String> headers) {
         public Post {

@@ -10,6 +10,7 @@ import dev.tiergate.core.model.EmbeddingResponse;
 import dev.tiergate.core.model.Extras;
 import dev.tiergate.core.model.StreamOptions;
 import dev.tiergate.core.provider.EmbeddingCall;
+import dev.tiergate.core.provider.PassThrough;
 import dev.tiergate.core.provider.ProviderCall;
 import dev.tiergate.core.provider.ProviderCapability;
 import dev.tiergate.providers.internal.AbstractProviderAdapter;
@@ -37,6 +38,11 @@ import reactor.core.publisher.Flux;
  * comes back as a last, usage-only chunk, whatever the client asked for. Option
  * {@code stream-usage: false} is for a server that refuses {@code stream_options}: the request's own
  * are then sent unchanged.
+ *
+ * <p>For a client that speaks OpenAI chat completions too ({@link ProviderCall#passThrough()}), bytes
+ * are forwarded rather than re-encoded: the client's body goes out with only {@code model},
+ * {@code stream} and {@code stream_options} patched, and the upstream's answer (the body, or each
+ * stream event) is kept beside the decoded one for the server to send as it came.
  *
  * <p>Wiring: {@code new OpenAiAdapter(providerConfig, upstreamClient)} with a client the caller
  * owns (e.g. {@code new UpstreamClient(UpstreamOptions.from(providerConfig))}), or
@@ -79,7 +85,12 @@ public final class OpenAiAdapter extends AbstractProviderAdapter {
     public CompletionStage<ChatCompletion> chat(ProviderCall call) {
         ChatRequest asked = upstreamRequest(call);
         ChatRequest request = asked.isStream() ? asked.withStream(null, null) : asked;
-        return upstream.send(() -> new Post(chatUri, request), ChatCompletion.class, call.executor());
+        PassThrough passThrough = call.passThrough();
+        if (passThrough == null) {
+            return upstream.send(() -> new Post(chatUri, request), ChatCompletion.class, call.executor());
+        }
+        return upstream.send(() -> new Post(chatUri, OpenAiRequestBody.of(request, passThrough)), ChatCompletion.class,
+                call.executor(), passThrough::keep);
     }
 
     @Override
@@ -89,8 +100,10 @@ public final class OpenAiAdapter extends AbstractProviderAdapter {
         // server that refuses stream_options: the request's own are sent as they are
         ChatRequest request = asked.withStream(true,
                 streamUsage ? StreamOptions.withUsage(asked.streamOptions(), true) : asked.streamOptions());
-        return upstream.stream(() -> new Post(chatUri, request), body -> new OpenAiStreamDecoder(errors).decode(body),
-                call.executor());
+        PassThrough passThrough = call.passThrough();
+        return upstream.stream(() -> new Post(chatUri, passThrough == null ? request
+                        : OpenAiRequestBody.of(request, passThrough)),
+                body -> new OpenAiStreamDecoder(errors, passThrough).decode(body), call.executor());
     }
 
     /** The request without the gateway's own extra fields, which are not the provider's business. */

@@ -5,10 +5,12 @@ import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatChunk.ChunkChoice;
 import dev.tiergate.core.model.ChatChunk.Delta;
 import dev.tiergate.core.model.ToolCall;
+import dev.tiergate.core.provider.PassThrough;
 import dev.tiergate.core.sse.SseDecoder;
 import dev.tiergate.core.sse.SseEvent;
 import dev.tiergate.providers.internal.SliceDecoding;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,16 +20,26 @@ import reactor.core.publisher.Flux;
  * Turns the bytes of one OpenAI chat stream into {@link ChatChunk}s: SSE framing first, then each
  * {@code data:} payload as a chunk. {@code [DONE]} ends the stream (later events are ignored); an
  * {@code {"error":...}} payload or an {@code event: error} fails it with an
- * {@link dev.tiergate.core.error.UpstreamError}. One decoder per stream; not thread-safe.
+ * {@link dev.tiergate.core.error.UpstreamError}. Each payload is read into its chunk in one pass
+ * (no intermediate tree). With a {@link PassThrough}, the payload of each chunk that is the event as
+ * it came (one {@code data:} line, not split into two chunks) is kept beside it for the server to
+ * send unchanged. One decoder per stream; not thread-safe.
  */
 final class OpenAiStreamDecoder {
     private final SseDecoder sse = new SseDecoder();
     private final OpenAiErrorMapper errors;
+    private final PassThrough passThrough;
     private boolean done;
     private boolean sawEvent;
 
     OpenAiStreamDecoder(OpenAiErrorMapper errors) {
+        this(errors, null);
+    }
+
+    /** @param passThrough where to keep each event's payload, or null */
+    OpenAiStreamDecoder(OpenAiErrorMapper errors, PassThrough passThrough) {
         this.errors = errors;
+        this.passThrough = passThrough;
     }
 
     /**
@@ -60,21 +72,40 @@ final class OpenAiStreamDecoder {
             done = true;
             return;
         }
-        JsonNode node = parse(event.data());
-        if (node.has("error") || "error".equals(event.event())) {
-            throw errors.fromStreamError(node);
+        if ("error".equals(event.event())) {
+            throw errors.fromStreamError(parse(event.data()));
         }
-        ChatChunk chunk;
-        try {
-            chunk = OpenAiJson.reader().treeToValue(node, ChatChunk.class);
-        } catch (IOException e) {
-            throw errors.malformed("stream chunk is not a chat.completion.chunk", e);
+        byte[] payload = event.data().getBytes(StandardCharsets.UTF_8);
+        ChatChunk chunk = read(payload, event.data());
+        if (chunk.extra().containsKey("error")) {
+            throw errors.fromStreamError(parse(event.data()));
         }
         if (chunk.choices().stream().anyMatch(OpenAiStreamDecoder::opensWithArguments)) {
             openingsApart(chunk, out);
         } else {
             out.add(chunk);
+            if (passThrough != null && event.data().indexOf('\n') < 0) {
+                passThrough.keep(chunk, payload);
+            }
         }
+    }
+
+    /** The chunk of one payload, read in one pass; a payload that is not one fails as {@link #parse} says. */
+    private ChatChunk read(byte[] payload, String data) {
+        ChatChunk chunk;
+        try {
+            chunk = OpenAiJson.reader().readValue(payload, ChatChunk.class);
+        } catch (IOException e) {
+            JsonNode node = parse(data);
+            if (node.has("error")) {
+                throw errors.fromStreamError(node);
+            }
+            throw errors.malformed("stream chunk is not a chat.completion.chunk", e);
+        }
+        if (chunk == null) {
+            throw errors.malformed("stream event is not a JSON object", null);
+        }
+        return chunk;
     }
 
     /** A choice whose delta opens a tool call (its id is there) with arguments already. */

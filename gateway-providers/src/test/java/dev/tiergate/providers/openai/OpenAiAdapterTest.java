@@ -18,14 +18,17 @@ import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequest;
+import dev.tiergate.core.model.ChatRequestParser;
 import dev.tiergate.core.model.EmbeddingRequest;
 import dev.tiergate.core.model.Message;
 import dev.tiergate.core.model.StreamOptions;
 import dev.tiergate.core.provider.EmbeddingCall;
+import dev.tiergate.core.provider.PassThrough;
 import dev.tiergate.core.provider.ProviderCall;
 import dev.tiergate.providers.testing.EventLoopExtension;
 import dev.tiergate.providers.testing.Fixtures;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -168,5 +171,67 @@ class OpenAiAdapterTest {
                 .isEqualTo(2);
         WM.verify(postRequestedFor(urlEqualTo("/v1/embeddings")).withRequestBody(
                 equalToJson("{\"model\":\"text-embedding-3-small\",\"input\":\"hello\"}")));
+    }
+
+    // ---------------------------------------------------------------- pass-through
+
+    private static final String CLIENT_BODY = """
+            {"model":"fast", "messages":[{"role":"user","content":"x"}], "temperature": 0.70, "x_vendor": {"k": [1, 2.50]}}""";
+
+    private static ProviderCall passThroughCall(ChatRequest request, PassThrough passThrough) {
+        return new ProviderCall("req-1", request, MODEL, LOOP.next(), passThrough);
+    }
+
+    @Test
+    void aPassedThroughStreamKeepsEachEventsPayloadBesideItsChunkAndSendsTheClientsBodyPatched() {
+        stubChat("text.sse");
+        ChatRequest parsed = ChatRequestParser.parseChat(CLIENT_BODY.getBytes(StandardCharsets.UTF_8));
+        PassThrough passThrough = PassThrough.of(CLIENT_BODY.getBytes(StandardCharsets.UTF_8), parsed);
+
+        List<ChatChunk> chunks = adapter.chatStream(passThroughCall(parsed.withModel("gpt-4o-mini"), passThrough))
+                .collectList().block(Duration.ofSeconds(10));
+
+        List<String> payloads = Fixtures.read("openai", "text.sse").lines().filter(l -> l.startsWith("data: {"))
+                .map(l -> l.substring(6)).toList();
+        assertThat(chunks).hasSameSizeAs(payloads);
+        for (int i = 0; i < chunks.size(); i++) {
+            assertThat(new String(passThrough.take(chunks.get(i)), StandardCharsets.UTF_8)).isEqualTo(payloads.get(i));
+        }
+        assertThat(chunks.getLast().usage()).as("the usage, read as every chunk is").isNotNull();
+        assertThat(WM.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions"))).getLast().getBodyAsString())
+                .isEqualTo("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                        + "\"temperature\": 0.70,\"x_vendor\": {\"k\": [1, 2.50]},\"stream\":true,"
+                        + "\"stream_options\":{\"include_usage\":true}}");
+    }
+
+    @Test
+    void aRequestAStageChangedIsEncodedAndAPlainAnswerKeepsItsBody() throws Exception {
+        stubChat("completion.json");
+        ChatRequest parsed = ChatRequestParser.parseChat(CLIENT_BODY.getBytes(StandardCharsets.UTF_8));
+        PassThrough passThrough = PassThrough.of(CLIENT_BODY.getBytes(StandardCharsets.UTF_8), parsed);
+        ChatRequest changed = parsed.withModel("gpt-4o-mini").withMessages(List.of(Message.user("y")));
+
+        ChatCompletion completion = await(adapter.chat(passThroughCall(changed, passThrough)));
+
+        assertThat(new String(passThrough.take(completion), StandardCharsets.UTF_8))
+                .isEqualTo(Fixtures.read("openai", "completion.json"));
+        WM.verify(postRequestedFor(urlEqualTo("/v1/chat/completions")).withRequestBody(equalToJson(
+                "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"y\"}],"
+                        + "\"temperature\":0.7,\"x_vendor\":{\"k\":[1,2.5]}}")));
+    }
+
+    @Test
+    void aChunkSplitToOpenAToolCallFirstHasNoBytesKept() {
+        stubChat("tool-calls-whole.sse");
+        ChatRequest parsed = ChatRequestParser.parseChat(CLIENT_BODY.getBytes(StandardCharsets.UTF_8));
+        PassThrough passThrough = PassThrough.of(CLIENT_BODY.getBytes(StandardCharsets.UTF_8), parsed);
+
+        List<ChatChunk> chunks = adapter.chatStream(passThroughCall(parsed, passThrough))
+                .collectList().block(Duration.ofSeconds(10));
+
+        assertThat(chunks.get(0).choices().getFirst().delta().toolCalls().getFirst().function().arguments()).isEmpty();
+        assertThat(passThrough.take(chunks.get(0))).as("an opening made by the gateway").isNull();
+        assertThat(passThrough.take(chunks.get(1))).as("the arguments split from it").isNull();
+        assertThat(passThrough.take(chunks.get(2))).as("the next event, as it came").isNotNull();
     }
 }

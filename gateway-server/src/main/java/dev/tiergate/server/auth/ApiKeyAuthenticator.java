@@ -2,11 +2,12 @@ package dev.tiergate.server.auth;
 
 import dev.tiergate.core.config.ApiKeyConfig;
 import dev.tiergate.core.config.TeamConfig;
+import dev.tiergate.core.crypto.Sha256;
 import dev.tiergate.core.error.AuthenticationError;
 import dev.tiergate.core.pipeline.Caller;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,11 +15,12 @@ import java.util.Map;
 
 /**
  * Finds the team of a virtual API key. Keys are known only by their SHA-256; the presented key is
- * hashed and the stored digest compared in constant time.
+ * hashed (one digest per thread, reused) and looked up by its bytes, and the stored digest
+ * compared in constant time.
  */
 public final class ApiKeyAuthenticator {
     private static final String BEARER = "Bearer ";
-    private final Map<String, Entry> byHash = new HashMap<>();
+    private final Map<Digest, Entry> byHash = new HashMap<>();
     private final Map<String, String> adminIdsByHash = new HashMap<>();
 
     public ApiKeyAuthenticator(Iterable<TeamConfig> teams) {
@@ -29,7 +31,8 @@ public final class ApiKeyAuthenticator {
     public ApiKeyAuthenticator(Iterable<TeamConfig> teams, List<ApiKeyConfig> adminKeys) {
         for (TeamConfig team : teams) {
             for (ApiKeyConfig key : team.keys()) {
-                byHash.put(key.sha256(), new Entry(HexFormat.of().parseHex(key.sha256()), new Caller(team, key.id())));
+                byte[] digest = HexFormat.of().parseHex(key.sha256());
+                byHash.put(new Digest(digest), new Entry(digest, new Caller(team, key.id())));
             }
         }
         for (ApiKeyConfig key : adminKeys) {
@@ -72,7 +75,7 @@ public final class ApiKeyAuthenticator {
         }
         String key = authorization.substring(BEARER.length()).trim();
         byte[] digest = sha256(key);
-        Entry entry = byHash.get(HexFormat.of().formatHex(digest));
+        Entry entry = byHash.get(new Digest(digest));
         if (entry == null || !MessageDigest.isEqual(entry.digest, digest)) {
             throw new AuthenticationError("Incorrect API key provided.", "invalid_api_key", null);
         }
@@ -80,13 +83,22 @@ public final class ApiKeyAuthenticator {
     }
 
     public static byte[] sha256(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.of(key.getBytes(StandardCharsets.UTF_8));
     }
 
     private record Entry(byte[] digest, Caller caller) {
+    }
+
+    /** A SHA-256 digest as a map key (by content). */
+    private record Digest(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Digest other && Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
     }
 }

@@ -6,10 +6,15 @@ import dev.tiergate.core.pipeline.Answer;
 import dev.tiergate.core.pipeline.Caller;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.Served;
+import dev.tiergate.core.provider.PassThrough;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.function.Supplier;
 
-/** {@code POST /v1/chat/completions}: authenticate, validate, run the chat pipeline, write JSON or SSE. */
+/**
+ * {@code POST /v1/chat/completions}: authenticate, validate, run the chat pipeline, write JSON or SSE.
+ * The client speaks OpenAI's format, so an OpenAI-compatible upstream's answer goes out as it came
+ * when no stage changed it ({@link PassThrough}): the body, or each stream event.
+ */
 final class ChatCompletionsEndpoint implements Endpoint {
     private final Supplier<ServingState> state;
 
@@ -23,15 +28,20 @@ final class ChatCompletionsEndpoint implements Endpoint {
         Caller caller = serving.authenticator().authenticate(client.request.authorization());
         ChatRequest request = ChatRequestParser.parseChat(client.request.body());
         client.describe(caller, request.model());
-        PaidRequests.run(client, serving, serving.chat(), caller, request, (exchange, answer) -> {
+        PassThrough passThrough = PassThrough.of(client.request.body(), request);
+        PaidRequests.run(client, serving, serving.chat(), caller, request, passThrough, (exchange, answer) -> {
             switch (answer) {
                 case Answer.Complete complete -> {
-                    var response = HttpResponses.json(HttpResponseStatus.OK, complete.completion(), client.requestId);
+                    byte[] upstreamBody = passThrough.take(complete.completion());
+                    var response = upstreamBody != null
+                            ? HttpResponses.json(HttpResponseStatus.OK, upstreamBody, client.requestId)
+                            : HttpResponses.json(HttpResponseStatus.OK, complete.completion(), client.requestId);
                     TiergateHeaders.addAnswer(response.headers(), exchange.facts(), true);
                     client.respond(response, outcome(exchange));
                 }
                 case Answer.Stream stream -> new SseStreamWriter(client, stream, exchange.facts(), new ChatStreamFrames(
-                        request.streamOptions() != null && request.streamOptions().wantsUsage(), exchange.facts())).start();
+                        request.streamOptions() != null && request.streamOptions().wantsUsage(), exchange.facts(),
+                        passThrough)).start();
                 case Answer.Embeddings embeddings -> throw new IllegalStateException("embeddings for a chat request");
             }
         });

@@ -6,6 +6,7 @@ import dev.tiergate.core.pipeline.Caller;
 import dev.tiergate.core.pipeline.Deadline;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.Pipeline;
+import dev.tiergate.core.provider.PassThrough;
 import java.util.function.BiConsumer;
 
 /**
@@ -20,9 +21,15 @@ final class PaidRequests {
 
     static void run(HttpCall client, ServingState serving, Pipeline pipeline, Caller caller,
                     GatewayRequest request, BiConsumer<Exchange, Answer> respond) {
+        run(client, serving, pipeline, caller, request, null, respond);
+    }
+
+    /** As above, for a client whose bytes an adapter in its format may pass through ({@code passThrough} may be null). */
+    static void run(HttpCall client, ServingState serving, Pipeline pipeline, Caller caller,
+                    GatewayRequest request, PassThrough passThrough, BiConsumer<Exchange, Answer> respond) {
         Exchange exchange = Exchange.of(client.requestId, caller, request,
                 TiergateHeaders.cacheDirectives(client.request::header), client.eventLoop(),
-                Deadline.in(serving.deadline()));
+                Deadline.in(serving.deadline()), passThrough);
         client.attach(exchange.facts());
         // Until a stream writer takes over, a client that leaves stops the upstream work (retries included).
         client.onCancel(() -> exchange.cancellation().cancel());

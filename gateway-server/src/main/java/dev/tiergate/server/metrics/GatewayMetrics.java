@@ -82,6 +82,10 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
     private final Map<String, Counter> stageSteps = new ConcurrentHashMap<>();
     private final Map<String, Timer> stageTimers = new ConcurrentHashMap<>();
+    /** {@code tiergate.requests} by its labels, bound once per label set (a request only records). */
+    private final Map<RequestLabels, Timer> requestTimers = new ConcurrentHashMap<>();
+    /** The usage counters by their labels, bound once per label set. */
+    private final Map<UsageLabels, UsageMeters> usageMeters = new ConcurrentHashMap<>();
 
     public GatewayMetrics(EventLoopGroup eventLoops) {
         new JvmMemoryMetrics().bindTo(registry);
@@ -133,20 +137,10 @@ public final class GatewayMetrics implements AutoCloseable {
             String model = record != null && record.model() != null ? record.model()
                     : r.requestedModel() == null || r.requestedModel().isEmpty() || r.team() == null ? null
                     : models.known(r.team(), r.requestedModel()) ? r.requestedModel() : UNKNOWN;
-            Tags tags = Tags.of(
-                    "route", r.route(),
-                    "team", orNone(r.team()),
-                    "model", orNone(model),
-                    "provider", orNone(record == null ? null : record.provider()),
-                    "tier", orNone(record == null ? null : record.tier()),
-                    "cache", orNone(record == null ? null : record.cache()),
-                    "status", Integer.toString(r.status()));
-            Timer.builder("tiergate.requests")
-                    .description("Finished requests: count and latency to the last byte")
-                    .tags(tags)
-                    .serviceLevelObjectives(BUCKETS)
-                    .register(registry)
-                    .record(Duration.ofNanos(r.durationNanos()));
+            RequestLabels labels = new RequestLabels(r.route(), orNone(r.team()), orNone(model),
+                    orNone(record == null ? null : record.provider()), orNone(record == null ? null : record.tier()),
+                    orNone(record == null ? null : record.cache()), r.status());
+            requestTimers.computeIfAbsent(labels, this::requestTimer).record(r.durationNanos(), TimeUnit.NANOSECONDS);
             if (r.facts() != null) {
                 cascade(r.team(), r.facts());
             }
@@ -173,18 +167,81 @@ public final class GatewayMetrics implements AutoCloseable {
         boolean known(String team, String model);
     }
 
+    private Timer requestTimer(RequestLabels l) {
+        return Timer.builder("tiergate.requests")
+                .description("Finished requests: count and latency to the last byte")
+                .tags("route", l.route(), "team", l.team(), "model", l.model(), "provider", l.provider(),
+                        "tier", l.tier(), "cache", l.cache(), "status", Integer.toString(l.status()))
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry);
+    }
+
+    /** The labels of {@code tiergate.requests}. */
+    private record RequestLabels(String route, String team, String model, String provider, String tier, String cache,
+                                 int status) {
+    }
+
     /** Counts an answered request's tokens, cost and saving. */
     public void usage(UsageRecord r) {
-        Tags tags = Tags.of("team", r.team(), "model", orNone(r.model()), "provider", orNone(r.provider()),
-                "tier", orNone(r.tier()), "cache", orNone(r.cache()));
-        count("tiergate.tokens", "Tokens of answered requests", tags.and("type", "input"), r.inputTokens());
-        count("tiergate.tokens", "Tokens of answered requests", tags.and("type", "output"), r.outputTokens());
-        count("tiergate.tokens", "Tokens of answered requests", tags.and("type", "cached"), r.cachedTokens());
-        count("tiergate.cost.usd", "Cost of answered requests in USD", tags, r.costUsd().doubleValue());
-        count("tiergate.savings.usd", "Savings against the baseline in USD",
-                tags.and("reason", r.savingReason().value()), r.savingUsd().doubleValue());
+        UsageLabels labels = new UsageLabels(r.team(), orNone(r.model()), orNone(r.provider()), orNone(r.tier()),
+                orNone(r.cache()));
+        usageMeters.computeIfAbsent(labels, l -> new UsageMeters(l.tags())).count(r);
         if (r.cache() != null && !"bypass".equals(r.cache()) && r.savingReason() != SavingReason.SHADOW_CHECK) {
             cacheCounts(r.team()).add("hit".equals(r.cache()) || "semantic-hit".equals(r.cache()));
+        }
+    }
+
+    /** The labels the usage counters share. */
+    private record UsageLabels(String team, String model, String provider, String tier, String cache) {
+        Tags tags() {
+            return Tags.of("team", team, "model", model, "provider", provider, "tier", tier, "cache", cache);
+        }
+    }
+
+    /**
+     * The usage counters of one label set: tokens by type, cost, and savings by reason. A counter
+     * is registered when first counted (a zero adds no series, as before pre-binding).
+     */
+    private final class UsageMeters {
+        private final Tags tags;
+        private volatile Counter input;
+        private volatile Counter output;
+        private volatile Counter cached;
+        private volatile Counter cost;
+        private final Map<SavingReason, Counter> savings = new ConcurrentHashMap<>();
+
+        UsageMeters(Tags tags) {
+            this.tags = tags;
+        }
+
+        void count(UsageRecord r) {
+            if (r.inputTokens() != 0) {
+                (input != null ? input : (input = tokens("input"))).increment(r.inputTokens());
+            }
+            if (r.outputTokens() != 0) {
+                (output != null ? output : (output = tokens("output"))).increment(r.outputTokens());
+            }
+            if (r.cachedTokens() != 0) {
+                (cached != null ? cached : (cached = tokens("cached"))).increment(r.cachedTokens());
+            }
+            double costUsd = r.costUsd().doubleValue();
+            if (costUsd != 0) {
+                (cost != null ? cost : (cost = counter("tiergate.cost.usd", "Cost of answered requests in USD", tags)))
+                        .increment(costUsd);
+            }
+            double savingUsd = r.savingUsd().doubleValue();
+            if (savingUsd != 0) {
+                savings.computeIfAbsent(r.savingReason(), reason -> counter("tiergate.savings.usd",
+                        "Savings against the baseline in USD", tags.and("reason", reason.value()))).increment(savingUsd);
+            }
+        }
+
+        private Counter tokens(String type) {
+            return counter("tiergate.tokens", "Tokens of answered requests", tags.and("type", type));
+        }
+
+        private Counter counter(String name, String description, Tags counterTags) {
+            return Counter.builder(name).description(description).tags(counterTags).register(registry);
         }
     }
 

@@ -50,7 +50,12 @@ class MetricCardinalityTest {
             assertThat(send(http, gateway, false, "demo-embedding").statusCode()).isEqualTo(200);
             assertThat(send(http, gateway, true, "warm-up-chat").statusCode()).isEqualTo(404);
             assertThat(send(http, gateway, false, "warm-up-embedding").statusCode()).isEqualTo(404);
+            // a request is recorded just after its answer is flushed: wait until the warm-ups are
             List<String> before = series(http, gateway);
+            for (int i = 0; i < 100 && before.stream().filter(line -> line.contains("status=\"404\"")).count() < 2; i++) {
+                Thread.sleep(50);
+                before = series(http, gateway);
+            }
 
             AtomicInteger next = new AtomicInteger();
             AtomicInteger notFound = new AtomicInteger();

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The yardstick (../shared/bench/run.sh) against one jar, with a JFR recording per run:
+#   bench/profile.sh JAR OUT_DIR
+# Starts the mock (port 18391) and the jar with README's JVM options (-Xmx128m -XX:+UseSerialGC),
+# the bundled config pointed at the mock (OPENAI_BASE_URL), both pinned to core 1, then three
+# run.sh runs (3 rounds of 8 s, 12 s warm-up), each recorded by JFR (settings=profile):
+#   off:    a new prompt per request with x-tiergate-cache: off (the proxy path alone)
+#   unique: a new prompt per request, every stage on (embedding, router, both caches)
+#   hits:   identical requests (exact-cache hits after the first)
+# run.sh sends no extra headers to a named target, so a copy of it that takes EXTRA_HEADERS is
+# made in OUT_DIR (one line changed). Tables: OUT_DIR/tables.md; profiles: OUT_DIR/<run>.jfr,
+# summarised by bench/jfr-summary.py.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+JAR=$(realpath "$1") OUT=$(realpath -m "$2")
+JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin
+SHARED=$(realpath ../shared/bench)
+PORT=${MOCK_PORT:-18391} GWP=${GATEWAY_PORT:-18392}
+mkdir -p "$OUT"
+sed -e 's|  add_target "\$name" "\$rest" "\$pid"$|  add_target "$name" "$rest" "$pid" "${EXTRA_HEADERS:-}"|' \
+    -e "s|^HERE=.*|HERE=$SHARED|" "$SHARED/run.sh" > "$OUT/run.sh"; chmod +x "$OUT/run.sh"
+taskset -c 1 node "$SHARED/mock-upstream.mjs" --port "$PORT" > "$OUT/mock.log" 2>&1 & MOCK=$!
+OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$PORT/v1 TIERGATE_USAGE_FILE=$OUT/usage.jsonl \
+  taskset -c 1 "$JAVA/java" -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
+  -jar "$JAR" --port "$GWP" --management-port off > "$OUT/gw.log" 2>&1 & GW=$!
+trap 'kill $GW $MOCK 2>/dev/null' EXIT
+for _ in $(seq 300); do curl -sf "http://127.0.0.1:$GWP/readyz" >/dev/null && break; sleep 0.2; done
+run() {  # run NAME COMMAND...
+  local name=$1; shift
+  "$JAVA/jcmd" "$GW" JFR.start name="$name" settings=profile > /dev/null
+  echo "### $name: load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S)" >> "$OUT/tables.md"
+  "$@" >> "$OUT/tables.md" 2> "$OUT/$name.err"
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/tables.md"
+  "$JAVA/jcmd" "$GW" JFR.dump name="$name" filename="$OUT/$name.jfr" > /dev/null
+  "$JAVA/jcmd" "$GW" JFR.stop name="$name" > /dev/null
+}
+COMMON=(--port "$PORT" --rounds 3 --duration 8 --warmup 12)
+run off env EXTRA_HEADERS='x-tiergate-cache: off' "$OUT/run.sh" "${COMMON[@]}" --unique tiergate=http://127.0.0.1:$GWP@$GW
+run unique "$OUT/run.sh" "${COMMON[@]}" --unique tiergate=http://127.0.0.1:$GWP@$GW
+run hits "$OUT/run.sh" "${COMMON[@]}" tiergate=http://127.0.0.1:$GWP@$GW
