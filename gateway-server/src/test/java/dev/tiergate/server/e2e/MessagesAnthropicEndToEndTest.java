@@ -175,7 +175,7 @@ class MessagesAnthropicEndToEndTest {
         assertError(postRaw("{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
                 TestGateway.KEY), 400, "invalid_request_error");
         assertError(postRaw("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,"
-                + "\"messages\":[{\"role\":\"system\",\"content\":\"hi\"}]}", TestGateway.KEY), 400, "invalid_request_error");
+                + "\"messages\":[{\"role\":\"tool\",\"content\":\"hi\"}]}", TestGateway.KEY), 400, "invalid_request_error");
         assertError(postRaw("{\"model\":\"claude-nope\",\"max_tokens\":10,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", TestGateway.KEY), 404, "not_found_error");
         HttpResponse<String> busy = postRaw("{\"model\":\"claude-busy\",\"max_tokens\":10,"
