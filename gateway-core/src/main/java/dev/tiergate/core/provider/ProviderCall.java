@@ -8,14 +8,21 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * One call to a provider. {@code request.model()} is already the upstream model name;
- * {@code executor} is the caller's event loop: adapters run their I/O and callbacks there.
+ * {@code executor} is the caller's event loop: adapters run their I/O and callbacks there;
+ * {@code promptCaching} says how the adapter may use the provider's prompt cache.
  */
 public record ProviderCall(String requestId, ChatRequest request, ModelConfig model,
-                           ScheduledExecutorService executor) {
+                           ScheduledExecutorService executor, PromptCaching promptCaching) {
     public ProviderCall {
         requireNonNull(requestId, "requestId");
         requireNonNull(request, "request");
         requireNonNull(model, "model");
         requireNonNull(executor, "executor");
+        promptCaching = promptCaching == null ? PromptCaching.NONE : promptCaching;
+    }
+
+    /** A call that leaves the provider's prompt cache alone ({@link PromptCaching#NONE}). */
+    public ProviderCall(String requestId, ChatRequest request, ModelConfig model, ScheduledExecutorService executor) {
+        this(requestId, request, model, executor, PromptCaching.NONE);
     }
 }

@@ -66,8 +66,9 @@ public final class ProviderDispatcher implements Terminal {
                     // Held to the cheap tier by the team's budget: no escalation to dearer ones.
                     candidates = candidates.stream().filter(c -> degraded.equals(c.tier())).toList();
                 }
+                PromptCaching caching = PromptCaching.of(team, chat);
                 UpstreamOperation operation = chat.isStream()
-                        ? new UpstreamOperation.ChatStream(chat) : new UpstreamOperation.ChatComplete(chat);
+                        ? new UpstreamOperation.ChatStream(chat, caching) : new UpstreamOperation.ChatComplete(chat, caching);
                 yield new ResilientCall(this, exchange, candidates, operation).start();
             }
             case EmbeddingRequest embeddings -> {

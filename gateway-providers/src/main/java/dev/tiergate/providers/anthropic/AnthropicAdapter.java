@@ -2,6 +2,7 @@ package dev.tiergate.providers.anthropic;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.core.json.Json;
@@ -11,6 +12,7 @@ import dev.tiergate.core.model.EmbeddingResponse;
 import dev.tiergate.core.provider.EmbeddingCall;
 import dev.tiergate.core.provider.ProviderCall;
 import dev.tiergate.core.provider.ProviderCapability;
+import dev.tiergate.providers.anthropic.AnthropicWire.MessagesRequest;
 import dev.tiergate.providers.anthropic.AnthropicWire.MessagesResponse;
 import dev.tiergate.providers.internal.AbstractProviderAdapter;
 import dev.tiergate.providers.internal.UpstreamCalls;
@@ -32,7 +34,8 @@ import reactor.core.publisher.Flux;
  * The adapter for Anthropic's Messages API: {@code POST {baseUrl}/messages} with {@code x-api-key},
  * {@code anthropic-version} and the configured extra headers (e.g. {@code anthropic-beta}).
  * Requests and answers are translated by {@link AnthropicMapper} and, for streams,
- * {@link AnthropicStreamDecoder}. Anthropic has no embeddings API: {@link #embed} fails with an
+ * {@link AnthropicStreamDecoder}; a call whose team has automatic prompt-cache breakpoints on gets
+ * them from {@link CacheBreakpoints}. Anthropic has no embeddings API: {@link #embed} fails with an
  * {@link InvalidRequestError}.
  *
  * <p>Config: {@code base-url} defaults to {@value #DEFAULT_BASE_URL}; options
@@ -91,7 +94,7 @@ public final class AnthropicAdapter extends AbstractProviderAdapter {
 
     @Override
     public CompletionStage<ChatCompletion> chat(ProviderCall call) {
-        return upstream.send(() -> new Post(messagesUri, mapper.toRequest(call.request(), false)),
+        return upstream.send(() -> new Post(messagesUri, body(call, false)),
                 MessagesResponse.class, call.executor()).thenApply(message -> {
                     if (message.content() == null) {
                         throw errors.malformed("body is not a message", null);
@@ -102,9 +105,23 @@ public final class AnthropicAdapter extends AbstractProviderAdapter {
 
     @Override
     public Flux<ChatChunk> chatStream(ProviderCall call) {
-        return upstream.stream(() -> new Post(messagesUri, mapper.toRequest(call.request(), true)),
+        return upstream.stream(() -> new Post(messagesUri, body(call, true)),
                 body -> new AnthropicStreamDecoder(errors, clock.instant().getEpochSecond()).decode(body),
                 call.executor());
+    }
+
+    /**
+     * The Messages request of a call: the mapped request, with automatic prompt-cache breakpoints
+     * ({@link CacheBreakpoints}) when the call's team has them on.
+     */
+    private Object body(ProviderCall call, boolean stream) {
+        MessagesRequest request = mapper.toRequest(call.request(), stream);
+        if (!call.promptCaching().autoBreakpoints()) {
+            return request;
+        }
+        ObjectNode body = Json.mapper().valueToTree(request);
+        CacheBreakpoints.place(body, call.request().model());
+        return body;
     }
 
     @Override

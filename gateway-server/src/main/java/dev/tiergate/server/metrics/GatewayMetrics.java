@@ -1,6 +1,7 @@
 package dev.tiergate.server.metrics;
 
 import dev.tiergate.core.accounting.SavingReason;
+import dev.tiergate.core.accounting.SavingsLedger;
 import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.accounting.UsageStore;
 import dev.tiergate.core.pipeline.PipelineStage;
@@ -183,9 +184,46 @@ public final class GatewayMetrics implements AutoCloseable {
         count("tiergate.cost.usd", "Cost of answered requests in USD", tags, r.costUsd().doubleValue());
         count("tiergate.savings.usd", "Savings against the baseline in USD",
                 tags.and("reason", r.savingReason().value()), r.savingUsd().doubleValue());
+        count("tiergate.tokens", "Tokens of answered requests", tags.and("type", "cache_write"), r.cacheWriteTokens());
+        ledger(r.team(), r.ledger());
         if (r.cache() != null && !"bypass".equals(r.cache()) && r.savingReason() != SavingReason.SHADOW_CHECK) {
             cacheCounts(r.team()).add("hit".equals(r.cache()) || "semantic-hit".equals(r.cache()));
         }
+    }
+
+    /**
+     * The savings ledger per team: {@code tiergate.ledger.baseline.usd} and
+     * {@code tiergate.ledger.actual.usd}, and per reason what was saved
+     * ({@code tiergate.ledger.saved.usd}) and what was spent on top ({@code tiergate.ledger.spent.usd},
+     * escalations, shadow checks, failed attempts, prompt-cache writes that cost more than their
+     * reads saved): counters only grow, so a negative part counts as spent. Saved minus spent over
+     * all reasons is baseline minus actual.
+     */
+    private void ledger(String team, SavingsLedger l) {
+        Tags tags = Tags.of("team", team);
+        count("tiergate.ledger.baseline.usd", "Baseline cost of answered requests in USD", tags, usd(l.baselineNanos()));
+        count("tiergate.ledger.actual.usd", "Actual cost of answered requests in USD", tags, usd(l.actualNanos()));
+        reason(tags, "exact_cache", l.exactCacheNanos());
+        reason(tags, "semantic_cache", l.semanticCacheNanos());
+        reason(tags, "routing", l.routingNanos());
+        reason(tags, "prompt_cache", l.promptCacheNanos());
+        reason(tags, "escalation", l.escalationNanos());
+        reason(tags, "shadow_check", l.shadowCheckNanos());
+        reason(tags, "failed_attempts", l.failedAttemptsNanos());
+    }
+
+    private void reason(Tags team, String reason, long nanos) {
+        if (nanos > 0) {
+            count("tiergate.ledger.saved.usd", "Savings against the baseline by reason in USD",
+                    team.and("reason", reason), usd(nanos));
+        } else if (nanos < 0) {
+            count("tiergate.ledger.spent.usd", "Spend on top of the baseline by reason in USD",
+                    team.and("reason", reason), usd(-nanos));
+        }
+    }
+
+    private static double usd(long nanos) {
+        return nanos / 1e9;
     }
 
     /**
