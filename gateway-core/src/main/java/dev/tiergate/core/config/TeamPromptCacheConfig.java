@@ -10,7 +10,9 @@ package dev.tiergate.core.config;
  *   <li>{@code cache-key}: OpenAI requests without a {@code prompt_cache_key} get one made of the
  *       team and the conversation's fingerprint, so OpenAI routes them to the same cache.</li>
  *   <li>{@code prefix-affinity}: requests of one conversation go to the same deployment of a model
- *       (weighted rendezvous hashing), so its cache stays warm; another one when its breaker opens.</li>
+ *       (weighted rendezvous hashing), so its cache stays warm; another one when its breaker opens.
+ *       The router keeps a conversation on its tier when switching down would lose more cache
+ *       discount than it saves.</li>
  * </ul>
  */
 public record TeamPromptCacheConfig(boolean autoBreakpoints, boolean cacheKey, boolean prefixAffinity) {
