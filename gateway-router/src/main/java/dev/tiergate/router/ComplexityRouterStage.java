@@ -12,6 +12,8 @@ import dev.tiergate.core.pipeline.AnswerHook;
 import dev.tiergate.core.pipeline.FailurePolicy;
 import dev.tiergate.core.pipeline.NamedStage;
 import dev.tiergate.core.pipeline.StageStep;
+import dev.tiergate.core.provider.ConversationFingerprint;
+import dev.tiergate.core.routing.RouteCause;
 import dev.tiergate.core.routing.RouteDecision;
 import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.router.classifier.Classification;
@@ -19,6 +21,7 @@ import dev.tiergate.router.classifier.ComplexityClassifier;
 import dev.tiergate.router.classifier.RequestShape;
 import dev.tiergate.router.learning.LearningRouter;
 import dev.tiergate.router.policy.AliasResolver;
+import dev.tiergate.router.policy.ConversationTiers;
 import dev.tiergate.router.policy.Gates;
 import dev.tiergate.router.policy.RouterSettings;
 import dev.tiergate.router.policy.TeamRoutingPolicy;
@@ -60,6 +63,7 @@ public final class ComplexityRouterStage extends NamedStage {
     private final Executor worker;
     private final TokenCounter tokens;
     private final LearningRouter learning;
+    private final ConversationTiers conversationTiers;
 
     private ComplexityRouterStage(Builder b) {
         super(NAME, FailurePolicy.FAIL_OPEN);
@@ -71,6 +75,7 @@ public final class ComplexityRouterStage extends NamedStage {
         this.worker = b.worker;
         this.tokens = b.tokens;
         this.learning = b.learning;
+        this.conversationTiers = b.conversationTiers;
     }
 
     /**
@@ -161,13 +166,23 @@ public final class ComplexityRouterStage extends NamedStage {
                 ? TierPolicy.cascadeStart(policy, Gates.evaluate(shape, policy.cascade().gates(policy.gates())),
                         aliasName, alias)
                 : TierPolicy.decide(policy, defaultThresholds, analysis.classification(), gates, aliasName, alias);
+        String conversation = conversationTiers != null && exchange.caller().team().promptCache().prefixAffinity()
+                ? ConversationFingerprint.of(exchange.chat()) : null;
+        if (conversation != null && !cascades) {
+            decision = conversationTiers.weigh(exchange.caller().teamId(), conversation, alias, decision,
+                    shape.contextTokens());
+        }
         AnswerHook watch = null;
         if (learning != null && !cascades) {   // a cascade checks every answer itself: nothing to learn a tier from
-            boolean forced = !gates.fired().isEmpty() || policy.pinnedTier() != null || policy.minimumTier() != null;
+            boolean forced = !gates.fired().isEmpty() || policy.pinnedTier() != null || policy.minimumTier() != null
+                    || decision.cause() == RouteCause.PROMPT_CACHE;
             LearningRouter.Routed learned = learning.route(exchange, decision, alias, analysis.embedding(), forced,
                     shape.contextTokens());
             decision = learned.decision();
             watch = learned.hook();
+        }
+        if (conversation != null) {
+            conversationTiers.remember(exchange.caller().teamId(), conversation, decision, shape.contextTokens());
         }
         exchange.facts().route().set(decision);
         log.debug("request {} team {} alias {} -> tier {} model {} score {} cause {} gates {}",
@@ -193,6 +208,7 @@ public final class ComplexityRouterStage extends NamedStage {
         private RouterSettings settings = RouterSettings.defaults();
         private SentenceEmbedder embedder;
         private LearningRouter learning;
+        private ConversationTiers conversationTiers;
 
         private Builder(ComplexityClassifier classifier, Thresholds defaultThresholds, AliasResolver aliases,
                         Executor worker, TokenCounter tokens) {
@@ -238,6 +254,16 @@ public final class ComplexityRouterStage extends NamedStage {
                         + " (expected: " + classifier.embeddingModelId() + ", the classifier's embedding)");
             }
             this.learning = newLearning;
+            return this;
+        }
+
+        /**
+         * Weighs a switch to a cheaper tier mid-conversation against the provider prompt cache it
+         * loses (for teams with {@code prompt-cache.prefix-affinity}). Default: none, every turn
+         * routed on its own.
+         */
+        public Builder conversationTiers(ConversationTiers tiers) {
+            this.conversationTiers = requireNonNull(tiers, "tiers");
             return this;
         }
 

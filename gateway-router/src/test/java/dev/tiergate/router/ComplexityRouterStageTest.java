@@ -3,6 +3,7 @@ package dev.tiergate.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiergate.core.config.AliasConfig;
+import dev.tiergate.core.config.Pricing;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.embedding.PromptEmbedding;
 import dev.tiergate.core.embedding.SentenceEmbedder;
@@ -25,11 +26,13 @@ import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.router.classifier.ComplexityTier;
 import dev.tiergate.router.classifier.OnnxComplexityClassifier;
 import dev.tiergate.router.policy.AliasResolver;
+import dev.tiergate.router.policy.ConversationTiers;
 import dev.tiergate.router.policy.RouterSettings;
 import dev.tiergate.router.policy.RoutingMode;
 import dev.tiergate.router.policy.TeamRoutingPolicy;
 import dev.tiergate.router.policy.Thresholds;
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -195,6 +198,34 @@ class ComplexityRouterStageTest {
 
         assertThat(embedder.calls).hasValue(0);
         assertThat(tier(exchange)).isEqualTo("small");
+    }
+
+    @Test
+    void aConversationStaysOnItsTierWhenSwitchingDownWouldLoseMoreCacheThanItSaves() throws Exception {
+        // a small tier only a third cheaper than frontier, whose cache reads are at a tenth
+        Map<String, Pricing> prices = Map.of(
+                "gpt-4o", new Pricing(new BigDecimal("3"), new BigDecimal("15"), new BigDecimal("0.30")),
+                "gpt-4o-mini", new Pricing(new BigDecimal("2"), new BigDecimal("8"), new BigDecimal("0.20")));
+        ComplexityRouterStage stage = ComplexityRouterStage.builder(classifier, Thresholds.of(0.3, 0.6), aliases,
+                        worker, TOKENS).settings(RouterSettings.defaults()).embedder(embedder)
+                .conversationTiers(new ConversationTiers(java.time.Clock.systemUTC(), prices::get, 100)).build();
+        Exchange first = exchange(ChatRequest.of("auto", List.of(Message.system("You help."), Message.user(HARD))));
+        run(stage, first, new RecordingTerminal(false));
+        assertThat(tier(first)).isEqualTo("frontier");
+
+        ChatRequest next = ChatRequest.of("auto", List.of(Message.system("You help."), Message.user(HARD),
+                Message.assistant("Done."), Message.user("hi there")));
+        Exchange alone = exchange(next);
+        alone.facts().promptEmbedding().set(new PromptEmbedding("test-embedder", EASY_VECTOR));
+        run(stage(RouterSettings.defaults(), true), alone, new RecordingTerminal(false));
+        assertThat(tier(alone)).as("the same turn routed on its own").isEqualTo("small");
+
+        Exchange second = exchange(next);
+        second.facts().promptEmbedding().set(new PromptEmbedding("test-embedder", EASY_VECTOR));
+        Routed result = run(stage, second, new RecordingTerminal(false));
+        assertThat(tier(second)).isEqualTo("frontier");
+        assertThat(cause(second)).isEqualTo("prompt-cache");
+        assertThat(result.steps()).containsExactly("complexity-router:prompt-cache");
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.tiergate.cache.semantic.online.ShadowCalls;
 import dev.tiergate.cache.semantic.verify.OnnxPairVerifier;
 import dev.tiergate.cache.semantic.store.SemanticStore;
 import dev.tiergate.core.config.GatewayConfig;
+import dev.tiergate.core.config.ModelConfig;
 import dev.tiergate.core.config.SemanticCacheConfig;
 import dev.tiergate.core.embedding.SentenceEmbedder;
 import dev.tiergate.core.pipeline.Terminal;
@@ -30,10 +31,12 @@ import dev.tiergate.router.learning.LearningRouter;
 import dev.tiergate.router.learning.LearningSettings;
 import dev.tiergate.router.learning.PromptClusters;
 import dev.tiergate.router.policy.AliasResolver;
+import dev.tiergate.router.policy.ConversationTiers;
 import dev.tiergate.router.policy.RouterSettings;
 import dev.tiergate.router.policy.RoutingMode;
 import dev.tiergate.router.policy.TeamRoutingPolicy;
 import dev.tiergate.router.policy.Thresholds;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -311,7 +314,11 @@ final class StageParts implements AutoCloseable {
                 ComplexityRouterStage.Builder stage = ComplexityRouterStage.builder(classifier, defaults, aliases,
                                 workers().executor(), tokens)
                         .settings(routerSettings)
-                        .embedder(embedder);
+                        .embedder(embedder)
+                        .conversationTiers(new ConversationTiers(Clock.systemUTC(), name -> {
+                            ModelConfig model = config.models().get(name);
+                            return model == null ? null : model.pricing();
+                        }, ConversationTiers.DEFAULT_CAPACITY));
                 LearningSettings learningSettings = RouterConfigs.learningSettings(config);
                 if (RouterConfigs.learningUsed(learningSettings)) {
                     learningParts = keyed(LearningParts.key(config, learningSettings), p -> p.learningParts,

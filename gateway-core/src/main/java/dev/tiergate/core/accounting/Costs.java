@@ -5,9 +5,10 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /**
- * Prices tokens exactly: input tokens not served from the provider's prompt cache at the input
- * price, cached input tokens at the cached-input price, output tokens at the output price, all in
- * USD per million tokens. Counters keep USD as whole nano-dollars.
+ * Prices tokens exactly: input tokens neither read from nor written to the provider's prompt cache
+ * at the input price, cache reads at the cached-input price, cache writes at the 5-minute or the
+ * 1-hour write price, output tokens at the output price, all in USD per million tokens. Counters
+ * keep USD as whole nano-dollars.
  */
 public final class Costs {
     private Costs() {
@@ -15,9 +16,10 @@ public final class Costs {
 
     /** The cost in USD of {@code tokens} at {@code pricing}, exact (no rounding). */
     public static BigDecimal usd(TokenCounts tokens, Pricing pricing) {
-        BigDecimal uncached = BigDecimal.valueOf(tokens.input() - tokens.cachedInput());
-        BigDecimal perMillion = uncached.multiply(pricing.inputPerMillion())
+        BigDecimal perMillion = BigDecimal.valueOf(tokens.uncachedInput()).multiply(pricing.inputPerMillion())
                 .add(BigDecimal.valueOf(tokens.cachedInput()).multiply(pricing.cachedInputPerMillion()))
+                .add(BigDecimal.valueOf(tokens.cacheWrite()).multiply(pricing.cacheWritePerMillion()))
+                .add(BigDecimal.valueOf(tokens.cacheWrite1h()).multiply(pricing.cacheWrite1hPerMillion()))
                 .add(BigDecimal.valueOf(tokens.output()).multiply(pricing.outputPerMillion()));
         return normalize(perMillion.movePointLeft(6));
     }

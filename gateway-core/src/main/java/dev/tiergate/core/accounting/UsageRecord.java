@@ -14,6 +14,12 @@ import java.time.ZoneOffset;
  * cost, and the saving against the baseline with its reason. Durable: the usage stores append it
  * as one JSON object ({@link UsageJson}).
  *
+ * <p>{@code cachedTokens} are input tokens read from the provider's prompt cache,
+ * {@code cacheWriteTokens} those written to it (all lifetimes), {@code cacheWrite1hTokens} the part
+ * of the writes kept for an hour. {@code ledger} splits the saving by reason against the baseline
+ * cost ({@link SavingsLedger}); {@code savingUsd} is its sum. A record written before ledgers
+ * existed reads with a ledger made from its saving and reason ({@link SavingsLedger#legacy}).
+ *
  * <p>{@code outcome} is {@code complete}, {@code error} (a stream that failed after it started)
  * or {@code cancelled} (the client went away); the provider charges for partial answers too. An
  * upstream attempt whose answer the client did not get has its own record, the attempt's reason
@@ -38,7 +44,10 @@ public record UsageRecord(
         BigDecimal costUsd,
         BigDecimal savingUsd,
         SavingReason savingReason,
-        String baselineModel) {
+        String baselineModel,
+        long cacheWriteTokens,
+        long cacheWrite1hTokens,
+        SavingsLedger ledger) {
 
     public static final String COMPLETE = "complete";
     public static final String ERROR = "error";
@@ -56,17 +65,32 @@ public record UsageRecord(
         requireNonNull(savingUsd, "savingUsd");
         requireNonNull(savingReason, "savingReason");
         requireNonNull(tokensSource, "tokensSource");
+        if (ledger == null) {
+            ledger = SavingsLedger.legacy(Costs.toNanos(costUsd), Costs.toNanos(savingUsd), savingReason, cache);
+        }
+    }
+
+    /** A record without cache writes, its ledger made from its saving and reason. */
+    public UsageRecord(String requestId, Instant timestamp, String team, String keyId, String requestedModel,
+                       String model, String provider, String tier, String cache, boolean stream, String outcome,
+                       long inputTokens, long outputTokens, long cachedTokens, TokensSource tokensSource,
+                       BigDecimal costUsd, BigDecimal savingUsd, SavingReason savingReason, String baselineModel) {
+        this(requestId, timestamp, team, keyId, requestedModel, model, provider, tier, cache, stream, outcome,
+                inputTokens, outputTokens, cachedTokens, tokensSource, costUsd, savingUsd, savingReason, baselineModel,
+                0, 0, null);
     }
 
     /**
-     * This record as the cost of a shadow call of online verification: priced as it is, no saving,
-     * reason {@link SavingReason#SHADOW_CHECK}, cache {@value #SHADOW_CHECK_CACHE} (so {@code /v1/usage}
-     * shows shadow calls apart in {@code by_cache}), no baseline.
+     * This record as the cost of a shadow call of online verification: priced as it is, reason
+     * {@link SavingReason#SHADOW_CHECK}, cache {@value #SHADOW_CHECK_CACHE} (so {@code /v1/usage}
+     * shows shadow calls apart in {@code by_cache}), no baseline: its whole cost is a negative saving.
      */
     public UsageRecord asShadowCheck() {
+        SavingsLedger spend = SavingsLedger.extraSpend(SavingReason.SHADOW_CHECK, costNanos());
         return new UsageRecord(requestId, timestamp, team, keyId, requestedModel, model, provider, tier,
                 SHADOW_CHECK_CACHE, stream, outcome, inputTokens, outputTokens, cachedTokens, tokensSource, costUsd,
-                BigDecimal.ZERO, SavingReason.SHADOW_CHECK, null);
+                Costs.fromNanos(spend.savingNanos()), SavingReason.SHADOW_CHECK, null, cacheWriteTokens,
+                cacheWrite1hTokens, spend);
     }
 
     /** The UTC day the request was answered: the grain of the usage totals. */

@@ -18,7 +18,8 @@ public record TeamConfig(
         Map<String, AliasConfig> aliases,
         TeamCacheConfig cache,
         RoutingPolicyConfig router,
-        TeamAccountingConfig accounting) {
+        TeamAccountingConfig accounting,
+        TeamPromptCacheConfig promptCache) {
 
     public TeamConfig {
         router = router == null ? RoutingPolicyConfig.INHERIT : router;
@@ -27,16 +28,24 @@ public record TeamConfig(
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
         cache = cache == null ? TeamCacheConfig.INHERIT : cache;
         accounting = accounting == null ? TeamAccountingConfig.DEFAULTS : accounting;
+        promptCache = promptCache == null ? TeamPromptCacheConfig.DEFAULTS : promptCache;
+    }
+
+    /** With the default use of the providers' prompt caches. */
+    public TeamConfig(String id, List<ApiKeyConfig> keys, Set<String> allowedModels, String defaultModel,
+                      Map<String, AliasConfig> aliases, TeamCacheConfig cache, RoutingPolicyConfig router,
+                      TeamAccountingConfig accounting) {
+        this(id, keys, allowedModels, defaultModel, aliases, cache, router, accounting, null);
     }
 
     public TeamConfig(String id, List<ApiKeyConfig> keys, Set<String> allowedModels, String defaultModel,
                       Map<String, AliasConfig> aliases) {
-        this(id, keys, allowedModels, defaultModel, aliases, TeamCacheConfig.INHERIT, null, null);
+        this(id, keys, allowedModels, defaultModel, aliases, TeamCacheConfig.INHERIT, null, null, null);
     }
 
     public TeamConfig(String id, List<ApiKeyConfig> keys, Set<String> allowedModels, String defaultModel,
                       Map<String, AliasConfig> aliases, TeamCacheConfig cache) {
-        this(id, keys, allowedModels, defaultModel, aliases, cache, null, null);
+        this(id, keys, allowedModels, defaultModel, aliases, cache, null, null, null);
     }
 
     public boolean allows(String model) {

@@ -66,9 +66,10 @@ public final class ProviderDispatcher implements Terminal {
                     // Held to the cheap tier by the team's budget: no escalation to dearer ones.
                     candidates = candidates.stream().filter(c -> degraded.equals(c.tier())).toList();
                 }
+                PromptCaching caching = PromptCaching.of(team, chat);
                 UpstreamOperation operation = chat.isStream()
-                        ? new UpstreamOperation.ChatStream(chat, exchange.passThrough())
-                        : new UpstreamOperation.ChatComplete(chat, exchange.passThrough());
+                        ? new UpstreamOperation.ChatStream(chat, caching, exchange.passThrough())
+                        : new UpstreamOperation.ChatComplete(chat, caching, exchange.passThrough());
                 yield new ResilientCall(this, exchange, candidates, operation).start();
             }
             case EmbeddingRequest embeddings -> {

@@ -32,7 +32,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One request's way through its candidate models. Each model is tried up to its retry policy's
  * attempts, each attempt on the next deployment in a weighted order whose breaker lets it through;
- * a model whose deployments are all open is skipped. Retryable failures (429, 5xx, broken
+ * a model whose deployments are all open is skipped. A chat request with a conversation
+ * fingerprint (prefix affinity, {@link PromptCaching}) takes the same weighted order on every turn,
+ * so the first deployment keeps the provider's prompt cache warm while its breaker lets it through. Retryable failures (429, 5xx, broken
  * connections, timeouts) are retried after a backoff, then the next model is tried; other
  * failures of the provider and empty answers go to the next model at once; a request the provider
  * refused (400 and the like) is returned at once. A stream counts as answered with its first chunk
@@ -108,7 +110,10 @@ final class ResilientCall {
             return;
         }
         modelAttempts = 0;
-        order = WeightedPicker.order(model().deployments(), DeploymentConfig::weight, dispatcher.random);
+        order = operation.affinity() == null
+                ? WeightedPicker.order(model().deployments(), DeploymentConfig::weight, dispatcher.random)
+                : WeightedPicker.orderByAffinity(model().deployments(), DeploymentConfig::weight,
+                        d -> d.provider() + '/' + d.upstreamModel(), operation.affinity());
         attempt();
     }
 

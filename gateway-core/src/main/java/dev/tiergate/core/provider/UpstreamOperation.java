@@ -25,6 +25,11 @@ sealed interface UpstreamOperation {
     /** One attempt against {@code adapter} with {@code model} (already for one deployment). */
     Attempt start(ProviderAdapter adapter, String requestId, ModelConfig model, ScheduledExecutorService executor);
 
+    /** The conversation fingerprint deployments are picked by, or null (weighted random). */
+    default String affinity() {
+        return null;
+    }
+
     /** An answer not worth giving while another model may do better (no text, no tool or function call). */
     default boolean isEmpty(Answer answer) {
         return false;
@@ -34,12 +39,18 @@ sealed interface UpstreamOperation {
     record Attempt(CompletionStage<Answer> answer, Runnable cancel) {
     }
 
-    record ChatComplete(ChatRequest request, PassThrough passThrough) implements UpstreamOperation {
+    record ChatComplete(ChatRequest request, PromptCaching caching, PassThrough passThrough)
+            implements UpstreamOperation {
+        @Override
+        public String affinity() {
+            return caching.affinity();
+        }
+
         @Override
         public Attempt start(ProviderAdapter adapter, String requestId, ModelConfig model,
                              ScheduledExecutorService executor) {
             ProviderCall call = new ProviderCall(requestId, request.withModel(model.upstreamModel()), model, executor,
-                    passThrough);
+                    caching, passThrough);
             CompletionStage<ChatCompletion> answer = invoke(() -> adapter.chat(call), CompletableFuture::failedFuture);
             return new Attempt(answer.thenApply(Answer.Complete::new), () -> { });
         }
@@ -67,12 +78,18 @@ sealed interface UpstreamOperation {
     }
 
     /** A stream counts as answered with its first chunk: nothing reaches the client before. */
-    record ChatStream(ChatRequest request, PassThrough passThrough) implements UpstreamOperation {
+    record ChatStream(ChatRequest request, PromptCaching caching, PassThrough passThrough)
+            implements UpstreamOperation {
+        @Override
+        public String affinity() {
+            return caching.affinity();
+        }
+
         @Override
         public Attempt start(ProviderAdapter adapter, String requestId, ModelConfig model,
                              ScheduledExecutorService executor) {
             ProviderCall call = new ProviderCall(requestId, request.withModel(model.upstreamModel()), model, executor,
-                    passThrough);
+                    caching, passThrough);
             FirstChunkPeek peek = FirstChunkPeek.start(invoke(() -> adapter.chatStream(call), Flux::error));
             return new Attempt(peek.first().thenApply(Answer.Stream::new), peek::cancel);
         }

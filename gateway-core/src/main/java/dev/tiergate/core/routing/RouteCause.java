@@ -18,7 +18,13 @@ public enum RouteCause {
      * The team cascades ({@code mode: cascade}): the cheapest tier answers first and the answer is
      * checked; a failed check escalates to the next tier (see {@link Escalation}).
      */
-    CASCADE("cascade");
+    CASCADE("cascade"),
+    /**
+     * The conversation stays on its previous, stronger tier: switching to the cheaper tier the
+     * router chose would lose the provider's prompt cache of the conversation, worth more than the
+     * switch saves.
+     */
+    PROMPT_CACHE("prompt-cache");
 
     private final String headerValue;
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.tiergate.core.config.AliasConfig;
 import dev.tiergate.core.config.DeploymentConfig;
+import dev.tiergate.core.config.TeamPromptCacheConfig;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.ModelConfig;
 import dev.tiergate.core.config.Pricing;
@@ -25,6 +26,7 @@ import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.Served;
 import dev.tiergate.core.routing.RouteCause;
 import dev.tiergate.core.routing.RouteDecision;
+import dev.tiergate.core.resilience.CircuitBreaker;
 import dev.tiergate.core.resilience.CircuitBreakerPolicy;
 import dev.tiergate.core.resilience.RetryPolicy;
 import dev.tiergate.core.testing.FakeProvider;
@@ -33,6 +35,7 @@ import dev.tiergate.core.testing.RecordingAttemptListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,7 +52,11 @@ import org.junit.jupiter.api.Test;
 /** Retries, fallbacks, escalation, breakers, weighted deployments and the deadline, on fake providers. */
 class ProviderDispatcherResilienceTest {
     private static final RetryPolicy FAST_RETRY = new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), 0);
-    private static final TeamConfig TEAM = new TeamConfig("team", List.of(), Set.of("*"), null, Map.of());
+    /** Without prefix affinity: deployments picked at random by weight on every request. */
+    private static final TeamConfig TEAM = new TeamConfig("team", List.of(), Set.of("*"), null, Map.of(),
+            null, null, null, TeamPromptCacheConfig.OFF);
+    /** With the default prompt-cache settings: prefix affinity on. */
+    private static final TeamConfig AFFINE = new TeamConfig("affine", List.of(), Set.of("*"), null, Map.of());
 
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
     private final FakeProvider p1 = new FakeProvider("p1");
@@ -307,8 +314,7 @@ class ProviderDispatcherResilienceTest {
 
     @Test
     void deploymentsArePickedByWeight() throws Exception {
-        models.put("m", ModelConfig.ofDeployments("m", ModelConfig.CHAT, Pricing.FREE, List.of(
-                new DeploymentConfig("p1", "echo", 3), new DeploymentConfig("p2", "echo", 1))));
+        echoOn(3, 1);
         ProviderDispatcher dispatcher = dispatcher();
         int rounds = 2_000;
         for (int i = 0; i < rounds; i++) {
@@ -330,6 +336,63 @@ class ProviderDispatcherResilienceTest {
         assertThat(answeredBy).containsOnly("p2");
         assertThat(p1.calls("error-502")).as("only until its breaker opened").isEqualTo(1);
         assertThat(p2.calls("echo")).isEqualTo(50);
+    }
+
+    /** Turn {@code turn} of conversation {@code conversation}: its system prompt and user turns so far. */
+    private Exchange turn(int conversation, int turn) {
+        List<Message> messages = new ArrayList<>();
+        messages.add(Message.system("You help with project " + conversation + "."));
+        for (int i = 0; i <= turn; i++) {
+            messages.add(Message.user("question " + i));
+            if (i < turn) {
+                messages.add(Message.assistant("answer " + i));
+            }
+        }
+        return Exchange.of("req-" + ++requests, new Caller(AFFINE, "key"), ChatRequest.of("m", messages),
+                CacheDirectives.NONE, loop, Deadline.in(Duration.ofSeconds(5)));
+    }
+
+    /** Model m, answered by echo on p1 and p2 with these weights. */
+    private void echoOn(int p1Weight, int p2Weight) {
+        models.put("m", ModelConfig.ofDeployments("m", ModelConfig.CHAT, Pricing.FREE, List.of(
+                new DeploymentConfig("p1", "echo", p1Weight), new DeploymentConfig("p2", "echo", p2Weight))));
+    }
+
+    @Test
+    void prefixAffinityKeepsEachConversationOnOneDeploymentAndSpreadsConversationsByWeight() throws Exception {
+        echoOn(3, 1);
+        ProviderDispatcher dispatcher = dispatcher();
+        int conversations = 400;
+        int onP1 = 0;
+        for (int c = 0; c < conversations; c++) {
+            Set<String> providers = new HashSet<>();
+            for (int t = 0; t < 5; t++) {
+                providers.add(call(dispatcher, turn(c, t)).served().provider());
+            }
+            assertThat(providers).as("conversation %d", c).hasSize(1);
+            onP1 += providers.contains("p1") ? 1 : 0;
+        }
+        assertThat(onP1 / (double) conversations).isCloseTo(0.75, within(0.07));
+    }
+
+    @Test
+    void prefixAffinityMovesAConversationWhenItsDeploymentsBreakerOpensAndBringsItBack() throws Exception {
+        echoOn(1, 1);
+        ProviderDispatcher dispatcher = dispatcher(b -> b.circuitBreaker(new CircuitBreakerPolicy(1, Duration.ofSeconds(30))));
+        int conversation = 0;
+        while (!call(dispatcher, turn(conversation, 0)).served().provider().equals("p1")) {
+            conversation++;
+        }
+        assertThat(call(dispatcher, turn(conversation, 1)).served().provider()).isEqualTo("p1");
+
+        dispatcher.breakers.forProvider("p1").onFailure();
+        assertThat(dispatcher.breakers.forProvider("p1").state()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(call(dispatcher, turn(conversation, 2)).served().provider()).isEqualTo("p2");
+        assertThat(call(dispatcher, turn(conversation, 3)).served().provider()).isEqualTo("p2");
+
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(call(dispatcher, turn(conversation, 4)).served().provider())
+                .as("back on its own deployment once the breaker lets it through").isEqualTo("p1");
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.tiergate.core.model.EmbeddingResponse;
 import dev.tiergate.core.provider.EmbeddingCall;
 import dev.tiergate.core.provider.ProviderCall;
 import dev.tiergate.core.provider.ProviderCapability;
+import dev.tiergate.providers.anthropic.AnthropicWire.MessagesRequest;
 import dev.tiergate.providers.anthropic.AnthropicWire.MessagesResponse;
 import dev.tiergate.providers.internal.AbstractProviderAdapter;
 import dev.tiergate.providers.internal.UpstreamCalls;
@@ -36,10 +37,11 @@ import reactor.core.publisher.Flux;
  * The adapter for Anthropic's Messages API: {@code POST {baseUrl}/messages} with {@code x-api-key},
  * {@code anthropic-version} and the configured extra headers (e.g. {@code anthropic-beta}).
  * Requests and answers are translated by {@link AnthropicMapper} and, for streams,
- * {@link AnthropicStreamDecoder}. A request translated from an Anthropic Messages request goes out
- * as the client sent it instead ({@link OriginalMessages}), and its answer keeps what Anthropic
- * sent ({@link AnthropicOrigin}) beside the translation. Anthropic has no embeddings API:
- * {@link #embed} fails with an {@link InvalidRequestError}.
+ * {@link AnthropicStreamDecoder}; a call whose team has automatic prompt-cache breakpoints on gets
+ * them from {@link CacheBreakpoints}. A request translated from an Anthropic Messages request goes
+ * out as the client sent it instead ({@link OriginalMessages}: its own breakpoints, none added), and
+ * its answer keeps what Anthropic sent ({@link AnthropicOrigin}) beside the translation. Anthropic
+ * has no embeddings API: {@link #embed} fails with an {@link InvalidRequestError}.
  *
  * <p>Config: {@code base-url} defaults to {@value #DEFAULT_BASE_URL}; options
  * {@code anthropic-version} (default {@value #DEFAULT_VERSION}) and {@code default-max-tokens}
@@ -104,7 +106,7 @@ public final class AnthropicAdapter extends AbstractProviderAdapter {
             return upstream.send(() -> original.post(messagesUri, call.request().model(), false, configuredHeaders),
                     ObjectNode.class, call.executor()).thenApply(this::faithfulCompletion);
         }
-        return upstream.send(() -> new Post(messagesUri, mapper.toRequest(call.request(), false)),
+        return upstream.send(() -> new Post(messagesUri, body(call, false)),
                 MessagesResponse.class, call.executor()).thenApply(message -> {
                     if (message.content() == null) {
                         throw errors.malformed("body is not a message", null);
@@ -142,9 +144,23 @@ public final class AnthropicAdapter extends AbstractProviderAdapter {
                     body -> new AnthropicStreamDecoder(errors, clock.instant().getEpochSecond(), true).decode(body),
                     call.executor());
         }
-        return upstream.stream(() -> new Post(messagesUri, mapper.toRequest(call.request(), true)),
+        return upstream.stream(() -> new Post(messagesUri, body(call, true)),
                 body -> new AnthropicStreamDecoder(errors, clock.instant().getEpochSecond()).decode(body),
                 call.executor());
+    }
+
+    /**
+     * The Messages request of a call: the mapped request, with automatic prompt-cache breakpoints
+     * ({@link CacheBreakpoints}) when the call's team has them on.
+     */
+    private Object body(ProviderCall call, boolean stream) {
+        MessagesRequest request = mapper.toRequest(call.request(), stream);
+        if (!call.promptCaching().autoBreakpoints()) {
+            return request;
+        }
+        ObjectNode body = Json.mapper().valueToTree(request);
+        CacheBreakpoints.place(body, call.request().model());
+        return body;
     }
 
     @Override

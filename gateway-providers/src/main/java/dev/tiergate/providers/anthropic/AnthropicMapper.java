@@ -53,6 +53,9 @@ final class AnthropicMapper {
             "presence_penalty", "frequency_penalty", "audio", "modalities", "prediction", "functions",
             "function_call", "web_search_options", "reasoning_effort");
 
+    /** A client's prompt-cache breakpoint on a content part or a tool, kept where the client put it. */
+    static final String CACHE_CONTROL = "cache_control";
+
     private final int defaultMaxTokens;
 
     AnthropicMapper(int defaultMaxTokens) {
@@ -78,7 +81,7 @@ final class AnthropicMapper {
                     + " (expected: between 0 and 1 for Anthropic)", "invalid_value", "temperature");
         }
         Map<String, JsonNode> extra = ExtraParams.passThrough(request.extra(), DROPPED, UNSUPPORTED, "Anthropic");
-        List<String> system = new ArrayList<>();
+        List<Block> system = new ArrayList<>();
         List<WireMessage> messages = messages(request.messages(), system);
         int maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens()
                 : request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
@@ -88,7 +91,7 @@ final class AnthropicMapper {
                 request.model(),
                 maxTokens,
                 messages,
-                system.isEmpty() ? null : String.join("\n\n", system),
+                system(system),
                 request.temperature(),
                 request.topP(),
                 request.stop() == null || request.stop().isEmpty() ? null : request.stop(),
@@ -99,7 +102,22 @@ final class AnthropicMapper {
                 extra);
     }
 
-    private static List<WireMessage> messages(List<Message> in, List<String> system) {
+    /**
+     * The system prompt: one string of the system and developer texts, or, when the client marked
+     * any of them with a {@code cache_control} breakpoint, one text block each, so the breakpoint
+     * stays where the client put it.
+     */
+    private static JsonNode system(List<Block> blocks) {
+        if (blocks.isEmpty()) {
+            return null;
+        }
+        if (blocks.stream().allMatch(b -> b.cacheControl() == null)) {
+            return TextNode.valueOf(String.join("\n\n", blocks.stream().map(Block::text).toList()));
+        }
+        return Json.mapper().valueToTree(blocks);
+    }
+
+    private static List<WireMessage> messages(List<Message> in, List<Block> system) {
         List<WireMessage> out = new ArrayList<>();
         for (int i = 0; i < in.size(); i++) {
             Message m = in.get(i);
@@ -107,8 +125,15 @@ final class AnthropicMapper {
             switch (m.role()) {
                 case "system", "developer" -> {
                     String text = systemText(m.content(), path + ".content");
-                    if (!text.isEmpty()) {
-                        system.add(text);
+                    if (m.content() instanceof MessageContent.Parts parts
+                            && parts.parts().stream().anyMatch(part -> part.extra().containsKey(CACHE_CONTROL))) {
+                        for (ContentPart part : parts.parts()) {
+                            if (part.text() != null && !part.text().isEmpty()) {
+                                system.add(Block.text(part.text()).withCacheControl(part.extra().get(CACHE_CONTROL)));
+                            }
+                        }
+                    } else if (!text.isEmpty()) {
+                        system.add(Block.text(text));
                     }
                 }
                 case "user" -> append(out, "user", blocks(m.content(), path + ".content"));
@@ -181,7 +206,13 @@ final class AnthropicMapper {
         };
     }
 
+    /** A content part as a block, with the client's {@code cache_control} breakpoint if it set one. */
     private static Block block(ContentPart part, String path) {
+        Block block = plainBlock(part, path);
+        return block == null ? null : block.withCacheControl(part.extra().get(CACHE_CONTROL));
+    }
+
+    private static Block plainBlock(ContentPart part, String path) {
         return switch (part.type()) {
             case "text" -> part.text() == null || part.text().isEmpty() ? null : Block.text(part.text());
             case "image_url" -> Block.image(imageSource(part.imageUrl() == null ? null : part.imageUrl().url(),
@@ -262,7 +293,8 @@ final class AnthropicMapper {
             if (schema == null || schema.isNull()) {
                 schema = NODES.objectNode().put("type", "object").set("properties", NODES.objectNode());
             }
-            out.add(new WireTool(tool.function().name(), tool.function().description(), schema));
+            out.add(new WireTool(tool.function().name(), tool.function().description(), schema,
+                    tool.extra().get(CACHE_CONTROL)));
         }
         return out;
     }
@@ -324,16 +356,30 @@ final class AnthropicMapper {
         };
     }
 
-    /** Prompt tokens include cache reads and writes; cache reads are the cached tokens. */
+    /**
+     * Prompt tokens include cache reads and writes; cache reads are the cached tokens, writes go to
+     * {@code prompt_tokens_details.cache_write_tokens} and the part of them written for an hour
+     * ({@code cache_creation.ephemeral_1h_input_tokens}) to {@code cache_write_1h_tokens}, when
+     * there are any. Every usage Anthropic reports (complete answers, streams, pass-through) is
+     * read here, so the prices of cache reads and writes apply to all alike.
+     */
     static Usage usage(WireUsage usage) {
         if (usage == null) {
             return null;
         }
         int cacheRead = orZero(usage.cacheReadInputTokens());
-        int prompt = orZero(usage.inputTokens()) + cacheRead + orZero(usage.cacheCreationInputTokens());
+        int cacheWrite = orZero(usage.cacheCreationInputTokens());
+        int prompt = orZero(usage.inputTokens()) + cacheRead + cacheWrite;
         int completion = orZero(usage.outputTokens());
-        return new Usage(prompt, completion, prompt + completion,
-                Map.of("prompt_tokens_details", NODES.objectNode().put("cached_tokens", cacheRead)));
+        ObjectNode details = NODES.objectNode().put("cached_tokens", cacheRead);
+        if (cacheWrite > 0) {
+            details.put(Usage.CACHE_WRITE_TOKENS, cacheWrite);
+            int oneHour = usage.cacheCreation() == null ? 0 : orZero(usage.cacheCreation().ephemeral1hInputTokens());
+            if (oneHour > 0) {
+                details.put(Usage.CACHE_WRITE_1H_TOKENS, Math.min(oneHour, cacheWrite));
+            }
+        }
+        return new Usage(prompt, completion, prompt + completion, Map.of("prompt_tokens_details", details));
     }
 
     private static int orZero(Integer n) {

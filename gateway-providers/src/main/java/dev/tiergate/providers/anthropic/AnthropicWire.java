@@ -1,6 +1,7 @@
 package dev.tiergate.providers.anthropic;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.model.Extras;
 import java.util.List;
@@ -19,7 +20,7 @@ final class AnthropicWire {
             String model,
             int maxTokens,
             List<WireMessage> messages,
-            String system,
+            JsonNode system,
             Double temperature,
             Double topP,
             List<String> stopSequences,
@@ -39,24 +40,30 @@ final class AnthropicWire {
 
     /**
      * A content block: {@code text}, {@code image} (with {@code source}), {@code tool_use}
-     * ({@code id}, {@code name}, {@code input}) or {@code tool_result} ({@code tool_use_id}, {@code content}).
+     * ({@code id}, {@code name}, {@code input}) or {@code tool_result} ({@code tool_use_id}, {@code content});
+     * {@code cache_control} marks a prompt-cache breakpoint after it.
      */
     record Block(String type, String text, ImageSource source, String id, String name, JsonNode input,
-                 String toolUseId, JsonNode content) {
+                 String toolUseId, JsonNode content, JsonNode cacheControl) {
         static Block text(String text) {
-            return new Block("text", text, null, null, null, null, null, null);
+            return new Block("text", text, null, null, null, null, null, null, null);
         }
 
         static Block image(ImageSource source) {
-            return new Block("image", null, source, null, null, null, null, null);
+            return new Block("image", null, source, null, null, null, null, null, null);
         }
 
         static Block toolUse(String id, String name, JsonNode input) {
-            return new Block("tool_use", null, null, id, name, input, null, null);
+            return new Block("tool_use", null, null, id, name, input, null, null, null);
         }
 
         static Block toolResult(String toolUseId, JsonNode content) {
-            return new Block("tool_result", null, null, null, null, null, toolUseId, content);
+            return new Block("tool_result", null, null, null, null, null, toolUseId, content, null);
+        }
+
+        /** This block with a client's breakpoint (null: none). */
+        Block withCacheControl(JsonNode breakpoint) {
+            return new Block(type, text, source, id, name, input, toolUseId, content, breakpoint);
         }
     }
 
@@ -64,7 +71,7 @@ final class AnthropicWire {
     record ImageSource(String type, String mediaType, String data, String url) {
     }
 
-    record WireTool(String name, String description, JsonNode inputSchema) {
+    record WireTool(String name, String description, JsonNode inputSchema, JsonNode cacheControl) {
     }
 
     /** {@code auto}, {@code any}, {@code none} or {@code tool} with a name. */
@@ -79,9 +86,10 @@ final class AnthropicWire {
                             String stopReason, String stopSequence, WireUsage usage) {
     }
 
+    /** {@code cache_creation} splits the cache writes by lifetime (5 minutes, 1 hour). */
     record WireUsage(Integer inputTokens, Integer outputTokens, Integer cacheCreationInputTokens,
-                     Integer cacheReadInputTokens) {
-        static final WireUsage EMPTY = new WireUsage(null, null, null, null);
+                     Integer cacheReadInputTokens, CacheCreation cacheCreation) {
+        static final WireUsage EMPTY = new WireUsage(null, null, null, null, null);
 
         /** This usage with the fields {@code later} reports replaced (message_delta counts are cumulative). */
         WireUsage merge(WireUsage later) {
@@ -92,8 +100,14 @@ final class AnthropicWire {
                     later.inputTokens != null ? later.inputTokens : inputTokens,
                     later.outputTokens != null ? later.outputTokens : outputTokens,
                     later.cacheCreationInputTokens != null ? later.cacheCreationInputTokens : cacheCreationInputTokens,
-                    later.cacheReadInputTokens != null ? later.cacheReadInputTokens : cacheReadInputTokens);
+                    later.cacheReadInputTokens != null ? later.cacheReadInputTokens : cacheReadInputTokens,
+                    later.cacheCreation != null ? later.cacheCreation : cacheCreation);
         }
+    }
+
+    /** Cache writes by lifetime. */
+    record CacheCreation(@JsonProperty("ephemeral_5m_input_tokens") Integer ephemeral5mInputTokens,
+                         @JsonProperty("ephemeral_1h_input_tokens") Integer ephemeral1hInputTokens) {
     }
 
     /** One streamed event; which fields are set depends on {@code type}. */

@@ -2,6 +2,8 @@ package dev.tiergate.providers.openai;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
@@ -22,6 +24,8 @@ import dev.tiergate.providers.transport.UpstreamOptions;
 import java.net.URI;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import reactor.core.publisher.Flux;
@@ -54,11 +58,15 @@ public final class OpenAiAdapter extends AbstractProviderAdapter {
             ProviderCapability.CHAT, ProviderCapability.CHAT_STREAM, ProviderCapability.TOOLS,
             ProviderCapability.IMAGES, ProviderCapability.EMBEDDINGS);
 
+    /** OpenAI's request field naming the prompt cache a request should go to. */
+    static final String PROMPT_CACHE_KEY = "prompt_cache_key";
+
     private final OpenAiErrorMapper errors;
     private final UpstreamCalls upstream;
     private final URI chatUri;
     private final URI embeddingsUri;
     private final boolean streamUsage;
+    private final boolean promptCacheKey;
 
     public OpenAiAdapter(ProviderConfig config, UpstreamClient client) {
         this(config, client, false, Clock.systemUTC());
@@ -79,11 +87,28 @@ public final class OpenAiAdapter extends AbstractProviderAdapter {
         this.chatUri = UpstreamUris.resolve(config.baseUrl(), "chat/completions");
         this.embeddingsUri = UpstreamUris.resolve(config.baseUrl(), "embeddings");
         this.streamUsage = !"false".equalsIgnoreCase(config.option("stream-usage", "true").strip());
+        boolean openAi = "api.openai.com".equalsIgnoreCase(config.baseUrl().getHost());
+        this.promptCacheKey = "true".equalsIgnoreCase(config.option("prompt-cache-key", openAi ? "true" : "false").strip());
+    }
+
+    /**
+     * The request with the call's {@code prompt_cache_key} when the client sent none, the team
+     * sends keys and this provider takes them (option {@code prompt-cache-key}: on by default for
+     * api.openai.com only, as OpenAI-compatible servers may refuse unknown fields).
+     */
+    private ChatRequest withCacheKey(ChatRequest request, ProviderCall call) {
+        String key = call.promptCaching().cacheKey();
+        if (!promptCacheKey || key == null || request.extra().containsKey(PROMPT_CACHE_KEY)) {
+            return request;
+        }
+        Map<String, JsonNode> extra = new LinkedHashMap<>(request.extra());
+        extra.put(PROMPT_CACHE_KEY, TextNode.valueOf(key));
+        return request.withExtra(extra);
     }
 
     @Override
     public CompletionStage<ChatCompletion> chat(ProviderCall call) {
-        ChatRequest asked = upstreamRequest(call);
+        ChatRequest asked = withCacheKey(upstreamRequest(call), call);
         ChatRequest request = asked.isStream() ? asked.withStream(null, null) : asked;
         PassThrough passThrough = call.passThrough();
         if (passThrough == null) {
@@ -95,7 +120,7 @@ public final class OpenAiAdapter extends AbstractProviderAdapter {
 
     @Override
     public Flux<ChatChunk> chatStream(ProviderCall call) {
-        ChatRequest asked = upstreamRequest(call);
+        ChatRequest asked = withCacheKey(upstreamRequest(call), call);
         // the provider's usage always comes back as the last chunk; stream-usage: false is for a
         // server that refuses stream_options: the request's own are sent as they are
         ChatRequest request = asked.withStream(true,

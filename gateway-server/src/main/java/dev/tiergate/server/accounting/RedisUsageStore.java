@@ -62,20 +62,17 @@ import org.slf4j.LoggerFactory;
  */
 final class RedisUsageStore implements UsageStore {
     private static final Logger log = LoggerFactory.getLogger(RedisUsageStore.class);
-    private static final String[] MEASURES = {"requests", "estimated", "input", "output", "cached", "cost_nanos",
-        "saving_nanos"};
     private static final int PAGE = 1000;
     private static final Duration LOCK_TTL = Duration.ofMinutes(10);
     private static final Duration COMPACT_EVERY = Duration.ofHours(1);
     private static final int EXCERPT_CHARS = 200;
 
-    /** KEYS: stream, day hash, team set; ARGV: json, field prefix, team, then one value per measure. */
+    /** KEYS: stream, day hash, team set; ARGV: json, field prefix, team, then a name and a value per measure. */
     private static final RedisScript APPEND = new RedisScript("""
             redis.call('XADD', KEYS[1], '*', 'record', ARGV[1])
-            local names = {'requests', 'estimated', 'input', 'output', 'cached', 'cost_nanos', 'saving_nanos'}
-            for i, name in ipairs(names) do
-              if ARGV[3 + i] ~= '0' then
-                redis.call('HINCRBY', KEYS[2], ARGV[2] .. name, ARGV[3 + i])
+            for i = 4, #ARGV - 1, 2 do
+              if ARGV[i + 1] ~= '0' then
+                redis.call('HINCRBY', KEYS[2], ARGV[2] .. ARGV[i], ARGV[i + 1])
               end
             end
             redis.call('SADD', KEYS[3], ARGV[3])
@@ -142,12 +139,15 @@ final class RedisUsageStore implements UsageStore {
 
     private CompletionStage<Object> send(UsageRecord r) {
         UsageKey key = UsageKey.of(r);
-        UsageTotals t = UsageTotals.of(r);
+        long[] measures = UsageTotals.of(r).measures();
         String field = String.join("|", key.model(), key.provider(), key.tier(), key.cache()) + "|";
+        List<String> args = new ArrayList<>(List.of(UsageJson.write(r), field, key.team()));
+        for (int i = 0; i < measures.length; i++) {
+            args.add(UsageTotals.MEASURES.get(i));
+            args.add(Long.toString(measures[i]));
+        }
         return APPEND.run(redis, new String[] {prefix + "usage:records", dayKey(key.team(), key.day()),
-            prefix + "usage:teams"}, UsageJson.write(r), field, key.team(), Long.toString(t.requests()),
-                Long.toString(t.estimatedRequests()), Long.toString(t.inputTokens()), Long.toString(t.outputTokens()),
-                Long.toString(t.cachedTokens()), Long.toString(t.costNanos()), Long.toString(t.savingNanos()));
+            prefix + "usage:teams"}, args.toArray(String[]::new));
     }
 
     private synchronized void writeFallback(List<UsageRecord> records) {
@@ -190,14 +190,14 @@ final class RedisUsageStore implements UsageStore {
             if (parts.length != 5) {
                 return;
             }
-            int measure = List.of(MEASURES).indexOf(parts[4]);
+            int measure = UsageTotals.MEASURES.indexOf(parts[4]);
             if (measure >= 0) {
                 UsageKey key = new UsageKey(day, team, parts[0], parts[1], parts[2], parts[3]);
-                measures.computeIfAbsent(key, k -> new long[MEASURES.length])[measure] = Long.parseLong(value);
+                measures.computeIfAbsent(key, k -> new long[UsageTotals.MEASURES.size()])[measure] = Long.parseLong(value);
             }
         });
         Map<UsageKey, UsageTotals> out = new HashMap<>();
-        measures.forEach((key, m) -> out.put(key, new UsageTotals(m[0], m[1], m[2], m[3], m[4], m[5], m[6])));
+        measures.forEach((key, m) -> out.put(key, UsageTotals.ofMeasures(m, key.cache())));
         return out;
     }
 

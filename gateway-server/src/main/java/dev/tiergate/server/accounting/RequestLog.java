@@ -1,5 +1,6 @@
 package dev.tiergate.server.accounting;
 
+import dev.tiergate.core.accounting.Costs;
 import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.pipeline.LoggedTexts;
 import dev.tiergate.core.pipeline.RequestFacts;
@@ -60,8 +61,12 @@ public final class RequestLog implements RequestListener {
             f.put("input_tokens", u.inputTokens());
             f.put("output_tokens", u.outputTokens());
             f.put("cached_tokens", u.cachedTokens());
+            if (u.cacheWriteTokens() > 0) {
+                f.put("cache_write_tokens", u.cacheWriteTokens());
+            }
             f.put("tokens_source", u.tokensSource().value());
             f.put("cost_usd", u.costUsd());
+            f.put("baseline_usd", Costs.fromNanos(u.ledger().baselineNanos()));
             f.put("saving_usd", u.savingUsd());
             f.put("saving_reason", u.savingReason().value());
             putIfSet(f, "baseline_model", u.baselineModel());

@@ -36,13 +36,10 @@ sealed interface UsageFileLine {
             n.put("provider", key.provider());
             n.put("tier", key.tier());
             n.put("cache", key.cache());
-            n.put("requests", totals.requests());
-            n.put("estimated_requests", totals.estimatedRequests());
-            n.put("input_tokens", totals.inputTokens());
-            n.put("output_tokens", totals.outputTokens());
-            n.put("cached_tokens", totals.cachedTokens());
-            n.put("cost_nanos", totals.costNanos());
-            n.put("saving_nanos", totals.savingNanos());
+            long[] measures = totals.measures();
+            for (int i = 0; i < measures.length; i++) {
+                n.put(UsageTotals.MEASURES.get(i), measures[i]);
+            }
             return n.toString();
         }
     }
@@ -84,9 +81,7 @@ sealed interface UsageFileLine {
             return switch (n.path("type").asText()) {
                 case "totals" -> new Totals(new UsageKey(LocalDate.parse(text(n, "day")), text(n, "team"),
                         text(n, "model"), text(n, "provider"), text(n, "tier"), text(n, "cache")),
-                        new UsageTotals(number(n, "requests"), number(n, "estimated_requests"),
-                                number(n, "input_tokens"), number(n, "output_tokens"), number(n, "cached_tokens"),
-                                number(n, "cost_nanos"), number(n, "saving_nanos")));
+                        totals(n, text(n, "cache")));
                 case "spend" -> new Spend(new SpendKey(YearMonth.parse(text(n, "month")), text(n, "team"),
                         n.hasNonNull("key_id") ? n.get("key_id").asText() : null), number(n, "cost_nanos"));
                 default -> throw new IllegalArgumentException("unknown line type " + n.path("type"));
@@ -94,6 +89,25 @@ sealed interface UsageFileLine {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The measures of a totals line by their names ({@link UsageTotals#MEASURES}); lines written
+     * before the names were shared say {@code estimated_requests}, {@code input_tokens},
+     * {@code output_tokens} and {@code cached_tokens}, and have no ledger.
+     */
+    private static UsageTotals totals(JsonNode n, String cache) {
+        long[] measures = new long[UsageTotals.MEASURES.size()];
+        for (int i = 0; i < measures.length; i++) {
+            String name = UsageTotals.MEASURES.get(i);
+            String old = switch (name) {
+                case "estimated" -> "estimated_requests";
+                case "input", "output", "cached" -> name + "_tokens";
+                default -> name;
+            };
+            measures[i] = n.has(name) ? number(n, name) : n.has(old) ? number(n, old) : 0;
+        }
+        return UsageTotals.ofMeasures(measures, cache);
     }
 
     /** A JSON object whose first field is {@code "type"}, as {@link #parse} recognises rolled-up lines. */

@@ -104,19 +104,24 @@ final class AccountingConfigReader {
     }
 
     /**
-     * A model's price: fields under {@code price} win; the others come from the bundled list
-     * (by upstream model, then name), else 0. Cached input defaults to the input price.
+     * A model's price: fields under {@code price} win; the others come from the bundled list (by
+     * upstream model, then name), else 0. When {@code price} sets the input price, the prompt-cache
+     * prices it leaves out follow from it by the provider's documented multipliers
+     * ({@link PromptCacheMultipliers}); otherwise they are the listed ones.
      */
-    static Pricing pricing(YamlFields g, String path, String name, String upstream) {
+    static Pricing pricing(YamlFields g, String path, String name, String upstream, String providerType) {
         Pricing listed = DefaultPrices.bundled().lookup(upstream);
         if (listed == null) {
             listed = DefaultPrices.bundled().lookup(name);
         }
         Pricing base = listed == null ? Pricing.FREE : listed;
         BigDecimal input = g.decimal(path + ".price.input", base.inputPerMillion());
-        BigDecimal cachedDefault = g.node(path + ".price.input") != null ? input : base.cachedInputPerMillion();
+        Pricing derived = g.node(path + ".price.input") != null || listed == null
+                ? PromptCacheMultipliers.of(providerType).apply(input) : base;
         return new Pricing(input, g.decimal(path + ".price.output", base.outputPerMillion()),
-                g.decimal(path + ".price.cached-input", cachedDefault));
+                g.decimal(path + ".price.cached-input", derived.cachedInputPerMillion()),
+                g.decimal(path + ".price.cache-write", derived.cacheWritePerMillion()),
+                g.decimal(path + ".price.cache-write-1h", derived.cacheWrite1hPerMillion()));
     }
 
     /** Limits under {@code path} ({@code limits} or {@code keys[i].limits}). */

@@ -19,6 +19,7 @@ import dev.tiergate.core.config.ResponsesConfig;
 import dev.tiergate.core.config.OverloadLimits;
 import dev.tiergate.core.config.ServerConfig;
 import dev.tiergate.core.config.TeamConfig;
+import dev.tiergate.core.config.TeamPromptCacheConfig;
 import dev.tiergate.core.resilience.CircuitBreakerPolicy;
 import dev.tiergate.core.resilience.RetryPolicy;
 import java.math.BigDecimal;
@@ -62,10 +63,12 @@ public final class ConfigLoader {
     private static final Set<String> RESILIENCE_KEYS = Set.of("retry", "circuit-breaker", "deadline-seconds");
     private static final Set<String> RETRY_KEYS = Set.of("max-attempts", "initial-backoff-ms", "max-backoff-ms", "jitter");
     private static final Set<String> CIRCUIT_BREAKER_KEYS = Set.of("failure-threshold", "cool-down-seconds");
-    private static final Set<String> PRICE_KEYS = Set.of("input", "output", "cached-input");
+    private static final Set<String> PRICE_KEYS = Set.of("input", "output", "cached-input", "cache-write",
+            "cache-write-1h");
     private static final Set<String> ALIAS_KEYS = Set.of("default-tier", "tiers");
     private static final Set<String> TEAM_KEYS = union(Set.of("id", "keys", "allowed-models", "default-model", "aliases",
-            "cache", "router"), AccountingConfigReader.TEAM_KEYS);
+            "cache", "router", "prompt-cache"), AccountingConfigReader.TEAM_KEYS);
+    private static final Set<String> TEAM_PROMPT_CACHE_KEYS = Set.of("auto-breakpoints", "cache-key", "prefix-affinity");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
@@ -291,7 +294,6 @@ public final class ConfigLoader {
                 g.problem(p + ".kind", "'" + kind + "' (expected: chat or embedding)");
             }
             String upstream = g.string(p + ".upstream-model", name);
-            Pricing pricing = AccountingConfigReader.pricing(g, p, name, upstream);
             List<String> fallbacks = g.strings(p + ".fallbacks");
             RetryPolicy retry = g.node(p + ".retry") == null ? null : retry(g, p + ".retry", defaultRetry);
             List<DeploymentConfig> deployments = deployments(g, p, upstream, providers, skippedProviders);
@@ -302,6 +304,8 @@ public final class ConfigLoader {
                 skippedModels.add(name);
                 continue;
             }
+            ProviderConfig first = providers.get(deployments.getFirst().provider());
+            Pricing pricing = AccountingConfigReader.pricing(g, p, name, upstream, first == null ? null : first.type());
             int maxOutput = (int) g.number(p + ".max-output-tokens", ModelConfig.DEFAULT_MAX_OUTPUT_TOKENS, 1, 10_000_000);
             out.put(name, new ModelConfig(name, null, null, kind, pricing, deployments, fallbacks, retry, maxOutput));
         }
@@ -472,7 +476,16 @@ public final class ConfigLoader {
         RoutingPolicyConfig router = StageYaml.router(t);
         TeamAccountingConfig accounting = AccountingConfigReader.team(t, models::containsKey);
         return id == null ? null : new TeamConfig(id, keys, allowed, defaultModel, teamAliases, cache, router,
-                accounting);
+                accounting, promptCache(t));
+    }
+
+    /** A team's {@code prompt-cache} switches, each on unless set to false. */
+    private static TeamPromptCacheConfig promptCache(YamlFields t) {
+        t.onlyKeys("prompt-cache", TEAM_PROMPT_CACHE_KEYS);
+        TeamPromptCacheConfig on = TeamPromptCacheConfig.DEFAULTS;
+        return new TeamPromptCacheConfig(t.bool("prompt-cache.auto-breakpoints", on.autoBreakpoints()),
+                t.bool("prompt-cache.cache-key", on.cacheKey()),
+                t.bool("prompt-cache.prefix-affinity", on.prefixAffinity()));
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

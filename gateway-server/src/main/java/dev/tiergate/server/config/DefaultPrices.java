@@ -56,6 +56,10 @@ public final class DefaultPrices {
         return best == null ? null : prices.get(best);
     }
 
+    private static BigDecimal orElse(JsonNode entry, String field, BigDecimal otherwise) {
+        return entry.has(field) ? entry.path(field).decimalValue() : otherwise;
+    }
+
     private static DefaultPrices load() {
         try (InputStream in = DefaultPrices.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
@@ -65,9 +69,11 @@ public final class DefaultPrices {
             Map<String, Pricing> prices = new TreeMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = root.path("models").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                BigDecimal input = e.getValue().path("input").decimalValue();
-                prices.put(e.getKey(), new Pricing(input, e.getValue().path("output").decimalValue(),
-                        e.getValue().has("cached-input") ? e.getValue().path("cached-input").decimalValue() : input));
+                JsonNode entry = e.getValue();
+                BigDecimal input = entry.path("input").decimalValue();
+                prices.put(e.getKey(), new Pricing(input, entry.path("output").decimalValue(),
+                        orElse(entry, "cached-input", input), orElse(entry, "cache-write", input),
+                        orElse(entry, "cache-write-1h", input)));
             }
             return new DefaultPrices(root.path("as-of").asText(), Map.copyOf(prices));
         } catch (IOException e) {

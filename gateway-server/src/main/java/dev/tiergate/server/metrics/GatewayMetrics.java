@@ -1,6 +1,7 @@
 package dev.tiergate.server.metrics;
 
 import dev.tiergate.core.accounting.SavingReason;
+import dev.tiergate.core.accounting.SavingsLedger;
 import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.accounting.UsageStore;
 import dev.tiergate.core.pipeline.PipelineStage;
@@ -186,6 +187,7 @@ public final class GatewayMetrics implements AutoCloseable {
         UsageLabels labels = new UsageLabels(r.team(), orNone(r.model()), orNone(r.provider()), orNone(r.tier()),
                 orNone(r.cache()));
         usageMeters.computeIfAbsent(labels, l -> new UsageMeters(l.tags())).count(r);
+        ledger(r.team(), r.ledger());
         if (r.cache() != null && !"bypass".equals(r.cache()) && r.savingReason() != SavingReason.SHADOW_CHECK) {
             cacheCounts(r.team()).add("hit".equals(r.cache()) || "semantic-hit".equals(r.cache()));
         }
@@ -207,6 +209,7 @@ public final class GatewayMetrics implements AutoCloseable {
         private volatile Counter input;
         private volatile Counter output;
         private volatile Counter cached;
+        private volatile Counter cacheWrite;
         private volatile Counter cost;
         private final Map<SavingReason, Counter> savings = new ConcurrentHashMap<>();
 
@@ -223,6 +226,9 @@ public final class GatewayMetrics implements AutoCloseable {
             }
             if (r.cachedTokens() != 0) {
                 (cached != null ? cached : (cached = tokens("cached"))).increment(r.cachedTokens());
+            }
+            if (r.cacheWriteTokens() != 0) {
+                (cacheWrite != null ? cacheWrite : (cacheWrite = tokens("cache_write"))).increment(r.cacheWriteTokens());
             }
             double costUsd = r.costUsd().doubleValue();
             if (costUsd != 0) {
@@ -243,6 +249,41 @@ public final class GatewayMetrics implements AutoCloseable {
         private Counter counter(String name, String description, Tags counterTags) {
             return Counter.builder(name).description(description).tags(counterTags).register(registry);
         }
+    }
+
+    /**
+     * The savings ledger per team: {@code tiergate.ledger.baseline.usd} and
+     * {@code tiergate.ledger.actual.usd}, and per reason what was saved
+     * ({@code tiergate.ledger.saved.usd}) and what was spent on top ({@code tiergate.ledger.spent.usd},
+     * escalations, shadow checks, failed attempts, prompt-cache writes that cost more than their
+     * reads saved): counters only grow, so a negative part counts as spent. Saved minus spent over
+     * all reasons is baseline minus actual.
+     */
+    private void ledger(String team, SavingsLedger l) {
+        Tags tags = Tags.of("team", team);
+        count("tiergate.ledger.baseline.usd", "Baseline cost of answered requests in USD", tags, usd(l.baselineNanos()));
+        count("tiergate.ledger.actual.usd", "Actual cost of answered requests in USD", tags, usd(l.actualNanos()));
+        reason(tags, "exact_cache", l.exactCacheNanos());
+        reason(tags, "semantic_cache", l.semanticCacheNanos());
+        reason(tags, "routing", l.routingNanos());
+        reason(tags, "prompt_cache", l.promptCacheNanos());
+        reason(tags, "escalation", l.escalationNanos());
+        reason(tags, "shadow_check", l.shadowCheckNanos());
+        reason(tags, "failed_attempts", l.failedAttemptsNanos());
+    }
+
+    private void reason(Tags team, String reason, long nanos) {
+        if (nanos > 0) {
+            count("tiergate.ledger.saved.usd", "Savings against the baseline by reason in USD",
+                    team.and("reason", reason), usd(nanos));
+        } else if (nanos < 0) {
+            count("tiergate.ledger.spent.usd", "Spend on top of the baseline by reason in USD",
+                    team.and("reason", reason), usd(-nanos));
+        }
+    }
+
+    private static double usd(long nanos) {
+        return nanos / 1e9;
     }
 
     /**

@@ -111,9 +111,16 @@ class AccountingEndToEndTest {
             assertThat(before.at("/totals/cached_tokens").asLong()).isEqualTo(1024);
             assertThat(before.at("/totals/cost_usd").decimalValue()).isEqualByComparingTo(
                     new BigDecimal("0.0000084").multiply(BigDecimal.TWO).add(estimated).add(new BigDecimal("0.00672")));
-            // Routing saving: 12 * 2.5 + 11 * 10 = 140 per million at gpt-4o, less 8.4.
-            assertThat(before.at("/savings/routing_usd").decimalValue()).isEqualByComparingTo("0.0001316");
+            // Routing saving: 12 * 2.5 + 11 * 10 = 140 per million at gpt-4o, less 8.4, for the first
+            // call and again for the hit (its baseline is gpt-4o too); the hit saved in our cache what
+            // the first call cost.
+            assertThat(before.at("/savings/routing_usd").decimalValue()).isEqualByComparingTo("0.0002632");
             assertThat(before.at("/savings/cache_usd").decimalValue()).isEqualByComparingTo("0.0000084");
+            assertThat(before.at("/totals/ledger/by_reason/exact_cache_usd").decimalValue()).isEqualByComparingTo("0.0000084");
+            // gpt-4o's cached input: 1024 * (2.50 - 1.25) per million
+            assertThat(before.at("/savings/prompt_cache_usd").decimalValue()).isEqualByComparingTo("0.00128");
+            assertThat(before.at("/totals/ledger/actual_usd").decimalValue())
+                    .isEqualByComparingTo(before.at("/totals/cost_usd").decimalValue());
             assertThat(row(before, "by_cache", "cache", "hit").at("/requests").asLong()).isEqualTo(1);
             assertThat(row(before, "by_model", "model", "gpt-4o").at("/cost_usd").decimalValue())
                     .isEqualByComparingTo("0.00672");
@@ -263,7 +270,11 @@ class AccountingEndToEndTest {
                 "type", "cached"))).isEqualTo(1024);
         assertThat(metrics.value("tiergate_cost_usd_total", Map.of("model", "gpt-4o"))).isEqualTo(0.00672);
         assertThat(metrics.value("tiergate_savings_usd_total", Map.of("reason", "cache_hit")))
+                .isCloseTo(0.00014, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(metrics.value("tiergate_ledger_saved_usd_total", Map.of("team", "team-a", "reason", "exact_cache")))
                 .isCloseTo(0.0000084, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(metrics.value("tiergate_ledger_saved_usd_total", Map.of("team", "team-a", "reason", "prompt_cache")))
+                .isCloseTo(0.00128, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(metrics.value("tiergate_cache_hit_ratio", Map.of("team", "team-a"))).isEqualTo(0.2);
         assertThat(metrics.value("tiergate_upstream_attempts_seconds_count", Map.of("provider", "up",
                 "model", "gpt-4o-mini", "outcome", "ok"))).isEqualTo(3);

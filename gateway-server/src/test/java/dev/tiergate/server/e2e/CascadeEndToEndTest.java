@@ -175,6 +175,8 @@ class CascadeEndToEndTest {
         assertThat(escalated.get("cost_usd").decimalValue()).isEqualByComparingTo("0.003");
         assertThat(escalated.get("saving_usd").decimalValue()).isEqualByComparingTo("-0.003");
         assertThat(escalated.get("saving_reason").asText()).isEqualTo("escalation");
+        assertThat(escalated.at("/ledger/escalation_nanos").asLong()).isEqualTo(-3_000_000);
+        assertThat(escalated.at("/ledger/baseline_nanos").asLong()).isZero();
         JsonNode kept = records.stream().filter(r -> r.get("outcome").asText().equals("complete")).findFirst()
                 .orElseThrow();
         assertThat(kept.get("model").asText()).isEqualTo("mid-m");

@@ -168,13 +168,16 @@ class OnlineVerificationEndToEndTest {
             assertThat(online.at("/false_hit_rate/lower").asDouble()).isGreaterThan(0.03);
             assertThat(metric(gateway, "tiergate_cache_semantic_online_false_hit_rate_lower", TEAM)).isGreaterThan(0.03);
 
-            // Shadow calls are a cost of their own in the usage: six calls at 600 tokens, 0.60 USD each, no saving.
+            // Shadow calls are a cost of their own in the usage: six calls at 600 tokens, 0.60 USD each,
+            // no baseline, their cost a negative saving (shadow_check in the ledger).
             JsonNode usage = AccountingFixtures.usage(gateway, "", TestGateway.KEY);
             JsonNode shadow = cacheRow(usage, "shadow-check");
             assertThat(shadow).as("by_cache " + usage.get("by_cache")).isNotNull();
             assertThat(shadow.get("requests").asLong()).isEqualTo(6);
             assertThat(shadow.get("cost_usd").decimalValue()).isEqualByComparingTo("3.6");
-            assertThat(shadow.get("saving_usd").decimalValue()).isEqualByComparingTo("0");
+            assertThat(shadow.get("saving_usd").decimalValue()).isEqualByComparingTo("-3.6");
+            assertThat(shadow.at("/ledger/baseline_usd").decimalValue()).isEqualByComparingTo("0");
+            assertThat(shadow.at("/ledger/by_reason/shadow_check_usd").decimalValue()).isEqualByComparingTo("-3.6");
             assertThat(cacheRow(usage, "semantic-hit").get("requests").asLong()).isEqualTo(6);
             upstream.verify(7, postRequestedFor(urlEqualTo("/v1/chat/completions")));
         }
