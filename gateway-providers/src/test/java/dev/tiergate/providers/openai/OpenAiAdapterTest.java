@@ -24,6 +24,7 @@ import dev.tiergate.core.model.Message;
 import dev.tiergate.core.model.StreamOptions;
 import dev.tiergate.core.provider.EmbeddingCall;
 import dev.tiergate.core.provider.PassThrough;
+import dev.tiergate.core.provider.PromptCaching;
 import dev.tiergate.core.provider.ProviderCall;
 import dev.tiergate.providers.testing.EventLoopExtension;
 import dev.tiergate.providers.testing.Fixtures;
@@ -202,6 +203,24 @@ class OpenAiAdapterTest {
                 .isEqualTo("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
                         + "\"temperature\": 0.70,\"x_vendor\": {\"k\": [1, 2.50]},\"stream\":true,"
                         + "\"stream_options\":{\"include_usage\":true}}");
+    }
+
+    /** The prompt_cache_key the adapter adds does not cost the pass-through: it is patched into the client's bytes. */
+    @Test
+    void aPromptCacheKeyIsPatchedIntoThePassedThroughBody() throws Exception {
+        stubChat("completion.json");
+        ChatRequest parsed = ChatRequestParser.parseChat(CLIENT_BODY.getBytes(StandardCharsets.UTF_8));
+        PassThrough passThrough = PassThrough.of(CLIENT_BODY.getBytes(StandardCharsets.UTF_8), parsed);
+        try (OpenAiAdapter keyed = new OpenAiAdapter(config("openai", WM.baseUrl() + "/v1", "sk-test", Map.of(),
+                Map.of("prompt-cache-key", "true")))) {
+            ChatCompletion completion = await(keyed.chat(new ProviderCall("req-1", parsed.withModel("gpt-4o-mini"),
+                    MODEL, LOOP.next(), new PromptCaching(false, "tg-team-a-1f2e", null), passThrough)));
+
+            assertThat(passThrough.take(completion)).as("the answer's bytes kept: passed through").isNotNull();
+        }
+        assertThat(WM.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions"))).getLast().getBodyAsString())
+                .isEqualTo("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                        + "\"temperature\": 0.70,\"x_vendor\": {\"k\": [1, 2.50]},\"prompt_cache_key\":\"tg-team-a-1f2e\"}");
     }
 
     @Test
