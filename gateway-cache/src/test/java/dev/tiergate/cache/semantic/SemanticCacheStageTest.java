@@ -574,6 +574,21 @@ class SemanticCacheStageTest {
         }
 
         @Override
+        public CompletionStage<List<dev.tiergate.cache.semantic.store.StoredEntryInfo>> entries(String group, int max) {
+            return delegate.entries(group, max);
+        }
+
+        @Override
+        public CompletionStage<Integer> invalidate(String group) {
+            return delegate.invalidate(group);
+        }
+
+        @Override
+        public CompletionStage<Boolean> invalidate(String group, String id) {
+            return delegate.invalidate(group, id);
+        }
+
+        @Override
         public String kind() {
             return "recording";
         }
