@@ -13,6 +13,9 @@ import dev.tiergate.core.resilience.UpstreamAttemptListener;
 import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.server.accounting.Accounting;
+import dev.tiergate.server.admin.AdminApi;
+import dev.tiergate.server.admin.CacheAdmin;
+import dev.tiergate.server.admin.TeamRoutingAdmin;
 import dev.tiergate.server.accounting.RequestLog;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import dev.tiergate.server.auth.AuthFailures;
@@ -66,7 +69,10 @@ public final class Gateway implements AutoCloseable {
     private final Accounting accounting;
     private final TokenCounter tokens;
     private final ReloadSource source;
+    private final Clock clock;
     private final AtomicReference<Serving> current = new AtomicReference<>();
+    /** The admin API's parts that live as long as the gateway (keys, audit, their Redis). */
+    private AdminParts admin;
     /** One daemon thread: reloads one at a time, and closes what they replaced once its grace is over. */
     private final ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tiergate-reload");
@@ -88,7 +94,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Gateway(EventLoopGroup group, GatewayMetrics metrics, Accounting accounting, TokenCounter tokens,
-                    ReloadSource source) {
+                    ReloadSource source, Clock clock) {
+        this.clock = clock;
         this.group = group;
         this.metrics = metrics;
         this.accounting = accounting;
@@ -130,7 +137,8 @@ public final class Gateway implements AutoCloseable {
             ModelCatalog catalog = new ModelCatalog(config);
             TokenCounter tokens = JtokkitTokenCounter.o200k();   // loads its vocabulary now, not on an event loop
             accounting = Accounting.create(config, catalog, metrics, clock, tokens);
-            gateway = new Gateway(group, metrics, accounting, tokens, source);
+            gateway = new Gateway(group, metrics, accounting, tokens, source, clock);
+            gateway.admin = AdminParts.open(config, source == null ? null : source.directory());
             Serving serving = gateway.build(config, catalog, null);
             gateway.current.set(serving);
             Gateway running = gateway;
@@ -140,8 +148,9 @@ public final class Gateway implements AutoCloseable {
                     source == null ? ConfigReloader.NONE : running::reload,
                     HeapHeadroom.of(config.server().readyMaxHeapPercent(), HeapReading.fromMemoryPools()),
                     AuthFailures.perMinute(config.server().authFailuresPerMinute(), clock, metrics.authFailures()),
-                    new ResponsesServices(gateway.responses.store(), tokens));
+                    new ResponsesServices(gateway.responses.store(), tokens), running.adminApi());
             logBanner(config, serving, gateway.server);
+            log.info("virtual keys (admin API): {}", gateway.admin.keysDescription());
             log.info("stored responses (Responses API): {}", gateway.responses.description());
             if (source != null && source.watch()) {
                 gateway.watcher = ConfigWatcher.start(source.directory(), () -> running.reload("file change"));
@@ -160,6 +169,9 @@ public final class Gateway implements AutoCloseable {
     private static void abandon(EventLoopGroup group, GatewayMetrics metrics, Accounting accounting, Gateway gateway) {
         if (gateway != null) {
             gateway.reloads.shutdownNow();
+            if (gateway.admin != null) {
+                gateway.admin.close();
+            }
             if (gateway.server != null) {
                 gateway.server.close();
             }
@@ -203,7 +215,7 @@ public final class Gateway implements AutoCloseable {
                     .listener(UpstreamAttemptListener.both(new UpstreamAttemptLog(), new UpstreamAttemptMetrics(metrics)))
                     .build();
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(config.teams().values(),
-                    config.accounting().adminKeys());
+                    config.accounting().adminKeys(), admin.virtualKeys(), clock);
             parts = StageParts.build(config, catalog, tokens, previous == null ? null : previous.parts(), shadows);
             Accounting.Stages money = accounting.stages(config, catalog);
             ResponsesPassthrough passthrough = ResponsesPassthrough.anyProvider(config)
@@ -222,6 +234,15 @@ public final class Gateway implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The admin API on the caches, keys and team files of the config serving now. */
+    private AdminApi adminApi() {
+        return admin.api(new CacheAdmin(() -> current.get().parts().exactCache(),
+                        () -> current.get().parts().semanticCache(), () -> current.get().config()),
+                source == null ? null : new TeamRoutingAdmin(source.directory(), this::reload,
+                        () -> current.get().config()),
+                () -> current.get().config(), clock);
     }
 
     /**
@@ -384,6 +405,7 @@ public final class Gateway implements AutoCloseable {
         serving.adapters().values().forEach(ProviderAdapter::close);
         serving.parts().close();
         responses.close();
+        admin.close();
         passthroughClient.close();
         accounting.close();
         metrics.close();
