@@ -106,6 +106,7 @@ public final class UpstreamCalls implements AutoCloseable {
         headers.put("user-agent", USER_AGENT);
         headers.putAll(providerHeaders);
         headers.putAll(config.headers());
+        headers.putAll(dev.tiergate.core.provider.PropagatedHeaders.current());
         return UpstreamRequest.post(post.uri(), headers, toJson(post.body()));
     }
 
