@@ -31,6 +31,8 @@ public final class RedisVirtualKeyStore extends IndexedKeyStore {
     private final String hash;
     private final String channel;
     private final StatefulRedisPubSubConnection<String, String> subscriber;
+    /** Changes applied from messages (and this replica's own writes), so a refresh never undoes a newer one. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tiergate-virtual-keys");
         t.setDaemon(true);
@@ -60,6 +62,7 @@ public final class RedisVirtualKeyStore extends IndexedKeyStore {
     }
 
     private void refresh() {
+        long seen = changes.get();
         Map<String, String> stored = redis.commands().hgetall(hash);
         List<VirtualKey> keys = new ArrayList<>(stored.size());
         for (String json : stored.values()) {
@@ -69,7 +72,13 @@ public final class RedisVirtualKeyStore extends IndexedKeyStore {
                 log.warn("a stored virtual key could not be read, skipped: {}", e.toString());
             }
         }
-        index.replaceAll(keys);
+        // A change that arrived while the hash was read may be newer than what was read: keep the
+        // index as the changes left it; the next refresh reads again.
+        synchronized (changes) {
+            if (changes.get() == seen) {
+                index.replaceAll(keys);
+            }
+        }
     }
 
     private void refreshQuietly() {
@@ -83,10 +92,13 @@ public final class RedisVirtualKeyStore extends IndexedKeyStore {
     private void apply(String message) {
         try {
             JsonNode change = Json.mapper().readTree(message);
-            switch (change.path("op").asText()) {
-                case "put" -> index.put(VirtualKey.fromJson(change.path("key")));
-                case "delete" -> index.remove(change.path("id").asText());
-                default -> log.warn("unknown virtual key change ignored: {}", change.path("op").asText());
+            synchronized (changes) {
+                changes.incrementAndGet();
+                switch (change.path("op").asText()) {
+                    case "put" -> index.put(VirtualKey.fromJson(change.path("key")));
+                    case "delete" -> index.remove(change.path("id").asText());
+                    default -> log.warn("unknown virtual key change ignored: {}", change.path("op").asText());
+                }
             }
         } catch (Exception e) {
             log.warn("a virtual key change could not be read; the next refresh brings it: {}", e.toString());
@@ -97,7 +109,10 @@ public final class RedisVirtualKeyStore extends IndexedKeyStore {
     public void save(VirtualKey key) {
         ObjectNode json = key.toJson();
         redis.commands().hset(hash, key.id(), json.toString());
-        index.put(key);
+        synchronized (changes) {
+            changes.incrementAndGet();
+            index.put(key);
+        }
         ObjectNode change = Json.mapper().createObjectNode().put("op", "put");
         change.set("key", json);
         redis.commands().publish(channel, change.toString());
@@ -106,7 +121,10 @@ public final class RedisVirtualKeyStore extends IndexedKeyStore {
     @Override
     public boolean delete(String id) {
         boolean removed = redis.commands().hdel(hash, id) > 0;
-        index.remove(id);
+        synchronized (changes) {
+            changes.incrementAndGet();
+            index.remove(id);
+        }
         redis.commands().publish(channel, Json.mapper().createObjectNode().put("op", "delete").put("id", id)
                 .toString());
         return removed;
