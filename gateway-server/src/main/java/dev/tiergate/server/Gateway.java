@@ -13,6 +13,13 @@ import dev.tiergate.core.resilience.UpstreamAttemptListener;
 import dev.tiergate.core.tokens.TokenCounter;
 import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.server.accounting.Accounting;
+import dev.tiergate.server.admin.AdminApi;
+import dev.tiergate.server.admin.CacheAdmin;
+import dev.tiergate.server.admin.TeamRoutingAdmin;
+import dev.tiergate.server.requests.RequestListener;
+import dev.tiergate.server.telemetry.RequestSpans;
+import dev.tiergate.server.telemetry.TraceIds;
+import dev.tiergate.server.telemetry.Tracing;
 import dev.tiergate.server.accounting.RequestLog;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import dev.tiergate.server.auth.AuthFailures;
@@ -66,7 +73,13 @@ public final class Gateway implements AutoCloseable {
     private final Accounting accounting;
     private final TokenCounter tokens;
     private final ReloadSource source;
+    private final Clock clock;
+    /** Traces (off unless OTEL_TRACES_EXPORTER=otlp); {@code spans} null when off. */
+    private final Tracing tracing;
+    private final RequestSpans spans;
     private final AtomicReference<Serving> current = new AtomicReference<>();
+    /** The admin API's parts that live as long as the gateway (keys, audit, their Redis). */
+    private AdminParts admin;
     /** One daemon thread: reloads one at a time, and closes what they replaced once its grace is over. */
     private final ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tiergate-reload");
@@ -88,7 +101,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Gateway(EventLoopGroup group, GatewayMetrics metrics, Accounting accounting, TokenCounter tokens,
-                    ReloadSource source) {
+                    ReloadSource source, Clock clock, Tracing tracing) {
+        this.clock = clock;
+        this.tracing = tracing;
+        this.spans = tracing.on() ? new RequestSpans(tracing) : null;
         this.group = group;
         this.metrics = metrics;
         this.accounting = accounting;
@@ -120,6 +136,12 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, Clock clock, ReloadSource source,
                                 Thread.UncaughtExceptionHandler fatal) throws InterruptedException {
+        return start(config, clock, source, fatal, Tracing.fromEnvironment(System::getenv));
+    }
+
+    /** Starts with {@code tracing} as where spans go (closed with the gateway). */
+    public static Gateway start(GatewayConfig config, Clock clock, ReloadSource source,
+                                Thread.UncaughtExceptionHandler fatal, Tracing tracing) throws InterruptedException {
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
                 : Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = new GuardedEventLoopGroup(threads, "tiergate-io", fatal);
@@ -130,18 +152,20 @@ public final class Gateway implements AutoCloseable {
             ModelCatalog catalog = new ModelCatalog(config);
             TokenCounter tokens = JtokkitTokenCounter.o200k();   // loads its vocabulary now, not on an event loop
             accounting = Accounting.create(config, catalog, metrics, clock, tokens);
-            gateway = new Gateway(group, metrics, accounting, tokens, source);
+            gateway = new Gateway(group, metrics, accounting, tokens, source, clock, tracing);
+            gateway.admin = AdminParts.open(config, source == null ? null : source.directory());
             Serving serving = gateway.build(config, catalog, null);
             gateway.current.set(serving);
             Gateway running = gateway;
             gateway.responses = ConfiguredResponseStore.open(config, clock);
             gateway.server = GatewayServer.start(config.server(), group, () -> running.current.get().state(),
-                    serverAccounting(config, accounting, metrics, clock, running::knowsModel),
+                    serverAccounting(config, accounting, metrics, clock, running::knowsModel, running.spans),
                     source == null ? ConfigReloader.NONE : running::reload,
                     HeapHeadroom.of(config.server().readyMaxHeapPercent(), HeapReading.fromMemoryPools()),
                     AuthFailures.perMinute(config.server().authFailuresPerMinute(), clock, metrics.authFailures()),
-                    new ResponsesServices(gateway.responses.store(), tokens));
+                    new ResponsesServices(gateway.responses.store(), tokens), running.adminApi());
             logBanner(config, serving, gateway.server);
+            log.info("virtual keys (admin API): {}", gateway.admin.keysDescription());
             log.info("stored responses (Responses API): {}", gateway.responses.description());
             if (source != null && source.watch()) {
                 gateway.watcher = ConfigWatcher.start(source.directory(), () -> running.reload("file change"));
@@ -149,9 +173,11 @@ public final class Gateway implements AutoCloseable {
             return gateway;
         } catch (IOException e) {
             abandon(group, metrics, accounting, gateway);
+            tracing.close();
             throw new java.io.UncheckedIOException("cannot watch the config folder", e);
         } catch (RuntimeException | InterruptedException e) {
             abandon(group, metrics, accounting, gateway);
+            tracing.close();
             throw e;
         }
     }
@@ -160,6 +186,9 @@ public final class Gateway implements AutoCloseable {
     private static void abandon(EventLoopGroup group, GatewayMetrics metrics, Accounting accounting, Gateway gateway) {
         if (gateway != null) {
             gateway.reloads.shutdownNow();
+            if (gateway.admin != null) {
+                gateway.admin.close();
+            }
             if (gateway.server != null) {
                 gateway.server.close();
             }
@@ -200,16 +229,17 @@ public final class Gateway implements AutoCloseable {
             }
             ProviderDispatcher dispatcher = ProviderDispatcher.builder(catalog, adapters)
                     .config(config)
-                    .listener(UpstreamAttemptListener.both(new UpstreamAttemptLog(), new UpstreamAttemptMetrics(metrics)))
+                    .listener(traced(UpstreamAttemptListener.both(new UpstreamAttemptLog(),
+                            new UpstreamAttemptMetrics(metrics))))
                     .build();
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(config.teams().values(),
-                    config.accounting().adminKeys());
+                    config.accounting().adminKeys(), admin.virtualKeys(), clock);
             parts = StageParts.build(config, catalog, tokens, previous == null ? null : previous.parts(), shadows);
             Accounting.Stages money = accounting.stages(config, catalog, parts::cascades);
             ResponsesPassthrough passthrough = ResponsesPassthrough.anyProvider(config)
                     ? new ResponsesPassthrough(config, passthroughClient) : null;
             GatewayPipelines pipelines = GatewayPipelines.assemble(money, parts, dispatcher, passthrough,
-                    metrics.stageObserver());
+                    spans == null ? metrics.stageObserver() : metrics.stageObserver().andThen(spans));
             return new Serving(config, adapters, parts, pipelines, new ServingState(authenticator, catalog,
                     pipelines.chat(), pipelines.embeddings(), config.deadline(), passthrough == null ? null
                     : new ResponsesPassthrough.Route(pipelines.responsesPassthrough(), passthrough),
@@ -222,6 +252,20 @@ public final class Gateway implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** {@code listener}, and the attempt spans when tracing is on. */
+    private UpstreamAttemptListener traced(UpstreamAttemptListener listener) {
+        return spans == null ? listener : UpstreamAttemptListener.both(listener, spans);
+    }
+
+    /** The admin API on the caches, keys and team files of the config serving now. */
+    private AdminApi adminApi() {
+        return admin.api(new CacheAdmin(() -> current.get().parts().exactCache(),
+                        () -> current.get().parts().semanticCache(), () -> current.get().config()),
+                source == null ? null : new TeamRoutingAdmin(source.directory(), this::reload,
+                        () -> current.get().config()),
+                () -> current.get().config(), clock);
     }
 
     /**
@@ -308,9 +352,13 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** The request listeners: the log (with trace ids), metrics, and the request spans last (they end there). */
     private static ServerAccounting serverAccounting(GatewayConfig config, Accounting accounting, GatewayMetrics metrics,
-                                                     Clock clock, GatewayMetrics.KnownModels models) {
-        return new ServerAccounting(new RequestLog().andThen(metrics.requests(models)), accounting.usageStore(),
+                                                     Clock clock, GatewayMetrics.KnownModels models,
+                                                     RequestSpans spans) {
+        RequestListener listener = new RequestLog(spans == null ? TraceIds.NONE : spans)
+                .andThen(metrics.requests(models));
+        return new ServerAccounting(spans == null ? listener : listener.andThen(spans), accounting.usageStore(),
                 config.accounting().metricsEnabled() ? metrics : null, clock, accounting::storesReady);
     }
 
@@ -384,9 +432,11 @@ public final class Gateway implements AutoCloseable {
         serving.adapters().values().forEach(ProviderAdapter::close);
         serving.parts().close();
         responses.close();
+        admin.close();
         passthroughClient.close();
         accounting.close();
         metrics.close();
+        tracing.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

@@ -16,9 +16,10 @@ import java.util.HexFormat;
  * are written with sorted keys, without whitespace, and numbers in their shortest decimal form, so
  * key order, whitespace and {@code 1} vs {@code 1.0} do not matter. {@code stream},
  * {@code stream_options} and {@code user} are left out: they do not change the answer, and stream
- * and plain requests share one entry.
+ * and plain requests share one entry. The namespace is kept beside the hash too, so an admin can
+ * list and invalidate one namespace's entries.
  */
-record CacheKey(long h0, long h1, long h2, long h3) {
+record CacheKey(String namespace, long h0, long h1, long h2, long h3) {
 
     private static final ObjectMapper MAPPER = Json.mapper();
 
@@ -29,16 +30,16 @@ record CacheKey(long h0, long h1, long h2, long h3) {
         root.put("model", request.model());
         root.set("messages", MAPPER.valueToTree(request.messages()));
         CanonicalJson.putAnswerParameters(root, request);
-        return ofBytes(canonicalBytes(root));
+        return ofBytes(namespace, canonicalBytes(root));
     }
 
     static byte[] canonicalBytes(JsonNode node) {
         return CanonicalJson.bytes(node);
     }
 
-    private static CacheKey ofBytes(byte[] canonical) {
+    private static CacheKey ofBytes(String namespace, byte[] canonical) {
         ByteBuffer hash = ByteBuffer.wrap(CanonicalJson.sha256(canonical));
-        return new CacheKey(hash.getLong(), hash.getLong(), hash.getLong(), hash.getLong());
+        return new CacheKey(namespace, hash.getLong(), hash.getLong(), hash.getLong(), hash.getLong());
     }
 
     @Override

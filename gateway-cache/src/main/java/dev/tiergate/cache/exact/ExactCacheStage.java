@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tiergate.cache.CachedEntrySummary;
 import dev.tiergate.cache.internal.CachedAnswer;
 import dev.tiergate.cache.internal.PerEntryTtl;
 import dev.tiergate.cache.internal.Replay;
@@ -26,6 +27,9 @@ import dev.tiergate.core.pipeline.StageMeter;
 import dev.tiergate.core.pipeline.StageStep;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
@@ -101,6 +105,47 @@ public final class ExactCacheStage extends NamedStage {
         long bytes = cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
         return new ExactCacheStats(stores.sum(), rejected.sum(),
                 evictions.sum(), expirations.sum(), cache.estimatedSize(), bytes);
+    }
+
+    /**
+     * The entries of {@code namespace} (an admin view), at most {@code max}, newest first; never
+     * their text.
+     */
+    public List<CachedEntrySummary> entries(String namespace, int max) {
+        requireNonNull(namespace, "namespace");
+        cache.cleanUp();
+        long nowNanos = ticker.read();
+        Instant now = clock.instant();
+        List<CachedEntrySummary> found = new ArrayList<>();
+        cache.asMap().forEach((key, answer) -> {
+            if (key.namespace().equals(namespace)) {
+                Instant storedAt = now.minusNanos(Math.max(0, nowNanos - answer.storedAtNanos()));
+                found.add(new CachedEntrySummary(NAME, key.toString(), namespace, storedAt,
+                        storedAt.plus(answer.ttl()), answer.weight(), answer.model(), answer.provider(),
+                        answer.tier()));
+            }
+        });
+        found.sort(Comparator.comparing(CachedEntrySummary::storedAt).reversed());
+        return found.size() > max ? List.copyOf(found.subList(0, max)) : found;
+    }
+
+    /** Removes every entry of {@code namespace}; returns how many there were. */
+    public int invalidate(String namespace) {
+        requireNonNull(namespace, "namespace");
+        int[] removed = {0};
+        cache.asMap().keySet().removeIf(key -> {
+            boolean match = key.namespace().equals(namespace);
+            removed[0] += match ? 1 : 0;
+            return match;
+        });
+        return removed[0];
+    }
+
+    /** Removes the entry {@code id} (as {@link #entries} lists it) of {@code namespace}; whether it was there. */
+    public boolean invalidate(String namespace, String id) {
+        requireNonNull(namespace, "namespace");
+        requireNonNull(id, "id");
+        return cache.asMap().keySet().removeIf(key -> key.namespace().equals(namespace) && key.toString().equals(id));
     }
 
     @Override

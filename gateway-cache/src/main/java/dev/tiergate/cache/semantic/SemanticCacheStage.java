@@ -2,6 +2,7 @@ package dev.tiergate.cache.semantic;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tiergate.cache.CachedEntrySummary;
 import dev.tiergate.cache.internal.CachedAnswer;
 import dev.tiergate.cache.internal.Replay;
 import dev.tiergate.cache.internal.Sampling;
@@ -110,8 +111,8 @@ public final class SemanticCacheStage extends NamedStage {
      * verifier's evidence is made only when a candidate is checked or the entry is written: a miss
      * without candidates pays nothing for the verifier.
      */
-    private record Probe(CacheKeys keys, String partition, float[] vector, int[] buckets, PromptFeatures features,
-                         String prompt, TokenEmbedding tokens) {
+    private record Probe(CacheKeys keys, String namespace, String partition, float[] vector, int[] buckets,
+                         PromptFeatures features, String prompt, TokenEmbedding tokens) {
         PromptEvidence evidence() {
             return tokens == null ? null : PromptEvidence.of(prompt, tokens);
         }
@@ -155,6 +156,50 @@ public final class SemanticCacheStage extends NamedStage {
 
     public SemanticCacheStats stats() {
         return new SemanticCacheStats(stores.sum(), rejected.sum(), storeErrors.sum());
+    }
+
+    /** The namespace whose entries {@code teamId} reads and writes. */
+    public String namespaceOf(String teamId) {
+        return settings.forTeam(teamId).namespaceFor(teamId);
+    }
+
+    /** The entries of {@code namespace} (an admin view, at most {@code max}): ids, times and sizes; they stay sealed. */
+    public CompletionStage<List<CachedEntrySummary>> entries(String namespace, int max) {
+        return store.entries(group(namespace), max).thenApply(found -> found.stream()
+                .map(e -> new CachedEntrySummary(NAME, e.id(), namespace, e.storedAt(), e.expiresAt(), e.bytes(),
+                        null, null, null))
+                .sorted(java.util.Comparator.comparing(CachedEntrySummary::storedAt).reversed())
+                .toList());
+    }
+
+    /** Removes every entry of {@code namespace}; completes with how many were removed. */
+    public CompletionStage<Integer> invalidate(String namespace) {
+        return store.invalidate(group(namespace));
+    }
+
+    /** Removes the entry {@code id} of {@code namespace}; completes with whether it was there. */
+    public CompletionStage<Boolean> invalidate(String namespace, String id) {
+        return store.invalidate(group(namespace), id);
+    }
+
+    /**
+     * The keyed name of a namespace's group in the store, under the key of the teams that use it (teams
+     * sharing a namespace share their key); the cache-wide key when no configured team names it.
+     */
+    private String group(String namespace) {
+        java.util.Objects.requireNonNull(namespace, "namespace");
+        SemanticTeamSettings owner = settings.defaults();
+        for (var team : settings.teams().entrySet()) {
+            if (team.getValue().namespaceFor(team.getKey()).equals(namespace)) {
+                owner = team.getValue();
+                break;
+            }
+        }
+        return groupName(keys.computeIfAbsent(settings.keyFor(owner), CacheKeys::of), namespace);
+    }
+
+    private static String groupName(CacheKeys sealing, String namespace) {
+        return sealing.partition("namespace\u0000" + namespace);
     }
 
     @Override
@@ -236,7 +281,8 @@ public final class SemanticCacheStage extends NamedStage {
         float[] vector = embedding.vector();
         String partition = ContextFingerprint.partition(namespace, embedder.modelId(), lsh.layout(),
                 ContextFingerprint.of(exchange));
-        return new Probe(teamKeys, teamKeys.partition(partition), vector, teamKeys.buckets(lsh.bands(vector)),
+        return new Probe(teamKeys, namespace, teamKeys.partition(partition), vector,
+                teamKeys.buckets(lsh.bands(vector)),
                 PromptFeatures.of(prompt), verifier == null ? null : prompt, verifier == null ? null : run);
     }
 
@@ -405,7 +451,7 @@ public final class SemanticCacheStage extends NamedStage {
             byte[] sealedEvidence = evidence == null ? new byte[0]
                     : sealing.seal(evidence.toBytes(), context(probe, EntryPart.EVIDENCE));
             StoreEntry entry = new StoreEntry(probe.partition(), UUID.randomUUID().toString(), probe.buckets(),
-                    sealedProbe, sealedEvidence, sealedAnswer, team.ttl());
+                    sealedProbe, sealedEvidence, sealedAnswer, team.ttl(), groupName(probe.keys(), probe.namespace()));
             store.put(entry).whenComplete((ignored, error) -> {
                 if (error != null) {
                     storeErrors.increment();

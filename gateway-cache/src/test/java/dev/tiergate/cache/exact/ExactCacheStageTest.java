@@ -521,6 +521,35 @@ class ExactCacheStageTest {
 
     // --- helpers ---
 
+    @Test
+    void anAdminListsAndInvalidatesOneNamespaceOnly() {
+        ExactCacheStage stage = stage(ExactCacheSettings.defaults());
+        run(stage, exchange(TEAM_A, HELLO, Map.of()));
+        run(stage, exchange(TEAM_A, withParam("\"seed\":7"), Map.of()));
+        run(stage, exchange(TEAM_B, HELLO, Map.of()));
+        ticker.advance(Duration.ofSeconds(5));
+
+        var listed = stage.entries("team-a", 10);
+        assertThat(listed).hasSize(2).allSatisfy(entry -> {
+            assertThat(entry.namespace()).isEqualTo("team-a");
+            assertThat(entry.model()).isEqualTo("fake-model-2025");
+            assertThat(entry.provider()).isEqualTo("fake");
+            assertThat(entry.id()).hasSize(64);
+            assertThat(entry.storedAt()).isEqualTo(Instant.ofEpochSecond(NOW_SECONDS).minusSeconds(5));
+            assertThat(entry.expiresAt()).isEqualTo(entry.storedAt().plus(Duration.ofHours(1)));
+        });
+        assertThat(stage.entries("team-a", 1)).hasSize(1);
+        String one = listed.getFirst().id();
+        assertThat(stage.invalidate("team-b", one)).isFalse();
+        assertThat(stage.invalidate("team-a", one)).isTrue();
+        assertThat(stage.entries("team-a", 10)).extracting(e -> e.id()).doesNotContain(one).hasSize(1);
+
+        assertThat(stage.invalidate("team-a")).isEqualTo(1);
+        assertThat(stage.entries("team-a", 10)).isEmpty();
+        assertThat(run(stage, exchange(TEAM_A, HELLO, Map.of())).cache()).isEqualTo(CacheOutcome.MISS);
+        assertThat(run(stage, exchange(TEAM_B, HELLO, Map.of())).cache()).isEqualTo(CacheOutcome.HIT);
+    }
+
     private ExactCacheStage stage(ExactCacheSettings settings) {
         return ExactCacheStage.builder(settings)
                 .ticker(ticker)

@@ -522,7 +522,7 @@ class SemanticCacheStageTest {
                             keys.add(k);
                         }
                     });
-            assertThat(keys).as("an entry and its 16 buckets").hasSize(17);
+            assertThat(keys).as("an entry, its 16 buckets and its namespace's members").hasSize(18);
             StringBuilder everything = new StringBuilder();
             for (byte[] key : keys) {
                 everything.append(new String(key, StandardCharsets.ISO_8859_1)).append('\n');
@@ -530,6 +530,9 @@ class SemanticCacheStageTest {
                 if (type.equals("hash")) {
                     redis.hgetall(key).forEach((f, v) -> everything.append(new String(f, StandardCharsets.ISO_8859_1))
                             .append('=').append(new String(v, StandardCharsets.ISO_8859_1)).append('\n'));
+                } else if (type.equals("set")) {
+                    redis.smembers(key).forEach(m -> everything.append(new String(m, StandardCharsets.ISO_8859_1))
+                            .append('\n'));
                 } else {
                     redis.zrange(key, 0, -1).forEach(m -> everything.append(new String(m, StandardCharsets.ISO_8859_1))
                             .append('\n'));
@@ -571,6 +574,21 @@ class SemanticCacheStageTest {
         public CompletionStage<Void> put(StoreEntry entry) {
             entries.add(entry);
             return CompletableFuture.completedFuture(null).thenCompose(ignored -> delegate.put(entry));
+        }
+
+        @Override
+        public CompletionStage<List<dev.tiergate.cache.semantic.store.StoredEntryInfo>> entries(String group, int max) {
+            return delegate.entries(group, max);
+        }
+
+        @Override
+        public CompletionStage<Integer> invalidate(String group) {
+            return delegate.invalidate(group);
+        }
+
+        @Override
+        public CompletionStage<Boolean> invalidate(String group, String id) {
+            return delegate.invalidate(group, id);
         }
 
         @Override

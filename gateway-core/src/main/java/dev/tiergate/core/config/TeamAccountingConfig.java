@@ -35,6 +35,13 @@ public record TeamAccountingConfig(Limits limits, Map<String, Limits> keyLimits,
         onBudget = onBudget == null ? BudgetPolicy.REJECT : onBudget;
     }
 
+    /** These settings with {@code limits} for the key {@code keyId} (replacing any it had). */
+    public TeamAccountingConfig withKeyLimits(String keyId, Limits limits) {
+        Map<String, Limits> next = new java.util.HashMap<>(keyLimits);
+        next.put(keyId, limits);
+        return new TeamAccountingConfig(this.limits, next, logPrompts, baselineModel, allowedPricedFields, onBudget);
+    }
+
     public Limits keyLimits(String keyId) {
         return keyLimits.getOrDefault(keyId, Limits.NONE);
     }

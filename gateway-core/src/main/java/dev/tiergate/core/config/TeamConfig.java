@@ -48,6 +48,11 @@ public record TeamConfig(
         this(id, keys, allowedModels, defaultModel, aliases, cache, null, null, null);
     }
 
+    /** This team with other accounting settings. */
+    public TeamConfig withAccounting(TeamAccountingConfig newAccounting) {
+        return new TeamConfig(id, keys, allowedModels, defaultModel, aliases, cache, router, newAccounting);
+    }
+
     public boolean allows(String model) {
         return allowedModels.contains("*") || allowedModels.contains(model);
     }

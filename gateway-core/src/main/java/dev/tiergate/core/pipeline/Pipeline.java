@@ -93,7 +93,7 @@ public final class Pipeline implements Terminal {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             return failed(index, stage, exchange, cause, nanos);
         }
-        observer.stepped(stage.name(), step.outcome(), nanos);
+        observer.stepped(exchange, stage.name(), step.outcome(), nanos);
         return switch (step) {
             case StageStep.Respond respond -> CompletableFuture.completedFuture(respond.answer());
             case StageStep.Proceed proceed -> {
@@ -111,19 +111,19 @@ public final class Pipeline implements Terminal {
     private CompletionStage<Answer> failed(int index, PipelineStage stage, Exchange exchange, Throwable cause,
                                            long nanos) {
         if (FatalErrors.escalate(cause)) {
-            observer.stepped(stage.name(), FAILED, nanos);
+            observer.stepped(exchange, stage.name(), FAILED, nanos);
             return CompletableFuture.failedFuture(cause);
         }
         if (cause instanceof GatewayError error) {
-            observer.stepped(stage.name(), REFUSED, nanos);
+            observer.stepped(exchange, stage.name(), REFUSED, nanos);
             return CompletableFuture.failedFuture(error);
         }
         if (stage.failurePolicy() == FailurePolicy.FAIL_CLOSED) {
-            observer.stepped(stage.name(), FAILED, nanos);
+            observer.stepped(exchange, stage.name(), FAILED, nanos);
             log.error("stage {} failed, request {} rejected: {}", stage.name(), exchange.requestId(), cause.toString());
             return CompletableFuture.failedFuture(GatewayError.from(cause));
         }
-        observer.stepped(stage.name(), FAILED_OPEN, nanos);
+        observer.stepped(exchange, stage.name(), FAILED_OPEN, nanos);
         warnings.warn(stage.name(), "stage {} failed and was skipped (request {}): {}", stage.name(),
                 exchange.requestId(), cause.toString());
         return run(index + 1, exchange);
@@ -135,7 +135,7 @@ public final class Pipeline implements Terminal {
             proceed.after().failed(error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error);
         } catch (RuntimeException e) {
-            observer.stepped(stage.name(), FAILED_OPEN, 0);
+            observer.stepped(exchange, stage.name(), FAILED_OPEN, 0);
             warnings.warn(stage.name(), "stage {} failed on a failed request {}: {}", stage.name(),
                     exchange.requestId(), e.toString());
         }
@@ -149,10 +149,10 @@ public final class Pipeline implements Terminal {
             throw e;
         } catch (RuntimeException e) {
             if (stage.failurePolicy() == FailurePolicy.FAIL_CLOSED) {
-                observer.stepped(stage.name(), FAILED, 0);
+                observer.stepped(exchange, stage.name(), FAILED, 0);
                 throw GatewayError.from(e);
             }
-            observer.stepped(stage.name(), FAILED_OPEN, 0);
+            observer.stepped(exchange, stage.name(), FAILED_OPEN, 0);
             warnings.warn(stage.name(), "stage {} failed on the answer, passed unchanged (request {}): {}",
                     stage.name(), exchange.requestId(), e.toString());
             return answer;

@@ -152,7 +152,8 @@ final class ResilientCall {
         dispatcher.listener.attemptStarted(info);
         ProviderAdapter adapter = dispatcher.adapters.get(deployment.provider());
         Attempt current = new Attempt(info, breaker, modelIndex, deployment, dispatcher.clock.instant());
-        call(adapter, model.forDeployment(deployment), current);
+        ModelConfig deployed = model.forDeployment(deployment);
+        PropagatedHeaders.during(dispatcher.listener.headers(info), () -> call(adapter, deployed, current));
     }
 
     private void skipModel(ModelConfig model, boolean served) {

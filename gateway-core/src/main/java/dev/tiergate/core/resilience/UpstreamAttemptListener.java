@@ -16,6 +16,14 @@ public interface UpstreamAttemptListener extends CircuitBreaker.StateListener {
     default void attemptStarted(UpstreamAttempt attempt) {
     }
 
+    /**
+     * Headers the attempt's upstream request carries for this listener (e.g. a {@code traceparent});
+     * asked right after {@link #attemptStarted}. None by default.
+     */
+    default java.util.Map<String, String> headers(UpstreamAttempt attempt) {
+        return java.util.Map.of();
+    }
+
     default void attemptSucceeded(UpstreamAttempt attempt, Duration duration) {
     }
 
@@ -42,6 +50,18 @@ public interface UpstreamAttemptListener extends CircuitBreaker.StateListener {
             public void attemptStarted(UpstreamAttempt attempt) {
                 first.attemptStarted(attempt);
                 second.attemptStarted(attempt);
+            }
+
+            @Override
+            public java.util.Map<String, String> headers(UpstreamAttempt attempt) {
+                java.util.Map<String, String> one = first.headers(attempt);
+                java.util.Map<String, String> two = second.headers(attempt);
+                if (one.isEmpty() || two.isEmpty()) {
+                    return one.isEmpty() ? two : one;
+                }
+                java.util.Map<String, String> both = new java.util.LinkedHashMap<>(one);
+                both.putAll(two);
+                return both;
             }
 
             @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tiergate.core.config.ProviderConfig;
 import dev.tiergate.core.error.InternalGatewayError;
 import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.core.provider.PropagatedHeaders;
 import dev.tiergate.providers.transport.UpstreamClient;
 import dev.tiergate.providers.transport.UpstreamRequest;
 import dev.tiergate.providers.transport.UpstreamResponse;
@@ -119,6 +120,7 @@ public final class UpstreamCalls implements AutoCloseable {
         headers.putAll(providerHeaders);
         headers.putAll(config.headers());
         headers.putAll(post.headers());
+        headers.putAll(PropagatedHeaders.current());
         return UpstreamRequest.post(post.uri(), headers, toJson(post.body()));
     }
 

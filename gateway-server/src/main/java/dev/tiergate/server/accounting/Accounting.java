@@ -98,7 +98,8 @@ public final class Accounting implements AutoCloseable {
 
     /**
      * The money stages of one config: the priced-fields check, the limits (null when no team or key
-     * has any) and the accounting.
+     * has any and there are no admin keys, with which keys with limits can be made at run time) and
+     * the accounting.
      */
     public record Stages(PricedFieldsStage pricedFields, LimitStage limits, AccountingStage accounting) {
     }
@@ -110,7 +111,8 @@ public final class Accounting implements AutoCloseable {
      */
     public Stages stages(GatewayConfig config, ModelCatalog catalog, Predicate<String> cascades) {
         LimitScopes scopes = new LimitScopes(config.teams().values());
-        LimitStage limitStage = scopes.any() ? new LimitStage(scopes, limits,
+        boolean keysMayBeMade = !config.accounting().adminKeys().isEmpty();
+        LimitStage limitStage = scopes.any() || keysMayBeMade ? new LimitStage(scopes, limits,
                 new Reservations(catalog, tokens, counting, cascades), clock,
                 metrics::limitRefused) : null;
         return new Stages(new PricedFieldsStage(), limitStage, new AccountingStage(new Accountant(config.models()), catalog,

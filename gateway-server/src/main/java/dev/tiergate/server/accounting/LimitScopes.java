@@ -9,12 +9,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The limit scopes of each caller, from the team files: its team's (if limited), then its key's. */
+/**
+ * The limit scopes of each caller, from the team files: its team's (if limited), then its key's. A
+ * key not in the team files (one made through the admin API) gets its team's scope and the limits
+ * its caller's team carries for it.
+ */
 public final class LimitScopes {
     private final Map<String, List<LimitScope>> byKey = new HashMap<>();
+    private final Map<String, List<LimitScope>> byTeam = new HashMap<>();
 
     public LimitScopes(Iterable<TeamConfig> teams) {
         for (TeamConfig team : teams) {
+            byTeam.put(team.id(), team.accounting().limits().any()
+                    ? List.of(LimitScope.team(team.id(), team.accounting().limits())) : List.of());
             for (ApiKeyConfig key : team.keys()) {
                 List<LimitScope> scopes = new ArrayList<>(2);
                 if (team.accounting().limits().any()) {
@@ -29,12 +36,29 @@ public final class LimitScopes {
     }
 
     public List<LimitScope> of(Caller caller) {
-        return byKey.getOrDefault(LimitScope.keyScopeId(caller.teamId(), caller.keyId()), List.of());
+        List<LimitScope> known = byKey.get(LimitScope.keyScopeId(caller.teamId(), caller.keyId()));
+        return known != null ? known : ofUnlisted(caller);
     }
 
-    /** The ids of the limited scopes of a team's key: where its tokens and spend are counted. */
+    private List<LimitScope> ofUnlisted(Caller caller) {
+        TeamConfig team = caller.team();
+        List<LimitScope> scopes = new ArrayList<>(2);
+        if (team.accounting().limits().any()) {
+            scopes.add(LimitScope.team(team.id(), team.accounting().limits()));
+        }
+        if (team.accounting().keyLimits(caller.keyId()).any()) {
+            scopes.add(LimitScope.key(team.id(), caller.keyId(), team.accounting().keyLimits(caller.keyId())));
+        }
+        return scopes;
+    }
+
+    /**
+     * The ids of the limited scopes of a team's key: where its tokens and spend are counted (a key
+     * not in the team files: its team's scope only).
+     */
     public List<String> ids(String teamId, String keyId) {
-        List<LimitScope> scopes = byKey.getOrDefault(LimitScope.keyScopeId(teamId, keyId), List.of());
+        List<LimitScope> scopes = byKey.getOrDefault(LimitScope.keyScopeId(teamId, keyId),
+                byTeam.getOrDefault(teamId, List.of()));
         return scopes.stream().map(LimitScope::id).toList();
     }
 

@@ -7,6 +7,8 @@ import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.core.routing.Escalation;
 import dev.tiergate.core.routing.RouteDecision;
 import dev.tiergate.server.requests.RequestListener;
+import dev.tiergate.server.telemetry.TraceIds;
+import io.opentelemetry.api.trace.SpanContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +26,29 @@ public final class RequestLog implements RequestListener {
     public static final String LOGGER = "tiergate.access";
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
+    private final TraceIds traces;
+
+    /** A log without trace ids. */
+    public RequestLog() {
+        this(TraceIds.NONE);
+    }
+
+    /** A log whose lines carry {@code trace_id} and {@code span_id} of the requests {@code traces} traces. */
+    public RequestLog(TraceIds traces) {
+        this.traces = traces;
+    }
+
     @Override
     public void finished(FinishedRequest r) {
         if (!log.isInfoEnabled()) {
             return;
         }
         Map<String, Object> fields = fields(r);
+        SpanContext trace = traces.of(r.requestId());
+        if (trace != null) {
+            fields.put("trace_id", trace.getTraceId());
+            fields.put("span_id", trace.getSpanId());
+        }
         log.info(Markers.appendEntries(fields), "{} {} {} {}", r.method(), r.route(), r.status(),
                 r.outcome() == null ? "-" : r.outcome());
     }

@@ -1,5 +1,7 @@
 package dev.tiergate.server.auth;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.tiergate.core.config.ApiKeyConfig;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.crypto.Sha256;
@@ -7,21 +9,31 @@ import dev.tiergate.core.error.AuthenticationError;
 import dev.tiergate.core.pipeline.Caller;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the team of a virtual API key. Keys are known only by their SHA-256; the presented key is
  * hashed (one digest per thread, reused) and looked up by its bytes, and the stored digest
- * compared in constant time.
+ * compared in constant time. The keys of the team files come first,
+ * then those made through the admin API ({@link VirtualKeys}, read on every request so a rotation
+ * or revocation counts from the next one), which may expire and carry their own limits.
  */
 public final class ApiKeyAuthenticator {
     private static final String BEARER = "Bearer ";
+    private static final int MAX_REMEMBERED_CALLERS = 100_000;
     private final Map<Digest, Entry> byHash = new HashMap<>();
     private final Map<String, String> adminIdsByHash = new HashMap<>();
+    private final Map<String, TeamConfig> teamsById = new HashMap<>();
+    private final VirtualKeys virtualKeys;
+    private final Clock clock;
+    /** The caller of each virtual key seen, its team carrying the key's limits; bounded by the keys made. */
+    private final Map<VirtualKeys.Found, Caller> virtualCallers = new ConcurrentHashMap<>();
 
     public ApiKeyAuthenticator(Iterable<TeamConfig> teams) {
         this(teams, List.of());
@@ -29,7 +41,16 @@ public final class ApiKeyAuthenticator {
 
     /** Team keys, and admin keys ({@code admin-keys} in gateway.yaml) that may read every team's usage. */
     public ApiKeyAuthenticator(Iterable<TeamConfig> teams, List<ApiKeyConfig> adminKeys) {
+        this(teams, adminKeys, VirtualKeys.NONE, Clock.systemUTC());
+    }
+
+    /** Team keys, admin keys, and the keys made through the admin API, expiring by {@code clock}. */
+    public ApiKeyAuthenticator(Iterable<TeamConfig> teams, List<ApiKeyConfig> adminKeys, VirtualKeys virtualKeys,
+                               Clock clock) {
+        this.virtualKeys = requireNonNull(virtualKeys, "virtualKeys");
+        this.clock = requireNonNull(clock, "clock");
         for (TeamConfig team : teams) {
+            teamsById.put(team.id(), team);
             for (ApiKeyConfig key : team.keys()) {
                 byte[] digest = HexFormat.of().parseHex(key.sha256());
                 byHash.put(new Digest(digest), new Entry(digest, new Caller(team, key.id())));
@@ -76,10 +97,29 @@ public final class ApiKeyAuthenticator {
         String key = authorization.substring(BEARER.length()).trim();
         byte[] digest = sha256(key);
         Entry entry = byHash.get(new Digest(digest));
-        if (entry == null || !MessageDigest.isEqual(entry.digest, digest)) {
+        if (entry != null && MessageDigest.isEqual(entry.digest, digest)) {
+            return entry.caller;
+        }
+        VirtualKeys.Found made = virtualKeys.byHash(HexFormat.of().formatHex(digest));
+        TeamConfig team = made == null ? null : teamsById.get(made.team());
+        if (team == null) {
             throw new AuthenticationError("Incorrect API key provided.", "invalid_api_key", null);
         }
-        return entry.caller;
+        if (made.expiresAt() != null && !clock.instant().isBefore(made.expiresAt())) {
+            throw new AuthenticationError("The API key has expired.", "expired_api_key", null);
+        }
+        if (virtualCallers.size() > MAX_REMEMBERED_CALLERS) {
+            virtualCallers.clear();
+        }
+        return virtualCallers.computeIfAbsent(made, found -> new Caller(withKeyLimits(team, found), found.id()));
+    }
+
+    /** The team whose accounting settings carry the virtual key's limits (the team's own stay). */
+    private static TeamConfig withKeyLimits(TeamConfig team, VirtualKeys.Found key) {
+        if (!key.limits().any()) {
+            return team;
+        }
+        return team.withAccounting(team.accounting().withKeyLimits(key.id(), key.limits()));
     }
 
     public static byte[] sha256(String key) {

@@ -1,7 +1,6 @@
 package dev.tiergate.server.http;
 
 import dev.tiergate.core.error.NotFoundError;
-import dev.tiergate.core.error.PermissionDeniedError;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.function.Supplier;
 
@@ -21,14 +20,7 @@ final class AdminRoutingEndpoint implements Endpoint {
     @Override
     public void handle(HttpCall call) {
         ServingState serving = state.get();
-        var authenticator = serving.authenticator();
-        String admin = authenticator.admin(call.request.header("authorization"));
-        if (admin == null) {
-            authenticator.authenticate(call.request.header("authorization"));
-            throw new PermissionDeniedError("The routing view needs an admin key (admin-keys in gateway.yaml).",
-                    "admin_key_required", null);
-        }
-        call.describe("admin:" + admin, null);
+        AdminEndpoint.requireAdmin(serving, call, "The routing view");
         String team = call.pathParameter("team");
         if (serving.learning() == null) {
             throw new NotFoundError("the router does not learn in this config (router.enabled and "

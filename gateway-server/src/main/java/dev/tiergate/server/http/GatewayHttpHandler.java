@@ -216,6 +216,7 @@ final class GatewayHttpHandler extends ChannelInboundHandlerAdapter {
         HttpCall call = new HttpCall(ctx, request, newRequestId(), inFlight, () -> next(ctx), listener,
                 error -> authFailures.observe(client, error));
         current = call;
+        listener.started(call.requestId, request.method().name(), request.path(), request::header);
         try {
             Matched matched = find(request.method(), request.path());
             Endpoint endpoint = matched == null ? null : matched.endpoint();

@@ -2,6 +2,7 @@ package dev.tiergate.server.http;
 
 import dev.tiergate.core.memory.ByteBudget;
 import dev.tiergate.core.config.ServerConfig;
+import dev.tiergate.server.admin.AdminApi;
 import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.health.Readiness;
 import dev.tiergate.server.responses.ResponseStore;
@@ -63,6 +64,14 @@ public final class GatewayServer implements AutoCloseable {
                                       ServerAccounting accounting, ConfigReloader reloader, Readiness health,
                                       AuthFailures authFailures, ResponsesServices responses)
             throws InterruptedException {
+        return start(config, group, state, accounting, reloader, health, authFailures, responses, null);
+    }
+
+    /** As above, with the admin API ({@code /admin/cache}, {@code /admin/keys}, ...; null: none) on the management port. */
+    public static GatewayServer start(ServerConfig config, EventLoopGroup group, Supplier<ServingState> state,
+                                      ServerAccounting accounting, ConfigReloader reloader, Readiness health,
+                                      AuthFailures authFailures, ResponsesServices responses, AdminApi admin)
+            throws InterruptedException {
         AtomicBoolean ready = new AtomicBoolean();
         InFlightRequests inFlight = new InFlightRequests();
         Endpoint readiness = HealthEndpoint.readiness(Readiness.all(List.of(
@@ -81,7 +90,8 @@ public final class GatewayServer implements AutoCloseable {
         if (config.managementEnabled()) {
             try {
                 management = bind("management", config.managementHost(), config.managementPort(), group,
-                        managementRoutes(state, accounting, reloader, readiness), connections, AuthFailures.NONE);
+                        managementRoutes(state, accounting, reloader, readiness, admin), connections,
+                        AuthFailures.NONE);
             } catch (RuntimeException | InterruptedException e) {
                 api.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
                 throw e;
@@ -139,15 +149,38 @@ public final class GatewayServer implements AutoCloseable {
     private static Map<GatewayHttpHandler.Route, Endpoint> managementRoutes(Supplier<ServingState> state,
                                                                              ServerAccounting accounting,
                                                                              ConfigReloader reloader,
-                                                                             Endpoint readiness) {
+                                                                             Endpoint readiness, AdminApi admin) {
         Map<GatewayHttpHandler.Route, Endpoint> routes = new LinkedHashMap<>();
         if (accounting.metrics() != null) {
             routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/metrics"), new MetricsEndpoint(accounting.metrics()));
         }
-        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/admin/reload"), new AdminReloadEndpoint(state, reloader));
+        routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/admin/reload"),
+                new AdminReloadEndpoint(state, reloader, admin == null ? null : admin.audit(), accounting.clock()));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/admin/routing/{team}"), new AdminRoutingEndpoint(state));
+        if (admin != null) {
+            addAdmin(routes, state, admin, accounting.clock());
+        }
         addProbes(routes, readiness);
         return routes;
+    }
+
+    /** The admin API: caches, virtual keys, teams' routing, the audit log. */
+    private static void addAdmin(Map<GatewayHttpHandler.Route, Endpoint> routes, Supplier<ServingState> state,
+                                 AdminApi admin, Clock clock) {
+        java.util.function.BiConsumer<String, Endpoint> route = (methodAndPath, endpoint) -> {
+            String[] parts = methodAndPath.split(" ", 2);
+            routes.put(new GatewayHttpHandler.Route(HttpMethod.valueOf(parts[0]), parts[1]), endpoint);
+        };
+        for (AdminCacheEndpoint.Action action : AdminCacheEndpoint.Action.values()) {
+            route.accept(action.route, new AdminCacheEndpoint(state, admin, clock, action));
+        }
+        for (AdminKeysEndpoint.Action action : AdminKeysEndpoint.Action.values()) {
+            route.accept(action.route, new AdminKeysEndpoint(state, admin, clock, action));
+        }
+        for (AdminTeamsEndpoint.Action action : AdminTeamsEndpoint.Action.values()) {
+            route.accept(action.route, new AdminTeamsEndpoint(state, admin, clock, action));
+        }
+        route.accept("GET /admin/audit", new AdminAuditEndpoint(state, admin, clock));
     }
 
     private static void addProbes(Map<GatewayHttpHandler.Route, Endpoint> routes, Endpoint readiness) {

@@ -9,10 +9,28 @@ public interface RequestListener {
 
     void finished(FinishedRequest request);
 
+    /**
+     * A request arrived (its head and body read): {@code header} reads its headers (e.g. an incoming
+     * {@code traceparent}). Runs on the event loop before the request is served.
+     */
+    default void started(String requestId, String method, String path, java.util.function.Function<String, String> header) {
+    }
+
     default RequestListener andThen(RequestListener next) {
-        return request -> {
-            finished(request);
-            next.finished(request);
+        RequestListener first = this;
+        return new RequestListener() {
+            @Override
+            public void finished(FinishedRequest request) {
+                first.finished(request);
+                next.finished(request);
+            }
+
+            @Override
+            public void started(String requestId, String method, String path,
+                                java.util.function.Function<String, String> header) {
+                first.started(requestId, method, path, header);
+                next.started(requestId, method, path, header);
+            }
         };
     }
 

@@ -73,6 +73,14 @@ public final class TestGateway implements AutoCloseable {
         return config;
     }
 
+    /** Starts a gateway whose spans go to {@code tracing}. */
+    static TestGateway startTraced(String gatewayYaml, Map<String, String> teamFiles,
+                                   dev.tiergate.server.telemetry.Tracing tracing) throws InterruptedException {
+        GatewayConfig config = new ConfigLoader(name -> null).load(new ConfigSource("test", gatewayYaml, teamFiles));
+        return new TestGateway(Gateway.start(withTestDefaults(config), java.time.Clock.systemUTC(), null,
+                dev.tiergate.server.fatal.ExitOnOutOfMemory.halting(), tracing));
+    }
+
     /** Completes when the usage of every request answered so far is stored. */
     void flushUsage() {
         gateway.flushUsage().toCompletableFuture().join();

@@ -27,6 +27,7 @@ public final class InMemorySemanticStore implements SemanticStore {
     private final Cache<EntryKey, StoreEntry> entries;
     private final ConcurrentHashMap<BucketKey, Set<String>> buckets = new ConcurrentHashMap<>();
     private final LongAdder evictions = new LongAdder();
+    private final java.time.Clock clock;
 
     private record EntryKey(String partition, String id) {
     }
@@ -34,7 +35,8 @@ public final class InMemorySemanticStore implements SemanticStore {
     private record BucketKey(String partition, int table, int band) {
     }
 
-    private InMemorySemanticStore(long maxBytes, Ticker ticker) {
+    private InMemorySemanticStore(long maxBytes, Ticker ticker, java.time.Clock clock) {
+        this.clock = clock;
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((EntryKey key, StoreEntry entry) -> (int) Math.min(Integer.MAX_VALUE, entry.weight()))
@@ -110,6 +112,49 @@ public final class InMemorySemanticStore implements SemanticStore {
     }
 
     @Override
+    public CompletionStage<List<StoredEntryInfo>> entries(String group, int max) {
+        requireNonNull(group, "group");
+        entries.cleanUp();
+        var expiry = entries.policy().expireVariably().orElseThrow();
+        java.time.Instant now = clock.instant();
+        List<StoredEntryInfo> found = new ArrayList<>();
+        for (var e : entries.asMap().entrySet()) {
+            if (found.size() >= max) {
+                break;
+            }
+            StoreEntry entry = e.getValue();
+            if (!entry.group().equals(group)) {
+                continue;
+            }
+            java.time.Duration left = expiry.getExpiresAfter(e.getKey()).orElse(java.time.Duration.ZERO);
+            java.time.Instant expiresAt = now.plus(left);
+            found.add(new StoredEntryInfo(entry.partition(), entry.id(), expiresAt.minus(entry.ttl()), expiresAt,
+                    entry.weight()));
+        }
+        return CompletableFuture.completedFuture(found);
+    }
+
+    @Override
+    public CompletionStage<Integer> invalidate(String group) {
+        requireNonNull(group, "group");
+        List<EntryKey> keys = entries.asMap().entrySet().stream()
+                .filter(e -> e.getValue().group().equals(group)).map(java.util.Map.Entry::getKey).toList();
+        entries.invalidateAll(keys);
+        return CompletableFuture.completedFuture(keys.size());
+    }
+
+    @Override
+    public CompletionStage<Boolean> invalidate(String group, String id) {
+        requireNonNull(group, "group");
+        requireNonNull(id, "id");
+        List<EntryKey> keys = entries.asMap().entrySet().stream()
+                .filter(e -> e.getValue().group().equals(group) && e.getKey().id().equals(id))
+                .map(java.util.Map.Entry::getKey).toList();
+        entries.invalidateAll(keys);
+        return CompletableFuture.completedFuture(!keys.isEmpty());
+    }
+
+    @Override
     public String kind() {
         return "memory";
     }
@@ -150,6 +195,7 @@ public final class InMemorySemanticStore implements SemanticStore {
     public static final class Builder {
         private long maxBytes = DEFAULT_MAX_BYTES;
         private Ticker ticker = Ticker.systemTicker();
+        private java.time.Clock clock = java.time.Clock.systemUTC();
 
         private Builder() {
         }
@@ -175,8 +221,14 @@ public final class InMemorySemanticStore implements SemanticStore {
             return this;
         }
 
+        /** The wall clock of the times {@link #entries} reports (tests). */
+        public Builder clock(java.time.Clock newClock) {
+            this.clock = requireNonNull(newClock, "clock");
+            return this;
+        }
+
         public InMemorySemanticStore build() {
-            return new InMemorySemanticStore(maxBytes, ticker);
+            return new InMemorySemanticStore(maxBytes, ticker, clock);
         }
     }
 }

@@ -37,7 +37,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *       the bucket at {@code maxBucketSize}, and the key expires with its newest entry;</li>
  *   <li>{@code P{partition}:e:<id>}: a hash with the sealed parts {@code p} (probe), {@code s}
  *       (evidence), {@code a} (answer) and {@code at} (stored at, epoch millis), with the entry's
- *       TTL.</li>
+ *       TTL;</li>
+ *   <li>{@code P{g:group}:members}: a set of {@code partition|id} of the entries of one (keyed)
+ *       namespace, living as long as its longest-lived entry, by which an admin lists and removes a
+ *       namespace's entries without scanning keys.</li>
  * </ul>
  * The partition and bucket numbers are keyed hashes and the parts sealed bytes (the stage's
  * {@code CacheKeys}): nothing here is prompt or answer text. Finding candidates is two pipelined
@@ -166,6 +169,12 @@ public final class RedisSemanticStore implements SemanticStore {
             hash.put("at", Long.toString(now).getBytes(StandardCharsets.US_ASCII));
             sent.add(redis.hset(key, hash));
             sent.add(redis.pexpire(key, ttlMillis));
+            if (!entry.group().isEmpty()) {
+                String members = groupKey(entry.group());
+                sent.add(redis.sadd(members, (entry.partition() + "|" + entry.id()).getBytes(StandardCharsets.UTF_8)));
+                sent.add(redis.pexpire(members, ttlMillis, ExpireArgs.Builder.nx()));
+                sent.add(redis.pexpire(members, ttlMillis, ExpireArgs.Builder.gt()));
+            }
             int[] bands = entry.buckets();
             for (int table = 0; table < bands.length; table++) {
                 String bucket = bucketKey(entry.partition(), table, bands[table]);
@@ -177,6 +186,105 @@ public final class RedisSemanticStore implements SemanticStore {
                 sent.add(redis.pexpire(bucket, ttlMillis, ExpireArgs.Builder.gt()));
             }
             return allOf(sent);
+        });
+    }
+
+    @Override
+    public CompletionStage<List<StoredEntryInfo>> entries(String group, int max) {
+        requireNonNull(group, "group");
+        long now = clock.millis();
+        return members(group).thenCompose(members -> {
+            RedisAsyncCommands<String, byte[]> redis = members.redis();
+            List<String[]> listed = members.ids().stream().limit(max).toList();
+            List<RedisFuture<byte[]>> at = new ArrayList<>();
+            List<RedisFuture<Long>> ttl = new ArrayList<>();
+            List<List<RedisFuture<Long>>> sizes = new ArrayList<>();
+            for (String[] member : listed) {
+                String key = entryKey(member[0], member[1]);
+                at.add(redis.hget(key, "at"));
+                ttl.add(redis.pttl(key));
+                List<RedisFuture<Long>> parts = new ArrayList<>();
+                for (EntryPart part : EntryPart.values()) {
+                    parts.add(redis.hstrlen(key, part.field()));
+                }
+                sizes.add(parts);
+            }
+            List<RedisFuture<?>> all = new ArrayList<>(at);
+            all.addAll(ttl);
+            sizes.forEach(all::addAll);
+            return allOf(all).thenApply(ignored -> {
+                List<StoredEntryInfo> found = new ArrayList<>();
+                for (int i = 0; i < listed.size(); i++) {
+                    byte[] storedAt = at.get(i).toCompletableFuture().join();
+                    long left = ttl.get(i).toCompletableFuture().join();
+                    if (storedAt == null || left < 0) {
+                        continue;   // gone: expired or removed
+                    }
+                    long bytes = 0;
+                    for (RedisFuture<Long> part : sizes.get(i)) {
+                        bytes += part.toCompletableFuture().join();
+                    }
+                    found.add(new StoredEntryInfo(listed.get(i)[0], listed.get(i)[1],
+                            java.time.Instant.ofEpochMilli(Long.parseLong(new String(storedAt, StandardCharsets.US_ASCII))),
+                            java.time.Instant.ofEpochMilli(now + left), bytes));
+                }
+                return found;
+            });
+        });
+    }
+
+    @Override
+    public CompletionStage<Integer> invalidate(String group) {
+        requireNonNull(group, "group");
+        return members(group).thenCompose(members -> {
+            List<RedisFuture<Long>> deleted = new ArrayList<>();
+            for (String[] member : members.ids()) {
+                deleted.add(members.redis().del(entryKey(member[0], member[1])));
+            }
+            RedisFuture<Long> set = members.redis().del(groupKey(group));
+            List<RedisFuture<?>> all = new ArrayList<>(deleted);
+            all.add(set);
+            return allOf(all).thenApply(ignored -> (int) deleted.stream()
+                    .mapToLong(f -> f.toCompletableFuture().join()).sum());
+        });
+    }
+
+    @Override
+    public CompletionStage<Boolean> invalidate(String group, String id) {
+        requireNonNull(group, "group");
+        requireNonNull(id, "id");
+        return members(group).thenCompose(members -> {
+            for (String[] member : members.ids()) {
+                if (member[1].equals(id)) {
+                    RedisFuture<Long> deleted = members.redis().del(entryKey(member[0], member[1]));
+                    RedisFuture<Long> removed = members.redis().srem(groupKey(group),
+                            (member[0] + "|" + member[1]).getBytes(StandardCharsets.UTF_8));
+                    return allOf(List.of(deleted, removed))
+                            .thenApply(ignored -> deleted.toCompletableFuture().join() > 0);
+                }
+            }
+            return CompletableFuture.completedFuture(false);
+        });
+    }
+
+    /** The partition and id of each member of a group, with the commands they were read on. */
+    private record Members(RedisAsyncCommands<String, byte[]> redis, List<String[]> ids) {
+    }
+
+    private CompletionStage<Members> members(String group) {
+        return connection().thenCompose(conn -> {
+            RedisAsyncCommands<String, byte[]> redis = conn.async();
+            return redis.smembers(groupKey(group)).thenApply(raw -> {
+                List<String[]> ids = new ArrayList<>(raw.size());
+                for (byte[] member : raw) {
+                    String text = new String(member, StandardCharsets.UTF_8);
+                    int bar = text.lastIndexOf('|');
+                    if (bar > 0) {
+                        ids.add(new String[] {text.substring(0, bar), text.substring(bar + 1)});
+                    }
+                }
+                return new Members(redis, ids);
+            });
         });
     }
 
@@ -203,6 +311,10 @@ public final class RedisSemanticStore implements SemanticStore {
 
     String bucketKey(String partition, int table, int band) {
         return prefix + "{" + partition + "}:b:" + table + ":" + Integer.toHexString(band);
+    }
+
+    String groupKey(String group) {
+        return prefix + "{g:" + group + "}:members";
     }
 
     String entryKey(String partition, String id) {

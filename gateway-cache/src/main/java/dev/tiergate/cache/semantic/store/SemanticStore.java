@@ -28,6 +28,15 @@ public interface SemanticStore extends AutoCloseable {
     /** Stores an entry under its buckets for its TTL. */
     CompletionStage<Void> put(StoreEntry entry);
 
+    /** The live entries of {@code group} (see {@link StoreEntry#group}), at most {@code max}: an admin view. */
+    CompletionStage<List<StoredEntryInfo>> entries(String group, int max);
+
+    /** Removes every entry of {@code group}; completes with how many were removed. */
+    CompletionStage<Integer> invalidate(String group);
+
+    /** Removes the entry {@code id} of {@code group}; completes with whether it was there. */
+    CompletionStage<Boolean> invalidate(String group, String id);
+
     /** A short name for logs and metrics: {@code memory} or {@code redis}. */
     String kind();
 

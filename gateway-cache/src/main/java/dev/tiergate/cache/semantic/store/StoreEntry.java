@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param probe    read for every candidate of a lookup (the sealed vector and guard features)
  * @param evidence read for the few candidates the verifier checks; empty when none is kept
  * @param answer   read for the one entry that answers
+ * @param group    the (keyed) namespace the entry belongs to, by which an admin lists and removes a
+ *                 namespace's entries across its partitions; empty for none
  */
 public record StoreEntry(
         String partition,
@@ -20,7 +22,8 @@ public record StoreEntry(
         byte[] probe,
         byte[] evidence,
         byte[] answer,
-        Duration ttl) {
+        Duration ttl,
+        String group) {
 
     public StoreEntry {
         requireNonNull(partition, "partition");
@@ -30,9 +33,16 @@ public record StoreEntry(
         requireNonNull(evidence, "evidence");
         requireNonNull(answer, "answer");
         requireNonNull(ttl, "ttl");
+        requireNonNull(group, "group");
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("ttl: " + ttl + " (expected: > 0)");
         }
+    }
+
+    /** An entry of no group. */
+    public StoreEntry(String partition, String id, int[] buckets, byte[] probe, byte[] evidence, byte[] answer,
+                      Duration ttl) {
+        this(partition, id, buckets, probe, evidence, answer, ttl, "");
     }
 
     /** The bytes of one part. */

@@ -88,6 +88,41 @@ abstract class SemanticStoreContract {
         assertThat(read(store, "p1", List.of("short"), EntryPart.ANSWER).getFirst()).isNull();
     }
 
+    @Test
+    void listsAndInvalidatesTheEntriesOfOneGroupOnly() {
+        SemanticStore store = store();
+        putIn(store, "ns-a", "pa1", "a1", buckets(20));
+        putIn(store, "ns-a", "pa2", "a2", buckets(21));
+        putIn(store, "ns-a", "pa2", "a3", buckets(22));
+        putIn(store, "ns-b", "pb1", "b1", buckets(23));
+
+        List<StoredEntryInfo> listed = store.entries("ns-a", 10).toCompletableFuture().join();
+        assertThat(listed).extracting(StoredEntryInfo::id).containsExactlyInAnyOrder("a1", "a2", "a3");
+        StoredEntryInfo first = listed.getFirst();
+        assertThat(first.expiresAt()).isAfter(first.storedAt());
+        assertThat(first.bytes()).isPositive();
+        assertThat(store.entries("ns-a", 2).toCompletableFuture().join()).hasSize(2);
+
+        assertThat(store.invalidate("ns-a", "a2").toCompletableFuture().join()).isTrue();
+        assertThat(store.invalidate("ns-a", "a2").toCompletableFuture().join()).isFalse();
+        assertThat(store.invalidate("ns-b", "a1").toCompletableFuture().join()).isFalse();
+        assertThat(read(store, "pa2", List.of("a2", "a3"), EntryPart.ANSWER)).extracting(b -> b == null ? null : text(b))
+                .containsExactly(null, "answer");
+        assertThat(candidates(store, "pa2", buckets(21))).isEmpty();
+
+        assertThat(store.invalidate("ns-a").toCompletableFuture().join()).isEqualTo(2);
+        assertThat(store.entries("ns-a", 10).toCompletableFuture().join()).isEmpty();
+        assertThat(candidates(store, "pa1", buckets(20))).isEmpty();
+        assertThat(candidates(store, "pb1", buckets(23))).extracting(StoredProbe::id).containsExactly("b1");
+        assertThat(store.entries("ns-b", 10).toCompletableFuture().join()).extracting(StoredEntryInfo::id)
+                .containsExactly("b1");
+    }
+
+    private static void putIn(SemanticStore store, String group, String partition, String id, int[] buckets) {
+        store.put(new StoreEntry(partition, id, buckets, bytes("probe"), bytes("evidence"), bytes("answer"), TTL, group))
+                .toCompletableFuture().join();
+    }
+
     static void put(SemanticStore store, String partition, String id, int[] buckets, String probe, String answer,
                     Duration ttl) {
         store.put(new StoreEntry(partition, id, buckets, bytes(probe), bytes("evidence of " + id), bytes(answer), ttl))
