@@ -39,7 +39,8 @@ import reactor.core.publisher.Flux;
  * Requests and answers are translated by {@link AnthropicMapper} and, for streams,
  * {@link AnthropicStreamDecoder}; a call whose team has automatic prompt-cache breakpoints on gets
  * them from {@link CacheBreakpoints}. A request translated from an Anthropic Messages request goes
- * out as the client sent it instead ({@link OriginalMessages}: its own breakpoints, none added), and
+ * out as the client sent it instead ({@link OriginalMessages}: the gateway's breakpoints only when it
+ * set none), and
  * its answer keeps what Anthropic sent ({@link AnthropicOrigin}) beside the translation. Anthropic
  * has no embeddings API: {@link #embed} fails with an {@link InvalidRequestError}.
  *
@@ -103,7 +104,8 @@ public final class AnthropicAdapter extends AbstractProviderAdapter {
     public CompletionStage<ChatCompletion> chat(ProviderCall call) {
         OriginalMessages original = OriginalMessages.of(call.request());
         if (original != null) {
-            return upstream.send(() -> original.post(messagesUri, call.request().model(), false, configuredHeaders),
+            return upstream.send(() -> original.post(messagesUri, call.request().model(), false, configuredHeaders,
+                    call.promptCaching().autoBreakpoints()),
                     ObjectNode.class, call.executor()).thenApply(this::faithfulCompletion);
         }
         return upstream.send(() -> new Post(messagesUri, body(call, false)),
@@ -140,7 +142,8 @@ public final class AnthropicAdapter extends AbstractProviderAdapter {
     public Flux<ChatChunk> chatStream(ProviderCall call) {
         OriginalMessages original = OriginalMessages.of(call.request());
         if (original != null) {
-            return upstream.stream(() -> original.post(messagesUri, call.request().model(), true, configuredHeaders),
+            return upstream.stream(() -> original.post(messagesUri, call.request().model(), true, configuredHeaders,
+                    call.promptCaching().autoBreakpoints()),
                     body -> new AnthropicStreamDecoder(errors, clock.instant().getEpochSecond(), true).decode(body),
                     call.executor());
         }

@@ -38,9 +38,17 @@ record OriginalMessages(ObjectNode body, Map<String, String> headers) {
         return new OriginalMessages((ObjectNode) origin.get("body"), headers);
     }
 
-    /** The call to {@code uri} for {@code upstreamModel}; {@code configured} are the provider's configured headers. */
-    Post post(URI uri, String upstreamModel, boolean stream, Map<String, String> configured) {
+    /**
+     * The call to {@code uri} for {@code upstreamModel}; {@code configured} are the provider's
+     * configured headers. With {@code autoBreakpoints} (the team's {@code prompt-cache.auto-breakpoints})
+     * a body without a single {@code cache_control} of the client's gets the gateway's breakpoints
+     * ({@link CacheBreakpoints}); a client that placed any manages its cache itself and is sent as it wrote.
+     */
+    Post post(URI uri, String upstreamModel, boolean stream, Map<String, String> configured, boolean autoBreakpoints) {
         ObjectNode out = body.deepCopy();
+        if (autoBreakpoints && out.findValue("cache_control") == null) {
+            CacheBreakpoints.place(out, upstreamModel);
+        }
         out.put("model", upstreamModel);
         if (stream) {
             out.put("stream", true);

@@ -33,8 +33,9 @@ class OriginalMessagesTest {
                 .put("type", "text").put("text", "hi").putObject("cache_control").put("type", "ephemeral");
         OriginalMessages original = OriginalMessages.of(translated(body, Map.of()));
 
-        Post stream = original.post(MESSAGES, "claude-sonnet-4-5-20250929", true, Map.of());
-        Post plain = original.post(MESSAGES, "claude-sonnet-4-5-20250929", false, Map.of());
+        // automatic breakpoints on: the client placed one of its own, so nothing is added
+        Post stream = original.post(MESSAGES, "claude-sonnet-4-5-20250929", true, Map.of(), true);
+        Post plain = original.post(MESSAGES, "claude-sonnet-4-5-20250929", false, Map.of(), true);
 
         ObjectNode expected = body.deepCopy().put("model", "claude-sonnet-4-5-20250929");
         assertThat((JsonNode) plain.body()).isEqualTo(expected);
@@ -48,10 +49,28 @@ class OriginalMessagesTest {
         OriginalMessages original = OriginalMessages.of(translated(JsonNodeFactory.instance.objectNode(),
                 Map.of("anthropic-version", "2023-06-01", "anthropic-beta", "b-one, unknown-2099 ,b-two")));
 
-        Post post = original.post(MESSAGES, "m", false, Map.of("Anthropic-Beta", "configured,b-two"));
+        Post post = original.post(MESSAGES, "m", false, Map.of("Anthropic-Beta", "configured,b-two"), false);
 
         assertThat(post.headers()).containsEntry("anthropic-version", "2023-06-01")
                 .containsEntry("anthropic-beta", "configured,b-two,b-one,unknown-2099");
+    }
+
+    /** An Anthropic SDK app that sets no breakpoint gets the gateway's when its team has them on. */
+    @Test
+    void aBodyWithoutBreakpointsGetsTheGatewaysWhenTheTeamHasThemOn() {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("max_tokens", 10)
+                .put("system", "You are the support assistant of Example Corp. ".repeat(120));
+        body.putArray("messages").addObject().put("role", "user").put("content", "Where is my order?");
+        OriginalMessages original = OriginalMessages.of(translated(body, Map.of()));
+
+        JsonNode on = (JsonNode) original.post(MESSAGES, "claude-sonnet-4-5-20250929", false, Map.of(), true).body();
+        JsonNode off = (JsonNode) original.post(MESSAGES, "claude-sonnet-4-5-20250929", false, Map.of(), false).body();
+
+        assertThat(on.findValue("cache_control")).as("a breakpoint on the long system prompt").isNotNull();
+        assertThat(on.path("system").get(0).path("cache_control").path("type").asText()).isEqualTo("ephemeral");
+        assertThat(off.findValue("cache_control")).isNull();
+        assertThat(off.path("system").isTextual()).isTrue();
+        assertThat(body.findValue("cache_control")).as("the carried body is not changed").isNull();
     }
 
     @Test
