@@ -33,7 +33,6 @@ import dev.tiergate.router.learning.PromptClusters;
 import dev.tiergate.router.policy.AliasResolver;
 import dev.tiergate.router.policy.ConversationTiers;
 import dev.tiergate.router.policy.RouterSettings;
-import dev.tiergate.router.policy.RoutingMode;
 import dev.tiergate.router.policy.TeamRoutingPolicy;
 import dev.tiergate.router.policy.Thresholds;
 import java.time.Clock;
@@ -172,7 +171,7 @@ final class StageParts implements AutoCloseable {
             return false;
         }
         TeamRoutingPolicy policy = routerSettings.policyFor(teamId);
-        return policy.enabled() && policy.mode() == RoutingMode.CASCADE && policy.pinnedTier() == null;
+        return policy.enabled() && policy.cascades(false);
     }
 
     /** One line per stage for the start-up banner, without secrets. */

@@ -87,6 +87,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<RequestLabels, Timer> requestTimers = new ConcurrentHashMap<>();
     /** The usage counters by their labels, bound once per label set. */
     private final Map<UsageLabels, UsageMeters> usageMeters = new ConcurrentHashMap<>();
+    private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
     public GatewayMetrics(EventLoopGroup eventLoops) {
         new JvmMemoryMetrics().bindTo(registry);
@@ -417,10 +418,19 @@ public final class GatewayMetrics implements AutoCloseable {
         return new MeteredProviderAdapter(adapter, registry, BUCKETS);
     }
 
+    /**
+     * Adds to a counter registered when first counted (a zero adds no series), kept by name and
+     * tags so that a request's counts (the ledger's, the cascade's) look no meter up in the registry.
+     */
     private void count(String name, String description, Tags tags, double amount) {
         if (amount != 0) {
-            Counter.builder(name).description(description).tags(tags).register(registry).increment(amount);
+            counters.computeIfAbsent(new CounterKey(name, tags),
+                    k -> Counter.builder(name).description(description).tags(tags).register(registry)).increment(amount);
         }
+    }
+
+    /** A counter's identity: its name and tags. */
+    private record CounterKey(String name, Tags tags) {
     }
 
     private CacheCounts cacheCounts(String team) {
