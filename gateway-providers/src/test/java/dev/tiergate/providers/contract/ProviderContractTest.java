@@ -83,7 +83,7 @@ abstract class ProviderContractTest {
     static final WireMockExtension UPSTREAM = WireMockExtension.newInstance()
             .options(wireMockConfig().dynamicPort()).build();
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String WEATHER_SCHEMA = """
             {"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""";
     /** A 1x1 PNG as a data URL; the adapter must carry its bytes to the provider. */
@@ -185,7 +185,7 @@ abstract class ProviderContractTest {
 
     @BeforeEach
     void newAdapterUnderTest() {
-        adapter = newAdapter(URI.create(UPSTREAM.baseUrl()), Duration.ofSeconds(5));
+        adapter = newAdapter(URI.create(UPSTREAM.baseUrl()), Duration.ofSeconds(15));
     }
 
     @AfterEach

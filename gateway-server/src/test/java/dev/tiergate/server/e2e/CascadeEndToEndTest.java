@@ -259,8 +259,10 @@ class CascadeEndToEndTest {
         chat("REFUSE: something", "");
         chat("TRUNCATE: something", "");
 
-        var response = AccountingFixtures.get(gateway.managementUri("/metrics"), null);
-        PrometheusText metrics = PrometheusText.parse(response.body());
+        // the counters move when the answer is accounted for, just after it is written: read until they have
+        PrometheusText metrics = metricsOnce(m -> m.value("tiergate_router_cascades_total",
+                Map.of("team", "team-a", "outcome", "escalated")) >= 2
+                && m.value("tiergate_router_cascades_total", Map.of("team", "team-a", "outcome", "kept")) >= 1);
         assertThat(metrics.value("tiergate_router_escalations_total",
                 Map.of("team", "team-a", "cause", "refusal", "tier", "small"))).isGreaterThanOrEqualTo(1);
         assertThat(metrics.value("tiergate_router_escalations_total",
@@ -269,5 +271,18 @@ class CascadeEndToEndTest {
                 .isGreaterThanOrEqualTo(1);
         assertThat(metrics.value("tiergate_router_cascades_total", Map.of("team", "team-a", "outcome", "escalated")))
                 .isGreaterThanOrEqualTo(2);
+    }
+
+    /** The management port's metrics once {@code ready} holds for them, or after 5 s as they are then. */
+    private PrometheusText metricsOnce(java.util.function.Predicate<PrometheusText> ready) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            PrometheusText metrics = PrometheusText.parse(
+                    AccountingFixtures.get(gateway.managementUri("/metrics"), null).body());
+            if (ready.test(metrics) || System.nanoTime() > deadline) {
+                return metrics;
+            }
+            Thread.sleep(20);
+        }
     }
 }
