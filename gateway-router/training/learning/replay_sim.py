@@ -12,7 +12,7 @@ timing (the state is read again every REFRESH prompts, about what refresh-ms 100
 replay's pace) and concurrency.
 
 Usage: replay_sim.py STREAM.jsonl CONTEXTS.jsonl [--explore 0.05] [--cost-weight 0.1] [--seeds 20]
-                     [--full-information] [--small-as-good 4,5]
+                     [--min-samples 8] [--confidence 1.64] [--full-information] [--small-as-good 4,5]
 """
 import argparse
 import math
@@ -192,6 +192,8 @@ def main():
     p.add_argument("--explore", type=float, default=0.05)
     p.add_argument("--cost-weight", type=float, default=0.1)
     p.add_argument("--seeds", type=int, default=20)
+    p.add_argument("--min-samples", type=int, default=8)
+    p.add_argument("--confidence", type=float, default=1.64, help="z of the gate (0: greedy on the point estimate)")
     p.add_argument("--small-as-good", default="", help="what-if: clusters (comma-separated) where small = frontier")
     p.add_argument("--full-information", action="store_true",
                    help="the learner gets every tier's score for every prompt (an upper bound, not a bandit)")
@@ -202,7 +204,7 @@ def main():
     tails, worst, versions = [], [], []
     for seed in range(args.seeds):
         rng = np.random.default_rng(seed)
-        learner = Learner(args.explore, args.cost_weight, phase=rng.random())
+        learner = Learner(args.explore, args.cost_weight, args.min_samples, args.confidence, phase=rng.random())
         chosen, causes = simulate(q, static, cluster, learner, rng, args.full_information)
         w = windows(q, static, chosen, causes)
         tails.append(w[-1])
@@ -218,7 +220,8 @@ def main():
     lp = np.array([t[3]["pgr"] for t in tails])
     ls = np.array([t[3]["small"] for t in tails])
     s = tails[0][2]
-    print(f"\nover {args.seeds} seeds (explore {args.explore}, cost-weight {args.cost_weight}): last 500 "
+    print(f"\nover {args.seeds} seeds (explore {args.explore}, cost-weight {args.cost_weight}, min-samples "
+          f"{args.min_samples}, confidence {args.confidence}): last 500 "
           f"quality {lq.mean():.3f} ± {lq.std():.3f}, PGR {lp.mean():.3f} ± {lp.std():.3f}, "
           f"small {ls.mean():.1%} ± {ls.std():.1%} (static {s['quality']:.3f} / {s['pgr']:.3f} / {s['small']:.1%}); "
           f"worst window after the first 250: PGR {np.mean(worst):+.3f} on average, {np.min(worst):+.3f} at worst; "
