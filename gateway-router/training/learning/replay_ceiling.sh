@@ -22,17 +22,19 @@ cd "$REPO"
   -Dmdep.includeScope=test -Dmdep.outputFile="$BUILD/classpath"
 CP="gateway-router/target/test-classes:gateway-router/target/classes:gateway-core/target/classes"
 CP="$CP:gateway-inference/target/classes:$(cat "$BUILD/classpath")"
-nice -n 15 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dlogback.configurationFile=/dev/null \
+nice -n 15 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dlogback.configurationFile="$REPO/gateway-router/training/src/main/resources/logback.xml" \
   -cp "$CP" dev.tiergate.router.bench.ReplayContexts "$STREAM" "$CONTEXTS"
 cd "$HERE"
 nice -n 15 /usr/bin/python3 replay_ceiling.py "$STREAM" "$CONTEXTS"
 echo
 for args in "" "--explore 0.2 --cost-weight 0.3" "--full-information"; do
+  echo "replay_sim.py $args"
   nice -n 15 /usr/bin/python3 replay_sim.py "$STREAM" "$CONTEXTS" $args | tail -1
 done
 echo
 echo "what-if: the small model answers as the frontier one in clusters 4, 5 and 6"
 nice -n 15 /usr/bin/python3 replay_ceiling.py "$STREAM" "$CONTEXTS" --small-as-good 4,5,6 | grep -v '^| in sample' | head -25
 for args in "" "--full-information"; do
+  echo "replay_sim.py --small-as-good 4,5,6 $args"
   nice -n 15 /usr/bin/python3 replay_sim.py "$STREAM" "$CONTEXTS" --small-as-good 4,5,6 $args | tail -1
 done
