@@ -17,14 +17,25 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 DATA = os.path.abspath(os.path.join(REPO, "..", "shared", "data", "complexity"))
 OUT = os.path.join(HERE, "build")
+# Evaluation-only data (MT-Bench): never a training, selection or threshold input (test_eval_only.py).
+EVAL_ONLY = os.path.join(HERE, "eval-only")
 SMALL, MID, FRONTIER, UNLABELLED = 0, 1, 2, -1
 CHANCE = 0.25  # four-option multiple choice
 UNLABELLED_SAMPLE = 1000
 SEED = 20240601
 
 
+def training_input(path):
+    """`path`, after checking that it is not evaluation-only data: everything prepare.py reads goes through
+    here, and train.py reads only what prepare.py writes."""
+    real, fenced = os.path.realpath(path), os.path.realpath(EVAL_ONLY)
+    if os.path.commonpath([real, fenced]) == fenced:
+        raise ValueError(f"{path} is evaluation-only data ({EVAL_ONLY}): never a training input")
+    return path
+
+
 def read(name):
-    with open(os.path.join(DATA, name), encoding="utf-8") as f:
+    with open(training_input(os.path.join(DATA, name)), encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
@@ -89,7 +100,7 @@ def main():
         add(r["prompt"], SMALL, "svamp")
     for r in read("arena-hard-v0.1.jsonl"):
         add(r["prompt"], FRONTIER, "arena-hard", "arena-hard:" + r["cluster"])
-    with open(os.path.join(HERE, "data", "everyday.jsonl"), encoding="utf-8") as f:
+    with open(training_input(os.path.join(HERE, "data", "everyday.jsonl")), encoding="utf-8") as f:
         for line in f:
             if line.strip():
                 r = json.loads(line)

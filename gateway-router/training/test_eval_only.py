@@ -1,0 +1,56 @@
+"""Evaluation-only data (eval-only/: MT-Bench) never reaches training. Run by train.sh --check:
+  /usr/bin/python3 -m unittest discover -s gateway-router/training -p 'test_*.py'
+"""
+import glob
+import inspect
+import os
+import re
+import unittest
+
+import prepare
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The code that builds the labels, trains, selects, calibrates or clusters: it may not name eval-only data.
+TRAINING_CODE = ["prepare.py", "train.py", "calibration.py", "check.py", "onnx_export.py", "report.py",
+                 "make_test_model.py", *glob.glob(os.path.join(HERE, "learning", "*.py")),
+                 *glob.glob(os.path.join(HERE, "src", "**", "*.java"), recursive=True)]
+FENCED = re.compile(r"eval[-_]only|mt-bench\.jsonl|make_mtbench|eval_mtbench", re.IGNORECASE)
+
+
+class EvalOnlyGuardTest(unittest.TestCase):
+    def test_the_guard_rejects_eval_only_paths(self):
+        for path in (os.path.join(prepare.EVAL_ONLY, "mt-bench.jsonl"),
+                     os.path.join(HERE, "data", "..", "eval-only", "mt-bench.jsonl"),
+                     prepare.EVAL_ONLY):
+            with self.assertRaises(ValueError, msg=path):
+                prepare.training_input(path)
+
+    def test_the_guard_passes_training_data(self):
+        for path in (os.path.join(prepare.DATA, "svamp.jsonl"), os.path.join(HERE, "data", "everyday.jsonl"),
+                     os.path.join(HERE, "eval-onlyish.jsonl")):
+            self.assertEqual(prepare.training_input(path), path)
+
+    def test_prepare_reads_through_the_guard(self):
+        data = prepare.DATA
+        try:
+            prepare.DATA = prepare.EVAL_ONLY
+            with self.assertRaises(ValueError):
+                prepare.read("mt-bench.jsonl")
+        finally:
+            prepare.DATA = data
+
+    def test_no_training_code_names_eval_only_data(self):
+        for path in TRAINING_CODE:
+            with open(os.path.join(HERE, path), encoding="utf-8") as f:
+                text = f.read()
+            if os.path.basename(path) == "prepare.py":
+                # The guard itself: its comment, EVAL_ONLY and training_input, the only use of EVAL_ONLY.
+                text = text.replace(inspect.getsource(prepare.training_input), "")
+                text = "\n".join(line for line in text.splitlines()
+                                  if not line.startswith(("# Evaluation-only data", 'EVAL_ONLY = ')))
+                self.assertNotIn("EVAL_ONLY", text, "prepare.py uses EVAL_ONLY outside the guard")
+            self.assertIsNone(FENCED.search(text), f"{path} names evaluation-only data")
+
+
+if __name__ == "__main__":
+    unittest.main()
