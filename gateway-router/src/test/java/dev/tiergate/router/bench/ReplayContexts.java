@@ -24,16 +24,18 @@ import java.util.Map;
  * default quality target's thresholds, and the prompt cluster. For the offline ceiling and simulator
  * ({@code gateway-router/training/learning/replay_ceiling.py}); never prints prompt text.
  *
- * <p>Usage: {@code ReplayContexts STREAM.jsonl OUT.jsonl}: one {@code {"score", "tier", "cluster"}} a
- * line, in stream order.
+ * <p>Usage: {@code ReplayContexts STREAM.jsonl OUT.jsonl [QUALITY_TARGET ...]}: one
+ * {@code {"score", "tier", "cluster"}} a line, in stream order; with quality targets also
+ * {@code "tiers": {"0.9": tier, ...}}, the tier under each target's thresholds (the MT-Bench evaluation,
+ * {@code gateway-router/training/eval_mtbench.sh}).
  */
 public final class ReplayContexts {
     private ReplayContexts() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: ReplayContexts STREAM.jsonl OUT.jsonl");
+        if (args.length < 2) {
+            System.err.println("usage: ReplayContexts STREAM.jsonl OUT.jsonl [QUALITY_TARGET ...]");
             System.exit(2);
         }
         OnnxRuntimeSetup.enforceOffline();
@@ -50,6 +52,12 @@ public final class ReplayContexts {
             }
             Thresholds thresholds = QualityGoal.defaults().thresholds(classifier.spec().calibration());
             System.err.printf("thresholds: mid %.3f, frontier %.3f%n", thresholds.mid(), thresholds.frontier());
+            Map<String, Thresholds> byTarget = new LinkedHashMap<>();
+            for (int i = 2; i < args.length; i++) {
+                Thresholds t = new QualityGoal(Double.valueOf(args[i]), null).thresholds(classifier.spec().calibration());
+                System.err.printf("quality-target %s: mid %.3f, frontier %.3f%n", args[i], t.mid(), t.frontier());
+                byTarget.put(args[i], t);
+            }
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank()) {
@@ -63,6 +71,11 @@ public final class ReplayContexts {
                 row.put("score", score);
                 row.put("tier", thresholds.tierFor(score).id());
                 row.put("cluster", clusters.nearest(embedding));
+                if (!byTarget.isEmpty()) {
+                    Map<String, String> tiers = new LinkedHashMap<>();
+                    byTarget.forEach((target, t) -> tiers.put(target, t.tierFor(score).id()));
+                    row.put("tiers", tiers);
+                }
                 out.write(Json.mapper().writeValueAsString(row));
                 out.write('\n');
                 n++;
