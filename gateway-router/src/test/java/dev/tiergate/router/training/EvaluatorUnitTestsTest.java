@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the Python unit tests of the training evaluator ({@code training/test_evaluate.py}: RouteLLM's
- * APGR, CPT and Spearman on fixtures with hand-worked answers) in the Java build, so CI runs them
+ * APGR, CPT and Spearman on fixtures with hand-worked answers; {@code training/test_eval_only.py}: the
+ * evaluation-only MT-Bench data never reaches training) in the Java build, so CI runs them
  * too, not only {@code train.sh --check}. Skipped where Debian's python3 with numpy is not installed (failed under {@code CI=true}).
  */
 class EvaluatorUnitTestsTest {
