@@ -24,6 +24,7 @@ import dev.tiergate.server.accounting.RequestLog;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import dev.tiergate.server.auth.AuthFailures;
 import dev.tiergate.server.config.ConfigException;
+import dev.tiergate.server.dashboard.Dashboard;
 import dev.tiergate.server.fatal.ExitOnOutOfMemory;
 import dev.tiergate.server.fatal.GuardedEventLoopGroup;
 import dev.tiergate.server.health.HeapHeadroom;
@@ -80,6 +81,8 @@ public final class Gateway implements AutoCloseable {
     private final AtomicReference<Serving> current = new AtomicReference<>();
     /** The admin API's parts that live as long as the gateway (keys, audit, their Redis). */
     private AdminParts admin;
+    /** The dashboard's sessions and what it keeps of requests (the log's tail, upstream failures). */
+    private final Dashboard dashboard;
     /** One daemon thread: reloads one at a time, and closes what they replaced once its grace is over. */
     private final ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tiergate-reload");
@@ -105,6 +108,7 @@ public final class Gateway implements AutoCloseable {
         this.clock = clock;
         this.tracing = tracing;
         this.spans = tracing.on() ? new RequestSpans(tracing) : null;
+        this.dashboard = new Dashboard(metrics.registry(), clock);
         this.group = group;
         this.metrics = metrics;
         this.accounting = accounting;
@@ -159,7 +163,8 @@ public final class Gateway implements AutoCloseable {
             Gateway running = gateway;
             gateway.responses = ConfiguredResponseStore.open(config, clock);
             gateway.server = GatewayServer.start(config.server(), group, () -> running.current.get().state(),
-                    serverAccounting(config, accounting, metrics, clock, running::knowsModel, running.spans),
+                    serverAccounting(config, accounting, metrics, clock, running::knowsModel, running.spans,
+                            running.dashboard),
                     source == null ? ConfigReloader.NONE : running::reload,
                     HeapHeadroom.of(config.server().readyMaxHeapPercent(), HeapReading.fromMemoryPools()),
                     AuthFailures.perMinute(config.server().authFailuresPerMinute(), clock, metrics.authFailures()),
@@ -230,7 +235,7 @@ public final class Gateway implements AutoCloseable {
             ProviderDispatcher dispatcher = ProviderDispatcher.builder(catalog, adapters)
                     .config(config)
                     .listener(traced(UpstreamAttemptListener.both(new UpstreamAttemptLog(),
-                            new UpstreamAttemptMetrics(metrics))))
+                            UpstreamAttemptListener.both(new UpstreamAttemptMetrics(metrics), dashboard.attempts()))))
                     .build();
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(config.teams().values(),
                     config.accounting().adminKeys(), admin.virtualKeys(), clock);
@@ -352,14 +357,17 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The request listeners: the log (with trace ids), metrics, and the request spans last (they end there). */
+    /**
+     * The request listeners: the log (with trace ids, its lines also to the dashboard's tail), metrics,
+     * the dashboard's latency, and the request spans last (they end there).
+     */
     private static ServerAccounting serverAccounting(GatewayConfig config, Accounting accounting, GatewayMetrics metrics,
                                                      Clock clock, GatewayMetrics.KnownModels models,
-                                                     RequestSpans spans) {
-        RequestListener listener = new RequestLog(spans == null ? TraceIds.NONE : spans)
-                .andThen(metrics.requests(models));
+                                                     RequestSpans spans, Dashboard dashboard) {
+        RequestListener listener = new RequestLog(spans == null ? TraceIds.NONE : spans, dashboard.tail())
+                .andThen(metrics.requests(models)).andThen(dashboard.requests());
         return new ServerAccounting(spans == null ? listener : listener.andThen(spans), accounting.usageStore(),
-                config.accounting().metricsEnabled() ? metrics : null, clock, accounting::storesReady);
+                config.accounting().metricsEnabled() ? metrics : null, clock, accounting::storesReady, dashboard);
     }
 
     private static void logBanner(GatewayConfig config, Serving serving, GatewayServer server) {

@@ -27,6 +27,7 @@ public final class RequestLog implements RequestListener {
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
     private final TraceIds traces;
+    private final LineListener lines;
 
     /** A log without trace ids. */
     public RequestLog() {
@@ -35,7 +36,24 @@ public final class RequestLog implements RequestListener {
 
     /** A log whose lines carry {@code trace_id} and {@code span_id} of the requests {@code traces} traces. */
     public RequestLog(TraceIds traces) {
+        this(traces, LineListener.NONE);
+    }
+
+    /** As above, telling {@code lines} of every line written. */
+    public RequestLog(TraceIds traces, LineListener lines) {
         this.traces = traces;
+        this.lines = lines;
+    }
+
+    /**
+     * Told of each line the log writes, with its fields (read-only): what the line holds, no more.
+     * Runs on the event loop: must be quick and must not block.
+     */
+    @FunctionalInterface
+    public interface LineListener {
+        LineListener NONE = fields -> { };
+
+        void logged(Map<String, Object> fields);
     }
 
     @Override
@@ -51,6 +69,7 @@ public final class RequestLog implements RequestListener {
         }
         log.info(Markers.appendEntries(fields), "{} {} {} {}", r.method(), r.route(), r.status(),
                 r.outcome() == null ? "-" : r.outcome());
+        lines.logged(java.util.Collections.unmodifiableMap(fields));
     }
 
     /** The fields of a request's log line, in order. */

@@ -7,12 +7,7 @@ import dev.tiergate.core.error.NotFoundError;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.pipeline.Caller;
 import dev.tiergate.router.learning.LearningRouter;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.util.function.Supplier;
 
@@ -49,7 +44,7 @@ final class FeedbackEndpoint implements Endpoint {
                         return;
                     }
                     switch (outcome) {
-                        case ACCEPTED -> call.respond(noContent(call.requestId), "feedback");
+                        case ACCEPTED -> call.respond(HttpResponses.noContent(call.requestId), "feedback");
                         case NOT_FOUND -> call.fail(notFound(feedback.requestId()));
                         case ALREADY_SCORED -> call.fail(new ConflictError("request " + feedback.requestId()
                                 + " was already scored (expected: one score per request)", "feedback_exists",
@@ -96,13 +91,5 @@ final class FeedbackEndpoint implements Endpoint {
     private static NotFoundError notFound(String requestId) {
         return new NotFoundError("no routed request " + requestId + " of this team awaits feedback (unknown, "
                 + "expired, or not routed by the learning router)", "request_not_found", "request_id");
-    }
-
-    private static FullHttpResponse noContent(String requestId) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
-                Unpooled.EMPTY_BUFFER);
-        response.headers().set(TiergateHeaders.REQUEST_ID, requestId);
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-        return response;
     }
 }

@@ -164,6 +164,9 @@ public final class GatewayServer implements AutoCloseable {
         if (admin != null) {
             addAdmin(routes, state, admin, accounting.clock());
         }
+        if (admin != null && accounting.dashboard() != null) {
+            routes.putAll(DashboardRoutes.of(state, accounting, admin));   // the dashboard's API (docs/dashboard.md)
+        }
         addProbes(routes, readiness);
         return routes;
     }

@@ -40,6 +40,15 @@ final class HttpResponses {
         return res;
     }
 
+    /** {@code 204 No Content}. */
+    static FullHttpResponse noContent(String requestId) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
+                Unpooled.EMPTY_BUFFER);
+        response.headers().set(TiergateHeaders.REQUEST_ID, requestId);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return response;
+    }
+
     static FullHttpResponse text(HttpResponseStatus status, String body, String contentType, String requestId) {
         FullHttpResponse res = json(status, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), requestId);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
