@@ -2,7 +2,6 @@ package dev.tiergate.server.e2e;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -50,19 +49,10 @@ class CascadeEndToEndTest {
         upstream.start();
         String yaml = """
                 server: {host: 127.0.0.1, request-timeout-seconds: 20}
-                providers:
-                  up: {type: openai, base-url: "http://127.0.0.1:%d/v1"}
-                models:
-                  small-m: {provider: up, upstream-model: small-upstream, price: {input: 100, output: 100}}
-                  mid-m: {provider: up, upstream-model: mid-upstream, price: {input: 1000, output: 1000}}
-                  big-m: {provider: up, upstream-model: big-upstream, price: {input: 10000, output: 10000}}
-                aliases:
-                  auto:
-                    tiers: {small: [small-m], mid: [mid-m], frontier: [big-m]}
                 router: {enabled: true, mode: cascade, cascade-streams: buffered, cascade-hold-bytes: 200}
                 resilience: {retry: {max-attempts: 1}}
                 usage: {file: "%s"}
-                """.formatted(upstream.port(), dir.resolve("usage.jsonl"));
+                """.formatted(dir.resolve("usage.jsonl")) + CascadeUpstream.modelsYaml(upstream.port());
         gateway = TestGateway.start(yaml);
     }
 
@@ -98,20 +88,11 @@ class CascadeEndToEndTest {
     }
 
     private void stub(String upstreamModel, String promptMarker, ResponseDefinitionBuilder response) {
-        var request = post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\"" + upstreamModel + "\""));
-        if (!promptMarker.isEmpty()) {
-            request = request.withRequestBody(containing(promptMarker)).atPriority(1);
-        } else {
-            request = request.atPriority(5);
-        }
-        upstream.stubFor(request.willReturn(response));
+        CascadeUpstream.stub(upstream, upstreamModel, promptMarker, response);
     }
 
     private static ResponseDefinitionBuilder answer(String content, String finishReason) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
-                {"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"m",
-                 "choices":[{"index":0,"message":{"role":"assistant","content":"%s"},"finish_reason":"%s"}],
-                 "usage":{"prompt_tokens":20,"completion_tokens":10,"total_tokens":30}}""".formatted(content, finishReason));
+        return CascadeUpstream.answer(content, finishReason);
     }
 
     private HttpResponse<String> chat(String prompt, String extra) throws Exception {
