@@ -411,8 +411,12 @@
       if (current !== 'tail') { return; }
       const body = $('tail-table').tBodies[0];
       for (const old of body.querySelectorAll('tr.fresh')) { old.classList.remove('fresh'); }
+      const hideDashboard = $('tail-hide-dashboard').checked;
       for (const line of data.lines) {
-        body.insertBefore(tailRow(line), body.firstChild);
+        const route = String((line.entry || {}).route || '');
+        if (!(hideDashboard && route.startsWith('/dashboard'))) {
+          body.insertBefore(tailRow(line), body.firstChild);
+        }
       }
       while (body.rows.length > TAIL_MAX_ROWS) { body.deleteRow(body.rows.length - 1); }
       tail.next = data.next;
@@ -541,6 +545,7 @@
     $('login-form').addEventListener('submit', login);
     $('logout').addEventListener('click', logout);
     $('days').addEventListener('change', () => { if (PERIOD_VIEWS.includes(current)) { show(current); } });
+    $('tail-hide-dashboard').addEventListener('change', () => { if (current === 'tail') { show('tail'); } });
     $('tail-pause').addEventListener('click', () => {
       tail.paused = !tail.paused;
       $('tail-pause').textContent = tail.paused ? 'Resume' : 'Pause';
