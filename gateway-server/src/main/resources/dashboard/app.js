@@ -410,13 +410,10 @@
       const data = await api('tail' + (tail.next === null ? '' : '?after=' + encodeURIComponent(tail.next)));
       if (current !== 'tail') { return; }
       const body = $('tail-table').tBodies[0];
+      const receivedAt = new Date().toISOString();
       for (const old of body.querySelectorAll('tr.fresh')) { old.classList.remove('fresh'); }
-      const hideDashboard = $('tail-hide-dashboard').checked;
       for (const line of data.lines) {
-        const route = String((line.entry || {}).route || '');
-        if (!(hideDashboard && route.startsWith('/dashboard'))) {
-          body.insertBefore(tailRow(line), body.firstChild);
-        }
+        body.insertBefore(tailRow(line, receivedAt), body.firstChild);
       }
       while (body.rows.length > TAIL_MAX_ROWS) { body.deleteRow(body.rows.length - 1); }
       tail.next = data.next;
@@ -429,11 +426,12 @@
     }
   }
 
-  function tailRow(line) {
+  /** A row of the tail; its time is the line's own, or else when the page received it. */
+  function tailRow(line, receivedAt) {
     const e = line.entry || {};
     const status = Number(e.status);
     return el('tr', { cls: 'fresh', 'data-seq': String(line.seq) }, [
-      cell(line.seq, 'num'), cell(shortTime(e['@timestamp'] || e.timestamp || e.at)), cell(e.request_id || ''),
+      cell(line.seq, 'num'), cell(shortTime(e['@timestamp'] || e.timestamp || receivedAt)), cell(e.request_id || ''),
       cell((e.method ? e.method + ' ' : '') + (e.route || '')), cell(e.status === undefined ? '' : e.status, 'num' + (status >= 400 ? ' status-err' : '')),
       cell(e.team || ''), cell(e.model || e.requested_model || ''), cell(e.tier || ''), cell(e.cache || ''),
       cell(e.duration_ms === undefined ? '' : e.duration_ms, 'num'),
@@ -545,7 +543,6 @@
     $('login-form').addEventListener('submit', login);
     $('logout').addEventListener('click', logout);
     $('days').addEventListener('change', () => { if (PERIOD_VIEWS.includes(current)) { show(current); } });
-    $('tail-hide-dashboard').addEventListener('change', () => { if (current === 'tail') { show('tail'); } });
     $('tail-pause').addEventListener('click', () => {
       tail.paused = !tail.paused;
       $('tail-pause').textContent = tail.paused ? 'Resume' : 'Pause';
