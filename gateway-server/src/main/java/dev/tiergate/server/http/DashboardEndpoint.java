@@ -4,14 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.accounting.UsageJson;
 import dev.tiergate.core.error.AuthenticationError;
+import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.server.admin.AdminApi;
 import dev.tiergate.server.dashboard.Dashboard;
+import dev.tiergate.server.dashboard.Period;
 import dev.tiergate.server.dashboard.Session;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -38,6 +42,7 @@ abstract class DashboardEndpoint implements Endpoint {
     @Override
     public final void handle(HttpCall call) {
         String adminId = requireLogin(call);
+        call.describe("admin:" + adminId, null);
         CompletableFuture.supplyAsync(() -> view(call), admin.executor())
                 .thenCompose(view -> view)
                 .whenComplete((body, error) -> call.onLoop(() -> {
@@ -52,7 +57,6 @@ abstract class DashboardEndpoint implements Endpoint {
                         call.fail(new UncheckedIOException(e));
                     }
                 }));
-        call.describe("admin:" + adminId, null);
     }
 
     /** The view this route answers with (runs on the admin thread). */
@@ -70,6 +74,21 @@ abstract class DashboardEndpoint implements Endpoint {
                     + " admin key as 'Authorization: Bearer <key>'.", "login_required", null);
         }
         return adminId;
+    }
+
+    /** The period of {@code ?days=N} (1 to 90, default 14) up to today (UTC). */
+    Period period(HttpCall call) {
+        String text = call.request.queryParam("days");
+        LocalDate today = LocalDate.now(dashboard.clock().withZone(ZoneOffset.UTC));
+        if (text == null) {
+            return Period.lastDays(Period.DEFAULT_DAYS, today);
+        }
+        try {
+            return Period.lastDays(Integer.parseInt(text.trim()), today);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestError("days: '" + text + "' (expected: 1 to " + Period.MAX_DAYS + ")",
+                    "invalid_value", "days");
+        }
     }
 
     /** The session token the call's cookie carries, or null. */

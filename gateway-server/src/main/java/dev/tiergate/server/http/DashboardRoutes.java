@@ -19,6 +19,17 @@ final class DashboardRoutes {
         for (DashboardSessionEndpoint.Action action : DashboardSessionEndpoint.Action.values()) {
             routes.put(route(action.route), new DashboardSessionEndpoint(state, dashboard, admin, action));
         }
+        if (accounting.usage() != null) {
+            routes.put(route("GET /dashboard/api/spend"),
+                    new DashboardSpendEndpoint(state, dashboard, admin, accounting.usage()));
+            routes.put(route("GET /dashboard/api/caches"),
+                    new DashboardCachesEndpoint(state, dashboard, admin, accounting.usage()));
+            routes.put(route("GET /dashboard/api/routing"),
+                    new DashboardRoutingEndpoint(state, dashboard, admin, accounting.usage()));
+        }
+        for (DashboardMetersEndpoint.View view : DashboardMetersEndpoint.View.values()) {
+            routes.put(route("GET " + view.path), new DashboardMetersEndpoint(state, dashboard, admin, view));
+        }
         return routes;
     }
 

@@ -44,4 +44,37 @@ class RequestLogTest {
             executor.shutdownNow();
         }
     }
+
+    @Test
+    void theLineListenerGetsTheFieldsOfEachLineWrittenAndPromptsOnlyWhereTheLogHasThem() {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        try {
+            List<Map<String, Object>> lines = new java.util.ArrayList<>();
+            RequestLog log = new RequestLog(dev.tiergate.server.telemetry.TraceIds.NONE, lines::add);
+            Exchange plain = Exchange.of("req-1",
+                    new Caller(new TeamConfig("team-a", List.of(), Set.of("*"), null, Map.of()), "key-a"),
+                    ChatRequest.of("auto", List.of(Message.user("a secret prompt"))), CacheDirectives.NONE, executor,
+                    Deadline.in(Duration.ofSeconds(5)));
+            Exchange optedIn = Exchange.of("req-2",
+                    new Caller(new TeamConfig("team-b", List.of(), Set.of("*"), null, Map.of()), "key-b"),
+                    ChatRequest.of("auto", List.of(Message.user("a logged prompt"))), CacheDirectives.NONE, executor,
+                    Deadline.in(Duration.ofSeconds(5)));
+            optedIn.facts().texts().set(new dev.tiergate.core.pipeline.LoggedTexts("a logged prompt", "an answer"));
+            RequestListener.FinishedRequest first = new RequestListener.FinishedRequest("req-1", "POST",
+                    "/v1/chat/completions", 200, "ok", 1_000_000, "team-a", "key-a", "auto", plain.facts());
+            RequestListener.FinishedRequest second = new RequestListener.FinishedRequest("req-2", "POST",
+                    "/v1/chat/completions", 200, "ok", 1_000_000, "team-b", "key-b", "auto", optedIn.facts());
+
+            log.finished(first);
+            log.finished(second);
+
+            assertThat(lines).containsExactly(RequestLog.fields(first), RequestLog.fields(second));
+            assertThat(lines.get(0).values()).noneMatch(v -> String.valueOf(v).contains("secret"));
+            assertThat(lines.get(1)).containsEntry("prompt", "a logged prompt").containsEntry("completion", "an answer");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> lines.get(0).put("x", 1))
+                    .isInstanceOf(UnsupportedOperationException.class);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
 }

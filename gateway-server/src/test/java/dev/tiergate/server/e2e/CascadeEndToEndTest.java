@@ -47,12 +47,11 @@ class CascadeEndToEndTest {
     @BeforeAll
     void start() throws Exception {
         upstream.start();
-        String yaml = """
-                server: {host: 127.0.0.1, request-timeout-seconds: 20}
+        String yaml = UpstreamFixtures.threeTiersYaml(upstream.port()) + """
                 router: {enabled: true, mode: cascade, cascade-streams: buffered, cascade-hold-bytes: 200}
                 resilience: {retry: {max-attempts: 1}}
                 usage: {file: "%s"}
-                """.formatted(dir.resolve("usage.jsonl")) + CascadeUpstream.modelsYaml(upstream.port());
+                """.formatted(dir.resolve("usage.jsonl"));
         gateway = TestGateway.start(yaml);
     }
 
@@ -88,11 +87,11 @@ class CascadeEndToEndTest {
     }
 
     private void stub(String upstreamModel, String promptMarker, ResponseDefinitionBuilder response) {
-        CascadeUpstream.stub(upstream, upstreamModel, promptMarker, response);
+        UpstreamFixtures.stubModel(upstream, upstreamModel, promptMarker, response);
     }
 
     private static ResponseDefinitionBuilder answer(String content, String finishReason) {
-        return CascadeUpstream.answer(content, finishReason);
+        return UpstreamFixtures.answer(content, finishReason);
     }
 
     private HttpResponse<String> chat(String prompt, String extra) throws Exception {

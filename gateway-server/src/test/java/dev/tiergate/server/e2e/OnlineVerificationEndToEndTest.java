@@ -80,7 +80,8 @@ class OnlineVerificationEndToEndTest {
                     enabled: true
                     online-verification: %s
                 usage: {file: "%s"}
-                """.formatted(upstream.port(), online, dir.resolve("usage.jsonl"));
+                admin-keys: [{id: ops, sha256: %s}]
+                """.formatted(upstream.port(), online, dir.resolve("usage.jsonl"), AccountingFixtures.ADMIN_SHA256);
         return TestGateway.start(yaml, Map.of(), Map.of("teams/team-a.yaml", TestGateway.teamYaml(teamExtra)));
     }
 
@@ -203,6 +204,20 @@ class OnlineVerificationEndToEndTest {
             assertThat(online.at("/false_hit_rate/upper").asDouble()).as("Wilson, 0 of 6").isCloseTo(0.39,
                     org.assertj.core.data.Offset.offset(0.01));
             assertThat(metric(gateway, "tiergate_cache_semantic_online_operating_point", TEAM)).isEqualTo(0.76);
+
+            // the dashboard shows the same estimate, and the hits without the shadow calls
+            gateway.flushUsage();
+            JsonNode caches = AccountingFixtures.json(AdminCalls.call("GET",
+                    gateway.managementUri("/dashboard/api/caches"), AccountingFixtures.ADMIN_KEY, null).body());
+            JsonNode team = caches.at("/teams/0");
+            assertThat(team.path("team").asText()).isEqualTo("team-a");
+            assertThat(team.at("/false_hit/estimate").asDouble()).isZero();
+            assertThat(team.at("/false_hit/upper").asDouble()).isEqualTo(online.at("/false_hit_rate/upper").asDouble());
+            assertThat(team.at("/false_hit/checked").asLong()).isEqualTo(6);
+            assertThat(team.path("semantic_hit").asLong()).isEqualTo(6);
+            assertThat(team.path("shadow_checks").asLong()).isEqualTo(6);
+            assertThat(team.path("requests").asLong()).isEqualTo(7);
+            assertThat(team.path("semantic_hit_rate").asDouble()).isEqualTo(6.0 / 7);
         }
     }
 

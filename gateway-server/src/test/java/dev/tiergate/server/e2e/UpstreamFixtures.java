@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,6 +49,50 @@ public final class UpstreamFixtures {
                  "choices":[{"index":0,"message":{"role":"assistant","content":"%s"},"finish_reason":"stop"}],
                  "usage":{"prompt_tokens":12,"completion_tokens":11,"total_tokens":23},"service_tier":"default"}
                 """.formatted(model, content);
+    }
+
+    /**
+     * A gateway with three priced models on one upstream ({@code small-m}, {@code mid-m},
+     * {@code big-m}, sent as {@code small-upstream}, ...) and the alias {@code auto} over them as tiers.
+     */
+    static String threeTiersYaml(int upstreamPort) {
+        return """
+                server: {host: 127.0.0.1, request-timeout-seconds: 20}
+                providers:
+                  up: {type: openai, base-url: "http://127.0.0.1:%d/v1"}
+                models:
+                  small-m: {provider: up, upstream-model: small-upstream, price: {input: 100, output: 100}}
+                  mid-m: {provider: up, upstream-model: mid-upstream, price: {input: 1000, output: 1000}}
+                  big-m: {provider: up, upstream-model: big-upstream, price: {input: 10000, output: 10000}}
+                aliases:
+                  auto:
+                    tiers: {small: [small-m], mid: [mid-m], frontier: [big-m]}
+                """.formatted(upstreamPort);
+    }
+
+    /**
+     * Answers requests for {@code upstreamModel} with {@code response}: those whose prompt holds
+     * {@code promptMarker} first, any other when the marker is empty.
+     */
+    static void stubModel(WireMockServer upstream, String upstreamModel, String promptMarker,
+                          ResponseDefinitionBuilder response) {
+        var request = post(urlEqualTo("/v1/chat/completions")).withRequestBody(
+                com.github.tomakehurst.wiremock.client.WireMock.containing("\"" + upstreamModel + "\""));
+        if (!promptMarker.isEmpty()) {
+            request = request.withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing(promptMarker))
+                    .atPriority(1);
+        } else {
+            request = request.atPriority(5);
+        }
+        upstream.stubFor(request.willReturn(response));
+    }
+
+    /** A plain answer with {@code content} and {@code finishReason}, usage 20 in and 10 out. */
+    static ResponseDefinitionBuilder answer(String content, String finishReason) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
+                {"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"m",
+                 "choices":[{"index":0,"message":{"role":"assistant","content":"%s"},"finish_reason":"%s"}],
+                 "usage":{"prompt_tokens":20,"completion_tokens":10,"total_tokens":30}}""".formatted(content, finishReason));
     }
 
     /** SSE body: a role chunk, one chunk per word, a finish chunk, a usage chunk, [DONE]. */
