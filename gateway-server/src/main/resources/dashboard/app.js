@@ -61,9 +61,9 @@
       + ' ms';
   }
 
+  /** A histogram bucket by its upper bound in ms ("> 2500" for the last, unbounded one). */
   function bucketLabel(le, previous) {
-    if (le === null) { return '> ' + previous + ' ms'; }
-    return '≤ ' + le + ' ms';
+    return le === null ? '> ' + previous : String(le);
   }
 
   // ---------- DOM helpers ----------
@@ -335,7 +335,13 @@
     chart('chart-gateway-latency', {
       type: 'bar',
       data: { labels, datasets: [{ label: 'Requests', data: g.buckets.map((b) => b.count), backgroundColor: '#2f7ebc' }] },
-      options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { display: false } } },
+      options: {
+        scales: {
+          x: { title: { display: true, text: 'ms, up to' }, ticks: { maxRotation: 0, autoSkip: false } },
+          y: { beginAtZero: true, ticks: { precision: 0 } },
+        },
+        plugins: { legend: { display: false } },
+      },
     });
     const providers = data.upstreams.map((u) => u.provider);
     chart('chart-upstream-latency', {
@@ -483,9 +489,22 @@
     }
   }
 
+  /** Drops everything the views show, so that nothing of it stays in the page after signing out. */
+  function clearViews() {
+    for (const id of Object.keys(charts)) { charts[id].destroy(); delete charts[id]; }
+    for (const v of document.querySelectorAll('.kpi-value')) { v.textContent = '–'; }
+    for (const v of document.querySelectorAll('.kpi-note')) { v.textContent = ''; }
+    for (const body of document.querySelectorAll('.view tbody')) { body.replaceChildren(); }
+    $('policies').replaceChildren();
+    $('breakers').replaceChildren();
+    setText('admin-name', '');
+    tail.next = null;
+  }
+
   function showLogin(message) {
     current = null;
     clearTimeout(tail.timer);
+    clearViews();
     for (const v of VIEWS) { $('view-' + v).hidden = true; }
     $('nav').hidden = true;
     $('who').hidden = true;
