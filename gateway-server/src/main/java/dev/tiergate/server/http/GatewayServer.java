@@ -157,6 +157,10 @@ public final class GatewayServer implements AutoCloseable {
         routes.put(new GatewayHttpHandler.Route(HttpMethod.POST, "/admin/reload"),
                 new AdminReloadEndpoint(state, reloader, admin == null ? null : admin.audit(), accounting.clock()));
         routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, "/admin/routing/{team}"), new AdminRoutingEndpoint(state));
+        DashboardAssetsEndpoint dashboardAssets = new DashboardAssetsEndpoint();   // the dashboard's pages
+        for (String path : DashboardAssetsEndpoint.ROUTES) {
+            routes.put(new GatewayHttpHandler.Route(HttpMethod.GET, path), dashboardAssets);
+        }
         if (admin != null) {
             addAdmin(routes, state, admin, accounting.clock());
         }
