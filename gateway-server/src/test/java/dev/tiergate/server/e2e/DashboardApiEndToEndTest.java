@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -193,8 +194,8 @@ class DashboardApiEndToEndTest {
     }
 
     @Test
-    void theTailHoldsTheRequestLogLinesWithoutPromptText() {
-        JsonNode tail = view(gateway, "/dashboard/api/tail", cookie);
+    void theTailHoldsTheRequestLogLinesWithoutPromptText() throws InterruptedException {
+        JsonNode tail = tailHolding("/dashboard/api/tail", requestIds.get(requestIds.size() - 1));
         List<String> ids = texts(tail.path("lines").findValues("request_id"));
         assertThat(ids).containsSubsequence(requestIds);
         assertThat(ids).contains(failedRequestId);
@@ -211,7 +212,7 @@ class DashboardApiEndToEndTest {
         assertThat(nothing.path("next").asLong()).isEqualTo(next);
         String newId = chat(TestGateway.KEY, "small-m", "One more for the tail", false).headers()
                 .firstValue("x-tiergate-request-id").orElseThrow();
-        JsonNode more = view(gateway, "/dashboard/api/tail?after=" + next, cookie);
+        JsonNode more = tailHolding("/dashboard/api/tail?after=" + next, newId);
         assertThat(texts(more.path("lines").findValues("request_id"))).contains(newId).doesNotContain(requestIds.get(0));
         assertThat(more.path("lines").get(0).path("seq").asLong()).isEqualTo(next + 1);
         assertThat(get(gateway, "/dashboard/api/tail?after=x", cookie).statusCode()).isEqualTo(400);
@@ -272,6 +273,17 @@ class DashboardApiEndToEndTest {
         Map<String, Long> counts = new HashMap<>();
         rows.forEach(row -> counts.put(row.path(label).asText(), row.path("requests").asLong()));
         return counts;
+    }
+
+    /** The tail at {@code path} once it holds {@code requestId}'s line (written just after the answer), or after 5 s. */
+    private JsonNode tailHolding(String path, String requestId) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        JsonNode tail = view(gateway, path, cookie);
+        while (!texts(tail.path("lines").findValues("request_id")).contains(requestId) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            tail = view(gateway, path, cookie);
+        }
+        return tail;
     }
 
     private static List<String> texts(Iterable<JsonNode> nodes) {
