@@ -74,7 +74,7 @@ public final class Gateway implements AutoCloseable {
     private final TokenCounter tokens;
     private final ReloadSource source;
     private final Clock clock;
-    /** Traces (off unless OTEL_TRACES_EXPORTER=otlp); {@code spans} null when off. */
+    /** Traces (off unless telemetry.traces or OTEL_TRACES_EXPORTER ask for otlp); {@code spans} null when off. */
     private final Tracing tracing;
     private final RequestSpans spans;
     private final AtomicReference<Serving> current = new AtomicReference<>();
@@ -136,7 +136,7 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, Clock clock, ReloadSource source,
                                 Thread.UncaughtExceptionHandler fatal) throws InterruptedException {
-        return start(config, clock, source, fatal, Tracing.fromEnvironment(System::getenv));
+        return start(config, clock, source, fatal, Tracing.from(config.telemetry(), System::getenv));
     }
 
     /** Starts with {@code tracing} as where spans go (closed with the gateway). */
