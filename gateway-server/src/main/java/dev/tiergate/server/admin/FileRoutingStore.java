@@ -2,7 +2,6 @@ package dev.tiergate.server.admin;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.error.InvalidRequestError;
 import dev.tiergate.core.error.NotFoundError;
 import dev.tiergate.server.http.ConfigReloader;
@@ -16,8 +15,8 @@ import java.util.stream.Stream;
 /**
  * Model switches written into the team's file in the config folder (atomically: written beside it,
  * then moved over it) and applied by the hot reload, so they also survive a restart. A switch the
- * config rejects is undone (the old file back). The file is rewritten from its parsed form
- * ({@link TeamYamlText}).
+ * config rejects is undone (the old file back). Only the lines of what the switch changes are
+ * rewritten; the file's other lines and comments stay ({@link TeamFileEdit}).
  */
 public final class FileRoutingStore implements TeamRoutingStore {
     private final Path directory;
@@ -34,12 +33,11 @@ public final class FileRoutingStore implements TeamRoutingStore {
         Path file = fileOf(team);
         try {
             String before = Files.readString(file);
-            ObjectNode root = TeamYamlText.parse(before);
-            if (root == null) {
+            String after = TeamFileEdit.apply(before, edit);
+            if (after == null) {
                 throw new InvalidRequestError(file.getFileName() + " is not a YAML mapping", "invalid_config", null);
             }
-            edit.applyTo(root);
-            AtomicFiles.write(file, TeamYamlText.write(root, before).getBytes(StandardCharsets.UTF_8), false);
+            AtomicFiles.write(file, after.getBytes(StandardCharsets.UTF_8), false);
             ConfigReloader.Result result = reloader.reload(trigger).toCompletableFuture().join();
             if (result instanceof ConfigReloader.Result.Applied) {
                 return result;
