@@ -12,8 +12,8 @@ import java.util.TreeSet;
 /**
  * What a config reload changes, told by ids only (teams, providers, models, aliases, sections):
  * never keys, secrets or prompts. Also separates what a reload can apply from what needs a
- * restart: {@code server.*}, {@code redis.*}, {@code usage.*}, {@code metrics.enabled} and
- * {@code responses.*}.
+ * restart: {@code server.*}, {@code redis.*}, {@code usage.*}, {@code metrics.enabled},
+ * {@code responses.*}, {@code telemetry.*} and {@code admin.*}.
  */
 record ConfigChanges(GatewayConfig next, List<String> changes, List<String> needRestart) {
 
@@ -40,8 +40,14 @@ record ConfigChanges(GatewayConfig next, List<String> changes, List<String> need
         if (!running.responses().equals(loaded.responses())) {
             needRestart.add("responses");
         }
+        if (!running.telemetry().equals(loaded.telemetry())) {
+            needRestart.add("telemetry");
+        }
+        if (!running.admin().equals(loaded.admin())) {
+            needRestart.add("admin.routing-store");
+        }
         GatewayConfig next = loaded.withServer(running.server()).withAccounting(a.withAdminKeys(b.adminKeys()))
-                .withResponses(running.responses());
+                .withResponses(running.responses()).withTelemetry(running.telemetry()).withAdmin(running.admin());
 
         List<String> changes = new ArrayList<>();
         section(changes, "teams", running.teams(), next.teams());

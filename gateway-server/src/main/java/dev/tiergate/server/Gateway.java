@@ -15,7 +15,6 @@ import dev.tiergate.inference.tokens.JtokkitTokenCounter;
 import dev.tiergate.server.accounting.Accounting;
 import dev.tiergate.server.admin.AdminApi;
 import dev.tiergate.server.admin.CacheAdmin;
-import dev.tiergate.server.admin.TeamRoutingAdmin;
 import dev.tiergate.server.requests.RequestListener;
 import dev.tiergate.server.telemetry.RequestSpans;
 import dev.tiergate.server.telemetry.TraceIds;
@@ -73,9 +72,10 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final Accounting accounting;
     private final TokenCounter tokens;
-    private final ReloadSource source;
+    /** Where reloads read (with the model switches kept in Redis, when they are kept there); null: none. */
+    private ReloadSource source;
     private final Clock clock;
-    /** Traces (off unless OTEL_TRACES_EXPORTER=otlp); {@code spans} null when off. */
+    /** Traces (off unless telemetry.traces or OTEL_TRACES_EXPORTER ask for otlp); {@code spans} null when off. */
     private final Tracing tracing;
     private final RequestSpans spans;
     private final AtomicReference<Serving> current = new AtomicReference<>();
@@ -140,7 +140,7 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, Clock clock, ReloadSource source,
                                 Thread.UncaughtExceptionHandler fatal) throws InterruptedException {
-        return start(config, clock, source, fatal, Tracing.fromEnvironment(System::getenv));
+        return start(config, clock, source, fatal, Tracing.from(config.telemetry(), System::getenv));
     }
 
     /** Starts with {@code tracing} as where spans go (closed with the gateway). */
@@ -158,6 +158,11 @@ public final class Gateway implements AutoCloseable {
             accounting = Accounting.create(config, catalog, metrics, clock, tokens);
             gateway = new Gateway(group, metrics, accounting, tokens, source, clock, tracing);
             gateway.admin = AdminParts.open(config, source == null ? null : source.directory());
+            if (source != null && gateway.admin.switched(source) != source) {
+                gateway.source = gateway.admin.switched(source);   // model switches kept in Redis: read with them
+                config = gateway.source.loader().get();
+                catalog = new ModelCatalog(config);
+            }
             Serving serving = gateway.build(config, catalog, null);
             gateway.current.set(serving);
             Gateway running = gateway;
@@ -268,8 +273,7 @@ public final class Gateway implements AutoCloseable {
     private AdminApi adminApi() {
         return admin.api(new CacheAdmin(() -> current.get().parts().exactCache(),
                         () -> current.get().parts().semanticCache(), () -> current.get().config()),
-                source == null ? null : new TeamRoutingAdmin(source.directory(), this::reload,
-                        () -> current.get().config()),
+                admin.routing(source, this::reload, () -> current.get().config()),
                 () -> current.get().config(), clock);
     }
 

@@ -15,7 +15,9 @@ public record GatewayConfig(
         RoutingPolicyConfig router,
         ResilienceConfig resilience,
         AccountingConfig accounting,
-        ResponsesConfig responses) {
+        ResponsesConfig responses,
+        TelemetryConfig telemetry,
+        AdminConfig admin) {
 
     public GatewayConfig {
         providers = Map.copyOf(providers);
@@ -28,6 +30,17 @@ public record GatewayConfig(
         resilience = resilience == null ? ResilienceConfig.defaults() : resilience;
         accounting = accounting == null ? AccountingConfig.defaults() : accounting;
         responses = responses == null ? ResponsesConfig.defaults() : responses;
+        telemetry = telemetry == null ? TelemetryConfig.UNSET : telemetry;
+        admin = admin == null ? AdminConfig.defaults() : admin;
+    }
+
+    /** A config with the defaults of {@code telemetry} (unset: the OTEL_* variables decide) and {@code admin}. */
+    public GatewayConfig(ServerConfig server, Map<String, ProviderConfig> providers, Map<String, ModelConfig> models,
+                         Map<String, AliasConfig> aliases, Map<String, TeamConfig> teams, ExactCacheConfig exactCache,
+                         SemanticCacheConfig semanticCache, RoutingPolicyConfig router, ResilienceConfig resilience,
+                         AccountingConfig accounting, ResponsesConfig responses) {
+        this(server, providers, models, aliases, teams, exactCache, semanticCache, router, resilience, accounting,
+                responses, null, null);
     }
 
     /** A config with the Responses API's defaults (an in-memory store). */
@@ -58,17 +71,27 @@ public record GatewayConfig(
 
     public GatewayConfig withServer(ServerConfig newServer) {
         return new GatewayConfig(newServer, providers, models, aliases, teams, exactCache, semanticCache, router,
-                resilience, accounting, responses);
+                resilience, accounting, responses, telemetry, admin);
     }
 
     public GatewayConfig withAccounting(AccountingConfig newAccounting) {
         return new GatewayConfig(server, providers, models, aliases, teams, exactCache, semanticCache, router,
-                resilience, newAccounting, responses);
+                resilience, newAccounting, responses, telemetry, admin);
     }
 
     public GatewayConfig withResponses(ResponsesConfig newResponses) {
         return new GatewayConfig(server, providers, models, aliases, teams, exactCache, semanticCache, router,
-                resilience, accounting, newResponses);
+                resilience, accounting, newResponses, telemetry, admin);
+    }
+
+    public GatewayConfig withTelemetry(TelemetryConfig newTelemetry) {
+        return new GatewayConfig(server, providers, models, aliases, teams, exactCache, semanticCache, router,
+                resilience, accounting, responses, newTelemetry, admin);
+    }
+
+    public GatewayConfig withAdmin(AdminConfig newAdmin) {
+        return new GatewayConfig(server, providers, models, aliases, teams, exactCache, semanticCache, router,
+                resilience, accounting, responses, telemetry, newAdmin);
     }
 
     /** The bound on all upstream attempts of one request: the resilience deadline, else the request timeout. */

@@ -2,6 +2,7 @@ package dev.tiergate.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.config.AccountingConfig;
+import dev.tiergate.core.config.AdminConfig;
 import dev.tiergate.core.config.AliasConfig;
 import dev.tiergate.core.config.DeploymentConfig;
 import dev.tiergate.core.config.ExactCacheConfig;
@@ -20,6 +21,7 @@ import dev.tiergate.core.config.OverloadLimits;
 import dev.tiergate.core.config.ServerConfig;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.config.TeamPromptCacheConfig;
+import dev.tiergate.core.config.TelemetryConfig;
 import dev.tiergate.core.resilience.CircuitBreakerPolicy;
 import dev.tiergate.core.resilience.RetryPolicy;
 import java.math.BigDecimal;
@@ -44,7 +46,8 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = union(Set.of("server", "providers", "models", "aliases", "cache",
-            "router", "resilience", ResponsesConfigReader.SECTION), AccountingConfigReader.GATEWAY_KEYS);
+            "router", "resilience", ResponsesConfigReader.SECTION, TelemetryConfigReader.SECTION, AdminConfigReader.SECTION),
+            AccountingConfigReader.GATEWAY_KEYS);
     private static final Set<String> CACHE_KEYS = Set.of("exact", "semantic");
     private static final Set<String> EXACT_CACHE_KEYS = Set.of("enabled", "max-size-mb", "ttl-seconds", "cache-non-deterministic");
     private static final Set<String> TEAM_CACHE_KEYS = Set.of("ttl-seconds", "namespace", "cache-non-deterministic", "semantic");
@@ -98,6 +101,8 @@ public final class ConfigLoader {
         RoutingPolicyConfig router = StageYaml.router(g);
         AccountingConfig accounting = AccountingConfigReader.gateway(g);
         ResponsesConfig responses = ResponsesConfigReader.read(g, accounting);
+        TelemetryConfig telemetry = TelemetryConfigReader.read(g);
+        AdminConfig admin = AdminConfigReader.read(g, accounting);
         Map<String, TeamConfig> teams = new LinkedHashMap<>();
         Map<String, String> keyOwners = new HashMap<>();
         for (Map.Entry<String, String> file : source.teamFiles().entrySet()) {
@@ -117,7 +122,7 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return new GatewayConfig(server, providers, models, aliases, teams, exactCache, semanticCache, router,
-                resilience, accounting, responses);
+                resilience, accounting, responses, telemetry, admin);
     }
 
     private static ServerConfig server(YamlFields g) {
@@ -273,7 +278,7 @@ public final class ConfigLoader {
         return out;
     }
 
-    private static Map<String, String> stringMap(YamlFields g, String path) {
+    static Map<String, String> stringMap(YamlFields g, String path) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String key : g.keys(path)) {
             out.put(key, g.string(path + "." + key, ""));

@@ -18,15 +18,7 @@ final class ResponsesConfigReader {
     static ResponsesConfig read(YamlFields g, AccountingConfig accounting) {
         g.onlyKeys(SECTION, KEYS);
         ResponsesConfig d = ResponsesConfig.defaults();
-        String name = g.string("responses.store", "memory");
-        ResponsesConfig.Store store = switch (name) {
-            case "memory" -> ResponsesConfig.Store.MEMORY;
-            case "redis" -> ResponsesConfig.Store.REDIS;
-            default -> {
-                g.problem("responses.store", "'" + name + "' (expected: memory or redis)");
-                yield ResponsesConfig.Store.MEMORY;
-            }
-        };
+        ResponsesConfig.Store store = g.choice("responses.store", ResponsesConfig.Store.MEMORY);
         if (store == ResponsesConfig.Store.REDIS && !accounting.usesRedis()) {
             g.problem("responses.store", "redis, but redis.url is empty (expected: redis.url set, or store: memory)");
         }

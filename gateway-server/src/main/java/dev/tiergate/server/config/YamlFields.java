@@ -140,6 +140,26 @@ final class YamlFields {
         };
     }
 
+    /**
+     * One of an enum's constants, named in lower case ({@code MEMORY}: {@code memory}); another
+     * value is reported with the names expected, and gives {@code defaultValue}.
+     */
+    <E extends Enum<E>> E choice(String path, E defaultValue) {
+        String name = string(path, null);
+        if (name == null) {
+            return defaultValue;
+        }
+        E[] constants = defaultValue.getDeclaringClass().getEnumConstants();
+        for (E constant : constants) {
+            if (constant.name().toLowerCase(java.util.Locale.ROOT).equals(name.trim())) {
+                return constant;
+            }
+        }
+        problem(path, "'" + name + "' (expected: " + String.join(" or ", java.util.Arrays.stream(constants)
+                .map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList()) + ")");
+        return defaultValue;
+    }
+
     List<String> strings(String path) {
         JsonNode n = node(path);
         List<String> out = new ArrayList<>();

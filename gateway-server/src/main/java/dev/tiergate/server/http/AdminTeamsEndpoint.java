@@ -18,8 +18,9 @@ import java.util.function.Supplier;
  * {@code /admin/teams/{team}}: {@code GET .../routing} shows the team's default model and aliases;
  * {@code PUT .../aliases/{alias}} ({@code {"tiers": {"small": ["m"], ...}, "default_tier"?}}) sets
  * one of its aliases, {@code DELETE .../aliases/{alias}} removes it, {@code PUT .../default-model}
- * ({@code {"model"}}) sets its default model. Changes are written to the team's file and reloaded;
- * one the config rejects is undone and answered 400 {@code invalid_config}.
+ * ({@code {"model"}}) sets its default model. Changes are kept in the team's file (or in Redis with
+ * {@code admin.routing-store: redis}) and reloaded; one the config rejects is undone (or never
+ * written) and answered 400 {@code invalid_config}.
  */
 final class AdminTeamsEndpoint extends AdminEndpoint {
     /** What the endpoint does, by its method and path. */

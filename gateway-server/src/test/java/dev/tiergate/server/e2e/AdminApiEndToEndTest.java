@@ -279,6 +279,7 @@ class AdminApiEndToEndTest {
         }
         String teamFile = Files.readString(dir.resolve("teams/team-a.yaml"));
         assertThat(teamFile).startsWith("# team-a: kept by the admin API test\n").contains("demo-mid")
+                .contains("# switched by the admin API below this line\n")
                 .contains("default-model: auto");
         Path keys = dir.resolve("virtual-keys.json");
         assertThat(Files.readString(keys)).contains("\"kept\"").doesNotContain(secret);
@@ -297,7 +298,7 @@ class AdminApiEndToEndTest {
         Files.writeString(dir.resolve("gateway.yaml"), GATEWAY_YAML + "usage: {file: \"" + dir.resolve("usage.jsonl")
                 + "\"}\n");
         Files.writeString(dir.resolve("teams/team-a.yaml"), "# team-a: kept by the admin API test\n"
-                + TestGateway.teamYaml(""));
+                + TestGateway.teamYaml("# switched by the admin API below this line\n"));
     }
 
     private static final List<ListAppender<ILoggingEvent>> APPENDERS = new ArrayList<>();
