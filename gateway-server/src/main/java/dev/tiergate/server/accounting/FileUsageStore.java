@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Writing.</b> Appends are queued and written in batches by one background thread
  * ({@link BatchingWriter}): each batch is handed to the operating system as soon as the one before
- * it is written, so a killed gateway loses only the records queued in that moment. When the file is
+ * it is written (and at most {@value BatchingWriter#LINGER_MILLIS} ms after it), so a killed gateway
+ * loses only the records queued in that moment. When the file is
  * synced to disk (what a power cut or kernel crash would lose) is {@code usage.fsync}: as soon as a
  * batch is written, or every {@code fsync-interval-ms}, from a thread of its own in both cases (a
  * slow disk never holds records back), or only on close.
