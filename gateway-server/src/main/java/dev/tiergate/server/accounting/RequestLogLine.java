@@ -2,7 +2,9 @@ package dev.tiergate.server.accounting;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.tiergate.core.accounting.Costs;
 import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.json.Json;
@@ -30,6 +32,8 @@ import net.logstash.logback.marker.LogstashMarker;
 final class RequestLogLine extends LogstashMarker {
     private static final String NAME = "TIERGATE_REQUEST";
     private static final ObjectMapper MAPPER = Json.mapper();
+    private static final ObjectReader DECIMAL_FIELDS = MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() { })
+            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final FinishedRequest request;
     private final UsageRecord usage;
@@ -143,9 +147,14 @@ final class RequestLogLine extends LogstashMarker {
         }
     }
 
+    /** The fields as {@code {name=value, ...}}, as the map's marker showed them (decimals as written). */
     @Override
     protected String toStringSelf() {
-        return json();
+        try {
+            return String.valueOf(DECIMAL_FIELDS.<Map<String, Object>>readValue(json()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -79,7 +79,8 @@ class RequestLogLineTest {
 
         assertThat(fields.keySet()).startsWith("request_id", "method", "route", "status", "duration_ms").endsWith("trace_id", "span_id");
         assertThat(fields).containsEntry("request_id", r.requestId()).containsEntry("status", r.status());
-        assertThat(new RequestLogLine(r, null).toString()).contains("\"request_id\":\"" + r.requestId() + "\"");
+        assertThat(new RequestLogLine(r, trace(0)).toString()).startsWith("{request_id=")
+                .contains("{request_id=" + r.requestId() + ", method=POST,").contains("trace_id=" + trace(0).getTraceId());
     }
 
     /**
