@@ -347,14 +347,12 @@ public final class FileUsageStore implements UsageStore {
 
     /** Writes one batch (on the writer thread). */
     private void write(List<UsageRecord> records) {
-        StringBuilder lines = new StringBuilder(records.size() * 512);
         for (UsageRecord record : records) {
-            lines.append(UsageJson.write(record)).append('\n');
             if (oldestDay == null || record.day().isBefore(oldestDay)) {
                 oldestDay = record.day();
             }
         }
-        ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+        ByteBuffer bytes = ByteBuffer.wrap(UsageJson.lines(records));
         FileChannel out = channel;
         try {
             while (bytes.hasRemaining()) {
