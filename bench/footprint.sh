@@ -7,11 +7,12 @@
 # start until /readyz answers, run wrk at 16 connections for $SECONDS_EACH s each: JSON with a new
 # prompt per request (every stage works: embedding, router, upstream), streams with new prompts,
 # then exact-cache hits; print RSS now and at its peak (VmRSS, VmHWM) and heap after a GC.
+# FOOTPRINT_HISTO=DIR also writes each option set's largest heap classes after the load to DIR/N.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${SECONDS_EACH:-20}
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-JAR=gateway-server/target/tiergate.jar
+JAR=${FOOTPRINT_JAR:-gateway-server/target/tiergate.jar}
 [[ -f $JAR ]] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 TMP=$(mktemp -d); PIDS=()
@@ -41,6 +42,8 @@ for opts in "$@"; do
   rss=$(awk '/VmRSS/ {print $2/1024}' /proc/$gw/status); hwm=$(awk '/VmHWM/ {print $2/1024}' /proc/$gw/status)
   heap=$("${JAVA%/java}/jcmd" "$gw" GC.run >/dev/null 2>&1; "${JAVA%/java}/jcmd" "$gw" GC.heap_info 2>/dev/null \
     | grep -oE '(total|used) [0-9]+K' | awk '/used/ {s += $2} END {print int(s)}')
+  [[ -n ${FOOTPRINT_HISTO:-} ]] && { mkdir -p "$FOOTPRINT_HISTO"; echo "$opts" > "$FOOTPRINT_HISTO/$port.txt"
+    "${JAVA%/java}/jcmd" "$gw" GC.class_histogram 2>/dev/null | head -30 >> "$FOOTPRINT_HISTO/$port.txt"; }
   printf '| `%s` | %.1f | %.0f | %.0f | %s | %s |\n' "${opts:-(README)}" "$up" "$rss" "$hwm" \
     "$( [[ -n $heap ]] && echo $((heap / 1024)) || echo '?')" "$(sed -n 's/.*rps=\([0-9.]*\).*/\1/p' <<<"$json")"
   kill "$gw"; wait "$gw" 2>/dev/null || true

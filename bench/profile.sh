@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The yardstick (../shared/bench/run.sh) against one jar, with a JFR recording per run:
 #   bench/profile.sh JAR OUT_DIR
-# Starts the mock (port 18391) and the jar with README's JVM options (-Xmx128m -XX:+UseSerialGC),
+# Starts the mock (port 18391) and the jar with README's JVM options (JVM_OPTS below),
 # the bundled config pointed at the mock (OPENAI_BASE_URL), both pinned to core 1, then three
 # run.sh runs (3 rounds of 8 s, 12 s warm-up), each recorded by JFR (settings=profile):
 #   off:    a new prompt per request with x-tiergate-cache: off (the proxy path alone)
@@ -10,6 +10,9 @@
 # run.sh sends no extra headers to a named target, so a copy of it that takes EXTRA_HEADERS is
 # made in OUT_DIR (one line changed). Tables: OUT_DIR/tables.md; profiles: OUT_DIR/<run>.jfr,
 # summarised by bench/jfr-summary.py.
+# Env: JVM_OPTS (default README's: -Xms32m -Xmx256m -XX:+UseSerialGC -XX:MetaspaceSize=64m; "" = the JVM's defaults), JFR=off (no
+# recording), RUNS (default "off unique hits"). The collector's log goes to OUT_DIR/gc.log
+# (-Xlog:gc), summarised per run by bench/gc-summary.py.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 JAR=$(realpath "$1") OUT=$(realpath -m "$2")
@@ -21,16 +24,22 @@ sed -e 's|  add_target "\$name" "\$rest" "\$pid"$|  add_target "$name" "$rest" "
     -e "s|^HERE=.*|HERE=$SHARED|" "$SHARED/run.sh" > "$OUT/run.sh"; chmod +x "$OUT/run.sh"
 taskset -c 1 node "$SHARED/mock-upstream.mjs" --port "$PORT" > "$OUT/mock.log" 2>&1 & MOCK=$!
 OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$PORT/v1 TIERGATE_USAGE_FILE=$OUT/usage.jsonl \
-  taskset -c 1 "$JAVA/java" -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
-  -jar "$JAR" --port "$GWP" --management-port off > "$OUT/gw.log" 2>&1 & GW=$!
+  taskset -c 1 "$JAVA/java" ${JVM_OPTS--Xms32m -Xmx256m -XX:+UseSerialGC -XX:MetaspaceSize=64m} -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
+  "-Xlog:gc:file=$OUT/gc.log:timemillis" -jar "$JAR" --port "$GWP" --management-port off > "$OUT/gw.log" 2>&1 & GW=$!
 trap 'kill $GW $MOCK 2>/dev/null' EXIT
-for _ in $(seq 300); do curl -sf "http://127.0.0.1:$GWP/readyz" >/dev/null && break; sleep 0.2; done
+STARTED=$(date +%s.%N)
+for _ in $(seq 600); do curl -sf "http://127.0.0.1:$GWP/readyz" >/dev/null && break; sleep 0.1; done
+echo "### start-up $(echo "$(date +%s.%N) - $STARTED" | bc -l | cut -c1-5) s (until /readyz answers)" >> "$OUT/tables.md"
 run() {  # run NAME COMMAND...
   local name=$1; shift
-  "$JAVA/jcmd" "$GW" JFR.start name="$name" settings=profile > /dev/null
-  echo "### $name: load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S)" >> "$OUT/tables.md"
+  [[ " ${RUNS:-off unique hits} " == *" $name "* ]] || return 0
+  [[ ${JFR:-on} == off ]] || "$JAVA/jcmd" "$GW" JFR.start name="$name" settings=profile > /dev/null
+  echo "### $name: load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S), JVM ${JVM_OPTS--Xms32m -Xmx256m -XX:+UseSerialGC -XX:MetaspaceSize=64m}, JFR ${JFR:-on}" >> "$OUT/tables.md"
+  local began=$(date +%s)
   "$@" >> "$OUT/tables.md" 2> "$OUT/$name.err"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/tables.md"
+  echo "$name $began $(date +%s)" >> "$OUT/runs.txt"
+  [[ ${JFR:-on} == off ]] && return 0
   "$JAVA/jcmd" "$GW" JFR.dump name="$name" filename="$OUT/$name.jfr" > /dev/null
   "$JAVA/jcmd" "$GW" JFR.stop name="$name" > /dev/null
 }
@@ -38,3 +47,4 @@ COMMON=(--port "$PORT" --rounds 3 --duration 8 --warmup 12)
 run off env EXTRA_HEADERS='x-tiergate-cache: off' "$OUT/run.sh" "${COMMON[@]}" --unique tiergate=http://127.0.0.1:$GWP@$GW
 run unique "$OUT/run.sh" "${COMMON[@]}" --unique tiergate=http://127.0.0.1:$GWP@$GW
 run hits "$OUT/run.sh" "${COMMON[@]}" tiergate=http://127.0.0.1:$GWP@$GW
+echo "### RSS after the runs: $(awk '/VmRSS/ {print int($2/1024)}' /proc/$GW/status) MB, peak $(awk '/VmHWM/ {print int($2/1024)}' /proc/$GW/status) MB" >> "$OUT/tables.md"

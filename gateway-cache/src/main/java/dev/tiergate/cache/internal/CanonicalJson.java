@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.crypto.Sha256;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.model.ChatRequest;
+import dev.tiergate.core.model.Message;
+import dev.tiergate.core.model.MessageContent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,7 +72,60 @@ public final class CanonicalJson {
         return Sha256.of(bytes);
     }
 
-    private static void write(JsonNode node, JsonGenerator gen) throws IOException {
+    /**
+     * Writes {@code value} as {@link #write(JsonNode, JsonGenerator)} writes its tree, without the
+     * tree for strings, whole numbers, doubles and JSON nodes; null as JSON null.
+     */
+    public static void writeValue(Object value, JsonGenerator gen) throws IOException {
+        switch (value) {
+            case null -> gen.writeNull();
+            case String text -> gen.writeString(text);
+            case Integer number -> gen.writeNumber(number.toString());
+            case Long number -> gen.writeNumber(number.toString());
+            case Double number when Double.isFinite(number) -> gen.writeNumber(canonicalDecimal(BigDecimal.valueOf(number)));
+            case JsonNode node -> write(node, gen);
+            default -> write(MAPPER.valueToTree(value), gen);
+        }
+    }
+
+    /**
+     * Writes messages canonically: a plain message (text or no content, no tool calls, no fields we
+     * do not model; what most requests hold) straight from its record, any other through its tree;
+     * the same bytes either way.
+     */
+    public static void writeMessages(List<Message> messages, JsonGenerator gen) throws IOException {
+        gen.writeStartArray();
+        for (Message message : messages) {
+            if (message.toolCalls() == null && message.extra().isEmpty()
+                    && (message.content() == null || message.content() instanceof MessageContent.Text)) {
+                gen.writeStartObject();             // the fields of Message's JSON, sorted
+                gen.writeFieldName("content");
+                if (message.content() == null) {
+                    gen.writeNull();
+                } else {
+                    gen.writeString(message.content().text());
+                }
+                writeIfSet(gen, "name", message.name());
+                writeIfSet(gen, "role", message.role());
+                writeIfSet(gen, "tool_call_id", message.toolCallId());
+                gen.writeEndObject();
+            } else {
+                write(MAPPER.valueToTree(message), gen);
+            }
+        }
+        gen.writeEndArray();
+    }
+
+    /** Writes the field {@code name} with {@link #writeValue}, unless {@code value} is null. */
+    public static void writeIfSet(JsonGenerator gen, String name, Object value) throws IOException {
+        if (value != null) {
+            gen.writeFieldName(name);
+            writeValue(value, gen);
+        }
+    }
+
+    /** Writes {@code node} canonically. */
+    public static void write(JsonNode node, JsonGenerator gen) throws IOException {
         switch (node.getNodeType()) {
             case OBJECT -> {
                 List<String> names = new ArrayList<>(node.size());
@@ -108,7 +163,11 @@ public final class CanonicalJson {
                 return Double.toString(d);
             }
         }
-        BigDecimal value = node.decimalValue().stripTrailingZeros();
+        return canonicalDecimal(node.decimalValue());
+    }
+
+    private static String canonicalDecimal(BigDecimal decimal) {
+        BigDecimal value = decimal.stripTrailingZeros();
         return value.signum() == 0 ? "0" : value.toPlainString();
     }
 }

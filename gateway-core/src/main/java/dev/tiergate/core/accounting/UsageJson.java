@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /** The JSON form of usage records and reports: snake_case, ISO-8601 times, plain decimals. */
 public final class UsageJson {
@@ -35,6 +38,24 @@ public final class UsageJson {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Records as JSON Lines: each as {@link #write} writes it, then a newline; written by one
+     * generator into one array (no string per record), as a batch of the usage file is.
+     */
+    public static byte[] lines(List<UsageRecord> records) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(records.size() * 512);
+        try (JsonGenerator generator = MAPPER.createGenerator(out)) {
+            generator.setRootValueSeparator(null);
+            for (UsageRecord record : records) {
+                MAPPER.writeValue(generator, record);
+                generator.writeRaw('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** Parses one record; IllegalArgumentException when the text is not one. */

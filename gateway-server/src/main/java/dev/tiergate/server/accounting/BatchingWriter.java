@@ -7,7 +7,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,13 +17,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes usage records off the request path: {@link #add} only queues; one background thread
  * hands whatever has queued up (up to {@value #MAX_BATCH} records) to the batch writer at once,
- * then takes the next batch, so a record waits only while the batch before it is written.
+ * then takes the next batch, so a record waits only while the batch before it is written and,
+ * after a batch, for at most {@value #LINGER_MILLIS} ms more while the writer lets the next batch
+ * gather: under load the request threads then queue without waking the writer for every record
+ * (a wake-up costs the event loop a system call and the shared core a context switch).
  * {@link #execute} runs a task on that thread, after the records queued before it are written
  * (how a store changes its file between batches); {@link #flush()} completes once everything
  * queued before it is written; {@link #close()} writes the rest and stops the thread.
  */
 final class BatchingWriter implements AutoCloseable {
     static final int MAX_BATCH = 512;
+    static final long LINGER_MILLIS = 5;
     private static final Logger log = LoggerFactory.getLogger(BatchingWriter.class);
     private static final Object STOP = new Object();
 
@@ -106,7 +112,11 @@ final class BatchingWriter implements AutoCloseable {
                 }
             }
             write(records);
+            boolean full = items.size() >= MAX_BATCH;
             items.clear();
+            if (!stop && !full) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS));
+            }
         }
     }
 

@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Writing.</b> Appends are queued and written in batches by one background thread
  * ({@link BatchingWriter}): each batch is handed to the operating system as soon as the one before
- * it is written, so a killed gateway loses only the records queued in that moment. When the file is
+ * it is written (and at most {@value BatchingWriter#LINGER_MILLIS} ms after it), so a killed gateway
+ * loses only the records queued in that moment. When the file is
  * synced to disk (what a power cut or kernel crash would lose) is {@code usage.fsync}: as soon as a
  * batch is written, or every {@code fsync-interval-ms}, from a thread of its own in both cases (a
  * slow disk never holds records back), or only on close.
@@ -346,14 +347,12 @@ public final class FileUsageStore implements UsageStore {
 
     /** Writes one batch (on the writer thread). */
     private void write(List<UsageRecord> records) {
-        StringBuilder lines = new StringBuilder(records.size() * 512);
         for (UsageRecord record : records) {
-            lines.append(UsageJson.write(record)).append('\n');
             if (oldestDay == null || record.day().isBefore(oldestDay)) {
                 oldestDay = record.day();
             }
         }
-        ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+        ByteBuffer bytes = ByteBuffer.wrap(UsageJson.lines(records));
         FileChannel out = channel;
         try {
             while (bytes.hasRemaining()) {

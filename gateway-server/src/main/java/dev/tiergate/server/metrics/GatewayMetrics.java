@@ -81,8 +81,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<String, CacheCounts> cacheByTeam = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
-    private final Map<String, Counter> stageSteps = new ConcurrentHashMap<>();
-    private final Map<String, Timer> stageTimers = new ConcurrentHashMap<>();
+    /** A stage's timer and step counters by stage name, bound once (a step only looks up and records). */
+    private final Map<String, StageMeters> stageMeters = new ConcurrentHashMap<>();
     /** {@code tiergate.requests} by its labels, bound once per label set (a request only records). */
     private final Map<RequestLabels, Timer> requestTimers = new ConcurrentHashMap<>();
     /** The usage counters by their labels, bound once per label set. */
@@ -294,13 +294,42 @@ public final class GatewayMetrics implements AutoCloseable {
      */
     public StageObserver stageObserver() {
         return (stage, outcome, nanos) -> {
-            stageSteps.computeIfAbsent(stage + '\u0000' + outcome, k -> Counter.builder("tiergate.stage.steps")
-                    .description("Pipeline stage steps by outcome")
-                    .tags("stage", stage, "outcome", outcome).register(registry)).increment();
-            stageTimers.computeIfAbsent(stage, k -> Timer.builder("tiergate.stage.duration")
-                    .description("Time a pipeline stage took before passing a request on or answering it")
-                    .tags("stage", stage).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+            StageMeters meters = stageMeters.get(stage);
+            if (meters == null) {
+                meters = stageMeters.computeIfAbsent(stage, this::stageMeters);
+            }
+            meters.stepped(outcome, nanos);
         };
+    }
+
+    private StageMeters stageMeters(String stage) {
+        return new StageMeters(stage, Timer.builder("tiergate.stage.duration")
+                .description("Time a pipeline stage took before passing a request on or answering it")
+                .tags("stage", stage).register(registry), new ConcurrentHashMap<>());
+    }
+
+    /** One stage's duration timer and its step counters by outcome. */
+    private final class StageMeters {
+        private final String stage;
+        private final Timer duration;
+        private final Map<String, Counter> steps;
+
+        StageMeters(String stage, Timer duration, Map<String, Counter> steps) {
+            this.stage = stage;
+            this.duration = duration;
+            this.steps = steps;
+        }
+
+        void stepped(String outcome, long nanos) {
+            Counter counter = steps.get(outcome);
+            if (counter == null) {
+                counter = steps.computeIfAbsent(outcome, o -> Counter.builder("tiergate.stage.steps")
+                        .description("Pipeline stage steps by outcome")
+                        .tags("stage", stage, "outcome", o).register(registry));
+            }
+            counter.increment();
+            duration.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /**

@@ -34,8 +34,8 @@ class RequestLogTest {
             exchange.facts().route().set(new RouteDecision("auto", "mid", "demo-mid",
                     0.42, RouteCause.CLASSIFIER, Map.of("small", 0.3, "mid", 0.5, "frontier", 0.2), List.of()));
 
-            Map<String, Object> fields = RequestLog.fields(new RequestListener.FinishedRequest("req-1", "POST",
-                    "/v1/chat/completions", 200, "ok", 1_000_000, "team-a", "key-a", "auto", exchange.facts()));
+            Map<String, Object> fields = new RequestLogLine(new RequestListener.FinishedRequest("req-1", "POST",
+                    "/v1/chat/completions", 200, "ok", 1_000_000, "team-a", "key-a", "auto", exchange.facts()), null).fields();
 
             assertThat(fields).containsEntry("route_tier", "mid").containsEntry("route_cause", "classifier")
                     .containsEntry("complexity", 0.42).containsEntry("request_id", "req-1");

@@ -137,7 +137,8 @@ class SteadyLoadTest {
         Files.writeString(dir.resolve("teams/t.yaml"), "id: t\nkeys: [{id: k, sha256: "
                 + HexFormat.of().formatHex(ApiKeyAuthenticator.sha256(KEY)) + "}]\n");
         return ChildGateway.start(dir, Map.of(), line -> line.contains("WARN") || line.contains("ERROR"),
-                "-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED");
+                "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=64m", "-XX:+ExitOnOutOfMemoryError",
+                "--enable-native-access=ALL-UNNAMED");
     }
 
     /** The fixed-rate load of one phase: its clients, counts and latencies. */
