@@ -35,15 +35,23 @@ public final class RequestLog implements RequestListener {
         this.lines = lines;
     }
 
+    /** One line the log wrote: its route (null when none) and, rendered on demand, its fields. */
+    public interface Line {
+        String route();
+
+        /** The line's fields as one JSON object: what the line holds, no more. */
+        String json();
+    }
+
     /**
-     * Told of each line the log writes, with its fields (read-only): what the line holds, no more.
-     * Runs on the event loop: must be quick and must not block.
+     * Told of each line the log writes. Runs on the event loop: must be quick and must not block,
+     * and must not keep the line (it holds the finished request): keep its {@link Line#json()}.
      */
     @FunctionalInterface
     public interface LineListener {
-        LineListener NONE = fields -> { };
+        LineListener NONE = line -> { };
 
-        void logged(Map<String, Object> fields);
+        void logged(Line line);
     }
 
     @Override
@@ -51,8 +59,8 @@ public final class RequestLog implements RequestListener {
         if (!log.isInfoEnabled()) {
             return;
         }
-        log.info(new RequestLogLine(r, traces.of(r.requestId())), "{} {} {} {}", r.method(), r.route(), r.status(),
-                r.outcome() == null ? "-" : r.outcome());
-        lines.logged(java.util.Collections.unmodifiableMap(fields));
+        RequestLogLine line = new RequestLogLine(r, traces.of(r.requestId()));
+        log.info(line, "{} {} {} {}", r.method(), r.route(), r.status(), r.outcome() == null ? "-" : r.outcome());
+        lines.logged(line);
     }
 }

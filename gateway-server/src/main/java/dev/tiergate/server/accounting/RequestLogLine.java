@@ -29,7 +29,7 @@ import net.logstash.logback.marker.LogstashMarker;
  * no serializer lookup per field, as {@code Markers.appendEntries} of a map would do. The bytes
  * are those the map's entries gave (RequestLogLineTest).
  */
-final class RequestLogLine extends LogstashMarker {
+final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
     private static final String NAME = "TIERGATE_REQUEST";
     private static final ObjectMapper MAPPER = Json.mapper();
     private static final ObjectReader DECIMAL_FIELDS = MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() { })
@@ -125,8 +125,14 @@ final class RequestLogLine extends LogstashMarker {
         }
     }
 
+    @Override
+    public String route() {
+        return request.route();
+    }
+
     /** The fields as one JSON object. */
-    String json() {
+    @Override
+    public String json() {
         StringWriter out = new StringWriter(512);
         try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();

@@ -1,7 +1,6 @@
 package dev.tiergate.server.dashboard;
 
 import dev.tiergate.server.accounting.RequestLog;
-import java.util.Map;
 
 /**
  * The last {@value #CAPACITY} lines of the request log as it wrote them (its fields, nothing more:
@@ -14,16 +13,18 @@ public final class RequestTail implements RequestLog.LineListener {
     private static final String DASHBOARD = "/dashboard";
     private static final java.util.Set<String> POLLED = java.util.Set.of("/healthz", "/readyz", "/metrics");
 
-    private final Ring<Map<String, Object>> lines = new Ring<>(CAPACITY);
+    private final Ring<String> lines = new Ring<>(CAPACITY);
 
     @Override
-    public void logged(Map<String, Object> fields) {
-        if (!(fields.get("route") instanceof String route && (route.startsWith(DASHBOARD) || POLLED.contains(route)))) {
-            lines.append(fields);
+    public void logged(RequestLog.Line line) {
+        String route = line.route();
+        if (route == null || !(route.startsWith(DASHBOARD) || POLLED.contains(route))) {
+            lines.append(line.json());
         }
     }
 
-    public Ring<Map<String, Object>> lines() {
+    /** The lines held, each as the JSON object the log wrote. */
+    public Ring<String> lines() {
         return lines;
     }
 }

@@ -1,10 +1,12 @@
 package dev.tiergate.server.dashboard;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.accounting.UsageJson;
+import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code /dashboard/api/tail}: the request log's lines held, numbered; {@code next} is what to ask
@@ -18,19 +20,27 @@ public final class TailView {
     }
 
     /** The lines after {@code after} (null: the last {@value #DEFAULT_LINES}). */
-    public static ObjectNode of(Ring<Map<String, Object>> ring, Long after) {
+    public static ObjectNode of(Ring<String> ring, Long after) {
         long latest = ring.latest();
-        List<Ring.Numbered<Map<String, Object>>> lines = after == null ? ring.last(DEFAULT_LINES) : ring.after(after);
+        List<Ring.Numbered<String>> lines = after == null ? ring.last(DEFAULT_LINES) : ring.after(after);
         ObjectNode root = UsageJson.mapper().createObjectNode();
         ArrayNode out = root.putArray("lines");
-        for (Ring.Numbered<Map<String, Object>> line : lines) {
+        for (Ring.Numbered<String> line : lines) {
             ObjectNode row = out.addObject();
             row.put("seq", line.number());
-            row.set("entry", UsageJson.mapper().valueToTree(line.value()));
+            row.set("entry", entry(line.value()));
         }
         long next = !lines.isEmpty() ? lines.getLast().number()
                 : after == null || after > latest ? latest : after;
         root.put("next", next);
         return root;
+    }
+
+    private static JsonNode entry(String json) {
+        try {
+            return UsageJson.mapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -26,9 +26,9 @@ class RingTest {
 
     @Test
     void theTailViewGivesTheLinesAfterASeqAndWhereToGoOn() {
-        Ring<java.util.Map<String, Object>> ring = new Ring<>(500);
+        Ring<String> ring = new Ring<>(500);
         for (int i = 1; i <= 150; i++) {
-            ring.append(java.util.Map.of("request_id", "req_" + i));
+            ring.append("{\"request_id\":\"req_" + i + "\"}");
         }
         var last = TailView.of(ring, null);
         assertThat(last.path("lines")).hasSize(TailView.DEFAULT_LINES);
