@@ -540,6 +540,9 @@
         showApp(await api('session'));
       } else if (res.status === 401 || res.status === 403) {
         showLogin('That is not an admin key of this gateway.');
+      } else if (res.status === 429) {
+        showLogin('Too many wrong keys from this address: try again in '
+          + (res.headers.get('retry-after') || '60') + ' s.');
       } else {
         showLogin('Sign-in failed: ' + res.status + ' ' + res.statusText);
       }

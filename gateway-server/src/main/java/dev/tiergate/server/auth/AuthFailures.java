@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * refused with {@code 429} and {@code Retry-After} until that minute is over, so that keys cannot be
  * guessed at the speed of the network. Addresses are kept in a bounded cache ({@value #MAX_ADDRESSES},
  * the least recently failing dropped first); IPv6 addresses count per /64, the block a host
- * usually holds. A request without a key is counted but does not block: it guesses nothing.
+ * usually holds. A request without a key (or, on the dashboard, without a session) is counted
+ * as {@code missing_api_key} but does not block: it guesses nothing. Each port has its own
+ * instance ({@link #withOwnWindows}): guesses on one do not lock an address out of the other.
  */
 public final class AuthFailures {
     /** How many addresses are remembered at most: a few MB, whatever an attacker sends. */
@@ -29,6 +31,8 @@ public final class AuthFailures {
     public static final Duration WINDOW = Duration.ofMinutes(1);
     /** The reasons counted: what the authenticator answers; anything else counts as {@code other}. */
     private static final Set<String> REASONS = Set.of("missing_api_key", "invalid_api_key");
+    /** The codes of a request that presented no credential at all: counted as missing, never blocking. */
+    private static final Set<String> NO_CREDENTIAL = Set.of("missing_api_key", "login_required");
 
     /** Neither counts nor blocks (the management port, tests of the handler). */
     public static final AuthFailures NONE = new AuthFailures(0, Clock.systemUTC(), Listener.NONE);
@@ -57,6 +61,11 @@ public final class AuthFailures {
         return new AuthFailures(limit, clock, listener);
     }
 
+    /** The same limit, clock and listener, counting its own addresses (another port's). */
+    public AuthFailures withOwnWindows() {
+        return new AuthFailures(limit, clock, listener);
+    }
+
     /** Told about each failed authentication and each refused request; reasons are a fixed set. */
     public interface Listener {
         Listener NONE = new Listener() {
@@ -79,7 +88,8 @@ public final class AuthFailures {
         if (!(error instanceof AuthenticationError)) {
             return;
         }
-        String reason = REASONS.contains(error.code()) ? error.code() : "other";
+        String reason = NO_CREDENTIAL.contains(error.code()) ? "missing_api_key"
+                : REASONS.contains(error.code()) ? error.code() : "other";
         listener.failed(reason);
         if (limit == 0 || address == null || reason.equals("missing_api_key")) {
             return;

@@ -41,7 +41,7 @@ abstract class DashboardEndpoint implements Endpoint {
 
     @Override
     public final void handle(HttpCall call) {
-        String adminId = requireLogin(call);
+        String adminId = requireLogin(state.get(), dashboard, call);
         call.describe("admin:" + adminId, null);
         CompletableFuture.supplyAsync(() -> view(call), admin.executor())
                 .thenCompose(view -> view)
@@ -62,14 +62,22 @@ abstract class DashboardEndpoint implements Endpoint {
     /** The view this route answers with (runs on the admin thread). */
     abstract CompletionStage<? extends JsonNode> view(HttpCall call);
 
-    /** The admin id of the call's session or admin key; 401 {@code login_required} without either. */
-    String requireLogin(HttpCall call) {
+    /**
+     * The admin id of the call's session or admin key; 401 {@code invalid_api_key} for a key that is
+     * nobody's (a guess, counted by the port's failed authentications), else 401 {@code login_required}.
+     */
+    static String requireLogin(ServingState serving, Dashboard dashboard, HttpCall call) {
         Session session = dashboard.sessions().find(token(call));
         if (session != null) {
             return session.admin();
         }
-        String adminId = state.get().authenticator().admin(call.request.header(HttpHeaderNames.AUTHORIZATION));
+        String authorization = call.request.header(HttpHeaderNames.AUTHORIZATION);
+        var authenticator = serving.authenticator();
+        String adminId = authenticator.admin(authorization);
         if (adminId == null) {
+            if (authorization != null && !authorization.isBlank()) {
+                authenticator.authenticate(authorization); // a wrong key: 401 invalid_api_key, counted as a guess
+            }
             throw new AuthenticationError("Log in to the dashboard first (POST /dashboard/api/login), or send an"
                     + " admin key as 'Authorization: Bearer <key>'.", "login_required", null);
         }

@@ -111,20 +111,15 @@ final class DashboardSessionEndpoint implements Endpoint {
 
     private void session(HttpCall call) {
         Session session = dashboard.sessions().find(DashboardEndpoint.token(call));
+        String adminId = DashboardEndpoint.requireLogin(state.get(), dashboard, call);
         ObjectNode body = UsageJson.mapper().createObjectNode();
+        body.put("admin", adminId);
         if (session != null) {
-            body.put("admin", session.admin());
             body.put("expires_at", session.expiresAt().toString());
         } else {
-            String adminId = state.get().authenticator().admin(call.request.header(HttpHeaderNames.AUTHORIZATION));
-            if (adminId == null) {
-                throw new AuthenticationError("No dashboard session: log in (POST /dashboard/api/login).",
-                        "login_required", null);
-            }
-            body.put("admin", adminId);
             body.putNull("expires_at");
         }
-        call.describe("admin:" + body.get("admin").asText(), null);
+        call.describe("admin:" + adminId, null);
         call.respond(HttpResponses.json(HttpResponseStatus.OK, body, call.requestId), "dashboard.session");
     }
 

@@ -58,7 +58,8 @@ public final class GatewayServer implements AutoCloseable {
      * {@code POST /admin/reload} calling {@code reloader}. {@code /readyz} fails while the server
      * drains, while the stores of limits and usage are unreachable, and while {@code health} says so.
      * {@code authFailures} counts the API port's failed authentications and refuses addresses that
-     * made too many. {@code responses} holds the Responses API's stored responses and token counter.
+     * made too many; the management port (admin keys, dashboard logins) gets the same limit with its
+     * own count per address. {@code responses} holds the Responses API's stored responses and token counter.
      */
     public static GatewayServer start(ServerConfig config, EventLoopGroup group, Supplier<ServingState> state,
                                       ServerAccounting accounting, ConfigReloader reloader, Readiness health,
@@ -91,7 +92,7 @@ public final class GatewayServer implements AutoCloseable {
             try {
                 management = bind("management", config.managementHost(), config.managementPort(), group,
                         managementRoutes(state, accounting, reloader, readiness, admin), connections,
-                        AuthFailures.NONE);
+                        authFailures.withOwnWindows());
             } catch (RuntimeException | InterruptedException e) {
                 api.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
                 throw e;

@@ -65,6 +65,28 @@ class AuthFailuresTest {
     }
 
     @Test
+    void aDashboardCallWithoutASessionCountsAsMissingAndDoesNotBlock() throws Exception {
+        InetAddress browser = InetAddress.getByName("192.0.2.11");
+        for (int i = 0; i < 5; i++) {
+            failures.observe(browser, new AuthenticationError("log in", "login_required", null));
+        }
+        assertThat(failures.refusal(browser)).isNull();
+        assertThat(counted).hasSize(5).containsOnly("missing_api_key");
+    }
+
+    @Test
+    void anotherPortsInstanceCountsItsOwnAddresses() throws Exception {
+        InetAddress client = InetAddress.getByName("192.0.2.12");
+        AuthFailures management = failures.withOwnWindows();
+        for (int i = 0; i < 3; i++) {
+            management.observe(client, new AuthenticationError("no", "invalid_admin_key", "key"));
+        }
+        assertThat(management.refusal(client)).isNotNull();
+        assertThat(failures.refusal(client)).as("the API port's count").isNull();
+        assertThat(counted).containsExactly("other", "other", "other", "refused");
+    }
+
+    @Test
     void anIpv6HostIsCountedByItsSlash64() throws Exception {
         for (String address : List.of("2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3")) {
             failures.observe(InetAddress.getByName(address), WRONG_KEY);
