@@ -37,6 +37,6 @@ for round in $(seq $ROUNDS); do for s in json stream; do
     c1=$(cpu ${PIDS[$k]}); m1=$(cpu ${MOCKS[$k]}); python3 $T/thread-switches.py snap ${PIDS[$k]} "$OUT/b$k.json"
     n=$(grep -o 'requests=[0-9]*' "$OUT/wrk$k.out" | cut -d= -f2)
     echo "## ${NAMES[$k]} $s round $round: load $(cut -d' ' -f1-3 /proc/loadavg), requests $n, rps $((n / SECS)), gateway cpu $(( (c1-c0[k])*10000 / n )) us/req, mock cpu $(( (m1-m0[k])*10000 / n )) us/req" | tee -a "$OUT/summary.md"
-    python3 $T/thread-switches.py diff "$OUT/a$k.json" "$OUT/b$k.json" $n | head -6 >> "$OUT/summary.md"
+    python3 $T/thread-switches.py diff "$OUT/a$k.json" "$OUT/b$k.json" $n 5 >> "$OUT/summary.md"
   done
 done; done
