@@ -10,8 +10,8 @@ import java.util.function.Consumer;
  * An incremental server-sent events framing decoder (the WHATWG event-stream format). Feed it
  * byte slices as they arrive; it emits one {@link SseEvent} per blank-line-terminated event.
  * Lines end with LF, CRLF or CR, and may be split anywhere across feeds, including inside a
- * UTF-8 sequence (lines are decoded only once complete). {@code data:} lines are joined with
- * {@code \n}; {@code event:} sets the name; lines starting with {@code :} are comments; {@code id:}
+ * UTF-8 sequence: the data lines are kept as bytes, joined with {@code \n}, and decoded only when
+ * an event's text is asked for ({@link SseEvent#data()}); {@code event:} sets the name; lines starting with {@code :} are comments; {@code id:}
  * and {@code retry:} are ignored. An event larger than the size limit fails with
  * {@link IllegalStateException}. Not thread-safe: one decoder per stream.
  */
@@ -19,11 +19,16 @@ public final class SseDecoder {
     /** The default limit on one event's size: 8 MiB. */
     public static final int DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
+    private static final byte[] DATA = {'d', 'a', 't', 'a'};
+    private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+
     private final int maxEventBytes;
     private byte[] line = new byte[256];
     private int lineLength;
     private boolean afterCr;
-    private final StringBuilder data = new StringBuilder();
+    /** The event's data lines as they came, joined with {@code \n}. */
+    private byte[] data = new byte[256];
+    private int dataLength;
     private boolean hasData;
     private String eventName;
     private long eventBytes;
@@ -47,20 +52,27 @@ public final class SseDecoder {
             throw new IndexOutOfBoundsException("off: " + off + ", len: " + len + " (buffer length: " + buf.length + ")");
         }
         int end = off + len;
-        for (int i = off; i < end; i++) {
+        int i = off;
+        while (i < end) {
             byte b = buf[i];
             if (b == '\n') {
+                i++;
                 if (afterCr) {
                     afterCr = false;
                     continue;
                 }
                 endLine(out);
             } else if (b == '\r') {
+                i++;
                 afterCr = true;
                 endLine(out);
             } else {
                 afterCr = false;
-                append(b);
+                int start = i;
+                while (i < end && buf[i] != '\n' && buf[i] != '\r') {
+                    i++;
+                }
+                append(buf, start, i - start);
             }
         }
     }
@@ -70,58 +82,77 @@ public final class SseDecoder {
         feed(buf, 0, buf.length, out);
     }
 
-    private void append(byte b) {
-        if (++eventBytes > maxEventBytes) {
+    private void append(byte[] buf, int off, int len) {
+        eventBytes += len;
+        if (eventBytes > maxEventBytes) {
             throw new IllegalStateException("SSE event larger than " + maxEventBytes + " bytes");
         }
-        if (lineLength == line.length) {
-            line = Arrays.copyOf(line, line.length * 2);
-        }
-        line[lineLength++] = b;
+        line = room(line, lineLength, len);
+        System.arraycopy(buf, off, line, lineLength, len);
+        lineLength += len;
+    }
+
+    private static byte[] room(byte[] array, int used, int more) {
+        return used + more <= array.length ? array : Arrays.copyOf(array, Math.max(array.length * 2, used + more));
     }
 
     private void endLine(Consumer<SseEvent> out) {
-        if (lineLength == 0) {
+        int length = lineLength;
+        lineLength = 0;
+        if (length == 0) {
             dispatch(out);
             return;
         }
-        String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
-        lineLength = 0;
-        if (line.length > 64 * 1024) {
-            line = new byte[256];
-        }
-        if (text.charAt(0) == ':') {
+        if (line[0] == ':') {
+            shrinkLine();
             return;
         }
-        int colon = text.indexOf(':');
-        String field = colon < 0 ? text : text.substring(0, colon);
-        String value = colon < 0 ? "" : text.substring(colon + 1 < text.length() && text.charAt(colon + 1) == ' '
-                ? colon + 2 : colon + 1);
-        switch (field) {
-            case "data" -> {
-                if (hasData) {
-                    data.append('\n');
-                }
-                data.append(value);
-                hasData = true;
+        int colon = 0;
+        while (colon < length && line[colon] != ':') {
+            colon++;
+        }
+        int value = colon == length ? length
+                : colon + 1 < length && line[colon + 1] == ' ' ? colon + 2 : colon + 1;
+        if (isField(DATA, colon)) {
+            int valueLength = length - value;
+            data = room(data, dataLength, valueLength + 1);
+            if (hasData) {
+                data[dataLength++] = '\n';
             }
-            case "event" -> eventName = value;
-            default -> {
-                // id, retry and unknown fields are ignored
-            }
+            System.arraycopy(line, value, data, dataLength, valueLength);
+            dataLength += valueLength;
+            hasData = true;
+        } else if (isField(EVENT, colon)) {
+            eventName = new String(line, value, length - value, StandardCharsets.UTF_8);
+        }
+        // id, retry and unknown fields are ignored
+        shrinkLine();
+    }
+
+    /** Whether the line's field name (its first {@code length} bytes) is {@code name}. */
+    private boolean isField(byte[] name, int length) {
+        return length == name.length && Arrays.equals(line, 0, length, name, 0, length);
+    }
+
+    private void shrinkLine() {
+        if (line.length > 64 * 1024) {
+            line = new byte[256];
         }
     }
 
     private void dispatch(Consumer<SseEvent> out) {
         String name = eventName;
         boolean emit = hasData;
-        String payload = data.toString();
-        data.setLength(0);
+        byte[] payload = emit ? Arrays.copyOf(data, dataLength) : null;
+        dataLength = 0;
+        if (data.length > 64 * 1024) {
+            data = new byte[256];
+        }
         hasData = false;
         eventName = null;
         eventBytes = 0;
         if (emit) {
-            out.accept(new SseEvent(name == null || name.isEmpty() ? null : name, payload));
+            out.accept(SseEvent.ofUtf8(name == null || name.isEmpty() ? null : name, payload));
         }
     }
 }

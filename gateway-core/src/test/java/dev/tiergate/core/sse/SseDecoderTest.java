@@ -82,4 +82,28 @@ class SseDecoderTest {
         }
         assertThat(out).hasSize(10);
     }
+
+    @Test
+    void anEventsBytesAreItsDataLinesAsTheyCameAndItsTextTheirDecoding() {
+        String text = "event: e\ndata: {\"t\":\"héllo 🎉\"}\ndata:second\ndata\n\ndata: [DONE]\n\n";
+        for (int slice = 1; slice <= 5; slice++) {
+            List<SseEvent> events = decodeInSlices(text, slice);
+            assertThat(events.get(0).dataUtf8())
+                    .isEqualTo("{\"t\":\"héllo 🎉\"}\nsecond\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(events.get(0)).isEqualTo(new SseEvent("e", "{\"t\":\"héllo 🎉\"}\nsecond\n"));
+            assertThat(events.get(0).isDone()).isFalse();
+            assertThat(events.get(1).isDone()).isTrue();
+        }
+    }
+
+    @Test
+    void malformedUtf8IsKeptAsBytesAndReplacedInTheText() {
+        byte[] bytes = {'d', 'a', 't', 'a', ':', ' ', 'a', (byte) 0xC3, '\n', 'd', 'a', 't', 'a', ':', (byte) 0xFF, '\n', '\n'};
+        List<SseEvent> out = new ArrayList<>();
+        new SseDecoder().feed(bytes, out::add);
+        assertThat(out).singleElement().satisfies(e -> {
+            assertThat(e.dataUtf8()).containsExactly('a', (byte) 0xC3, '\n', (byte) 0xFF);
+            assertThat(e.data()).isEqualTo("a\uFFFD\n\uFFFD");
+        });
+    }
 }

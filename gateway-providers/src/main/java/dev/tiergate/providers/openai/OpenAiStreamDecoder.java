@@ -75,8 +75,12 @@ final class OpenAiStreamDecoder {
         if ("error".equals(event.event())) {
             throw errors.fromStreamError(parse(event.data()));
         }
-        byte[] payload = event.data().getBytes(StandardCharsets.UTF_8);
-        ChatChunk chunk = read(payload, event.data());
+        byte[] payload = event.dataUtf8();
+        ChatChunk chunk = read(payload);
+        if (chunk == null) {   // not JSON as it came (malformed UTF-8?): read as the text it decodes to
+            payload = event.data().getBytes(StandardCharsets.UTF_8);
+            chunk = readText(payload, event.data());
+        }
         if (chunk.extra().containsKey("error")) {
             throw errors.fromStreamError(parse(event.data()));
         }
@@ -84,14 +88,32 @@ final class OpenAiStreamDecoder {
             openingsApart(chunk, out);
         } else {
             out.add(chunk);
-            if (passThrough != null && event.data().indexOf('\n') < 0) {
+            if (passThrough != null && oneLine(payload)) {
                 passThrough.keep(chunk, payload);
             }
         }
     }
 
-    /** The chunk of one payload, read in one pass; a payload that is not one fails as {@link #parse} says. */
-    private ChatChunk read(byte[] payload, String data) {
+    /** The chunk of one payload as it came, read in one pass; null when it is not one (read as text then). */
+    private static ChatChunk read(byte[] payload) {
+        try {
+            return OpenAiJson.reader().readValue(payload, ChatChunk.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean oneLine(byte[] payload) {
+        for (byte b : payload) {
+            if (b == '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The chunk of a payload's text (as UTF-8); a payload that is not one fails as {@link #parse} says. */
+    private ChatChunk readText(byte[] payload, String data) {
         ChatChunk chunk;
         try {
             chunk = OpenAiJson.reader().readValue(payload, ChatChunk.class);

@@ -60,7 +60,7 @@ public final class RequestLog implements RequestListener {
             return;
         }
         RequestLogLine line = new RequestLogLine(r, traces.of(r.requestId()));
+        lines.logged(line);   // first: the JSON its listener takes is then the one the log's writer reuses
         log.info(line, "{} {} {} {}", r.method(), r.route(), r.status(), r.outcome() == null ? "-" : r.outcome());
-        lines.logged(line);
     }
 }

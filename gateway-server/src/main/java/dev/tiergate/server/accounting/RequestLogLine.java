@@ -1,6 +1,10 @@
 package dev.tiergate.server.accounting;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +19,6 @@ import dev.tiergate.core.routing.RouteDecision;
 import dev.tiergate.server.requests.RequestListener.FinishedRequest;
 import io.opentelemetry.api.trace.SpanContext;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +45,8 @@ final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
     private final List<String> budgetWarnings;
     private final LoggedTexts texts;
     private final SpanContext trace;
+    /** {@link #json()}, once rendered. */
+    private String json;
 
     /** The line of {@code request}; {@code trace} (null when not traced) adds its trace and span ids. */
     RequestLogLine(FinishedRequest request, SpanContext trace) {
@@ -65,8 +70,24 @@ final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
         this.texts = facts.texts().get();
     }
 
+    /**
+     * Writes the fields into the encoder's object: as the text {@link #json()} rendered when the
+     * object already has fields (the encoder's timestamp and message come first), so that a line
+     * whose JSON the dashboard's tail took is not rendered twice; else field by field.
+     */
     @Override
     public void writeTo(JsonGenerator g) throws IOException {
+        JsonStreamContext object = g.getOutputContext();
+        if (object.inObject() && object.getEntryCount() > 0) {
+            String fields = json();
+            g.writeRaw(',');
+            g.writeRaw(fields, 1, fields.length() - 2);   // without the braces
+            return;
+        }
+        writeFields(g);
+    }
+
+    private void writeFields(JsonGenerator g) throws IOException {
         FinishedRequest r = request;
         putIfSet(g, "request_id", r.requestId());
         putIfSet(g, "method", r.method());
@@ -130,18 +151,35 @@ final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
         return request.route();
     }
 
-    /** The fields as one JSON object. */
+    /**
+     * The fields as one JSON object, rendered once (by the dashboard's tail on the event loop, or
+     * by the log's writer thread: a line handed from one to the other through the log's queue).
+     */
     @Override
     public String json() {
-        StringWriter out = new StringWriter(512);
-        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+        String rendered = json;
+        if (rendered == null) {
+            rendered = render();
+            json = rendered;   // a String is safely published: a racing reader renders its own, equal copy
+        }
+        return rendered;
+    }
+
+    private String render() {
+        JsonFactory factory = MAPPER.getFactory();
+        BufferRecycler buffers = factory._getBufferRecycler();
+        try (SegmentedStringWriter out = new SegmentedStringWriter(buffers);
+             JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartObject();
-            writeTo(g);
+            writeFields(g);
             g.writeEndObject();
+            g.flush();
+            return out.getAndClear();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            buffers.releaseToPool();
         }
-        return out.toString();
     }
 
     /** The fields in order, as JSON reads them back (tests). */

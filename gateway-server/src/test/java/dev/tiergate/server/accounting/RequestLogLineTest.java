@@ -66,7 +66,11 @@ class RequestLogLineTest {
 
         assertThat(requests).hasSameSizeAs(before);
         for (int i = 0; i < requests.size(); i++) {
-            String after = encode(encoder, requests.get(i), new RequestLogLine(requests.get(i), trace(i)));
+            RequestLogLine line = new RequestLogLine(requests.get(i), trace(i));
+            if (i % 2 == 0) {
+                line.json();   // as the dashboard's tail takes it before the log's writer encodes the line
+            }
+            String after = encode(encoder, requests.get(i), line);
 
             assertThat(after).as("request %d", i).isEqualTo(before.get(i) + "\n");
         }
