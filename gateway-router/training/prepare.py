@@ -1,7 +1,7 @@
-"""Maps the labelled prompts in ../shared/data/complexity (and our everyday prompts) to tiers.
+"""Maps the labelled prompts in ../shared/data/complexity (and our everyday and open-ended prompts) to tiers.
 
 Writes build/prompts.jsonl (id, text, label, source, group; weak and strong, both models' correctness,
-where RouteLLM has them; level for MATH) and build/prepare.json (counts, the dropped MMLU subjects)
+where RouteLLM has them; level for MATH; kind for our own prompts) and build/prepare.json (counts, the dropped MMLU subjects)
 for train.py. Labels: 0 small, 1 mid, 2 frontier, -1 unlabelled (reported
 only). The mapping and its reasons are in MODEL_CARD.md.
 """
@@ -36,6 +36,12 @@ def training_input(path):
 
 def read(name):
     with open(training_input(os.path.join(DATA, name)), encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def read_own(name):
+    """Prompts we wrote (training/data/<name>.jsonl): prompt, kind, source."""
+    with open(training_input(os.path.join(HERE, "data", name + ".jsonl")), encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
@@ -100,11 +106,10 @@ def main():
         add(r["prompt"], SMALL, "svamp")
     for r in read("arena-hard-v0.1.jsonl"):
         add(r["prompt"], FRONTIER, "arena-hard", "arena-hard:" + r["cluster"])
-    with open(training_input(os.path.join(HERE, "data", "everyday.jsonl")), encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                r = json.loads(line)
-                add(r["prompt"], SMALL, "everyday")
+    # Our own prompts (MODEL_CARD.md): labelled small by assumption, not by measured outcomes.
+    for name in ("everyday", "open-ended"):
+        for r in read_own(name):
+            add(r["prompt"], SMALL, name, kind=r["kind"])
     gsm_train = read("gsm8k-train.jsonl")
     for r in random.Random(SEED).sample(gsm_train, UNLABELLED_SAMPLE):
         add(r["prompt"], UNLABELLED, "gsm8k-train")

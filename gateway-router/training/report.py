@@ -150,18 +150,20 @@ def targets_section(d, s, curve):
         is_math = d.sources[idx] == "math"
         easy, hard = is_math & (lv <= 2), is_math & (lv >= 4)
         every = d.sources[idx] == "everyday"
+        open_ended = d.sources[idx] == "open-ended"
         arena = d.sources[idx] == "arena-hard"
         goal = f"quality-target {target}" if target is not None else f"max-frontier-share {cap}"
         rows.append([goal, f"{t_mid:.2f} / {t_frontier:.2f}", f"**{mix_half:.3f}** ({mix[0]:.3f} – {mix[1]:.3f})",
                      pct(np.mean(ot == 0)), pct(np.mean(ot == 1)),
                      pct(np.mean(ot == 2)), f"**{q_half:.3f}** ({q_low:.3f} – {q_high:.3f})", pct(cost),
                      pct(np.mean(tiers[easy] < 2)), pct(np.mean(tiers[hard] == 0)), pct(np.mean(tiers[every] == 0)),
-                     pct(np.mean(tiers[arena] == 2))])
+                     pct(np.mean(tiers[open_ended] == 0)), pct(np.mean(tiers[arena] == 2))])
     return "\n".join([
         "### What each goal costs and keeps (development folds, out of fold)\n",
         md_table(["goal", "mid / frontier", "quality kept (calibration mix)", "small", "mid", "frontier",
                   "quality kept", "cost",
-                  "MATH L1-2 below frontier", "MATH L4-5 to small", "everyday to small", "arena-hard to frontier"],
+                  "MATH L1-2 below frontier", "MATH L4-5 to small", "everyday to small", "open-ended to small",
+                  "arena-hard to frontier"],
                  rows),
         f"\nShares, quality and cost are over the {int(out_rows.sum())} development prompts with both models' "
         "outcomes (MMLU subjects not trained on, GSM8K): small/mid/frontier shares, quality kept and cost are "

@@ -3,6 +3,7 @@
 """
 import glob
 import inspect
+import json
 import os
 import re
 import unittest
@@ -14,6 +15,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TRAINING_CODE = ["prepare.py", "train.py", "calibration.py", "check.py", "onnx_export.py", "report.py",
                  "make_test_model.py", *glob.glob(os.path.join(HERE, "learning", "*.py")),
                  *glob.glob(os.path.join(HERE, "src", "**", "*.java"), recursive=True)]
+SHINGLE = 6
 FENCED = re.compile(r"eval[-_]only|mt-bench\.jsonl|make_mtbench|eval_mtbench", re.IGNORECASE)
 
 
@@ -27,7 +29,7 @@ class EvalOnlyGuardTest(unittest.TestCase):
 
     def test_the_guard_passes_training_data(self):
         for path in (os.path.join(prepare.DATA, "svamp.jsonl"), os.path.join(HERE, "data", "everyday.jsonl"),
-                     os.path.join(HERE, "eval-onlyish.jsonl")):
+                     os.path.join(HERE, "data", "open-ended.jsonl"), os.path.join(HERE, "eval-onlyish.jsonl")):
             self.assertEqual(prepare.training_input(path), path)
 
     def test_prepare_reads_through_the_guard(self):
@@ -38,6 +40,17 @@ class EvalOnlyGuardTest(unittest.TestCase):
                 prepare.read("mt-bench.jsonl")
         finally:
             prepare.DATA = data
+
+    def test_our_prompts_are_not_taken_from_mt_bench(self):
+        """The prompts we wrote (training/data/) share no run of SHINGLE words with an MT-Bench prompt."""
+        def shingles(text):
+            words = re.findall(r"[a-z0-9']+", text.lower())
+            return {tuple(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+        with open(os.path.join(prepare.EVAL_ONLY, "mt-bench.jsonl"), encoding="utf-8") as f:
+            fenced = set().union(*(shingles(json.loads(line)["prompt"]) for line in f if line.strip()))
+        for name in ("everyday", "open-ended"):
+            shared = [r["prompt"][:40] for r in prepare.read_own(name) if shingles(r["prompt"]) & fenced]
+            self.assertEqual(shared, [], f"{name}.jsonl prompts sharing {SHINGLE} words in a row with MT-Bench")
 
     def test_no_training_code_names_eval_only_data(self):
         for path in TRAINING_CODE:

@@ -37,7 +37,11 @@ CARD = os.path.join(HERE, "MODEL_CARD.md")
 NAME = "complexity-v1"
 TIERS = ["small", "mid", "frontier"]
 SEED = 0
-EVERYDAY_WEIGHT = 5          # our everyday prompts are few: each counts as this many rows in training
+# Our own prompts are few: each counts as this many rows in training (MODEL_CARD.md).
+SOURCE_WEIGHTS = {"everyday": 5, "open-ended": 2}
+# MATH levels 1-2 (small) count twice, so that MATH's small and frontier labels weigh about the same
+# (1,198 x 2 against 2,276 rows of levels 4-5; chosen on the development folds, MODEL_CARD.md).
+MATH_LEVEL_WEIGHTS = {1: 2, 2: 2}
 COST = np.array([1.0, 2.7, 16.7])   # relative input price small : mid : frontier (gpt-4o-mini : mid : gpt-4o)
 PROBE_ROWS_PER_TIER = 8
 
@@ -75,9 +79,12 @@ def standardiser(x):
     return mean.astype(np.float32), scale.astype(np.float32)
 
 
-def weighted_rows(idx, sources):
-    """Training rows with the everyday prompts repeated (as simple as sample weights, for every candidate)."""
-    extra = [i for i in idx if sources[i] == "everyday"] * (EVERYDAY_WEIGHT - 1)
+def weighted_rows(idx, sources, levels):
+    """Training rows with our own prompts (SOURCE_WEIGHTS) and MATH's easy levels (MATH_LEVEL_WEIGHTS)
+    repeated: as simple as sample weights, for every candidate."""
+    extra = [i for src, w in SOURCE_WEIGHTS.items() for i in [i for i in idx if sources[i] == src] * (w - 1)]
+    extra += [i for lv, w in MATH_LEVEL_WEIGHTS.items()
+              for i in [i for i in idx if sources[i] == "math" and levels[i] == lv] * (w - 1)]
     return np.concatenate([idx, np.array(extra, dtype=int)]) if extra else idx
 
 
@@ -170,7 +177,7 @@ def candidates():
 def fit(d, rows, kind, alpha, make):
     """A model trained on `rows`: its standardiser and layers (what the ONNX graph holds)."""
     mean, scale = standardiser(d.x[rows])
-    fit_rows = weighted_rows(rows, d.sources)
+    fit_rows = weighted_rows(rows, d.sources, d.level)
     targets = soft_targets(outcome_labels(d.y, d.weak, d.strong, kind), d.groups, d.sources, rows, alpha)
     z = (d.x[fit_rows].astype(np.float64) - mean) / scale
     model = make()
@@ -263,10 +270,10 @@ class Data:
     def calibration_mix(self, rows):
         """The rows, weak and strong qualities and weights the calibration curve is measured on: both
         models' correctness where the data has it (MMLU, GSM8K); elsewhere what the labels already
-        assume: small-labelled prompts (everyday, SVAMP, MATH levels 1-2) the weak model answers as well
-        as the strong one (1, 1); arena-hard and MATH levels 4-5 only the strong one does (0, 1); MATH
-        level 3 is left out. Each source weighs the same in total, so MMLU's size does not make the
-        curve an exam's."""
+        assume: small-labelled prompts (everyday, open-ended, SVAMP, MATH levels 1-2) the weak model
+        answers as well as the strong one (1, 1); arena-hard and MATH levels 4-5 only the strong one does
+        (0, 1); MATH level 3 is left out. Each source weighs the same in total, so MMLU's size does not
+        make the curve an exam's."""
         src, lv = self.sources[rows], self.level[rows]
         keep = ~((src == "math") & (lv == 3))
         rows, src = rows[keep], src[keep]

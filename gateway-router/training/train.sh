@@ -25,13 +25,11 @@ echo "0/4 evaluator tests (RouteLLM metrics on fixtures with known answers)" >&2
 echo "1/4 labels" >&2
 "$PY" "$HERE/prepare.py"
 
-echo "2/4 feature tool (installs gateway-core, gateway-inference, gateway-router into ~/.m2)" >&2
-(cd "$REPO" && ./mvnw -B -q install -DskipTests -pl gateway-core,gateway-inference,gateway-router -am)
-(cd "$REPO" && ./mvnw -B -q -f gateway-router/training/pom.xml package -DskipTests)
+echo "2/4 feature tool (compiled against this tree's gateway-core, gateway-inference, gateway-router; nothing installed)" >&2
+CP="$("$HERE/feature_tool.sh")"
 
 echo "3/4 features (sentence embedding + structural features, the runtime's code)" >&2
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx2g \
-  -cp "$HERE/target/classes:$(cat "$HERE/target/classpath.txt")" \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Xmx2g -cp "$CP" \
   dev.tiergate.router.training.FeatureDump "$BUILD/prompts.jsonl" "$BUILD/features.f32" "$BUILD/features.json" "$THREADS"
 
 echo "4/4 train" >&2
