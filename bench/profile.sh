@@ -10,9 +10,10 @@
 # run.sh sends no extra headers to a named target, so a copy of it that takes EXTRA_HEADERS is
 # made in OUT_DIR (one line changed). Tables: OUT_DIR/tables.md; profiles: OUT_DIR/<run>.jfr,
 # summarised by bench/jfr-summary.py.
-# Env: JVM_OPTS (default README's: -Xms32m -Xmx256m -XX:+UseSerialGC -XX:MetaspaceSize=64m; "" = the JVM's defaults), JFR=off (no
+# Env: JVM_OPTS (default README's: -Xms16m -Xmx96m -Xmn24m -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000; "" = the JVM's defaults), JFR=off (no
 # recording), RUNS (default "off unique hits"). The collector's log goes to OUT_DIR/gc.log
-# (-Xlog:gc), summarised per run by bench/gc-summary.py.
+# (-Xlog:gc), summarised per run by bench/gc-summary.py. The gateway gets MALLOC_ARENA_MAX=2 as README's
+# command sets it, unless the environment sets it already.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 JAR=$(realpath "$1") OUT=$(realpath -m "$2")
@@ -23,8 +24,8 @@ mkdir -p "$OUT"
 sed -e 's|  add_target "\$name" "\$rest" "\$pid"$|  add_target "$name" "$rest" "$pid" "${EXTRA_HEADERS:-}"|' \
     -e "s|^HERE=.*|HERE=$SHARED|" "$SHARED/run.sh" > "$OUT/run.sh"; chmod +x "$OUT/run.sh"
 taskset -c 1 node "$SHARED/mock-upstream.mjs" --port "$PORT" > "$OUT/mock.log" 2>&1 & MOCK=$!
-OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$PORT/v1 TIERGATE_USAGE_FILE=$OUT/usage.jsonl \
-  taskset -c 1 "$JAVA/java" ${JVM_OPTS--Xms32m -Xmx256m -XX:+UseSerialGC -XX:MetaspaceSize=64m} -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$PORT/v1 TIERGATE_USAGE_FILE=$OUT/usage.jsonl \
+  taskset -c 1 "$JAVA/java" ${JVM_OPTS--Xms16m -Xmx96m -Xmn24m -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000} -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
   "-Xlog:gc:file=$OUT/gc.log:timemillis" -jar "$JAR" --port "$GWP" --management-port off > "$OUT/gw.log" 2>&1 & GW=$!
 trap 'kill $GW $MOCK 2>/dev/null' EXIT
 STARTED=$(date +%s.%N)
@@ -34,7 +35,7 @@ run() {  # run NAME COMMAND...
   local name=$1; shift
   [[ " ${RUNS:-off unique hits} " == *" $name "* ]] || return 0
   [[ ${JFR:-on} == off ]] || "$JAVA/jcmd" "$GW" JFR.start name="$name" settings=profile > /dev/null
-  echo "### $name: load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S), JVM ${JVM_OPTS--Xms32m -Xmx256m -XX:+UseSerialGC -XX:MetaspaceSize=64m}, JFR ${JFR:-on}" >> "$OUT/tables.md"
+  echo "### $name: load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S), JVM ${JVM_OPTS--Xms16m -Xmx96m -Xmn24m -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000}, JFR ${JFR:-on}" >> "$OUT/tables.md"
   local began=$(date +%s)
   "$@" >> "$OUT/tables.md" 2> "$OUT/$name.err"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/tables.md"
@@ -48,3 +49,6 @@ run off env EXTRA_HEADERS='x-tiergate-cache: off' "$OUT/run.sh" "${COMMON[@]}" -
 run unique "$OUT/run.sh" "${COMMON[@]}" --unique tiergate=http://127.0.0.1:$GWP@$GW
 run hits "$OUT/run.sh" "${COMMON[@]}" tiergate=http://127.0.0.1:$GWP@$GW
 echo "### RSS after the runs: $(awk '/VmRSS/ {print int($2/1024)}' /proc/$GW/status) MB, peak $(awk '/VmHWM/ {print int($2/1024)}' /proc/$GW/status) MB" >> "$OUT/tables.md"
+# RSS_BREAKDOWN=1: where the resident set goes (bench/rss-breakdown.sh; add
+# -XX:NativeMemoryTracking=detail to JVM_OPTS for the JVM's own categories).
+[[ ${RSS_BREAKDOWN:-} == 1 ]] && bash bench/rss-breakdown.sh "$GW" "$OUT" >> "$OUT/tables.md"
