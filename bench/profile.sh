@@ -7,6 +7,8 @@
 #   off:    a new prompt per request with x-tiergate-cache: off (the proxy path alone)
 #   unique: a new prompt per request, every stage on (embedding, router, both caches)
 #   hits:   identical requests (exact-cache hits after the first)
+#   unique1: as unique at one connection (--conns 1): the added latency of a lone new prompt
+#   (not in the default RUNS; name it: RUNS="unique unique1")
 # run.sh sends no extra headers to a named target, so a copy of it that takes EXTRA_HEADERS is
 # made in OUT_DIR (one line changed). Tables: OUT_DIR/tables.md; profiles: OUT_DIR/<run>.jfr,
 # summarised by bench/jfr-summary.py.
@@ -14,32 +16,47 @@
 # recording), RUNS (default "off unique hits"). The collector's log goes to OUT_DIR/gc.log
 # (-Xlog:gc), summarised per run by bench/gc-summary.py. The gateway gets MALLOC_ARENA_MAX=2 as README's
 # command sets it, unless the environment sets it already.
+# After each run the stages' step counters
+# (tiergate_stage_steps_total: the semantic cache's hit/miss/shed, the router's causes) are appended
+# to OUT_DIR/steps.txt from the management port (MGMT_PORT, default 18393), and the CPU time of
+# the gateway's threads during the run, by thread group and per request the gateway answered
+# (bench/thread-cpu.py: ONNX Runtime's native work included), to OUT_DIR/threads.md.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 JAR=$(realpath "$1") OUT=$(realpath -m "$2")
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin
 SHARED=$(realpath ../shared/bench)
-PORT=${MOCK_PORT:-18391} GWP=${GATEWAY_PORT:-18392}
+PORT=${MOCK_PORT:-18391} GWP=${GATEWAY_PORT:-18392} MGMT=${MGMT_PORT:-18393}
 mkdir -p "$OUT"
 sed -e 's|  add_target "\$name" "\$rest" "\$pid"$|  add_target "$name" "$rest" "$pid" "${EXTRA_HEADERS:-}"|' \
     -e "s|^HERE=.*|HERE=$SHARED|" "$SHARED/run.sh" > "$OUT/run.sh"; chmod +x "$OUT/run.sh"
 taskset -c 1 node "$SHARED/mock-upstream.mjs" --port "$PORT" > "$OUT/mock.log" 2>&1 & MOCK=$!
 MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$PORT/v1 TIERGATE_USAGE_FILE=$OUT/usage.jsonl \
   taskset -c 1 "$JAVA/java" ${JVM_OPTS--Xms16m -Xmx96m -Xmn24m -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000} -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
-  "-Xlog:gc:file=$OUT/gc.log:timemillis" -jar "$JAR" --port "$GWP" --management-port off > "$OUT/gw.log" 2>&1 & GW=$!
+  "-Xlog:gc:file=$OUT/gc.log:timemillis" -jar "$JAR" --port "$GWP" --management-port "$MGMT" > "$OUT/gw.log" 2>&1 & GW=$!
 trap 'kill $GW $MOCK 2>/dev/null' EXIT
 STARTED=$(date +%s.%N)
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$GWP/readyz" >/dev/null && break; sleep 0.1; done
 echo "### start-up $(echo "$(date +%s.%N) - $STARTED" | bc -l | cut -c1-5) s (until /readyz answers)" >> "$OUT/tables.md"
+metered() {  # requests the gateway has answered (the accounting stage's steps)
+  curl -sf "http://127.0.0.1:$MGMT/metrics" | awk '/^tiergate_stage_steps_total.*stage="accounting"/ {n += $2} END {printf "%d", n}'
+}
 run() {  # run NAME COMMAND...
   local name=$1; shift
   [[ " ${RUNS:-off unique hits} " == *" $name "* ]] || return 0
   [[ ${JFR:-on} == off ]] || "$JAVA/jcmd" "$GW" JFR.start name="$name" settings=profile > /dev/null
   echo "### $name: load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S), JVM ${JVM_OPTS--Xms16m -Xmx96m -Xmn24m -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000}, JFR ${JFR:-on}" >> "$OUT/tables.md"
-  local began=$(date +%s)
+  local began=$(date +%s) served
+  python3 bench/thread-cpu.py snap "$GW" > "$OUT/$name.threads-before"
+  served=$(metered)
   "$@" >> "$OUT/tables.md" 2> "$OUT/$name.err"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/tables.md"
   echo "$name $began $(date +%s)" >> "$OUT/runs.txt"
+  python3 bench/thread-cpu.py snap "$GW" > "$OUT/$name.threads-after"
+  served=$(( $(metered) - served ))
+  { echo "### $name: gateway threads' CPU, $served requests"; python3 bench/thread-cpu.py diff "$OUT/$name.threads-before" \
+      "$OUT/$name.threads-after" "$served"; echo; } >> "$OUT/threads.md"
+  { echo "## after $name"; curl -sf "http://127.0.0.1:$MGMT/metrics" | grep '^tiergate_stage_steps_total'; } >> "$OUT/steps.txt"
   [[ ${JFR:-on} == off ]] && return 0
   "$JAVA/jcmd" "$GW" JFR.dump name="$name" filename="$OUT/$name.jfr" > /dev/null
   "$JAVA/jcmd" "$GW" JFR.stop name="$name" > /dev/null
@@ -47,6 +64,7 @@ run() {  # run NAME COMMAND...
 COMMON=(--port "$PORT" --rounds 3 --duration 8 --warmup 12)
 run off env EXTRA_HEADERS='x-tiergate-cache: off' "$OUT/run.sh" "${COMMON[@]}" --unique tiergate=http://127.0.0.1:$GWP@$GW
 run unique "$OUT/run.sh" "${COMMON[@]}" --unique tiergate=http://127.0.0.1:$GWP@$GW
+run unique1 "$OUT/run.sh" "${COMMON[@]}" --unique --conns 1 tiergate=http://127.0.0.1:$GWP@$GW
 run hits "$OUT/run.sh" "${COMMON[@]}" tiergate=http://127.0.0.1:$GWP@$GW
 echo "### RSS after the runs: $(awk '/VmRSS/ {print int($2/1024)}' /proc/$GW/status) MB, peak $(awk '/VmHWM/ {print int($2/1024)}' /proc/$GW/status) MB" >> "$OUT/tables.md"
 # RSS_BREAKDOWN=1: where the resident set goes (bench/rss-breakdown.sh; add

@@ -2,7 +2,9 @@ package dev.tiergate.inference;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -17,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Half the cores by default (the event loops keep the rest), daemon threads named
  * {@code tiergate-inference-N}, a bounded queue, and {@link ThreadPoolExecutor.AbortPolicy}: a full
  * pool refuses work with {@link RejectedExecutionException}, so that callers shed load instead of
- * queueing without end. Two doors lead to the same threads:
+ * queueing without end. Three doors lead to the same threads:
  * <ul>
  *   <li>{@link #executor()}, for work a request waits for (routing): it queues up to
  *       {@code queuePerThread} tasks per thread (default {@value #DEFAULT_QUEUE_PER_THREAD}) and is
@@ -26,7 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       write): refused as soon as {@code sheddingQueuePerThread} tasks per thread (default
  *       {@value #DEFAULT_SHEDDING_QUEUE_PER_THREAD}) are waiting, whoever queued them. Under CPU
  *       saturation the cache then skips its lookup (a miss) rather than queue behind model runs,
- *       and it never holds more than that much of the queue, so the router is not starved by it.</li>
+ *       and it never holds more than that much of the queue, so the router is not starved by it;</li>
+ *   <li>{@link #continuingExecutor()}, for the rest of work whose model run is already paid for (a
+ *       cache lookup's verification once its embedding is done, the write of a miss that was
+ *       embedded): run at once when the caller is already on a worker, else queued as on
+ *       {@link #executor()}, never shed: shedding it would throw the model run away.</li>
  * </ul>
  */
 public final class InferenceWorkers implements AutoCloseable {
@@ -38,6 +44,9 @@ public final class InferenceWorkers implements AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final int sheddingLimit;
     private final Executor shedding = this::executeOrShed;
+    private final Executor continuing = this::executeHereOrQueue;
+    /** The pool's threads, so that work already on one of them can go on there. */
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
     private InferenceWorkers(Builder b) {
         AtomicInteger n = new AtomicInteger();
@@ -46,6 +55,7 @@ public final class InferenceWorkers implements AutoCloseable {
                 new ArrayBlockingQueue<>(b.threads * b.queuePerThread), r -> {
                     Thread t = new Thread(r, prefix + n.incrementAndGet());
                     t.setDaemon(true);
+                    threads.add(t);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
         this.sheddingLimit = b.threads * b.sheddingQueuePerThread;
@@ -70,6 +80,14 @@ public final class InferenceWorkers implements AutoCloseable {
         return shedding;
     }
 
+    /**
+     * For the rest of work whose model run is done: runs the task on the calling thread when that is
+     * one of the workers, else queues it as {@link #executor()} does (refused only when the queue is full).
+     */
+    public Executor continuingExecutor() {
+        return continuing;
+    }
+
     public int threads() {
         return pool.getCorePoolSize();
     }
@@ -86,6 +104,14 @@ public final class InferenceWorkers implements AutoCloseable {
                     + sheddingLimit + " for work that is shed)");
         }
         pool.execute(task);
+    }
+
+    private void executeHereOrQueue(Runnable task) {
+        if (threads.contains(Thread.currentThread())) {
+            task.run();
+        } else {
+            pool.execute(task);
+        }
     }
 
     /** Stops the threads; running tasks are interrupted, waiting ones dropped. */

@@ -80,6 +80,33 @@ class InferenceWorkersTest {
     }
 
     @Test
+    void continuingWorkRunsOnTheWorkerItIsOnAndIsQueuedNotShedFromElsewhere() throws Exception {
+        workers = InferenceWorkers.builder().threads(1).build();
+        // on a worker: at once, on that thread, even while another task waits (it would be shed)
+        CompletableFuture<Thread[]> onWorker = CompletableFuture.supplyAsync(() -> {
+            Thread worker = Thread.currentThread();
+            workers.executor().execute(() -> { });   // waits behind this task
+            Thread[] ran = new Thread[1];
+            workers.continuingExecutor().execute(() -> ran[0] = Thread.currentThread());
+            return new Thread[] {worker, ran[0]};
+        }, workers.executor());
+        Thread[] threads = onWorker.get(5, TimeUnit.SECONDS);
+        assertThat(threads[1]).isSameAs(threads[0]);
+
+        // elsewhere: queued behind a busy worker where shedding work is refused, and run by the worker
+        occupyEveryThread();
+        workers.executor().execute(() -> { });
+        assertThatThrownBy(() -> workers.sheddingExecutor().execute(() -> { }))
+                .isInstanceOf(RejectedExecutionException.class);
+        CompletableFuture<Thread> queued = CompletableFuture.supplyAsync(Thread::currentThread,
+                workers.continuingExecutor());
+        assertThat(workers.queued()).isEqualTo(2);
+        release.countDown();
+        assertThat(queued.get(5, TimeUnit.SECONDS).getName()).startsWith("tiergate-inference-");
+        assertThat(queued.get()).isNotSameAs(Thread.currentThread());
+    }
+
+    @Test
     void closeStopsTheThreads() throws Exception {
         workers = InferenceWorkers.builder().threads(1).build();
         occupyEveryThread();

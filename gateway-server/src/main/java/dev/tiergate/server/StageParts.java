@@ -266,7 +266,7 @@ final class StageParts implements AutoCloseable {
                 // The cache sheds its lookups when the shared workers are busy; the router waits (InferenceWorkers).
                 SemanticCacheSettings settings = CacheConfigs.semanticCacheSettings(config);
                 SemanticCacheStage.Builder stage = SemanticCacheStage.builder(embedder, semanticStore.part(),
-                        workers().sheddingExecutor()).settings(settings);
+                        workers().sheddingExecutor()).continuing(workers().continuingExecutor()).settings(settings);
                 // The verifier compares MiniLM-q token states: it runs only over the model it was trained on,
                 // with the lexical guards in front of it only if it was chosen with them.
                 boolean verified = c.verifier() && CacheConfigs.verifierModel().equals(c.model());

@@ -1,15 +1,20 @@
 package dev.tiergate.cache.semantic;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tiergate.cache.internal.CanonicalJson;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.model.ChatRequest;
 import dev.tiergate.core.model.Message;
 import dev.tiergate.core.pipeline.Exchange;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An exact hash of everything in a request except the text of its last user message: the model
@@ -20,28 +25,68 @@ import java.util.List;
  * {@code stream_options} and {@code user} are left out, as the exact cache does.
  */
 final class ContextFingerprint {
-    private static final ObjectMapper MAPPER = Json.mapper();
+    private static final JsonFactory FACTORY = Json.mapper().getFactory();
 
     private ContextFingerprint() {
     }
 
     /** The canonical bytes' SHA-256; the request's last message must be the user message compared. */
     static byte[] of(Exchange exchange) {
-        ChatRequest request = exchange.chat();
+        return CanonicalJson.sha256(canonicalBytes(exchange.chat()));
+    }
+
+    /**
+     * The canonical form, written straight from the parsed request (fields in sorted order, plain
+     * messages without a tree): the bytes of the tree {model, context (the messages before the last),
+     * the last message's role, name and fields we do not model, and the answer parameters of
+     * {@link CanonicalJson#putAnswerParameters}} written by {@link CanonicalJson#bytes}, so the
+     * partitions of entries already stored do not change.
+     */
+    static byte[] canonicalBytes(ChatRequest request) {
         List<Message> messages = request.messages();
         Message last = messages.getLast();
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("model", request.model());
-        root.set("context", MAPPER.valueToTree(messages.subList(0, messages.size() - 1)));
-        root.put("last_role", last.role());
+        Map<String, Object> fields = new TreeMap<>();   // the root's fields but the context, sorted
+        fields.put("model", request.model());
+        fields.put("last_role", last.role());
         if (last.name() != null) {
-            root.put("last_name", last.name());
+            fields.put("last_name", last.name());
         }
         if (!last.extra().isEmpty()) {
-            root.set("last_extra", MAPPER.valueToTree(last.extra()));
+            fields.put("last_extra", last.extra());
         }
-        CanonicalJson.putAnswerParameters(root, request);
-        return CanonicalJson.sha256(CanonicalJson.bytes(root));
+        putIfSet(fields, "tools", request.tools());
+        putIfSet(fields, "tool_choice", request.toolChoice());
+        putIfSet(fields, "response_format", request.responseFormat());
+        putIfSet(fields, "temperature", request.temperature());
+        putIfSet(fields, "top_p", request.topP());
+        putIfSet(fields, "max_tokens", request.maxTokens());
+        putIfSet(fields, "max_completion_tokens", request.maxCompletionTokens());
+        putIfSet(fields, "n", request.n());
+        putIfSet(fields, "seed", request.seed());
+        putIfSet(fields, "stop", request.stop());
+        if (!request.extra().isEmpty()) {
+            fields.put("extra", request.extra());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeFieldName("context");   // first: every other name sorts after it
+            CanonicalJson.writeMessages(messages.subList(0, messages.size() - 1), g);
+            for (Map.Entry<String, Object> field : fields.entrySet()) {
+                g.writeFieldName(field.getKey());
+                CanonicalJson.writeValue(field.getValue(), g);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void putIfSet(Map<String, Object> fields, String name, Object value) {
+        if (value != null) {
+            fields.put(name, value);
+        }
     }
 
     /**

@@ -26,13 +26,25 @@ record EntryProbe(float[] vector, PromptFeatures features) {
     }
 
     static EntryProbe fromBytes(byte[] bytes) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        int vectorBytes = buffer.getInt();
+        return new EntryProbe(vectorOf(bytes), featuresOf(bytes));
+    }
+
+    /** The vector of a probe's bytes, without decoding its features (a lookup compares many vectors). */
+    static float[] vectorOf(byte[] bytes) {
+        return Vectors.fromBytes(Arrays.copyOfRange(bytes, 4, 4 + vectorBytes(bytes)));
+    }
+
+    /** The features of a probe's bytes. */
+    static PromptFeatures featuresOf(byte[] bytes) {
+        int from = 4 + vectorBytes(bytes);
+        return PromptFeatures.decode(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8));
+    }
+
+    private static int vectorBytes(byte[] bytes) {
+        int vectorBytes = bytes.length < 4 ? -1 : ByteBuffer.wrap(bytes).getInt();
         if (vectorBytes < 0 || vectorBytes > bytes.length - 4) {
             throw new IllegalArgumentException("probe: vector of " + vectorBytes + " bytes in " + bytes.length);
         }
-        float[] vector = Vectors.fromBytes(Arrays.copyOfRange(bytes, 4, 4 + vectorBytes));
-        String features = new String(bytes, 4 + vectorBytes, bytes.length - 4 - vectorBytes, StandardCharsets.UTF_8);
-        return new EntryProbe(vector, PromptFeatures.decode(features));
+        return vectorBytes;
     }
 }

@@ -17,6 +17,7 @@ import dev.tiergate.cache.semantic.sealing.CacheKeys;
 import dev.tiergate.cache.semantic.store.EntryPart;
 import dev.tiergate.cache.semantic.store.StoreEntry;
 import dev.tiergate.cache.semantic.store.StoredProbe;
+import dev.tiergate.cache.semantic.verify.AlignmentFeatures;
 import dev.tiergate.cache.semantic.verify.PairVerifier;
 import dev.tiergate.cache.semantic.verify.PromptEvidence;
 import dev.tiergate.core.embedding.PromptEmbedding;
@@ -64,14 +65,16 @@ import reactor.core.publisher.Flux;
  * at least the team's threshold similar and which passes every lexical {@link
  * dev.tiergate.cache.semantic.guard.Guard guard} (numbers, negation, ...); with a {@link PairVerifier},
  * the threshold is a floor and the few most similar candidates above it are hits only when the
- * verifier accepts them at the team's precision target (it compares both prompts' token states;
- * its CPU, about 0.1–0.6 ms per candidate, runs where the store's reply completes: the worker for
- * the in-memory store, Lettuce's I/O thread for Redis). Otherwise the request goes
+ * verifier accepts them at the team's precision target (it compares both prompts' token states,
+ * the candidates of one lookup in one model call, on the worker that ran the lookup when the store
+ * answered there, the in-memory store, else queued for one). Otherwise the request goes
  * on and its answer is recorded, as the exact cache records: plain answers that finished with stop,
  * length or tool_calls; streams as they pass, stored only on clean completion.
  *
  * <p>The embedding runs on the bounded worker executor given to the builder, never on the event
- * loop; when every worker is busy the lookup is shed (outcome {@code shed}). The embedding is left
+ * loop; when every worker is busy the lookup is shed (outcome {@code shed}). Once its embedding is
+ * computed, nothing of a lookup is shed: its verification and, after a miss, the write go on (on the
+ * {@linkplain Builder#continuing continuing} executor), since the model run was their costly part. The embedding is left
  * in the request's {@code promptEmbedding} fact for the router (and reused when one is there). What
  * the stage did is its {@code semanticCache} fact (a hit with its age and cosine similarity). It
  * fails open: a store that is down or an entry that does not decrypt fails the step, and the
@@ -92,6 +95,7 @@ public final class SemanticCacheStage extends NamedStage {
     private final SentenceEmbedder embedder;
     private final SemanticStore store;
     private final Executor workers;
+    private final Executor continuing;
     private final SemanticCacheSettings settings;
     private final RandomHyperplaneLsh lsh;
     private final Clock clock;
@@ -107,19 +111,46 @@ public final class SemanticCacheStage extends NamedStage {
 
     /**
      * What the worker computed for one request; {@code partition} and {@code buckets} are keyed;
-     * with a verifier, {@code prompt} and its model run {@code tokens} (else null), from which the
-     * verifier's evidence is made only when a candidate is checked or the entry is written: a miss
-     * without candidates pays nothing for the verifier.
+     * with a verifier, the prompt's evidence (else null), made from its model run only when a
+     * candidate is checked or the entry is written, and then once: a miss without candidates pays
+     * nothing for the verifier.
      */
     private record Probe(CacheKeys keys, String namespace, String partition, float[] vector, int[] buckets,
-                         PromptFeatures features, String prompt, TokenEmbedding tokens) {
+                         PromptFeatures features, EvidenceOnce lazyEvidence) {
         PromptEvidence evidence() {
-            return tokens == null ? null : PromptEvidence.of(prompt, tokens);
+            return lazyEvidence == null ? null : lazyEvidence.get();
         }
     }
 
-    /** A candidate whose probe opened and passed the floor and the guards. */
-    private record Ranked(String id, double similarity) {
+    /** A prompt's verifier evidence, made from its model run when first asked for (the lookup, the write). */
+    private static final class EvidenceOnce {
+        private final String prompt;
+        private final TokenEmbedding run;
+        private volatile PromptEvidence made;
+
+        EvidenceOnce(String prompt, TokenEmbedding run) {
+            this.prompt = prompt;
+            this.run = run;
+        }
+
+        PromptEvidence get() {
+            PromptEvidence evidence = made;
+            if (evidence == null) {   // two threads may both make it: the same value, no harm
+                evidence = PromptEvidence.of(prompt, run);
+                made = evidence;
+            }
+            return evidence;
+        }
+    }
+
+    /**
+     * A candidate whose probe opened and passed the floor and the guards; {@code probe} is its opened
+     * probe, whose features (its prompt's, as stored) are decoded only when asked for.
+     */
+    private record Ranked(String id, double similarity, byte[] probe) {
+        PromptFeatures features() {
+            return EntryProbe.featuresOf(probe);
+        }
     }
 
     private SemanticCacheStage(Builder builder) {
@@ -127,6 +158,7 @@ public final class SemanticCacheStage extends NamedStage {
         this.embedder = builder.embedder;
         this.store = builder.store;
         this.workers = builder.workers;
+        this.continuing = builder.continuing != null ? builder.continuing : builder.workers;
         this.settings = builder.settings;
         this.lsh = builder.lsh != null ? builder.lsh : RandomHyperplaneLsh.of(embedder.dimensions());
         this.clock = builder.clock;
@@ -283,7 +315,7 @@ public final class SemanticCacheStage extends NamedStage {
                 ContextFingerprint.of(exchange));
         return new Probe(teamKeys, namespace, teamKeys.partition(partition), vector,
                 teamKeys.buckets(lsh.bands(vector)),
-                PromptFeatures.of(prompt), verifier == null ? null : prompt, verifier == null ? null : run);
+                PromptFeatures.of(prompt), verifier == null ? null : new EvidenceOnce(prompt, run));
     }
 
     /** A store that fails here fails the stage (the runner skips it: no hit, nothing recorded). */
@@ -316,36 +348,47 @@ public final class SemanticCacheStage extends NamedStage {
     private CompletionStage<Ranked> verified(Probe probe, List<Ranked> ranked, double operatingPoint) {
         List<Ranked> checked = ranked.subList(0, Math.min(MAX_VERIFIED, ranked.size()));
         List<String> ids = checked.stream().map(Ranked::id).toList();
-        // the verifier runs on the workers, not on the thread the store answers on (Lettuce's I/O thread)
+        // On the worker the lookup is on (the in-memory store answers at once), else queued for one (Lettuce's
+        // I/O thread answers for Redis); not shed: the model run this lookup needed is already paid for.
         return store.read(probe.partition(), ids, EntryPart.EVIDENCE).thenApplyAsync(parts -> {
-            PromptEvidence query = probe.evidence();
-            Ranked best = null;
-            double bestProbability = -1;
             String context = context(probe, EntryPart.EVIDENCE);
+            List<Ranked> opened = new ArrayList<>(checked.size());
+            List<AlignmentFeatures.Side> sides = new ArrayList<>(checked.size());
             for (int i = 0; i < checked.size(); i++) {
                 byte[] sealed = parts.get(i);
                 if (sealed == null || sealed.length == 0) {
                     continue;   // gone, or stored without a verifier: nothing to compare
                 }
-                PromptEvidence candidate;
                 try {
-                    candidate = PromptEvidence.fromBytes(probe.keys().open(sealed, context));
+                    // the stored features are PromptFeatures.of the stored prompt: not computed again
+                    sides.add(AlignmentFeatures.Side.of(PromptEvidence.fromBytes(probe.keys().open(sealed, context)),
+                            checked.get(i).features()));
+                    opened.add(checked.get(i));
                 } catch (IllegalArgumentException e) {
-                    continue;
+                    // another key's entry or a damaged one
                 }
-                double probability = verifier.probability(query, candidate, checked.get(i).similarity());
-                if (probability >= operatingPoint) {
+            }
+            if (opened.isEmpty()) {
+                return null;
+            }
+            double[] cosines = opened.stream().mapToDouble(Ranked::similarity).toArray();
+            double[] probabilities = verifier.probabilities(
+                    AlignmentFeatures.Side.of(probe.evidence(), probe.features()), sides, cosines);
+            Ranked best = null;
+            double bestProbability = -1;
+            for (int i = 0; i < opened.size(); i++) {
+                if (probabilities[i] >= operatingPoint) {
                     accepted.increment();
-                    if (probability > bestProbability) {
-                        best = checked.get(i);
-                        bestProbability = probability;
+                    if (probabilities[i] > bestProbability) {
+                        best = opened.get(i);
+                        bestProbability = probabilities[i];
                     }
                 } else {
                     refused.increment();
                 }
             }
             return best;
-        }, workers);
+        }, continuing);
     }
 
     /** The verifier's threshold for the team: from its precision target, as online verification may have tightened it. */
@@ -358,23 +401,38 @@ public final class SemanticCacheStage extends NamedStage {
     private List<Ranked> rank(Probe probe, List<StoredProbe> found, double floor) {
         List<Ranked> ranked = new ArrayList<>();
         String context = context(probe, EntryPart.PROBE);
+        boolean guarded = !settings.guards().isEmpty();
         for (StoredProbe candidate : found) {
-            EntryProbe entry;
+            byte[] opened;
+            float[] vector;
             try {
-                entry = EntryProbe.fromBytes(probe.keys().open(candidate.probe(), context));
+                opened = probe.keys().open(candidate.probe(), context);
+                vector = EntryProbe.vectorOf(opened);
             } catch (IllegalArgumentException e) {
                 continue;   // another key's entry (a shared namespace with different keys) or a damaged one
             }
-            if (entry.vector().length != probe.vector().length) {
+            if (vector.length != probe.vector().length) {
                 continue;
             }
-            double similarity = Vectors.dot(probe.vector(), entry.vector());
-            if (similarity >= floor && probe.features().compatibleWith(entry.features(), settings.guards())) {
-                ranked.add(new Ranked(candidate.id(), similarity));
+            double similarity = Vectors.dot(probe.vector(), vector);
+            if (similarity < floor) {
+                continue;
+            }
+            Ranked above = new Ranked(candidate.id(), similarity, opened);
+            if (!guarded || compatible(probe, above)) {
+                ranked.add(above);
             }
         }
         ranked.sort(Comparator.comparingDouble(Ranked::similarity).reversed());
         return ranked;
+    }
+
+    private boolean compatible(Probe probe, Ranked candidate) {
+        try {
+            return probe.features().compatibleWith(candidate.features(), settings.guards());
+        } catch (IllegalArgumentException e) {
+            return false;   // damaged features
+        }
     }
 
     private StageStep miss(Exchange exchange, Probe probe, SemanticTeamSettings team, boolean record) {
@@ -425,7 +483,7 @@ public final class SemanticCacheStage extends NamedStage {
         }, rejected::increment);
     }
 
-    /** Encodes (and encrypts) on a worker, then writes; failures only count. */
+    /** Encodes (and encrypts) on a worker (queued, not shed), then writes; failures only count. */
     private void storeLater(Probe probe, SemanticTeamSettings team, ChatCompletion completion,
                             List<ChatChunk> chunks, long weight, Served origin) {
         if (!CachedAnswer.storable(completion) || weight > settings.maxEntryBytes()) {
@@ -435,7 +493,8 @@ public final class SemanticCacheStage extends NamedStage {
         StoredAnswer answer = new StoredAnswer(completion, chunks, origin.provider(), origin.model(), origin.tier(),
                 clock.millis());
         try {
-            workers.execute(() -> write(probe, team, answer));
+            // not shed: the prompt's model run, the costly part of an entry, is already paid for
+            continuing.execute(() -> write(probe, team, answer));
         } catch (RejectedExecutionException e) {
             rejected.increment();
         }
@@ -508,6 +567,7 @@ public final class SemanticCacheStage extends NamedStage {
         private final SentenceEmbedder embedder;
         private final SemanticStore store;
         private final Executor workers;
+        private Executor continuing;
         private SemanticCacheSettings settings = SemanticCacheSettings.defaultSettings();
         private RandomHyperplaneLsh lsh;
         private Clock clock = Clock.systemUTC();
@@ -518,6 +578,17 @@ public final class SemanticCacheStage extends NamedStage {
             this.embedder = requireNonNull(embedder, "embedder");
             this.store = requireNonNull(store, "store");
             this.workers = requireNonNull(workers, "workers");
+        }
+
+        /**
+         * Where the rest of a lookup whose model run is done (reading and verifying candidates the
+         * store answered with on another thread) and a miss's write run: work not to be shed, since
+         * shedding it would throw the model run away ({@code InferenceWorkers.continuingExecutor()}:
+         * on the worker already running the lookup, else queued). Default: the workers.
+         */
+        public Builder continuing(Executor executor) {
+            this.continuing = requireNonNull(executor, "continuing");
+            return this;
         }
 
         public Builder settings(SemanticCacheSettings newSettings) {

@@ -41,7 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The semantic cache stage's own work after the embedding, with and without the pair verifier, on
  * the in-memory store and one thread: a miss with no candidate above the floor (an unrelated entry
- * is stored) and a hit (a paraphrase is stored). The embedding is the same model run either way (one
+ * is stored), a hit (a paraphrase is stored), and a miss in a crowded partition: {@value #CROWD}
+ * stored prompts of one template that differ only in a number, as templated traffic (and
+ * {@code run.sh --unique}) sends, so that every lookup opens {@value #CROWD} candidates above the
+ * floor and verifies the closest few. The embedding is the same model run either way (one
  * run gives the vector and the token states), so it is precomputed here and left out; the
  * difference between the two settings is what the verifier adds. Run with
  * {@code bench/jmh.sh SemanticStage}; results in docs/semantic-cache.md.
@@ -56,6 +59,10 @@ public class SemanticStageBenchmark {
     private static final String STORED = "how do I reset my Gmail password";
     private static final String PARAPHRASE = "I forgot my Gmail password, how can I change it";
     private static final String UNRELATED = "write a haiku about autumn leaves";
+    /** Stored prompts of the crowded partition (a store's lookup reads at most 64 candidates). */
+    static final int CROWD = 64;
+    private static final String TEMPLATE = "What is the capital of France? Answer in one sentence. (1764693223-1-%d)";
+    private static final String CROWDED = String.format(TEMPLATE, CROWD + 1);
     private static final Caller TEAM = new Caller(new TeamConfig("team-a", List.of(), Set.of("*"), null, Map.of()),
             "key-team-a");
 
@@ -65,6 +72,7 @@ public class SemanticStageBenchmark {
     private OnnxPairVerifier verifier;
     private ScheduledExecutorService eventLoop;
     private SemanticCacheStage stage;
+    private SemanticCacheStage crowdedStage;
 
     /** Token runs computed once with the real model, served from memory. */
     private static final class PrecomputedEmbedder implements TokenEmbedder {
@@ -102,8 +110,12 @@ public class SemanticStageBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         PrecomputedEmbedder embedder;
+        List<String> texts = new java.util.ArrayList<>(List.of(STORED, PARAPHRASE, UNRELATED, CROWDED));
+        for (int i = 1; i <= CROWD; i++) {
+            texts.add(String.format(TEMPLATE, i));
+        }
         try (OnnxSentenceEmbedder real = OnnxSentenceEmbedder.create()) {
-            embedder = new PrecomputedEmbedder(real, STORED, PARAPHRASE, UNRELATED);
+            embedder = new PrecomputedEmbedder(real, texts.toArray(String[]::new));
         }
         eventLoop = Executors.newSingleThreadScheduledExecutor();
         boolean verified = "verifier".equals(mode);
@@ -111,21 +123,38 @@ public class SemanticStageBenchmark {
                 .defaults(SemanticTeamSettings.builder().threshold(verified ? 0.70 : 0.88).build())
                 .guards(verified ? Set.of() : SemanticCacheSettings.DEFAULT_GUARDS)
                 .build();
-        SemanticCacheStage.Builder builder = SemanticCacheStage.builder(embedder, InMemorySemanticStore.create(),
-                Runnable::run).settings(settings);
         if (verified) {
             verifier = OnnxPairVerifier.load();
-            builder.verifier(verifier);
         }
-        stage = builder.build();
-        // Store one answer, as a miss's hook does.
-        Exchange first = exchange(STORED);
-        StageStep.Proceed miss = (StageStep.Proceed) stage.before(first).toCompletableFuture().join();
-        first.facts().served().set(ScriptedUpstream.ORIGIN);
-        miss.after().answered(ScriptedUpstream.plain("Open Settings, then Security.", "stop"));
+        stage = stage(embedder, settings);
+        store(stage, STORED);
         if (!(stage.before(exchange(PARAPHRASE)).toCompletableFuture().join() instanceof StageStep.Respond)) {
             throw new IllegalStateException("the paraphrase should hit");
         }
+        crowdedStage = stage(embedder, settings);
+        for (int i = 1; i <= CROWD; i++) {
+            store(crowdedStage, String.format(TEMPLATE, i));
+        }
+    }
+
+    private SemanticCacheStage stage(TokenEmbedder embedder, SemanticCacheSettings settings) {
+        SemanticCacheStage.Builder builder = SemanticCacheStage.builder(embedder, InMemorySemanticStore.create(),
+                Runnable::run).settings(settings);
+        if (verifier != null) {
+            builder.verifier(verifier);
+        }
+        return builder.build();
+    }
+
+    /** Stores an answer to {@code prompt}, as a miss's hook does. */
+    private void store(SemanticCacheStage into, String prompt) {
+        Exchange exchange = exchange(prompt);
+        StageStep step = into.before(exchange).toCompletableFuture().join();
+        if (!(step instanceof StageStep.Proceed miss) || miss.after() == null) {
+            throw new IllegalStateException("expected a miss that records: " + step);
+        }
+        exchange.facts().served().set(ScriptedUpstream.ORIGIN);
+        miss.after().answered(ScriptedUpstream.plain("Paris is the capital of France.", "stop"));
     }
 
     @TearDown(Level.Trial)
@@ -148,6 +177,15 @@ public class SemanticStageBenchmark {
     public StageStep hit(ThreadCpu cpu) {
         cpu.start();
         StageStep step = stage.before(exchange(PARAPHRASE)).toCompletableFuture().join();
+        cpu.stop();
+        return step;
+    }
+
+    /** A miss whose partition holds {@value #CROWD} prompts of its template. */
+    @Benchmark
+    public StageStep crowdedMiss(ThreadCpu cpu) {
+        cpu.start();
+        StageStep step = crowdedStage.before(exchange(CROWDED)).toCompletableFuture().join();
         cpu.stop();
         return step;
     }

@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Test;
  * canonically (the form before, so keys of entries already stored do not change), for plain and
  * multi-part messages, tool calls, fields we do not model, every answer parameter and number forms.
  */
-class CacheKeyTest {
+public class CacheKeyTest {
     private static final ObjectMapper MAPPER = Json.mapper();
 
-    private static final List<String> REQUESTS = List.of(
+    /** Requests of every shape the canonical forms must agree on (also the semantic context fingerprint's test). */
+    public static final List<String> REQUESTS = List.of(
             "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"What is the capital of France?\"}]}",
             "{\"model\":\"auto\",\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
                     + "{\"role\":\"user\",\"name\":\"ann\",\"content\":\"h\\u00e9llo \\\"quoted\\\"\\n\\ud83d\\ude00\"}]}",

@@ -2,9 +2,8 @@ package dev.tiergate.cache.semantic.guard;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tiergate.core.crypto.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -39,6 +38,12 @@ public record PromptFeatures(
     private static final Pattern TOKEN = Pattern.compile(
             "\\d+(?:[.,]\\d+)*|[\\p{L}\\p{N}]+(?:['’][\\p{L}]+)?|[+*/^=×÷%<>-]");
     private static final Pattern NUMBER = Pattern.compile("\\d+(?:[.,]\\d+)*");
+    /** {@link #normaliseNumber}'s patterns, compiled once (not per number, as String.matches and replaceAll do). */
+    private static final Pattern GROUPED_THOUSANDS = Pattern.compile("\\d{1,3}(,\\d{3})+(\\.\\d+)?");
+    private static final Pattern DECIMAL = Pattern.compile("\\d+\\.\\d+");
+    private static final Pattern TRAILING_ZEROS = Pattern.compile("0+$");
+    private static final Pattern TRAILING_POINT = Pattern.compile("\\.$");
+    private static final Pattern LEADING_ZEROS = Pattern.compile("^0+(?=\\d)");
     private static final Pattern QUOTE = Pattern.compile("\"([^\"]{1,200})\"|“([^”]{1,200})”|`([^`]{1,200})`"
             + "|(?<![\\p{L}])'([^']{1,200})'(?![\\p{L}])");
     private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "none", "nobody", "nothing",
@@ -276,11 +281,11 @@ public record PromptFeatures(
 
     private static String normaliseNumber(String token) {
         // 1,000 and 1000 are one number; 3.50 and 3.5 too.
-        String plain = token.matches("\\d{1,3}(,\\d{3})+(\\.\\d+)?") ? token.replace(",", "") : token;
-        if (plain.contains(".") && plain.matches("\\d+\\.\\d+")) {
-            plain = plain.replaceAll("0+$", "").replaceAll("\\.$", "");
+        String plain = GROUPED_THOUSANDS.matcher(token).matches() ? token.replace(",", "") : token;
+        if (plain.contains(".") && DECIMAL.matcher(plain).matches()) {
+            plain = TRAILING_POINT.matcher(TRAILING_ZEROS.matcher(plain).replaceAll("")).replaceAll("");
         }
-        return plain.replaceFirst("^0+(?=\\d)", "");
+        return LEADING_ZEROS.matcher(plain).replaceFirst("");
     }
 
     private static Map<String, String> numberWords() {
@@ -310,12 +315,7 @@ public record PromptFeatures(
     }
 
     private static String digest(String value) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(value.getBytes(StandardCharsets.UTF_8)), 0, 6);
     }
 
     /** Every guard. */

@@ -26,10 +26,13 @@ public final class CacheKeys {
 
     private final Sealer sealer;
     private final SecretKeySpec index;
+    /** This thread's HMAC under the index key (a lookup hashes its partition and every LSH band). */
+    private final ThreadLocal<Mac> macs;
 
     private CacheKeys(Sealer sealer, SecretKeySpec index) {
         this.sealer = sealer;
         this.index = index;
+        this.macs = ThreadLocal.withInitial(this::newMac);
     }
 
     /** The keys derived from {@code master} (an AES key of 128, 192 or 256 bits). */
@@ -78,11 +81,16 @@ public final class CacheKeys {
         return Sealer.randomKey();
     }
 
+    /** The HMAC of {@code data}; the thread's {@link Mac} is left reset for the next call by {@code doFinal}. */
     private byte[] mac(byte[] data) {
+        return macs.get().doFinal(data);
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(index);
-            return mac.doFinal(data);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }

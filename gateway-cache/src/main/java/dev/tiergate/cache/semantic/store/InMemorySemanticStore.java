@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The default {@link SemanticStore}: one process's memory, bounded by the approximate bytes of its
- * entries (least recently used go first), each entry expiring after its TTL. Buckets are sets of
+ * entries (least recently used go first: an entry is used when its evidence or answer is read, not
+ * when its probe is compared as a candidate), each entry expiring after its TTL. Buckets are sets of
  * entry ids kept in step with the entries: an entry leaving (evicted, expired) leaves its buckets.
  */
 public final class InMemorySemanticStore implements SemanticStore {
@@ -79,8 +80,11 @@ public final class InMemorySemanticStore implements SemanticStore {
             }
         }
         List<StoredProbe> found = new ArrayList<>(ids.size());
+        var quietly = entries.policy();
         for (String id : ids) {
-            StoreEntry entry = entries.getIfPresent(new EntryKey(partition, id));
+            // A candidate compared is not a use: no recency update (and no read-buffer upkeep for up to
+            // 64 probes a lookup); reading its evidence or answer (a verified candidate, a hit) is.
+            StoreEntry entry = quietly.getIfPresentQuietly(new EntryKey(partition, id));
             if (entry != null) {
                 found.add(new StoredProbe(id, entry.probe()));
             }

@@ -48,8 +48,39 @@ public final class AlignmentFeatures {
     private AlignmentFeatures() {
     }
 
+    /**
+     * What the features read of one prompt alone, computed once per prompt: a lookup compares its
+     * query with several candidates, and the query's side is the same each time.
+     *
+     * @param evidence the prompt's evidence
+     * @param features its lexical features ({@link PromptFeatures#of} of its text)
+     * @param content  per token, whether it is a content token
+     * @param words    its content words
+     * @param numbers  its numbers, in order
+     */
+    public record Side(PromptEvidence evidence, PromptFeatures features, boolean[] content, Set<String> words,
+                       List<String> numbers) {
+        /** The side of {@code evidence}, whose text's lexical features are {@code features}. */
+        public static Side of(PromptEvidence evidence, PromptFeatures features) {
+            return new Side(evidence, features, AlignmentFeatures.content(evidence.tokens()),
+                    AlignmentFeatures.contentWords(evidence.text()), AlignmentFeatures.numbers(evidence.text()));
+        }
+
+        /** The side of {@code evidence}, its lexical features computed here. */
+        public static Side of(PromptEvidence evidence) {
+            return of(evidence, PromptFeatures.of(evidence.text()));
+        }
+    }
+
     /** The features of (query, candidate) whose sentence vectors have cosine {@code cosine}. */
     public static float[] of(PromptEvidence query, PromptEvidence candidate, double cosine) {
+        return of(Side.of(query), Side.of(candidate), cosine);
+    }
+
+    /** The features of (query, candidate), each side computed once ({@link Side#of}): equal to {@link #of(PromptEvidence, PromptEvidence, double)}. */
+    public static float[] of(Side querySide, Side candidateSide, double cosine) {
+        PromptEvidence query = querySide.evidence();
+        PromptEvidence candidate = candidateSide.evidence();
         if (query.dimensions() != candidate.dimensions()) {
             throw new IllegalArgumentException("evidence of " + query.dimensions() + " and " + candidate.dimensions()
                     + " dimensions (expected: equal, one embedding model)");
@@ -59,21 +90,21 @@ public final class AlignmentFeatures {
         double[] bestForQuery = new double[nq];
         double[] bestForCandidate = new double[nc];
         TokenSimilarities.best(query, candidate, bestForQuery, bestForCandidate);
-        boolean[] contentQuery = content(query.tokens());
-        boolean[] contentCandidate = content(candidate.tokens());
+        boolean[] contentQuery = querySide.content();
+        boolean[] contentCandidate = candidateSide.content();
         double recall = mean(bestForQuery, null);
         double precision = mean(bestForCandidate, null);
         double contentRecall = mean(bestForQuery, contentQuery);
         double contentPrecision = mean(bestForCandidate, contentCandidate);
 
-        PromptFeatures fq = PromptFeatures.of(query.text());
-        PromptFeatures fc = PromptFeatures.of(candidate.text());
+        PromptFeatures fq = querySide.features();
+        PromptFeatures fc = candidateSide.features();
         Set<String> entities = new HashSet<>(fq.entities());
         entities.addAll(fc.entities());
         Set<String> shared = new HashSet<>(fq.entities());
         shared.retainAll(fc.entities());
-        Set<String> wordsQuery = contentWords(query.text());
-        Set<String> wordsCandidate = contentWords(candidate.text());
+        Set<String> wordsQuery = querySide.words();
+        Set<String> wordsCandidate = candidateSide.words();
 
         float[] f = new float[NAMES.size()];
         int k = 0;
@@ -89,7 +120,7 @@ public final class AlignmentFeatures {
         f[k++] = (float) lowShare(bestForQuery, contentQuery);
         f[k++] = (float) lowShare(bestForCandidate, contentCandidate);
         f[k++] = fq.numbers().equals(fc.numbers()) ? 0 : 1;
-        f[k++] = Math.min(3, unmatched(numbers(query.text()), numbers(candidate.text())));
+        f[k++] = Math.min(3, unmatched(querySide.numbers(), candidateSide.numbers()));
         f[k++] = fq.negated() == fc.negated() ? 0 : 1;
         f[k++] = Math.min(3, entities.size() - shared.size());
         f[k++] = fq.quoted().equals(fc.quoted()) ? 0 : 1;

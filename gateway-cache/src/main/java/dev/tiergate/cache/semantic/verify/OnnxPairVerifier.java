@@ -11,6 +11,7 @@ import dev.tiergate.inference.PooledPredictor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The {@link PairVerifier} trained in {@code gateway-cache/training} (see its MODEL_CARD.md): the
@@ -61,6 +62,29 @@ public final class OnnxPairVerifier implements PairVerifier {
     @Override
     public double probability(PromptEvidence query, PromptEvidence candidate, double cosine) {
         return predict(new float[][] {AlignmentFeatures.of(query, candidate, cosine)})[0];
+    }
+
+    /** Every candidate's features in one model call. */
+    @Override
+    public double[] probabilities(AlignmentFeatures.Side query, List<AlignmentFeatures.Side> candidates,
+                                  double[] cosines) {
+        if (cosines.length != candidates.size()) {
+            throw new IllegalArgumentException("cosines: " + cosines.length + " (expected: one per candidate, "
+                    + candidates.size() + ")");
+        }
+        if (candidates.isEmpty()) {
+            return new double[0];
+        }
+        float[][] rows = new float[candidates.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = AlignmentFeatures.of(query, candidates.get(i), cosines[i]);
+        }
+        float[] predicted = predict(rows);
+        double[] out = new double[predicted.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = predicted[i];
+        }
+        return out;
     }
 
     @Override
