@@ -68,9 +68,11 @@ abstract class DashboardEndpoint implements Endpoint {
      */
     static String requireLogin(ServingState serving, Dashboard dashboard, HttpCall call) {
         Session session = dashboard.sessions().find(token(call));
-        if (session != null) {
-            return session.admin();
-        }
+        return session != null ? session.admin() : requireAdminKey(serving, call);
+    }
+
+    /** The admin id of the call's {@code Authorization} header; 401 as {@link #requireLogin} says without one. */
+    static String requireAdminKey(ServingState serving, HttpCall call) {
         String authorization = call.request.header(HttpHeaderNames.AUTHORIZATION);
         var authenticator = serving.authenticator();
         String adminId = authenticator.admin(authorization);

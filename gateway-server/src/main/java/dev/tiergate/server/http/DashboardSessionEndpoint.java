@@ -111,7 +111,7 @@ final class DashboardSessionEndpoint implements Endpoint {
 
     private void session(HttpCall call) {
         Session session = dashboard.sessions().find(DashboardEndpoint.token(call));
-        String adminId = DashboardEndpoint.requireLogin(state.get(), dashboard, call);
+        String adminId = session != null ? session.admin() : DashboardEndpoint.requireAdminKey(state.get(), call);
         ObjectNode body = UsageJson.mapper().createObjectNode();
         body.put("admin", adminId);
         if (session != null) {
