@@ -21,7 +21,7 @@ import reactor.core.publisher.Flux;
  * {@code data:} payload as a chunk. {@code [DONE]} ends the stream (later events are ignored); an
  * {@code {"error":...}} payload or an {@code event: error} fails it with an
  * {@link dev.tiergate.core.error.UpstreamError}. Each payload is read into its chunk by
- * {@link OpenAiChunkScan}, a walk over the token stream (no tree, no data binding for the usual
+ * {@link OpenAiAnswerScan}, a walk over the token stream (no tree, no data binding for the usual
  * shapes). With a {@link PassThrough}, the payload of each chunk that is the event as
  * it came (one {@code data:} line, not split into two chunks) is kept beside it for the server to
  * send unchanged. One decoder per stream; not thread-safe.
@@ -77,7 +77,7 @@ final class OpenAiStreamDecoder {
             throw errors.fromStreamError(parse(event.data()));
         }
         byte[] payload = event.dataUtf8();
-        ChatChunk chunk = OpenAiChunkScan.read(payload);
+        ChatChunk chunk = OpenAiAnswerScan.chunk(payload);
         if (chunk == null) {   // not JSON as it came (malformed UTF-8?): read as the text it decodes to
             payload = event.data().getBytes(StandardCharsets.UTF_8);
             chunk = readText(payload, event.data());

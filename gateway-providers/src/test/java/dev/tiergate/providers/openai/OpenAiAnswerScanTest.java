@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.providers.testing.Fixtures;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -20,11 +21,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hand-written scan of a chunk against the data binding it replaces: for every payload both
- * give the same outcome (an equal chunk that encodes to the same JSON, or no chunk), and for the
- * usual shapes the scan itself reads it (not its fall-back to binding).
+ * The hand-written scan of a chunk and of a plain answer against the data binding it replaces: for
+ * every payload both give the same outcome (an equal record that encodes to the same JSON, or none
+ * / a failure), and for the usual shapes the scan itself reads it (not its fall-back to binding).
  */
-class OpenAiChunkScanTest {
+class OpenAiAnswerScanTest {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** Real-shaped chunks: OpenAI's and compatible servers' fields, escapes, whitespace, nulls. */
@@ -114,7 +115,7 @@ class OpenAiChunkScanTest {
         assertThat(corpus).hasSizeGreaterThan(USUAL.size() + 10);
         for (String payload : corpus) {
             byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-            ChatChunk scanned = OpenAiChunkScan.scan(bytes);
+            ChatChunk scanned = OpenAiAnswerScan.scanChunk(bytes);
             assertThat(scanned).as(payload).isNotNull();
             assertSameAsBinding(bytes, scanned);
         }
@@ -124,10 +125,10 @@ class OpenAiChunkScanTest {
     void leavesOtherShapesToBindingWithTheSameOutcome() throws IOException {
         for (String payload : UNUSUAL) {
             byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-            assertSameAsBinding(bytes, OpenAiChunkScan.read(bytes));
+            assertSameAsBinding(bytes, OpenAiAnswerScan.chunk(bytes));
         }
         byte[] malformedUtf8 = {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, '(', '"', '}'};
-        assertSameAsBinding(malformedUtf8, OpenAiChunkScan.read(malformedUtf8));
+        assertSameAsBinding(malformedUtf8, OpenAiAnswerScan.chunk(malformedUtf8));
     }
 
     @Test
@@ -138,12 +139,107 @@ class OpenAiChunkScanTest {
             boolean unusual = i % 4 == 3;
             String payload = write(randomChunk(random, unusual), random);
             byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-            if (OpenAiChunkScan.scan(bytes) != null) {
+            if (OpenAiAnswerScan.scanChunk(bytes) != null) {
                 scannedItself++;
             }
-            assertSameAsBinding(bytes, OpenAiChunkScan.read(bytes));
+            assertSameAsBinding(bytes, OpenAiAnswerScan.chunk(bytes));
         }
         assertThat(scannedItself).as("chunks the scan read without binding").isGreaterThan(2_250);
+    }
+
+    /** Plain answers as OpenAI-compatible servers write them. */
+    private static final List<String> USUAL_COMPLETIONS = List.of(
+            "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"gpt-4o-mini\","
+                    + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Paris \\u00e9\\ud83d\\ude00\","
+                    + "\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":19,\"completion_tokens\":10,\"total_tokens\":29,"
+                    + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0}},\"service_tier\":\"default\","
+                    + "\"system_fingerprint\":\"fp_1\"}",
+            "{\"id\":\"c\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":["
+                    + "{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":1}\"}}]},"
+                    + "\"finish_reason\":\"tool_calls\"}]}",
+            " {\n \"choices\" : [ { \"message\" : { \"role\" : \"assistant\" , \"content\" : \"\" , \"name\" : \"bot\" ,"
+                    + " \"tool_call_id\" : null } , \"finish_reason\" : \"length\" , \"index\" : 1 } ] }\r\n",
+            "{\"choices\":[{\"index\":0,\"message\":null},{\"index\":1,\"message\":{\"content\":\"b\"}}],\"usage\":null}",
+            "{\"choices\":null,\"id\":null,\"created\":null,\"x\":{\"y\":[1.5,null]},\"x\":2}",
+            "{}");
+
+    /** Shapes binding coerces or rejects, or that the scan leaves to it. */
+    private static final List<String> UNUSUAL_COMPLETIONS = List.of(
+            "{\"choices\":[{\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"a\"}]}}]}",
+            "{\"choices\":[{\"message\":{\"content\":7}}]}",
+            "{\"choices\":[{\"message\":{\"content\":{\"a\":1}}}]}",
+            "{\"choices\":[{\"index\":\"0\"}]}",
+            "{\"choices\":[null]}",
+            "{\"choices\":[{\"message\":{\"tool_calls\":[null]}}]}",
+            "{\"created\":1.5}",
+            "null",
+            "[]",
+            "",
+            "{\"id\":",
+            "<html>502</html>");
+
+    @Test
+    void readsUsualCompletionsItselfAsBindingDoes() throws IOException {
+        List<String> corpus = new ArrayList<>(USUAL_COMPLETIONS);
+        for (String fixture : List.of("completion.json", "tool-calls.json", "cached-completion.json")) {
+            corpus.add(Fixtures.read("openai", fixture));
+        }
+        for (String body : corpus) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            assertThat(OpenAiAnswerScan.scanCompletion(bytes)).as(body).isNotNull();
+            assertSameCompletionAsBinding(bytes);
+        }
+        for (String body : UNUSUAL_COMPLETIONS) {
+            assertSameCompletionAsBinding(body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void agreesWithBindingOnRandomCompletions() throws IOException {
+        Random random = new Random(21);
+        int scannedItself = 0;
+        for (int i = 0; i < 2_000; i++) {
+            ObjectNode completion = randomChunk(random, false);
+            if (completion.get("choices") instanceof ArrayNode choices) {
+                for (JsonNode choice : choices) {
+                    JsonNode delta = ((ObjectNode) choice).remove("delta");
+                    if (delta != null) {
+                        ((ObjectNode) choice).set("message", delta);
+                    }
+                }
+            }
+            if (i % 4 == 3) {
+                breakOne(completion, random);
+            }
+            byte[] bytes = write(completion, random).getBytes(StandardCharsets.UTF_8);
+            if (OpenAiAnswerScan.scanCompletion(bytes) != null) {
+                scannedItself++;
+            }
+            assertSameCompletionAsBinding(bytes);
+        }
+        assertThat(scannedItself).as("completions the scan read without binding").isGreaterThan(1_500);
+    }
+
+    private static void assertSameCompletionAsBinding(byte[] body) throws IOException {
+        ChatCompletion bound;
+        try {
+            bound = OpenAiJson.reader().readValue(body, ChatCompletion.class);
+        } catch (IOException e) {
+            bound = null;
+        }
+        ChatCompletion actual;
+        try {
+            actual = OpenAiAnswerScan.completion(body);
+        } catch (IOException e) {
+            actual = null;
+        }
+        String as = new String(body, StandardCharsets.UTF_8);
+        assertThat(actual).as(as).isEqualTo(bound);
+        if (bound != null) {
+            assertThat(Json.mapper().readTree(Json.mapper().writeValueAsBytes(actual))).as(as)
+                    .isEqualTo(Json.mapper().readTree(Json.mapper().writeValueAsBytes(bound)));
+        }
     }
 
     private static void assertSameAsBinding(byte[] payload, ChatChunk actual) throws IOException {

@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tiergate.core.model.ChatChunk;
+import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatChunk.ChunkChoice;
 import dev.tiergate.core.model.ChatChunk.Delta;
+import dev.tiergate.core.model.Message;
+import dev.tiergate.core.model.MessageContent;
 import dev.tiergate.core.model.ToolCall;
 import dev.tiergate.core.model.Usage;
 import java.io.IOException;
@@ -20,23 +23,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads one {@code chat.completion.chunk} payload with a hand-written walk over Jackson's token
- * stream: the modelled fields straight into the records, only fields we do not model (kept in
- * {@code extra}) as trees, no data binding. Gives the very chunk {@code OpenAiJson.reader()} binds
- * ({@code OpenAiChunkScanTest} holds the two equal over a corpus and random variants). A payload
+ * Reads OpenAI's answers, a {@code chat.completion.chunk} payload or a whole
+ * {@code chat.completion} body, with a hand-written walk over Jackson's token stream: the modelled
+ * fields straight into the records, only fields we do not model (kept in {@code extra}) as trees,
+ * no data binding. Gives the very records {@code OpenAiJson.reader()} binds
+ * ({@code OpenAiAnswerScanTest} holds the two equal over a corpus and random variants). A body
  * whose shape is not the usual one (a number where text is expected, a float index, a null in a
- * list, malformed JSON: what data binding coerces or rejects) is handed to data binding as it is,
- * so that its outcome, chunk or failure, stays the binder's.
+ * list, content as parts, malformed JSON: what data binding coerces or rejects) is handed to data
+ * binding as it is, so that its outcome, answer or failure, stays the binder's.
  */
-final class OpenAiChunkScan {
+final class OpenAiAnswerScan {
     private static final ObjectMapper JSON = OpenAiJson.reader();
 
-    private OpenAiChunkScan() {
+    private OpenAiAnswerScan() {
     }
 
     /** The chunk of {@code payload}, or null when it is not one (not JSON, not an object, fields of the wrong types). */
-    static ChatChunk read(byte[] payload) {
-        ChatChunk chunk = scan(payload);
+    static ChatChunk chunk(byte[] payload) {
+        ChatChunk chunk = scanChunk(payload);
         if (chunk != null) {
             return chunk;
         }
@@ -48,20 +52,56 @@ final class OpenAiChunkScan {
     }
 
     /** The chunk as the scan reads it, or null when the payload is not of the usual shape (read it by binding). */
-    static ChatChunk scan(byte[] payload) {
-        try (JsonParser p = JSON.createParser(payload)) {
-            return p.nextToken() == JsonToken.START_OBJECT ? chunk(p) : null;
+    static ChatChunk scanChunk(byte[] payload) {
+        return scan(payload, p -> readAnswer(p, OpenAiAnswerScan::choice, ChatChunk::new));
+    }
+
+    /**
+     * The completion of a plain answer's {@code body}, as {@code OpenAiJson.reader()} reads it:
+     * null for a JSON {@code null}, an {@link IOException} for what is not a completion.
+     */
+    static ChatCompletion completion(byte[] body) throws IOException {
+        ChatCompletion completion = scanCompletion(body);
+        return completion != null ? completion : JSON.readValue(body, ChatCompletion.class);
+    }
+
+    /** The completion as the scan reads it, or null when the body is not of the usual shape (read it by binding). */
+    static ChatCompletion scanCompletion(byte[] body) {
+        return scan(body, p -> readAnswer(p, OpenAiAnswerScan::completionChoice, ChatCompletion::new));
+    }
+
+    private static <T> T scan(byte[] json, ObjectReading<T> reading) {
+        try (JsonParser p = JSON.createParser(json)) {
+            return p.nextToken() == JsonToken.START_OBJECT ? reading.read(p) : null;
         } catch (IOException | Unusual e) {
             return null;
         }
     }
 
-    private static ChatChunk chunk(JsonParser p) throws IOException {
+    /** Reads the object whose start the parser stands on. */
+    private interface ObjectReading<T> {
+        T read(JsonParser p) throws IOException;
+    }
+
+    /** Reads the value at the token the parser stands on. */
+    private interface ValueReading<T> {
+        T read(JsonParser p, JsonToken t) throws IOException;
+    }
+
+    /** A chunk's or a completion's constructor. */
+    private interface AnswerMaking<C, T> {
+        T make(String id, String object, Long created, String model, List<C> choices, Usage usage,
+               String systemFingerprint, Map<String, JsonNode> extra);
+    }
+
+    /** A chunk or a completion: the same fields around choices of their own kind. */
+    private static <C, T> T readAnswer(JsonParser p, ValueReading<C> choice, AnswerMaking<C, T> making)
+            throws IOException {
         String id = null;
         String object = null;
         Long created = null;
         String model = null;
-        List<ChunkChoice> choices = null;
+        List<C> choices = null;
         Usage usage = null;
         String fingerprint = null;
         Map<String, JsonNode> extra = null;
@@ -73,17 +113,18 @@ final class OpenAiChunkScan {
                 case "object" -> object = text(p, t);
                 case "created" -> created = longValue(p, t);
                 case "model" -> model = text(p, t);
-                case "choices" -> choices = choices(p, t);
+                case "choices" -> choices = list(p, t, choice);
                 case "usage" -> usage = usage(p, t);
                 case "system_fingerprint" -> fingerprint = text(p, t);
                 default -> extra = extra(extra, name, p, t);
             }
         }
         endOfObject(p);
-        return new ChatChunk(id, object, created, model, choices, usage, fingerprint, extra);
+        return making.make(id, object, created, model, choices, usage, fingerprint, extra);
     }
 
-    private static List<ChunkChoice> choices(JsonParser p, JsonToken t) throws IOException {
+    /** A list of values or null; one element (a stream's usual single choice) in a list without a copy to come. */
+    private static <E> List<E> list(JsonParser p, JsonToken t, ValueReading<E> element) throws IOException {
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -92,17 +133,68 @@ final class OpenAiChunkScan {
         if (next == JsonToken.END_ARRAY) {
             return List.of();
         }
-        ChunkChoice first = choice(p, next);
+        E first = element.read(p, next);
         next = p.nextToken();
         if (next == JsonToken.END_ARRAY) {
             return List.of(first);
         }
-        List<ChunkChoice> all = new ArrayList<>(4);
+        List<E> all = new ArrayList<>(4);
         all.add(first);
         for (; next != JsonToken.END_ARRAY; next = p.nextToken()) {
-            all.add(choice(p, next));
+            all.add(element.read(p, next));
         }
         return all;
+    }
+
+    private static ChatCompletion.Choice completionChoice(JsonParser p, JsonToken t) throws IOException {
+        expect(t, JsonToken.START_OBJECT);
+        Integer index = null;
+        Message message = null;
+        String finishReason = null;
+        Map<String, JsonNode> extra = null;
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "index" -> index = intValue(p, v);
+                case "message" -> message = message(p, v);
+                case "finish_reason" -> finishReason = text(p, v);
+                default -> extra = extra(extra, name, p, v);
+            }
+        }
+        endOfObject(p);
+        return new ChatCompletion.Choice(index, message, finishReason, extra);
+    }
+
+    /** An answer's message; content as parts (rare in answers) is left to binding. */
+    private static Message message(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        expect(t, JsonToken.START_OBJECT);
+        String role = null;
+        MessageContent content = null;
+        String author = null;
+        List<ToolCall> toolCalls = null;
+        String toolCallId = null;
+        Map<String, JsonNode> extra = null;
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "role" -> role = text(p, v);
+                case "content" -> {
+                    String text = text(p, v);
+                    content = text == null ? null : MessageContent.of(text);
+                }
+                case "name" -> author = text(p, v);
+                case "tool_calls" -> toolCalls = list(p, v, OpenAiAnswerScan::toolCall);
+                case "tool_call_id" -> toolCallId = text(p, v);
+                default -> extra = extra(extra, name, p, v);
+            }
+        }
+        endOfObject(p);
+        return new Message(role, content, author, toolCalls, toolCallId, extra);
     }
 
     private static ChunkChoice choice(JsonParser p, JsonToken t) throws IOException {
@@ -142,24 +234,12 @@ final class OpenAiChunkScan {
             switch (name) {
                 case "role" -> role = text(p, v);
                 case "content" -> content = text(p, v);
-                case "tool_calls" -> toolCalls = toolCalls(p, v);
+                case "tool_calls" -> toolCalls = list(p, v, OpenAiAnswerScan::toolCall);
                 default -> extra = extra(extra, name, p, v);
             }
         }
         endOfObject(p);
         return new Delta(role, content, toolCalls, extra);
-    }
-
-    private static List<ToolCall> toolCalls(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(t, JsonToken.START_ARRAY);
-        List<ToolCall> calls = new ArrayList<>(2);
-        for (JsonToken next = p.nextToken(); next != JsonToken.END_ARRAY; next = p.nextToken()) {
-            calls.add(toolCall(p, next));
-        }
-        return calls;
     }
 
     /** A call's fragment; fields a {@link ToolCall} does not model are skipped, as binding ignores them. */
