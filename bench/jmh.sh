@@ -2,7 +2,8 @@
 # JMH microbenchmarks of the gateway's own work: bench/jmh.sh [JMH args, e.g. -f 1 -wi 2 -i 3]
 # Builds the test classes of $BENCH_MODULE (default gateway-cache, where the cache benchmarks live,
 # dev.tiergate.cache.bench; gateway-server holds the limits' ReserveSettleBenchmark, which needs
-# Redis; gateway-router the routing decision's RouterDecisionBenchmark) and runs them pinned to one
+# Redis; gateway-router the routing decision's RouterDecisionBenchmark; gateway-providers the reading of
+# an OpenAI answer, AnswerDecodeBenchmark) and runs them pinned to one
 # core. Results: docs/benchmarks.md, docs/routing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +15,5 @@ CP="$MODULE/target/test-classes:$MODULE/target/classes:gateway-core/target/class
 DEFAULT=dev.tiergate.cache.bench
 [[ $MODULE == gateway-server ]] && DEFAULT=ReserveSettle
 [[ $MODULE == gateway-router ]] && DEFAULT=dev.tiergate.router.bench
+[[ $MODULE == gateway-providers ]] && DEFAULT=AnswerDecode
 exec taskset -c "${BENCH_CPU:-1}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" org.openjdk.jmh.Main "${@:-$DEFAULT}"

@@ -79,6 +79,16 @@ public final class UpstreamCalls implements AutoCloseable {
      */
     public <W> CompletionStage<W> send(Supplier<Post> post, Class<W> wireType, Executor executor,
                                        BiConsumer<W, byte[]> onBody) {
+        return send(post, wireType, body -> json.readValue(body, wireType), executor, onBody);
+    }
+
+    /**
+     * As {@link #send(Supplier, Class, Executor, BiConsumer)}, with the answer read by {@code reader}
+     * (a provider's own reader of its answers, e.g. a scan without data binding) instead of the
+     * mapper; {@code wireType} names what was expected in the error of a body that is not one.
+     */
+    public <W> CompletionStage<W> send(Supplier<Post> post, Class<W> wireType, BodyReader<W> reader,
+                                       Executor executor, BiConsumer<W, byte[]> onBody) {
         UpstreamRequest request;
         try {
             request = request(post.get(), "application/json");
@@ -89,7 +99,7 @@ public final class UpstreamCalls implements AutoCloseable {
             if (failure != null) {
                 throw errors.map(failure);
             }
-            W answer = parse(response, wireType);
+            W answer = parse(response, wireType, reader);
             onBody.accept(answer, response.body());
             return answer;
         });
@@ -140,12 +150,12 @@ public final class UpstreamCalls implements AutoCloseable {
         }
     }
 
-    private <W> W parse(UpstreamResponse response, Class<W> type) {
+    private <W> W parse(UpstreamResponse response, Class<W> type, BodyReader<W> reader) {
         if (!response.isSuccess()) {
             throw errors.fromResponse(response);
         }
         try {
-            W value = json.readValue(response.body(), type);
+            W value = reader.read(response.body());
             if (value == null) {
                 throw errors.malformed("empty body (expected: a " + type.getSimpleName() + ")", null);
             }
@@ -153,6 +163,12 @@ public final class UpstreamCalls implements AutoCloseable {
         } catch (IOException e) {
             throw errors.malformed("body is not a " + type.getSimpleName(), e);
         }
+    }
+
+    /** Reads a successful answer's body: null for a JSON {@code null}, an {@link IOException} for what is not an answer. */
+    @FunctionalInterface
+    public interface BodyReader<W> {
+        W read(byte[] body) throws IOException;
     }
 
     /**

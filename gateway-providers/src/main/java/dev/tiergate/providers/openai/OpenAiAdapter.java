@@ -112,10 +112,11 @@ public final class OpenAiAdapter extends AbstractProviderAdapter {
         ChatRequest request = asked.isStream() ? asked.withStream(null, null) : asked;
         PassThrough passThrough = call.passThrough();
         if (passThrough == null) {
-            return upstream.send(() -> new Post(chatUri, request), ChatCompletion.class, call.executor());
+            return upstream.send(() -> new Post(chatUri, request), ChatCompletion.class, OpenAiAnswerScan::completion,
+                    call.executor(), (answer, body) -> { });
         }
         return upstream.send(() -> new Post(chatUri, OpenAiRequestBody.of(request, passThrough)), ChatCompletion.class,
-                call.executor(), passThrough::keep);
+                OpenAiAnswerScan::completion, call.executor(), passThrough::keep);
     }
 
     @Override

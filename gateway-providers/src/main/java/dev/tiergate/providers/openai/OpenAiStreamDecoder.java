@@ -20,8 +20,9 @@ import reactor.core.publisher.Flux;
  * Turns the bytes of one OpenAI chat stream into {@link ChatChunk}s: SSE framing first, then each
  * {@code data:} payload as a chunk. {@code [DONE]} ends the stream (later events are ignored); an
  * {@code {"error":...}} payload or an {@code event: error} fails it with an
- * {@link dev.tiergate.core.error.UpstreamError}. Each payload is read into its chunk in one pass
- * (no intermediate tree). With a {@link PassThrough}, the payload of each chunk that is the event as
+ * {@link dev.tiergate.core.error.UpstreamError}. Each payload is read into its chunk by
+ * {@link OpenAiAnswerScan}, a walk over the token stream (no tree, no data binding for the usual
+ * shapes). With a {@link PassThrough}, the payload of each chunk that is the event as
  * it came (one {@code data:} line, not split into two chunks) is kept beside it for the server to
  * send unchanged. One decoder per stream; not thread-safe.
  */
@@ -76,7 +77,7 @@ final class OpenAiStreamDecoder {
             throw errors.fromStreamError(parse(event.data()));
         }
         byte[] payload = event.dataUtf8();
-        ChatChunk chunk = read(payload);
+        ChatChunk chunk = OpenAiAnswerScan.chunk(payload);
         if (chunk == null) {   // not JSON as it came (malformed UTF-8?): read as the text it decodes to
             payload = event.data().getBytes(StandardCharsets.UTF_8);
             chunk = readText(payload, event.data());
@@ -84,22 +85,13 @@ final class OpenAiStreamDecoder {
         if (chunk.extra().containsKey("error")) {
             throw errors.fromStreamError(parse(event.data()));
         }
-        if (chunk.choices().stream().anyMatch(OpenAiStreamDecoder::opensWithArguments)) {
+        if (opensWithArguments(chunk)) {
             openingsApart(chunk, out);
         } else {
             out.add(chunk);
             if (passThrough != null && oneLine(payload)) {
                 passThrough.keep(chunk, payload);
             }
-        }
-    }
-
-    /** The chunk of one payload as it came, read in one pass; null when it is not one (read as text then). */
-    private static ChatChunk read(byte[] payload) {
-        try {
-            return OpenAiJson.reader().readValue(payload, ChatChunk.class);
-        } catch (IOException e) {
-            return null;
         }
     }
 
@@ -130,10 +122,27 @@ final class OpenAiStreamDecoder {
         return chunk;
     }
 
+    /** Whether a choice's delta opens a tool call (its id is there) with arguments already. */
+    private static boolean opensWithArguments(ChatChunk chunk) {
+        for (ChunkChoice choice : chunk.choices()) {
+            if (opensWithArguments(choice)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A choice whose delta opens a tool call (its id is there) with arguments already. */
     private static boolean opensWithArguments(ChunkChoice choice) {
-        return choice.delta() != null && choice.delta().toolCalls() != null
-                && choice.delta().toolCalls().stream().anyMatch(OpenAiStreamDecoder::opensWithArguments);
+        if (choice.delta() == null || choice.delta().toolCalls() == null) {
+            return false;
+        }
+        for (ToolCall call : choice.delta().toolCalls()) {
+            if (opensWithArguments(call)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean opensWithArguments(ToolCall call) {

@@ -27,7 +27,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * One request and its response on one pooled connection. Runs entirely on the connection's event
  * loop: acquires a connection, attaches itself to the pipeline, writes the request and reads only
- * when the listener wants more. A read timeout runs while a read is outstanding. A response read
+ * when the listener wants more. A read timeout runs while a read is outstanding: one timer per
+ * exchange at most, which looks at when the outstanding read began (the event loop's ticker) and
+ * sets itself again when data came in between, rather than a timer made and cancelled per read (as
+ * Netty's {@code IdleStateHandler} does). A response read
  * to its end on a keep-alive connection returns the connection to the pool; anything else
  * (error, timeout, cancel) closes it.
  */
@@ -43,6 +46,9 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
 
     private Channel channel;
     private ScheduledFuture<?> timeout;
+    /** Whether a read is outstanding (asked for, no data since), and since when (the loop's ticker). */
+    private boolean reading;
+    private long readSince;
     private HttpResponse head;
     private boolean done;
 
@@ -110,7 +116,7 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            cancelTimeout();
+            reading = false;
             if (done) {
                 return;
             }
@@ -161,14 +167,29 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
     }
 
     private void read() {
-        if (timeout == null && readTimeoutNanos > 0) {
-            timeout = loop.schedule(this::onTimeout, readTimeoutNanos, TimeUnit.NANOSECONDS);
+        if (readTimeoutNanos > 0) {
+            if (!reading) {
+                reading = true;
+                readSince = loop.ticker().nanoTime();
+            }
+            if (timeout == null) {
+                timeout = loop.schedule(this::onTimeout, readTimeoutNanos, TimeUnit.NANOSECONDS);
+            }
         }
         channel.read();
     }
 
+    /** The timer: fails the exchange when the outstanding read is as old as the timeout, else waits out the rest. */
     private void onTimeout() {
         timeout = null;
+        if (done || !reading) {
+            return;   // no read outstanding: the next one sets the timer
+        }
+        long left = readTimeoutNanos - (loop.ticker().nanoTime() - readSince);
+        if (left > 0) {
+            timeout = loop.schedule(this::onTimeout, left, TimeUnit.NANOSECONDS);
+            return;
+        }
         fail(new UpstreamTimeoutException("no data from " + origin.host() + " for "
                 + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos) + " ms"));
     }

@@ -168,6 +168,46 @@ class UpstreamClientTest {
         }
     }
 
+    /**
+     * The read timeout is a gap between data, not a limit on the whole answer: a stream whose
+     * pieces come well within it lives longer than it, and silence after some data still ends it.
+     */
+    @Test
+    void aStreamTimesOutOnSilenceNotOnItsLength() throws Exception {
+        client.close();
+        client = new UpstreamClient(UpstreamOptions.defaults().withReadTimeout(Duration.ofMillis(400)));
+        try (RawSocketUpstream upstream = new RawSocketUpstream((head, in, out) -> {
+            RawSocketUpstream.write(out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n");
+            for (int i = 0; i < 12; i++) {   // 12 pieces 60 ms apart: 720 ms in all, gaps far under 400 ms
+                RawSocketUpstream.write(out, "1\r\n" + (char) ('a' + i) + "\r\n");
+                pause(60);
+            }
+            RawSocketUpstream.write(out, "0\r\n\r\n");
+            return true;
+        })) {
+            List<String> parts = client.stream(UpstreamRequest.get(upstream.uri("/s"), Map.of()), loop())
+                    .map(b -> new String(b, StandardCharsets.UTF_8))
+                    .collectList().block(Duration.ofSeconds(10));
+            assertThat(String.join("", parts)).isEqualTo("abcdefghijkl");
+        }
+        try (RawSocketUpstream upstream = new RawSocketUpstream((head, in, out) -> {
+            RawSocketUpstream.write(out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nfirst\r\n");
+            RawSocketUpstream.waitsForEof(in);
+            return false;
+        })) {
+            Throwable e = failureOf(client.stream(UpstreamRequest.get(upstream.uri("/s"), Map.of()), loop()));
+            assertThat(e).isInstanceOf(UpstreamTimeoutException.class);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void aRefusedConnectionIsAConnectionError() throws Exception {
         RawSocketUpstream closed = new RawSocketUpstream((head, in, out) -> false);

@@ -69,28 +69,29 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
     @Override
     public void onNext(ChatChunk chunk) {
         byte[] frame = frames.chunk(chunk);
-        if (frame == null) {
-            call.onLoop(() -> {
-                if (!call.isDone()) {
-                    subscription.request(1);
-                }
-            });
+        if (call.eventLoop().inEventLoop()) {   // as a rule (the upstream call runs on this loop): no task made
+            send(frame);
+        } else {
+            call.onLoop(() -> send(frame));
+        }
+    }
+
+    /** Writes a chunk's frame (none: a chunk held back or dropped) and asks for the next one while the socket takes more. */
+    private void send(byte[] frame) {
+        if (call.isDone()) {
             return;
         }
-        call.onLoop(() -> {
-            if (call.isDone()) {
-                return;
-            }
+        if (frame != null) {
             sendHeadOnce();
             chunks++;
             call.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)));
             flushSoon();
-            if (call.ctx.channel().isWritable()) {
-                subscription.request(1);
-            } else {
-                awaitingWritable = true;
-            }
-        });
+        }
+        if (frame == null || call.ctx.channel().isWritable()) {
+            subscription.request(1);
+        } else {
+            awaitingWritable = true;
+        }
     }
 
     @Override
@@ -118,8 +119,8 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
                 return;
             }
             sendHeadOnce();
-            call.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frames.end())));
-            var future = call.ctx.writeAndFlush(new DefaultLastHttpContent());
+            // the last frames and the end of the body in one message: one write, one flush
+            var future = call.ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(frames.end())));
             if (!call.keepsConnection()) {
                 call.closeAfter(future);
             }
