@@ -13,12 +13,20 @@ import org.slf4j.LoggerFactory;
  * Cuts off slow clients (slow loris): once the first byte of a request arrives, its head and body
  * must arrive within the timeout, however slowly the bytes trickle in, or the connection is closed.
  * Sits before the HTTP codec; {@link #requestRead()} is called when a whole request was read.
+ *
+ * <p>One timer per connection, not one per request: a request's start is noted, and the timer, when it
+ * fires, closes the connection if the request still being read began a timeout ago, re-arms itself for
+ * the rest of the time if one began since, and lapses if none is being read. Requests on a kept-alive
+ * connection neither schedule nor cancel anything.
  */
 final class RequestReadTimeoutHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RequestReadTimeoutHandler.class);
 
     private final long timeoutMillis;
     private ScheduledFuture<?> timer;
+    /** A request is being read (its first byte arrived, not yet all of it), since {@link #begunAtNanos}. */
+    private boolean reading;
+    private long begunAtNanos;
     /** Reading is paused by the gateway (a request waits its turn): a request begun is not timed meanwhile. */
     private boolean paused;
     private boolean begunWhilePaused;
@@ -33,7 +41,7 @@ final class RequestReadTimeoutHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
             if (paused) {
                 begunWhilePaused = true;
-            } else if (timer == null) {
+            } else if (!reading) {
                 start(ctx);
             }
         }
@@ -41,7 +49,28 @@ final class RequestReadTimeoutHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void start(ChannelHandlerContext ctx) {
-        timer = ctx.executor().schedule(() -> expire(ctx), timeoutMillis, TimeUnit.MILLISECONDS);
+        reading = true;
+        begunAtNanos = System.nanoTime();
+        if (timer == null) {
+            arm(ctx, TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        }
+    }
+
+    private void arm(ChannelHandlerContext ctx, long delayNanos) {
+        timer = ctx.executor().schedule(() -> check(ctx), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void check(ChannelHandlerContext ctx) {
+        timer = null;
+        if (!reading) {
+            return;
+        }
+        long left = begunAtNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) - System.nanoTime();
+        if (left > 0) {
+            arm(ctx, left);
+        } else {
+            expire(ctx);
+        }
     }
 
     @Override
@@ -53,7 +82,7 @@ final class RequestReadTimeoutHandler extends ChannelInboundHandlerAdapter {
     void pause() {
         if (!paused) {
             paused = true;
-            boolean begun = timer != null;
+            boolean begun = reading;
             requestRead();
             begunWhilePaused = begun;
         }
@@ -63,7 +92,7 @@ final class RequestReadTimeoutHandler extends ChannelInboundHandlerAdapter {
     void resume() {
         if (paused) {
             paused = false;
-            if (begunWhilePaused && timer == null) {
+            if (begunWhilePaused && !reading) {
                 start(ctx);
             }
             begunWhilePaused = false;
@@ -73,20 +102,20 @@ final class RequestReadTimeoutHandler extends ChannelInboundHandlerAdapter {
     /** A whole request has been read: the clock stops until the next request's first byte. */
     void requestRead() {
         begunWhilePaused = false;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        reading = false;
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         requestRead();
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         ctx.fireChannelInactive();
     }
 
     private void expire(ChannelHandlerContext ctx) {
-        timer = null;
         log.info("closing connection from {}: a request took longer than {} ms to arrive",
                 ctx.channel().remoteAddress(), timeoutMillis);
         ctx.close();

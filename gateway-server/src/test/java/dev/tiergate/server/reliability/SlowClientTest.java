@@ -113,6 +113,38 @@ class SlowClientTest {
     }
 
     @Test
+    void keptAliveRequestsSpreadOverMoreThanTheReadTimeoutAreAllAnswered() throws Exception {
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i < 4; i++) {
+                out.write(HEAD.getBytes(StandardCharsets.US_ASCII));
+                out.write(BODY);
+                out.flush();
+                assertThat(readAnswerHead(in)).startsWith("HTTP/1.1 200");
+                Thread.sleep(READ_TIMEOUT.toMillis() * 2 / 5);
+            }
+        }
+    }
+
+    @Test
+    void aStalledRequestAfterAnAnsweredOneGetsTheWholeReadTimeout() throws Exception {
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            out.write(HEAD.getBytes(StandardCharsets.US_ASCII));
+            out.write(BODY);
+            out.flush();
+            assertThat(readAnswerHead(socket.getInputStream())).startsWith("HTTP/1.1 200");
+            Thread.sleep(READ_TIMEOUT.toMillis() * 7 / 10);
+            out.write(HEAD.getBytes(StandardCharsets.US_ASCII));
+            out.write(BODY, 0, BODY.length / 2);
+            out.flush();
+            Closed closed = awaitClose(socket);
+            assertThat(closed.after()).isBetween(READ_TIMEOUT.minusMillis(100), READ_TIMEOUT.plusSeconds(2));
+        }
+    }
+
+    @Test
     void twoHundredSlowClientsDoNotKeepOthersFromBeingServed() throws Exception {
         List<Socket> slow = new ArrayList<>();
         try {
@@ -167,6 +199,24 @@ class SlowClientTest {
             // closed by a reset: closed all the same
         }
         return new Closed(Duration.ofNanos(System.nanoTime() - start), seen.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Reads one whole answer (head and the body its Content-Length gives) and returns its head. */
+    private static String readAnswerHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new AssertionError("the server closed the connection after: " + head);
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        if (!length.find()) {
+            throw new AssertionError("no Content-Length in: " + head);
+        }
+        in.readNBytes(Integer.parseInt(length.group(1)));
+        return head.toString();
     }
 
     /** Writes {@code bytes} one at a time, {@code pauseMillis} apart, until done, closed or interrupted. */
