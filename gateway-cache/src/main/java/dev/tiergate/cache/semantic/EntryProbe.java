@@ -34,6 +34,16 @@ record EntryProbe(float[] vector, PromptFeatures features) {
         return Vectors.fromBytes(Arrays.copyOfRange(bytes, 4, 4 + vectorBytes(bytes)));
     }
 
+    /**
+     * The cosine of {@code query} (a unit vector) with the vector of a probe's bytes, read in place
+     * ({@link Vectors#dot(float[], byte[], int)}: equal to {@code Vectors.dot(query, vectorOf(bytes))}
+     * without copying the vector out); NaN when the stored vector has another length.
+     */
+    static double cosine(float[] query, byte[] bytes) {
+        int vectorBytes = vectorBytes(bytes);
+        return vectorBytes != query.length * Float.BYTES ? Double.NaN : Vectors.dot(query, bytes, 4);
+    }
+
     /** The features of a probe's bytes. */
     static PromptFeatures featuresOf(byte[] bytes) {
         int from = 4 + vectorBytes(bytes);

@@ -12,7 +12,6 @@ import dev.tiergate.cache.semantic.guard.PromptFeatures;
 import dev.tiergate.cache.semantic.lsh.RandomHyperplaneLsh;
 import dev.tiergate.cache.semantic.online.OnlineVerifier;
 import dev.tiergate.cache.semantic.store.SemanticStore;
-import dev.tiergate.cache.semantic.lsh.Vectors;
 import dev.tiergate.cache.semantic.sealing.CacheKeys;
 import dev.tiergate.cache.semantic.store.EntryPart;
 import dev.tiergate.cache.semantic.store.StoreEntry;
@@ -404,19 +403,16 @@ public final class SemanticCacheStage extends NamedStage {
         boolean guarded = !settings.guards().isEmpty();
         for (StoredProbe candidate : found) {
             byte[] opened;
-            float[] vector;
+            double similarity;
             try {
                 opened = probe.keys().open(candidate.probe(), context);
-                vector = EntryProbe.vectorOf(opened);
+                // compared in place: no vector copied out of the opened bytes
+                similarity = EntryProbe.cosine(probe.vector(), opened);
             } catch (IllegalArgumentException e) {
                 continue;   // another key's entry (a shared namespace with different keys) or a damaged one
             }
-            if (vector.length != probe.vector().length) {
-                continue;
-            }
-            double similarity = Vectors.dot(probe.vector(), vector);
-            if (similarity < floor) {
-                continue;
+            if (!(similarity >= floor)) {
+                continue;   // under the floor, or a vector of another length (NaN)
             }
             Ranked above = new Ranked(candidate.id(), similarity, opened);
             if (!guarded || compatible(probe, above)) {

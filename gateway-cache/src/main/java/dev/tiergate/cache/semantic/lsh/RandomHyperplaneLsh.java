@@ -21,6 +21,8 @@ public final class RandomHyperplaneLsh {
     private final int bitsPerTable;
     private final long seed;
     private final float[][] planes;
+    /** The planes transposed, dimension-major ({@code [d * planes + p]}): all projections in one pass. */
+    private final float[] byDimension;
 
     public RandomHyperplaneLsh(int dimensions, int tables, int bitsPerTable, long seed) {
         if (dimensions <= 0) {
@@ -43,6 +45,12 @@ public final class RandomHyperplaneLsh {
                 plane[d] = (float) random.nextGaussian();
             }
         }
+        this.byDimension = new float[dimensions * planes.length];
+        for (int p = 0; p < planes.length; p++) {
+            for (int d = 0; d < dimensions; d++) {
+                byDimension[d * planes.length + p] = planes[p][d];
+            }
+        }
     }
 
     /** {@value #DEFAULT_TABLES} tables of {@value #DEFAULT_BITS_PER_TABLE} bits with the default seed. */
@@ -56,11 +64,24 @@ public final class RandomHyperplaneLsh {
             throw new IllegalArgumentException("vector: " + vector.length + " dimensions (expected: " + dimensions
                     + ")");
         }
+        // Every plane's projection at once, dimension by dimension: each sum adds the same float
+        // products in the same order as Vectors.dot(plane, vector), so the signs (the buckets every
+        // replica must agree on) are bit for bit the same; the inner loop runs over independent
+        // sums, which the JIT vectorises (a single dot product's double sum it cannot reorder).
+        int count = planes.length;
+        double[] projections = new double[count];
+        for (int d = 0; d < dimensions; d++) {
+            float x = vector[d];
+            int row = d * count;
+            for (int p = 0; p < count; p++) {
+                projections[p] += byDimension[row + p] * x;
+            }
+        }
         int[] bands = new int[tables];
         for (int t = 0; t < tables; t++) {
             int band = 0;
             for (int b = 0; b < bitsPerTable; b++) {
-                if (Vectors.dot(planes[t * bitsPerTable + b], vector) >= 0) {
+                if (projections[t * bitsPerTable + b] >= 0) {
                     band |= 1 << b;
                 }
             }

@@ -131,7 +131,7 @@ public record PromptEvidence(String text, String[] tokens, byte[] states, float[
             in.get(states);
             float[] norms = new float[count];
             for (int t = 0; t < count; t++) {
-                long sum = 0;
+                int sum = 0;   // at most 4096 * 127^2 < 2^31: the same integer a long gives, and a loop the JIT vectorises
                 for (int d = 0; d < dims; d++) {
                     sum += states[t * dims + d] * states[t * dims + d];
                 }
