@@ -2,13 +2,14 @@
 # Builds FeatureDump (the training tool) against this tree's gateway-core, gateway-inference and
 # gateway-router, without installing anything into ~/.m2, and prints the classpath to run it with:
 #   CP="$(gateway-router/training/feature_tool.sh)"; java -cp "$CP" dev.tiergate.router.training.FeatureDump ...
-# Used by train.sh and learning/train_clusters.sh. Needs JAVA_HOME (JDK 21+).
+# Used by train.sh and learning/train_clusters.sh. Needs JAVA_HOME (JDK 21+). test-compile, not compile: gateway-router
+# has a test-scoped gateway-core test-jar, which the reactor resolves only from compiled test classes.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 TOOL="$HERE/build/tool"
 mkdir -p "$HERE/build"
-(cd "$REPO" && ./mvnw -B -q -pl gateway-router -am compile dependency:build-classpath \
+(cd "$REPO" && ./mvnw -B -q -pl gateway-router -am test-compile dependency:build-classpath \
   -Dmdep.includeScope=runtime -Dmdep.outputFile="$HERE/build/classpath") >&2
 CP="$REPO/gateway-router/target/classes:$REPO/gateway-inference/target/classes:$REPO/gateway-core/target/classes"
 CP="$CP:$(cat "$HERE/build/classpath")"

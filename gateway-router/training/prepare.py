@@ -64,6 +64,31 @@ def outcomes(row):
     return {"weak": int(bool(row["weak_correct"])), "strong": int(bool(row["strong_correct"]))}
 
 
+# arena-bench-v1 (data/arena-bench-v1.jsonl, extract_arena_bench.py): GPT-4's 1-10 grades of several
+# models' answers to real Chatbot Arena prompts. The label compares a cheap tier (the mean grade of
+# ARENA_CHEAP) with the frontier (the mean of ARENA_FRONTIER): within ARENA_SMALL_GAP points -> small,
+# ARENA_FRONTIER_GAP or more -> frontier, mid between. The outcomes kept for RouteLLM's metrics and the
+# calibration curve are one weak/strong pair, ARENA_WEAK and ARENA_STRONG, grade / 10 (MODEL_CARD.md).
+ARENA_CHEAP = ("Mixtral-8x7B-Instruct-v0.1", "gpt-3.5-turbo", "gpt-3.5-turbo-1106", "claude-instant-1")
+ARENA_FRONTIER = ("gpt-4-turbo", "gpt-4-0314")
+ARENA_WEAK, ARENA_STRONG = "Mixtral-8x7B-Instruct-v0.1", "gpt-4-turbo"
+ARENA_SMALL_GAP, ARENA_FRONTIER_GAP = 1.0, 3.0
+
+
+def mean_grade(scores, models):
+    grades = [scores[m] for m in models if scores.get(m) is not None]
+    return sum(grades) / len(grades) if grades else None
+
+
+def graded_label(scores):
+    """The tier an arena-bench prompt needs, or None when a grade it depends on is missing."""
+    cheap, frontier = mean_grade(scores, ARENA_CHEAP), mean_grade(scores, ARENA_FRONTIER)
+    if cheap is None or frontier is None or scores.get(ARENA_WEAK) is None or scores.get(ARENA_STRONG) is None:
+        return None
+    gap = frontier - cheap
+    return SMALL if gap <= ARENA_SMALL_GAP else FRONTIER if gap >= ARENA_FRONTIER_GAP else MID
+
+
 def broken_subjects(rows):
     """Subjects where the strong model is below chance on the questions the weak model misses."""
     by_subject = collections.defaultdict(list)
@@ -83,7 +108,9 @@ def broken_subjects(rows):
     return dropped, report
 
 
-def main():
+def main(with_arena_bench="--arena-bench" in sys.argv[1:]):
+    """--arena-bench: add arena-bench-v1's graded prompts (experiment_arena_bench.py); the shipped model
+    is trained without them (MODEL_CARD.md: they did not help on the development folds)."""
     out = []
 
     def add(text, label, source, group=None, **outcome):
@@ -113,6 +140,15 @@ def main():
     gsm_train = read("gsm8k-train.jsonl")
     for r in random.Random(SEED).sample(gsm_train, UNLABELLED_SAMPLE):
         add(r["prompt"], UNLABELLED, "gsm8k-train")
+    if with_arena_bench:
+        # Last, so that every other row keeps its place (and the shipped model its bytes) without them.
+        for r in read_own("arena-bench-v1"):
+            label = graded_label(r["scores"])
+            if label is not None:
+                add(r["prompt"], label, "arena-bench", weak=r["scores"][ARENA_WEAK] / 10.0,
+                    strong=r["scores"][ARENA_STRONG] / 10.0,
+                    cheap_mean=mean_grade(r["scores"], ARENA_CHEAP) / 10.0,
+                    frontier_mean=mean_grade(r["scores"], ARENA_FRONTIER) / 10.0)
 
     seen = set()
     unique = []

@@ -37,8 +37,11 @@ CARD = os.path.join(HERE, "MODEL_CARD.md")
 NAME = "complexity-v1"
 TIERS = ["small", "mid", "frontier"]
 SEED = 0
-# Our own prompts are few: each counts as this many rows in training (MODEL_CARD.md).
+# Our own prompts are few: each counts as this many rows in training (MODEL_CARD.md); a weight of 0 leaves
+# a source out of training (experiment_arena_bench.py varies these).
 SOURCE_WEIGHTS = {"everyday": 5, "open-ended": 2}
+# How much each source weighs in the calibration mix, relative to the others (1 unless named; 0 leaves it out).
+CALIBRATION_WEIGHTS = {}
 # MATH levels 1-2 (small) count twice, so that MATH's small and frontier labels weigh about the same
 # (1,198 x 2 against 2,276 rows of levels 4-5; chosen on the development folds, MODEL_CARD.md).
 MATH_LEVEL_WEIGHTS = {1: 2, 2: 2}
@@ -82,13 +85,17 @@ def standardiser(x):
 def weighted_rows(idx, sources, levels):
     """Training rows with our own prompts (SOURCE_WEIGHTS) and MATH's easy levels (MATH_LEVEL_WEIGHTS)
     repeated: as simple as sample weights, for every candidate."""
-    extra = [i for src, w in SOURCE_WEIGHTS.items() for i in [i for i in idx if sources[i] == src] * (w - 1)]
+    idx = idx[np.array([SOURCE_WEIGHTS.get(sources[i], 1) > 0 for i in idx], dtype=bool)]
+    extra = [i for src, w in SOURCE_WEIGHTS.items() if w > 1
+             for i in [i for i in idx if sources[i] == src] * (w - 1)]
     extra += [i for lv, w in MATH_LEVEL_WEIGHTS.items()
               for i in [i for i in idx if sources[i] == "math" and levels[i] == lv] * (w - 1)]
     return np.concatenate([idx, np.array(extra, dtype=int)]) if extra else idx
 
 
-OUTCOME_SOURCES = ["mmlu", "routellm-gsm8k"]   # prompts with both models' correctness: RouteLLM's metrics
+# Prompts with both models' outcomes: RouteLLM's metrics (correctness; graded outcomes such as
+# arena-bench's, grade / 10, work the same way: experiment_arena_bench.py adds them).
+OUTCOME_SOURCES = ["mmlu", "routellm-gsm8k"]
 MLP_EPOCHS = 15
 MLP_HIDDEN = 64
 MLP_SEEDS = (0, 1, 2, 3, 4)
@@ -98,12 +105,13 @@ KNN = ((50, 10.0), (200, 10.0), (50, 50.0))
 def outcome_labels(y, weak, strong, kind):
     """Tier labels; for prompts with both models' outcomes, `kind` says how they map:
     '3-tier': weak right -> small, only strong right -> frontier, neither -> mid (as before);
-    'gain': only the strong model right (what routing it there gains) -> frontier, else small."""
+    'gain': only the strong model right (what routing it there gains) -> frontier, else small; for
+    graded outcomes (arena-bench, grade / 10) the strong model's grade more than 2.5 points higher."""
     if kind == "3-tier":
         return y
     out = y.copy()
     has = weak >= 0
-    out[has] = np.where((strong[has] == 1) & (weak[has] == 0), 2, 0)
+    out[has] = np.where(strong[has] - weak[has] > 0.25, 2, 0)
     return out
 
 
@@ -285,7 +293,8 @@ class Data:
         weak[assumed & ~easy], strong[assumed & ~easy] = 0.0, 1.0
         weights = np.zeros(len(rows))
         for s in np.unique(src):
-            weights[src == s] = 1.0 / np.sum(src == s)
+            weights[src == s] = CALIBRATION_WEIGHTS.get(s, 1.0) / np.sum(src == s)
+        rows, weak, strong, weights = rows[weights > 0], weak[weights > 0], strong[weights > 0], weights[weights > 0]
         return rows, weak, strong, weights
 
 
