@@ -12,9 +12,11 @@
 # run.sh sends no extra headers to a named target, so a copy of it that takes EXTRA_HEADERS is
 # made in OUT_DIR (one line changed). Tables: OUT_DIR/tables.md; profiles: OUT_DIR/<run>.jfr,
 # summarised by bench/jfr-summary.py.
-# Env: JVM_OPTS (default README's: -Xms16m -Xmx96m -Xmn24m -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000; "" = the JVM's defaults), JFR=off (no
+# Env: JVM_OPTS (default README's: -Xms16m -Xmx96m -Xmn24m -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:SharedArchiveFile=JAR's name with .jsa -XX:+AutoCreateSharedArchive -Xlog:cds=off;
+# the class archive is written when the first run with the jar ends, so a fresh jar's first profile runs without it:
+# tables.md says which; "" = the JVM's defaults), JFR=off (no
 # recording), RUNS (default "off unique hits"). The collector's log goes to OUT_DIR/gc.log
-# (-Xlog:gc), summarised per run by bench/gc-summary.py. The gateway gets MALLOC_ARENA_MAX=2 as README's
+# (-Xlog:gc), summarised per run by bench/gc-summary.py. The gateway gets MALLOC_ARENA_MAX=1 as README's
 # command sets it, unless the environment sets it already.
 # After each run the stages' step counters
 # (tiergate_stage_steps_total: the semantic cache's hit/miss/shed, the router's causes) are appended
@@ -24,15 +26,20 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 JAR=$(realpath "$1") OUT=$(realpath -m "$2")
+README_OPTS="-Xms16m -Xmx96m -Xmn24m -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:SharedArchiveFile=${JAR%.jar}.jsa -XX:+AutoCreateSharedArchive -Xlog:cds=off"
+JVM_OPTS=${JVM_OPTS-$README_OPTS}
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin
 SHARED=$(realpath ../shared/bench)
 PORT=${MOCK_PORT:-18391} GWP=${GATEWAY_PORT:-18392} MGMT=${MGMT_PORT:-18393}
 mkdir -p "$OUT"
+JSA=$(grep -oE 'SharedArchiveFile=[^ ]+' <<<"$JVM_OPTS" | cut -d= -f2)   # the class archive, if the options name one
+[[ -n $JSA ]] && echo "### class archive $JSA: $( [[ -f $JSA ]] && echo "present before the start (used unless the jar changed)" \
+  || echo "absent: written when this run's gateway exits, used from the next run on")" >> "$OUT/tables.md"
 sed -e 's|  add_target "\$name" "\$rest" "\$pid"$|  add_target "$name" "$rest" "$pid" "${EXTRA_HEADERS:-}"|' \
     -e "s|^HERE=.*|HERE=$SHARED|" "$SHARED/run.sh" > "$OUT/run.sh"; chmod +x "$OUT/run.sh"
 taskset -c 1 node "$SHARED/mock-upstream.mjs" --port "$PORT" > "$OUT/mock.log" 2>&1 & MOCK=$!
-MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$PORT/v1 TIERGATE_USAGE_FILE=$OUT/usage.jsonl \
-  taskset -c 1 "$JAVA/java" ${JVM_OPTS--Xms16m -Xmx96m -Xmn24m -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000} -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$PORT/v1 TIERGATE_USAGE_FILE=$OUT/usage.jsonl \
+  taskset -c 1 "$JAVA/java" $JVM_OPTS -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
   "-Xlog:gc:file=$OUT/gc.log:timemillis" -jar "$JAR" --port "$GWP" --management-port "$MGMT" > "$OUT/gw.log" 2>&1 & GW=$!
 trap 'kill $GW $MOCK 2>/dev/null' EXIT
 STARTED=$(date +%s.%N)
@@ -45,7 +52,7 @@ run() {  # run NAME COMMAND...
   local name=$1; shift
   [[ " ${RUNS:-off unique hits} " == *" $name "* ]] || return 0
   [[ ${JFR:-on} == off ]] || "$JAVA/jcmd" "$GW" JFR.start name="$name" settings=profile > /dev/null
-  echo "### $name: load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S), JVM ${JVM_OPTS--Xms16m -Xmx96m -Xmn24m -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000}, JFR ${JFR:-on}" >> "$OUT/tables.md"
+  echo "### $name: load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S), JVM $JVM_OPTS, JFR ${JFR:-on}" >> "$OUT/tables.md"
   local began=$(date +%s) served
   python3 bench/thread-cpu.py snap "$GW" > "$OUT/$name.threads-before"
   served=$(metered)

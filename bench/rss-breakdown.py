@@ -10,7 +10,9 @@ prints one Markdown table of resident MB by component:
     arenas (64 MB-aligned reservations of threads' arenas), stacks of native threads (8 MB + guard),
     and other anonymous mappings (large malloc blocks mmap'd on their own, ONNX Runtime's buffers).
 Malloc'd JVM memory (NMT's "malloc=" figures) lives inside the glibc heaps and arenas: the table
-shows NMT's malloc total next to them so the rest can be told apart from it."""
+shows NMT's malloc total next to them so the rest can be told apart from it. Without NMT's detail
+output the JVM's own reservations (heap, metaspace, code cache) cannot be told from other anonymous
+memory and are counted there: the table says so."""
 import os, re, sys
 from collections import defaultdict
 
@@ -96,3 +98,8 @@ for k, v in sorted(rows.items(), key=lambda kv: -kv[1]):
 print(f'| (total of smaps) | {total / 1024:.1f} |')
 if nmt_malloc_kb is not None:
     print(f'| (of the glibc heaps and arenas: the JVM\'s own malloc per NMT) | {nmt_malloc_kb / 1024:.1f} |')
+if not ranges:
+    # Without NMT's address ranges nothing here tells the JVM's reservations from other anonymous
+    # memory: the Java heap, metaspace, class space and code cache are all in "other anonymous".
+    print('| (no Native Memory Tracking given: the Java heap, metaspace, class space and code cache are'
+          ' counted in "other anonymous"; start the JVM with -XX:NativeMemoryTracking=detail to split them) | |')
