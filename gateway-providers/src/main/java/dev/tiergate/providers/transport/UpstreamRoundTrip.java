@@ -1,6 +1,7 @@
 package dev.tiergate.providers.transport;
 
 import dev.tiergate.core.error.FatalErrors;
+import dev.tiergate.core.resilience.ActivityDeadline;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -19,7 +20,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,10 +27,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * One request and its response on one pooled connection. Runs entirely on the connection's event
  * loop: acquires a connection, attaches itself to the pipeline, writes the request and reads only
- * when the listener wants more. A read timeout runs while a read is outstanding: one timer per
- * exchange at most, which looks at when the outstanding read began (the event loop's ticker) and
- * sets itself again when data came in between, rather than a timer made and cancelled per read (as
- * Netty's {@code IdleStateHandler} does). A response read
+ * when the listener wants more. A read timeout runs while a read is outstanding (an
+ * {@link ActivityDeadline}: one timer per exchange at most, not one made and cancelled per read). A response read
  * to its end on a keep-alive connection returns the connection to the pool; anything else
  * (error, timeout, cancel) closes it.
  */
@@ -45,10 +43,8 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
     private final long readTimeoutNanos;
 
     private Channel channel;
-    private ScheduledFuture<?> timeout;
-    /** Whether a read is outstanding (asked for, no data since), and since when (the loop's ticker). */
-    private boolean reading;
-    private long readSince;
+    /** Runs while a read is outstanding (asked for, no data since); null without a read timeout. */
+    private final ActivityDeadline readDeadline;
     private HttpResponse head;
     private boolean done;
 
@@ -60,6 +56,7 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
         this.origin = Origin.of(request.uri());
         this.listener = listener;
         this.readTimeoutNanos = options.readTimeout().toNanos();
+        this.readDeadline = readTimeoutNanos > 0 ? new ActivityDeadline(loop, readTimeoutNanos, this::onTimeout) : null;
     }
 
     /** Acquires a connection and sends the request. */
@@ -116,7 +113,9 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            reading = false;
+            if (readDeadline != null) {
+                readDeadline.end();
+            }
             if (done) {
                 return;
             }
@@ -167,29 +166,14 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
     }
 
     private void read() {
-        if (readTimeoutNanos > 0) {
-            if (!reading) {
-                reading = true;
-                readSince = loop.ticker().nanoTime();
-            }
-            if (timeout == null) {
-                timeout = loop.schedule(this::onTimeout, readTimeoutNanos, TimeUnit.NANOSECONDS);
-            }
+        if (readDeadline != null) {
+            readDeadline.begin();
         }
         channel.read();
     }
 
-    /** The timer: fails the exchange when the outstanding read is as old as the timeout, else waits out the rest. */
+    /** A read outstanding for the whole timeout fails the exchange. */
     private void onTimeout() {
-        timeout = null;
-        if (done || !reading) {
-            return;   // no read outstanding: the next one sets the timer
-        }
-        long left = readTimeoutNanos - (loop.ticker().nanoTime() - readSince);
-        if (left > 0) {
-            timeout = loop.schedule(this::onTimeout, left, TimeUnit.NANOSECONDS);
-            return;
-        }
         fail(new UpstreamTimeoutException("no data from " + origin.host() + " for "
                 + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos) + " ms"));
     }
@@ -235,9 +219,8 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
     }
 
     private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
+        if (readDeadline != null) {
+            readDeadline.cancel();
         }
     }
 
