@@ -3,7 +3,8 @@
 #   bench/profile.sh JAR OUT_DIR
 # Starts the mock (port 18391) and the jar with README's JVM options (JVM_OPTS below),
 # the bundled config pointed at the mock (OPENAI_BASE_URL), both pinned to core 1, then three
-# run.sh runs (3 rounds of 8 s, 12 s warm-up), each recorded by JFR (settings=profile):
+# run.sh runs (3 rounds of 8 s, WARMUP seconds of warm-up: default 12, give a cold JVM 20 or more),
+# each recorded by JFR (settings=profile):
 #   off:    a new prompt per request with x-tiergate-cache: off (the proxy path alone)
 #   unique: a new prompt per request, every stage on (embedding, router, both caches)
 #   hits:   identical requests (exact-cache hits after the first)
@@ -68,7 +69,7 @@ run() {  # run NAME COMMAND...
   "$JAVA/jcmd" "$GW" JFR.dump name="$name" filename="$OUT/$name.jfr" > /dev/null
   "$JAVA/jcmd" "$GW" JFR.stop name="$name" > /dev/null
 }
-COMMON=(--port "$PORT" --rounds 3 --duration 8 --warmup 12)
+COMMON=(--port "$PORT" --rounds 3 --duration 8 --warmup "${WARMUP:-12}")
 run off env EXTRA_HEADERS='x-tiergate-cache: off' "$OUT/run.sh" "${COMMON[@]}" --unique tiergate=http://127.0.0.1:$GWP@$GW
 run unique "$OUT/run.sh" "${COMMON[@]}" --unique tiergate=http://127.0.0.1:$GWP@$GW
 run unique1 "$OUT/run.sh" "${COMMON[@]}" --unique --conns 1 tiergate=http://127.0.0.1:$GWP@$GW

@@ -52,6 +52,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import dev.tiergate.server.http.ServerTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,7 +149,9 @@ public final class Gateway implements AutoCloseable {
                                 Thread.UncaughtExceptionHandler fatal, Tracing tracing) throws InterruptedException {
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
                 : Runtime.getRuntime().availableProcessors();
-        EventLoopGroup group = new GuardedEventLoopGroup(threads, "tiergate-io", fatal);
+        ServerTransport transport = ServerTransport.detect();
+        EventLoopGroup group = new GuardedEventLoopGroup(threads, "tiergate-io", transport.newIoHandlerFactory(), fatal);
+        log.info("event loops: {} x {}", threads, transport.name());
         GatewayMetrics metrics = new GatewayMetrics(group);
         Accounting accounting = null;
         Gateway gateway = null;

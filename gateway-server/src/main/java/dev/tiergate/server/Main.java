@@ -6,9 +6,11 @@ import dev.tiergate.server.config.ConfigException;
 import dev.tiergate.server.config.ConfigLoader;
 import dev.tiergate.server.config.ConfigSource;
 import dev.tiergate.server.fatal.ExitOnOutOfMemory;
+import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 
@@ -19,10 +21,13 @@ import java.util.function.UnaryOperator;
  * With {@code --config}, changes to the folder's files and SIGHUP reload the config.
  */
 public final class Main {
+    static final String LEAK_LEVEL_PROPERTY = "io.netty.leakDetection.level";
+
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
+        productionLeakLevel(System.getProperty(LEAK_LEVEL_PROPERTY)).ifPresent(ResourceLeakDetector::setLevel);
         // An OutOfMemoryError on any thread ends the process (one log line, status 3), so that it is restarted.
         ExitOnOutOfMemory fatal = ExitOnOutOfMemory.halting();
         Thread.setDefaultUncaughtExceptionHandler(fatal);
@@ -68,6 +73,15 @@ public final class Main {
             stopped.countDown();
         }, "tiergate-shutdown"));
         stopped.await();
+    }
+
+    /**
+     * Netty's leak detector by default tracks one buffer in 128 and records every hand-off of a
+     * tracked one: a cost on each request that production does not need (the test suite runs it
+     * paranoid, on every buffer). Off unless {@code -Dio.netty.leakDetection.level} asks for a level.
+     */
+    static Optional<ResourceLeakDetector.Level> productionLeakLevel(String requested) {
+        return requested == null ? Optional.of(ResourceLeakDetector.Level.DISABLED) : Optional.empty();
     }
 
     /** {@code --check-config}: validates the config and reports; 0 when it is valid, 2 when not. */

@@ -38,4 +38,10 @@ class CommandLineTest {
         assertThatThrownBy(() -> Main.CommandLine.parse(new String[] {"--port", "70000"}))
                 .hasMessage("--port: 70000 (expected: 0 to 65535)");
     }
+
+    @Test
+    void nettyLeakDetectionIsOffUnlessALevelIsAskedFor() {
+        assertThat(Main.productionLeakLevel(null)).contains(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        assertThat(Main.productionLeakLevel("paranoid")).isEmpty();
+    }
 }

@@ -8,7 +8,6 @@ import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SingleThreadIoEventLoop;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Callable;
@@ -17,7 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * NIO event loops on which an {@link OutOfMemoryError} is never swallowed. Netty catches what a
+ * Event loops (of whichever transport: NIO or epoll) on which an {@link OutOfMemoryError} is never swallowed. Netty catches what a
  * task throws, logs it and runs the next one, so a loop whose allocations fail would go on half
  * dead; here the loops' threads carry the gateway's uncaught-exception handler, and every task
  * given to {@code execute} or {@code schedule} hands what it throws to {@link FatalErrors#escalate}
@@ -26,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GuardedEventLoopGroup extends MultiThreadIoEventLoopGroup {
 
-    public GuardedEventLoopGroup(int threads, String name, Thread.UncaughtExceptionHandler handler) {
-        super(threads, threadFactory(name, handler), NioIoHandler.newFactory());
+    public GuardedEventLoopGroup(int threads, String name, IoHandlerFactory io,
+                                 Thread.UncaughtExceptionHandler handler) {
+        super(threads, threadFactory(name, handler), io);
     }
 
     private static ThreadFactory threadFactory(String name, Thread.UncaughtExceptionHandler handler) {

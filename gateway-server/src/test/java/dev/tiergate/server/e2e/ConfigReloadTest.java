@@ -122,8 +122,9 @@ class ConfigReloadTest {
 
     @Test
     void aStreamStartedBeforeAReloadFinishesOnTheConfigItStartedWith() throws Exception {
-        // 150 ms a chunk: the stream (about 7 s) outlasts the reload, which builds every stage's parts again
-        try (TestGateway gateway = start(150, false)) {
+        // 300 ms a chunk: the stream (about 14 s) outlasts the reload, which builds every stage's parts again
+        // (about 7 s at 150 ms was not always enough on a busy 2-core machine)
+        try (TestGateway gateway = start(300, false)) {
             CountDownLatch firstLine = new CountDownLatch(1);
             CompletableFuture<List<String>> stream = HTTP.sendAsync(chatRequest(gateway, TestGateway.KEY, true),
                     HttpResponse.BodyHandlers.ofLines()).thenApply(response -> {

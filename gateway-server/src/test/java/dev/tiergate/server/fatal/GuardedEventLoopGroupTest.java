@@ -2,6 +2,7 @@ package dev.tiergate.server.fatal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.nio.NioIoHandler;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class GuardedEventLoopGroupTest {
     private final List<Throwable> handled = new CopyOnWriteArrayList<>();
     private final CountDownLatch reached = new CountDownLatch(1);
-    private final GuardedEventLoopGroup group = new GuardedEventLoopGroup(1, "test-io", (thread, e) -> {
+    private final GuardedEventLoopGroup group = new GuardedEventLoopGroup(1, "test-io", NioIoHandler.newFactory(), (thread, e) -> {
         handled.add(e);
         reached.countDown();
     });
