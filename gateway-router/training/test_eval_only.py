@@ -14,7 +14,7 @@ import prepare
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The code that builds the labels, trains, selects, calibrates or clusters: it may not name eval-only data.
-TRAINING_CODE = ["prepare.py", "train.py", "calibration.py", "check.py", "onnx_export.py", "report.py",
+TRAINING_CODE = ["prepare.py", "train.py", "calibration.py", "check.py", "compare.py", "onnx_export.py", "report.py",
                  "make_test_model.py", "experiment_arena_bench.py", *glob.glob(os.path.join(HERE, "learning", "*.py")),
                  *glob.glob(os.path.join(HERE, "src", "**", "*.java"), recursive=True)]
 # extract_arena_bench.py is not in the list: it opens the evaluation-only sets, only to drop overlaps.

@@ -364,11 +364,23 @@ def main():
         f.write("\n")
 
     if args.out:
+        write_figures(os.path.join(args.out, "figures.json"), results, chosen)
         print(f"check model written to {args.out}", file=sys.stderr)
         return
     import report
     report.write(d, results, chosen, curve, {"validation (out of fold)": (d.dev, chosen["oof"]),
                                              "test": (d.test, scores(d.test))}, (t_mid, t_frontier))
+
+
+def write_figures(path, results, chosen):
+    """The model-selection figures the card's table shows, unrounded: what compare.py checks a retrain by."""
+    figures = {"chosen": chosen["name"],
+               "candidates": {r["name"]: {"mean_apgr": float(r["criterion"]),
+                                          **{f"apgr {s}": float(r["val"][s]["apgr"]) for s in OUTCOME_SOURCES}}
+                              for r in results}}
+    with open(path, "w") as f:
+        json.dump(figures, f, indent=2)
+        f.write("\n")
 
 
 def per_source_routellm(d, rows, s):

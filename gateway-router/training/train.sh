@@ -15,6 +15,10 @@ THREADS="${TRAIN_THREADS:-1}"
 MODE="${1:-train}"
 # One BLAS thread: the same sums in the same order on every run.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+# PyTorch's plain kernels whatever the CPU offers (AVX2, AVX-512 pick other summation orders): retrains on
+# different x86 machines come closer; they still differ in the last digits, so --check compares figures within
+# tolerances (compare.py) and the committed graph exactly (check.py).
+export ATEN_CPU_CAPABILITY="${ATEN_CPU_CAPABILITY:-default}"
 # JDK 21 or newer; Temurin 25 where the project machines have it.
 if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true
