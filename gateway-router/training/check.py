@@ -81,9 +81,7 @@ def main():
     with open(os.path.join(new_dir, "figures.json")) as f:
         figures = json.load(f)
     rows += compare.compare(card, committed_spec, retrained_spec, figures)
-    for row in rows:
-        print(row.line())
-    failed = [r for r in rows if not r.ok]
+    failed = compare.report(rows)
     if failed:
         sys.exit(f"FAIL: {len(failed)} of {len(rows)} checks (above)")
     print(f"OK: the committed graph computes the recorded probabilities from this checkout's features, and the "

@@ -103,15 +103,20 @@ def compare(card_text, committed_spec, retrained_spec, figures):
     return compare_selection(card_text, figures) + compare_spec(committed_spec, retrained_spec)
 
 
+def report(rows):
+    """Prints each row's line; returns the rows that failed."""
+    for row in rows:
+        print(row.line())
+    return [r for r in rows if not r.ok]
+
+
 def main():
     card, committed_spec, retrained_spec, figures = sys.argv[1:5]
     with open(card) as f:
         card_text = f.read()
     load = lambda p: json.load(open(p))
     rows = compare(card_text, load(committed_spec), load(retrained_spec), load(figures))
-    for row in rows:
-        print(row.line())
-    failed = [r for r in rows if not r.ok]
+    failed = report(rows)
     print(f"{len(rows) - len(failed)} of {len(rows)} figures agree" + (f"; {len(failed)} FAIL" if failed else ""))
     sys.exit(1 if failed else 0)
 
