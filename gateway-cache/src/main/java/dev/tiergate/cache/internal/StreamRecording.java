@@ -12,7 +12,8 @@ import reactor.core.publisher.Flux;
 /**
  * The chunks of one stream as they pass, with their aggregate. Past {@code maxBytes}, or when the
  * {@link #PROCESS_BUDGET budget} shared by all recordings is spent, it lets go of what it holds and
- * records nothing more: such an answer is never stored. What it holds is taken from the budget as
+ * records nothing more: such an answer is never stored. The chunks of one stream repeat their id,
+ * model and fingerprint; it keeps one instance of each for all of them. What it holds is taken from the budget as
  * it grows and given back when the stream ends, however it ends. One per subscription.
  */
 public final class StreamRecording {
@@ -24,6 +25,9 @@ public final class StreamRecording {
      */
     public static final ByteBudget PROCESS_BUDGET = new ByteBudget(Math.min(64L << 20,
             Runtime.getRuntime().maxMemory() / 16));
+
+    /** The list's slot for a chunk. */
+    private static final int REFERENCE = 4;
 
     private final long maxBytes;
     private final ByteBudget budget;
@@ -70,11 +74,13 @@ public final class StreamRecording {
         this.budget = budget;
     }
 
-    public void append(ChatChunk chunk) {
+    public void append(ChatChunk passed) {
         if (chunks == null) {
             return;
         }
-        long weight = CachedAnswer.weigh(chunk);
+        ChatChunk previous = chunks.isEmpty() ? null : chunks.getLast();
+        ChatChunk chunk = AnswerFootprint.sharingIdentity(passed, previous);
+        long weight = REFERENCE + AnswerFootprint.of(chunk, previous);
         bytes += weight;
         if (bytes > maxBytes || !budget.tryTake(weight)) {
             // Let go of everything at once: a stream past the cap costs no more memory than its chunk in flight.

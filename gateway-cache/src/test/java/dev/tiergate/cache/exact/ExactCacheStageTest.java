@@ -420,7 +420,7 @@ class ExactCacheStageTest {
     @Test
     void theCacheStaysWithinItsSizeByEvicting() {
         long maxBytes = 200_000;
-        String big = "y".repeat(20_000); // about 40 kB an entry
+        String big = "y".repeat(40_000); // about 40 kB an entry (Latin-1 text: a byte a character)
         upstream.answeringPlain(call -> ScriptedUpstream.plain(big + call, "stop"));
         ExactCacheStage stage = stage(ExactCacheSettings.builder().maxSizeBytes(maxBytes).build());
         for (int i = 0; i < 20; i++) {

@@ -1,7 +1,6 @@
 package dev.tiergate.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,13 +22,17 @@ public final class Extras {
         }
         Map<String, JsonNode> out = new LinkedHashMap<>(extra);
         out.keySet().removeIf(name -> name.startsWith(GATEWAY_PREFIX));
-        return Collections.unmodifiableMap(out);
+        return copy(out);
     }
 
+    /**
+     * An immutable copy of {@code extra} in its order (a compact one: the caches hold thousands);
+     * {@code extra} itself when it is already such a copy.
+     */
     public static Map<String, JsonNode> copy(Map<String, JsonNode> extra) {
         if (extra == null || extra.isEmpty()) {
             return Map.of();
         }
-        return Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+        return extra instanceof FieldMap compact ? compact : FieldMap.of(extra);
     }
 }
