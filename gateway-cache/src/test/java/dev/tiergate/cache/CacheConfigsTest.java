@@ -50,7 +50,8 @@ class CacheConfigsTest {
     private GatewayConfig config(String key, String keyFile) {
         SemanticCacheConfig semantic = new SemanticCacheConfig(true, SemanticCacheConfig.DEFAULT_MODEL, 0.7,
                 Duration.ofHours(1), 64, "", true, 0.97, key, keyFile,
-                dev.tiergate.core.config.OnlineVerificationConfig.defaults());
+                dev.tiergate.core.config.OnlineVerificationConfig.defaults(), SemanticCacheConfig.DEFAULT_LOOKUP_TIMEOUT,
+                true);
         AccountingConfig accounting = AccountingConfig.defaults()
                 .withUsageFile(dir.resolve("usage").resolve("tiergate-usage.jsonl").toString());
         return new GatewayConfig(ServerConfig.defaults(), Map.of(), Map.of(), Map.of(), Map.of(),

@@ -16,6 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * event loops, shared by the semantic cache and the router. The composition root creates it once
  * and gives it to both; closing it stops its threads.
  *
+ * <p>A pool may run in the {@linkplain Builder#background(boolean) background}, its threads at the
+ * lowest OS priority: the gateway gives the semantic cache's lookups such a pool of their own, and
+ * the router a normal one, so that under CPU saturation lookups (worth doing only on idle CPU) are
+ * shed and routing (which a request waits for) is not.
+ *
  * <p>Half the cores by default (the event loops keep the rest), daemon threads named
  * {@code tiergate-inference-N}, a bounded queue, and {@link ThreadPoolExecutor.AbortPolicy}: a full
  * pool refuses work with {@link RejectedExecutionException}, so that callers shed load instead of
@@ -51,14 +56,22 @@ public final class InferenceWorkers implements AutoCloseable {
     private InferenceWorkers(Builder b) {
         AtomicInteger n = new AtomicInteger();
         String prefix = b.threadNamePrefix;
+        boolean background = b.background;
         this.pool = new ThreadPoolExecutor(b.threads, b.threads, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(b.threads * b.queuePerThread), r -> {
-                    Thread t = new Thread(r, prefix + n.incrementAndGet());
+                    Runnable run = background ? () -> {
+                        BackgroundPriority.lowerCurrentThread();
+                        r.run();
+                    } : r;
+                    Thread t = new Thread(run, prefix + n.incrementAndGet());
                     t.setDaemon(true);
                     threads.add(t);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
         this.sheddingLimit = b.threads * b.sheddingQueuePerThread;
+        if (background) {
+            pool.prestartAllCoreThreads();   // lowering a thread's priority runs renice: at start, not on a request
+        }
     }
 
     /** A pool with the defaults: half the cores (at least one), 256 waiting per thread, shedding at 1. */
@@ -126,8 +139,18 @@ public final class InferenceWorkers implements AutoCloseable {
         private int queuePerThread = DEFAULT_QUEUE_PER_THREAD;
         private int sheddingQueuePerThread = DEFAULT_SHEDDING_QUEUE_PER_THREAD;
         private String threadNamePrefix = "tiergate-inference-";
+        private boolean background;
 
         private Builder() {
+        }
+
+        /**
+         * Threads at the lowest OS priority ({@link BackgroundPriority}): for work that may use
+         * only the CPU others leave idle. Default false.
+         */
+        public Builder background(boolean lowest) {
+            this.background = lowest;
+            return this;
         }
 
         /** Threads; default half the cores, at least one. */

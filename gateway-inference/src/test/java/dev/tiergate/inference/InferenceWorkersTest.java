@@ -52,6 +52,22 @@ class InferenceWorkersTest {
     }
 
     @Test
+    void backgroundThreadsRunAtTheLowestPriorityAndOthersAtTheProcesses() throws Exception {
+        workers = InferenceWorkers.builder().threads(1).background(true).build();
+        Integer background = CompletableFuture.supplyAsync(BackgroundPriority::currentNice, workers.executor())
+                .get(10, TimeUnit.SECONDS);
+        Integer own = BackgroundPriority.currentNice();
+        try (InferenceWorkers normal = InferenceWorkers.builder().threads(1).build()) {
+            Integer foreground = CompletableFuture.supplyAsync(BackgroundPriority::currentNice, normal.executor())
+                    .get(10, TimeUnit.SECONDS);
+
+            assertThat(own).as("this thread's nice, read from /proc (Linux)").isNotNull();
+            assertThat(background).isEqualTo(BackgroundPriority.NICE);
+            assertThat(foreground).isEqualTo(own);
+        }
+    }
+
+    @Test
     void sheddingWorkIsRefusedOnceEveryThreadHasOneWaitingWhileRoutingStillQueues() throws Exception {
         workers = InferenceWorkers.builder().threads(2).queuePerThread(3).build();
         occupyEveryThread();

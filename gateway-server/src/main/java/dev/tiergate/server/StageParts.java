@@ -66,6 +66,12 @@ final class StageParts implements AutoCloseable {
      * (docs/benchmarks.md, "Embeddings under load").
      */
     private static final int EMBEDDING_BATCH = 1;
+    /**
+     * Threads ONNX Runtime uses inside one embedding call ({@code -Dtiergate.embedding.intra-op-threads},
+     * default 1): more cut a lone prompt's wait on an idle machine, and take cores from the event
+     * loops on a busy one.
+     */
+    private static final int EMBEDDING_INTRA_OP_THREADS = Integer.getInteger("tiergate.embedding.intra-op-threads", 1);
     /** A part and what it was built from: equal inputs, same part. */
     private record Keyed<T>(Object key, T part) {
     }
@@ -77,6 +83,7 @@ final class StageParts implements AutoCloseable {
     private final OnnxComplexityClassifier classifier;
     private final OnnxPairVerifier verifier;
     private final InferenceWorkers workers;
+    private final Keyed<InferenceWorkers> lookupWorkers;
     private final SemanticCacheStage semanticCache;
     private final OnlineCheckState onlineState;
     private final OnlineVerifier online;
@@ -96,6 +103,7 @@ final class StageParts implements AutoCloseable {
         this.classifier = b.classifier;
         this.verifier = b.verifier;
         this.workers = b.workers;
+        this.lookupWorkers = b.lookupWorkers;
         this.semanticCache = b.semanticCache;
         this.onlineState = b.onlineState;
         this.online = b.online;
@@ -187,6 +195,7 @@ final class StageParts implements AutoCloseable {
         all.add(classifier);
         all.add(verifier);
         all.add(workers);
+        all.add(lookupWorkers == null ? null : lookupWorkers.part());
         all.removeIf(Objects::isNull);
         return all;
     }
@@ -230,6 +239,7 @@ final class StageParts implements AutoCloseable {
         private OnnxComplexityClassifier classifier;
         private OnnxPairVerifier verifier;
         private InferenceWorkers workers;
+        private Keyed<InferenceWorkers> lookupWorkers;
         private SemanticCacheStage semanticCache;
         private OnlineCheckState onlineState;
         private OnlineVerifier online;
@@ -263,10 +273,20 @@ final class StageParts implements AutoCloseable {
                 embedder = embedder(c.model());
                 semanticStore = keyed(List.of(c.model(), c.maxSizeMb(), Objects.toString(c.redisUrl())),
                         p -> p.semanticStore, () -> CacheConfigs.semanticStore(c));
-                // The cache sheds its lookups when the shared workers are busy; the router waits (InferenceWorkers).
+                // The cache's lookups have workers of their own, in the background unless configured not to:
+                // they are shed when those are busy, and given up past the lookup timeout; the router's
+                // workers stay free for routing, which requests wait for (InferenceWorkers).
+                lookupWorkers = keyed(c.backgroundLookups(), p -> p.lookupWorkers,
+                        () -> InferenceWorkers.builder().background(c.backgroundLookups())
+                                // in the background a thread per core: they take only idle CPU, and a
+                                // miss's write then never holds up the next request's lookup
+                                .threads(c.backgroundLookups() ? Runtime.getRuntime().availableProcessors()
+                                        : Math.max(1, Runtime.getRuntime().availableProcessors() / 2))
+                                .threadNamePrefix("tiergate-lookup-").build());
                 SemanticCacheSettings settings = CacheConfigs.semanticCacheSettings(config);
                 SemanticCacheStage.Builder stage = SemanticCacheStage.builder(embedder, semanticStore.part(),
-                        workers().sheddingExecutor()).continuing(workers().continuingExecutor()).settings(settings);
+                        lookupWorkers.part().sheddingExecutor()).continuing(lookupWorkers.part().continuingExecutor())
+                        .lookupTimeout(c.lookupTimeout()).settings(settings);
                 // The verifier compares MiniLM-q token states: it runs only over the model it was trained on,
                 // with the lexical guards in front of it only if it was chosen with them.
                 boolean verified = c.verifier() && CacheConfigs.verifierModel().equals(c.model());
@@ -285,7 +305,7 @@ final class StageParts implements AutoCloseable {
                     onlineState = previous != null && previous.onlineState != null && previous.onlineState.fits(checks)
                             ? previous.onlineState : new OnlineCheckState(checks.window(), checks.maxConcurrent());
                     OnlineVerifier.Builder onlineBuilder = OnlineVerifier.builder(checks, settings, embedder,
-                            onlineState, shadows, workers().sheddingExecutor());
+                            onlineState, shadows, lookupWorkers.part().sheddingExecutor());
                     if (verified) {
                         onlineBuilder.verifier(verifier);
                     }
@@ -298,7 +318,9 @@ final class StageParts implements AutoCloseable {
                         : "threshold " + c.threshold()) + ", "
                         + (online == null ? "" : "online verification of " + c.onlineVerification().share() * 100
                                 + "% of hits, ")
-                        + (c.usesRedis() ? "redis store" : "in-memory store, " + c.maxSizeMb() + " MB"));
+                        + (c.usesRedis() ? "redis store" : "in-memory store, " + c.maxSizeMb() + " MB")
+                        + ", lookups " + (c.backgroundLookups() ? "in the background" : "at normal priority")
+                        + " within " + c.lookupTimeout().toMillis() + " ms");
             }
             if (config.routerEnabled()) {
                 // The classifier counts its length feature with the encoding it was trained on (cl100k_base).
@@ -337,7 +359,7 @@ final class StageParts implements AutoCloseable {
             }
         }
 
-        /** The one pool of model runs, shared by the semantic cache and the router. */
+        /** The pool of the router's model runs (and the semantic cache's while it has no pool of its own). */
         private InferenceWorkers workers() {
             if (workers == null) {
                 workers = reuse(p -> p.workers, InferenceWorkers::create);
@@ -351,7 +373,9 @@ final class StageParts implements AutoCloseable {
                 found = previous.embedders.get(model);
             }
             if (found == null) {
-                OnnxSentenceEmbedder onnx = OnnxSentenceEmbedder.builder().model(model).intraOpThreads(1).build();
+                OnnxSentenceEmbedder onnx = OnnxSentenceEmbedder.builder().model(model)
+                        .intraOpThreads(EMBEDDING_INTRA_OP_THREADS).build();
+                onnx.embed("warm-up");   // ONNX Runtime's first run costs ~10x a later one: not on a request's clock
                 // Batching on: at most one batch waits behind the running one; beyond it the cache sheds its lookup.
                 found = EMBEDDING_BATCH > 1 ? new MicroBatchingEmbedder(onnx, EMBEDDING_BATCH, EMBEDDING_BATCH) : onnx;
                 created.add(found);

@@ -50,6 +50,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
@@ -71,7 +72,9 @@ import reactor.core.publisher.Flux;
  * length or tool_calls; streams as they pass, stored only on clean completion.
  *
  * <p>The embedding runs on the bounded worker executor given to the builder, never on the event
- * loop; when every worker is busy the lookup is shed (outcome {@code shed}). Once its embedding is
+ * loop; when every worker is busy the lookup is shed (outcome {@code shed}), and with a
+ * {@linkplain Builder#lookupTimeout lookup timeout} a request whose lookup is not done in time goes
+ * on without it (outcome {@code late}; {@link LookupDeadline}). Once its embedding is
  * computed, nothing of a lookup is shed: its verification and, after a miss, the write go on (on the
  * {@linkplain Builder#continuing continuing} executor), since the model run was their costly part. The embedding is left
  * in the request's {@code promptEmbedding} fact for the router (and reused when one is there). What
@@ -107,6 +110,8 @@ public final class SemanticCacheStage extends NamedStage {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final OnlineVerifier online;
+    /** How long a request waits for its lookup; null: as long as the lookup takes. */
+    private final Duration lookupTimeout;
 
     /**
      * What the worker computed for one request; {@code partition} and {@code buckets} are keyed;
@@ -163,6 +168,7 @@ public final class SemanticCacheStage extends NamedStage {
         this.clock = builder.clock;
         this.verifier = builder.verifier;
         this.online = builder.online;
+        this.lookupTimeout = builder.lookupTimeout;
         if (verifier != null && !(embedder instanceof TokenEmbedder)) {
             throw new IllegalArgumentException("verifier: needs an embedder that gives token states (a TokenEmbedder),"
                     + " got " + embedder.getClass().getName());
@@ -271,19 +277,32 @@ public final class SemanticCacheStage extends NamedStage {
         }
         String namespace = team.namespaceFor(exchange.caller().teamId());
         CacheKeys teamKeys = keys.computeIfAbsent(settings.keyFor(team), CacheKeys::of);
+        LookupDeadline deadline = new LookupDeadline();
+        Executor lane = lookupTimeout == null ? workers : deadline.gate(workers);
         CompletableFuture<Probe> probe;
         try {
             probe = needsModelRun(exchange) && embedder instanceof TokenEmbedder model
                     // the model run is batched with other requests' when the embedder batches
-                    ? model.embedTokensAsync(prompt, workers)
+                    ? model.embedTokensAsync(prompt, lane)
                             .thenApply(run -> probe(exchange, prompt, namespace, teamKeys, run))
-                    : CompletableFuture.supplyAsync(() -> probe(exchange, prompt, namespace, teamKeys, null), workers);
+                    : CompletableFuture.supplyAsync(() -> probe(exchange, prompt, namespace, teamKeys, null), lane);
         } catch (RejectedExecutionException e) {
             // Load shedding, not a failure: the lookup is skipped rather than queued behind model runs.
             return StageStep.proceed(exchange, "shed");
         }
         boolean record = !exchange.cacheDirectives().noStore() && team.ttl().isPositive();
-        return probe.thenCompose(p -> lookup(p, team, exchange, record));
+        CompletableFuture<StageStep> looked = probe.thenCompose(p -> lookup(p, team, exchange, record, deadline));
+        if (lookupTimeout != null) {
+            // Past the deadline the request goes on as if the lookup had been shed; the lookup, if it
+            // still runs, then touches nothing of the request (LookupDeadline).
+            CompletableFuture.delayedExecutor(lookupTimeout.toNanos(), TimeUnit.NANOSECONDS, Runnable::run)
+                    .execute(() -> {
+                        if (deadline.expire()) {
+                            looked.complete(new StageStep.Proceed(exchange, null, "late"));
+                        }
+                    });
+        }
+        return looked;
     }
 
     /** Whether this request needs its own model run: for the verifier's token states, or no usable vector yet. */
@@ -319,7 +338,7 @@ public final class SemanticCacheStage extends NamedStage {
 
     /** A store that fails here fails the stage (the runner skips it: no hit, nothing recorded). */
     private CompletionStage<StageStep> lookup(Probe probe, SemanticTeamSettings team, Exchange exchange,
-                                              boolean record) {
+                                              boolean record, LookupDeadline deadline) {
         return store.candidates(probe.partition(), probe.buckets(), settings.maxCandidates())
                 .thenCompose(found -> {
                     String teamId = exchange.caller().teamId();
@@ -327,16 +346,17 @@ public final class SemanticCacheStage extends NamedStage {
                             : online.cosineThreshold(teamId, team.threshold()));
                     if (ranked.isEmpty()) {
                         // No candidate above the floor: no verifier run, no further read.
-                        return CompletableFuture.completedFuture(miss(exchange, probe, team, record));
+                        return CompletableFuture.completedFuture(miss(exchange, probe, team, record, deadline));
                     }
                     CompletionStage<Ranked> chosen = verifier == null
                             ? CompletableFuture.completedFuture(ranked.getFirst())
                             : verified(probe, ranked, operatingPoint(teamId, team));
                     return chosen.thenCompose(best -> best == null
-                            ? CompletableFuture.completedFuture(miss(exchange, probe, team, record))
+                            ? CompletableFuture.completedFuture(miss(exchange, probe, team, record, deadline))
                             : store.read(probe.partition(), List.of(best.id()), EntryPart.ANSWER)
-                                    .thenApply(parts -> parts.getFirst() == null ? miss(exchange, probe, team, record)
-                                            : hit(exchange, probe, best, parts.getFirst())));
+                                    .thenApply(parts -> parts.getFirst() == null
+                                            ? miss(exchange, probe, team, record, deadline)
+                                            : hit(exchange, probe, best, parts.getFirst(), deadline)));
                 });
     }
 
@@ -431,13 +451,20 @@ public final class SemanticCacheStage extends NamedStage {
         }
     }
 
-    private StageStep miss(Exchange exchange, Probe probe, SemanticTeamSettings team, boolean record) {
+    private StageStep miss(Exchange exchange, Probe probe, SemanticTeamSettings team, boolean record,
+                           LookupDeadline deadline) {
+        if (!deadline.decide()) {
+            return new StageStep.Proceed(exchange, null, "late");   // the request went on without it: touch nothing
+        }
         exchange.facts().semanticCache().set(CacheLookup.miss());
         return new StageStep.Proceed(exchange, record ? answer -> afterMiss(answer, exchange, probe, team) : null,
                 "miss");
     }
 
-    private StageStep hit(Exchange exchange, Probe probe, Ranked best, byte[] sealedAnswer) {
+    private StageStep hit(Exchange exchange, Probe probe, Ranked best, byte[] sealedAnswer, LookupDeadline deadline) {
+        if (!deadline.decide()) {
+            return new StageStep.Proceed(exchange, null, "late");
+        }
         StoredAnswer answer = AnswerCodec.decode(probe.keys().open(sealedAnswer, context(probe, EntryPart.ANSWER)));
         long now = clock.millis();
         long ageSeconds = Math.max(0, (now - answer.storedAtMillis()) / 1000);
@@ -569,6 +596,7 @@ public final class SemanticCacheStage extends NamedStage {
         private Clock clock = Clock.systemUTC();
         private PairVerifier verifier;
         private OnlineVerifier online;
+        private Duration lookupTimeout;
 
         private Builder(SentenceEmbedder embedder, SemanticStore store, Executor workers) {
             this.embedder = requireNonNull(embedder, "embedder");
@@ -620,6 +648,19 @@ public final class SemanticCacheStage extends NamedStage {
          */
         public Builder online(OnlineVerifier newOnline) {
             this.online = requireNonNull(newOnline, "online");
+            return this;
+        }
+
+        /**
+         * How long a request waits for its lookup (embedding, candidates, verification); past it the
+         * request goes on as if the lookup had been shed (outcome {@code late}: no hit, nothing
+         * stored), and a lookup not yet started is not run. Default: no deadline.
+         */
+        public Builder lookupTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("lookupTimeout: " + timeout + " (expected: > 0)");
+            }
+            this.lookupTimeout = timeout;
             return this;
         }
 

@@ -36,8 +36,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -454,6 +456,96 @@ class SemanticCacheStageTest {
         assertThat(failed.isStream()).isFalse();
         assertThat(failed.steps()).containsExactly("semantic-cache:failed-open");
         assertThat(upstream.calls()).isEqualTo(2);
+    }
+
+    // --- the lookup's deadline ---
+
+    @Test
+    void aLookupDoneInTimeIsUnchangedByItsDeadline() {
+        SemanticCacheStage stage = SemanticCacheStage.builder(embedder, store, workers)
+                .lookupTimeout(Duration.ofSeconds(10)).clock(clock()).build();
+        assertThat(run(stage, TEAM_A, body(RESET, false)).steps()).containsExactly("semantic-cache:miss");
+        awaitStores(stage, 1);
+        StageResult hit = run(stage, TEAM_A, body(FORGOT, false));
+        assertThat(hit.cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
+        assertThat(hit.steps()).containsExactly("semantic-cache:hit");
+    }
+
+    @Test
+    void aLookupNoWorkerStartedByItsDeadlineIsGivenUpAndNeverRun() {
+        CountingEmbedder counting = new CountingEmbedder(embedder, null);
+        List<Runnable> held = new CopyOnWriteArrayList<>();
+        SemanticCacheStage stage = SemanticCacheStage.builder(counting, store, held::add)
+                .lookupTimeout(Duration.ofMillis(50)).clock(clock()).build();
+
+        StageResult late = run(stage, TEAM_A, body(RESET, false));
+
+        assertThat(late.steps()).containsExactly("semantic-cache:late");
+        assertThat(late.cache()).as("no outcome of its own, as a shed lookup").isNull();
+        assertThat(late.completion().choices().getFirst().message().text()).isEqualTo("answer 1");
+        assertThat(held).hasSize(1);
+        held.forEach(Runnable::run);   // a worker frees up after the deadline
+        assertThat(counting.calls()).as("no model run for a lookup given up").isZero();
+        assertThat(stage.stats().stores()).isZero();
+    }
+
+    @Test
+    void aLookupStillRunningAtItsDeadlineTouchesNothingOfTheRequestWhenItEnds() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountingEmbedder slow = new CountingEmbedder(embedder, release);
+        SemanticCacheStage stage = SemanticCacheStage.builder(slow, store, workers)
+                .lookupTimeout(Duration.ofMillis(50)).clock(clock()).build();
+        Exchange exchange = exchange(TEAM_A, body(RESET, false), Map.of());
+
+        StageResult late = run(stage, exchange);
+        release.countDown();
+        StageThreads.awaitCount(workers::getCompletedTaskCount, 1);
+
+        assertThat(late.steps()).containsExactly("semantic-cache:late");
+        assertThat(slow.calls()).isEqualTo(1);
+        assertThat(exchange.facts().semanticCache().get()).as("the late lookup set no outcome").isNull();
+        assertThat(stage.stats().stores()).as("nor stored the answer").isZero();
+        SemanticCacheStage fast = SemanticCacheStage.builder(embedder, store, workers).clock(clock()).build();
+        assertThat(run(fast, TEAM_A, body(RESET, false)).cache()).isEqualTo(CacheOutcome.MISS);
+    }
+
+    /** Counts model runs; with a latch, each run waits for it first. A plain embedder: no token states. */
+    private static final class CountingEmbedder implements SentenceEmbedder {
+        private final SentenceEmbedder model;
+        private final CountDownLatch release;
+        private final AtomicInteger calls = new AtomicInteger();
+
+        CountingEmbedder(SentenceEmbedder model, CountDownLatch release) {
+            this.model = model;
+            this.release = release;
+        }
+
+        int calls() {
+            return calls.get();
+        }
+
+        @Override
+        public String modelId() {
+            return model.modelId();
+        }
+
+        @Override
+        public int dimensions() {
+            return model.dimensions();
+        }
+
+        @Override
+        public float[] embed(String text) {
+            calls.incrementAndGet();
+            if (release != null) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return model.embed(text);
+        }
     }
 
     @Test

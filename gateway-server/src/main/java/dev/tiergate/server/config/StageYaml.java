@@ -17,7 +17,9 @@ import java.util.Set;
 /** Reads the semantic cache ({@code cache.semantic}) and router ({@code router}) sections. */
 final class StageYaml {
     static final Set<String> SEMANTIC_KEYS = Set.of("enabled", "model", "threshold", "ttl-seconds", "max-size-mb",
-            "redis-url", "verifier", "precision-target", "encryption-key", "key-file", "online-verification");
+            "redis-url", "verifier", "precision-target", "encryption-key", "key-file", "online-verification",
+            "lookup-timeout-ms", "lookup-priority");
+    private static final Set<String> LOOKUP_PRIORITIES = Set.of("background", "normal");
     static final Set<String> TEAM_SEMANTIC_KEYS = Set.of("enabled", "threshold", "ttl-seconds", "namespace",
             "encryption-key", "precision-target", "online-verification");
     static final Set<String> ONLINE_KEYS = Set.of("share", "timeout-seconds", "max-concurrent", "window",
@@ -60,7 +62,17 @@ final class StageYaml {
                 precisionTarget(g, p + ".precision-target", d.precisionTarget()),
                 aesKey(g, p + ".encryption-key"),
                 g.string(p + ".key-file", ""),
-                onlineVerification(g, p + ".online-verification"));
+                onlineVerification(g, p + ".online-verification"),
+                Duration.ofMillis(g.number(p + ".lookup-timeout-ms", d.lookupTimeout().toMillis(), 1, 60_000)),
+                lookupPriority(g, p + ".lookup-priority").equals("background"));
+    }
+
+    private static String lookupPriority(YamlFields g, String path) {
+        String priority = g.string(path, "background");
+        if (!LOOKUP_PRIORITIES.contains(priority)) {
+            g.problem(path, "'" + priority + "' (expected one of: background, normal)");
+        }
+        return priority;
     }
 
     /** {@code cache.semantic.online-verification} of gateway.yaml. */

@@ -194,6 +194,23 @@ class ConfigLoaderTest {
                 .anySatisfy(p -> assertThat(p).contains("cache.semantic.online-verification.typo: unknown key")));
     }
 
+    @Test
+    void semanticLookupsPriorityAndTimeoutAreReadAndChecked() {
+        var defaults = load("cache: {semantic: {enabled: true}}\n").semanticCache();
+        assertThat(defaults.backgroundLookups()).isTrue();
+        assertThat(defaults.lookupTimeout()).isEqualTo(java.time.Duration.ofMillis(250));
+
+        var set = load("cache: {semantic: {enabled: true, lookup-priority: normal, lookup-timeout-ms: 40}}\n")
+                .semanticCache();
+        assertThat(set.backgroundLookups()).isFalse();
+        assertThat(set.lookupTimeout()).isEqualTo(java.time.Duration.ofMillis(40));
+
+        assertThatThrownBy(() -> load("cache: {semantic: {lookup-priority: idle, lookup-timeout-ms: 0}}\n"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).contains("cache.semantic.lookup-priority: 'idle'"))
+                        .anySatisfy(p -> assertThat(p).contains("cache.semantic.lookup-timeout-ms")));
+    }
+
     private static final String PROVIDERS = """
             server:
               request-timeout-seconds: 60
