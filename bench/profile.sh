@@ -16,7 +16,7 @@
 # Env: JVM_OPTS (default README's: -Xms16m -Xmx96m -Xmn24m -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:SharedArchiveFile=JAR's name with .jsa -XX:+AutoCreateSharedArchive -Xlog:cds=off;
 # the class archive is written when the first run with the jar ends, so a fresh jar's first profile runs without it:
 # tables.md says which; "" = the JVM's defaults), JFR=off (no
-# recording), RUNS (default "off unique hits"). The collector's log goes to OUT_DIR/gc.log
+# recording), RUNS (default "off unique hits"), GW_ARGS (more gateway arguments, e.g. --config DIR). The collector's log goes to OUT_DIR/gc.log
 # (-Xlog:gc), summarised per run by bench/gc-summary.py. The gateway gets MALLOC_ARENA_MAX=1 as README's
 # command sets it, unless the environment sets it already.
 # After each run the stages' step counters
@@ -41,7 +41,7 @@ sed -e 's|  add_target "\$name" "\$rest" "\$pid"$|  add_target "$name" "$rest" "
 taskset -c 1 node "$SHARED/mock-upstream.mjs" --port "$PORT" > "$OUT/mock.log" 2>&1 & MOCK=$!
 MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$PORT/v1 TIERGATE_USAGE_FILE=$OUT/usage.jsonl \
   taskset -c 1 "$JAVA/java" $JVM_OPTS -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
-  "-Xlog:gc:file=$OUT/gc.log:timemillis" -jar "$JAR" --port "$GWP" --management-port "$MGMT" > "$OUT/gw.log" 2>&1 & GW=$!
+  "-Xlog:gc:file=$OUT/gc.log:timemillis" -jar "$JAR" --port "$GWP" --management-port "$MGMT" ${GW_ARGS:-} > "$OUT/gw.log" 2>&1 & GW=$!
 trap 'kill $GW $MOCK 2>/dev/null' EXIT
 STARTED=$(date +%s.%N)
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$GWP/readyz" >/dev/null && break; sleep 0.1; done

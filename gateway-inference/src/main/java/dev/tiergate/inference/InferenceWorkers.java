@@ -3,9 +3,9 @@ package dev.tiergate.inference;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +47,11 @@ public final class InferenceWorkers implements AutoCloseable {
     public static final int DEFAULT_SHEDDING_QUEUE_PER_THREAD = 1;
 
     private final ThreadPoolExecutor pool;
+    private final int queueLimit;
     private final int sheddingLimit;
+    /** Tasks submitted and not yet started. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final Executor queueing = this::executeOrRefuse;
     private final Executor shedding = this::executeOrShed;
     private final Executor continuing = this::executeHereOrQueue;
     /** The pool's threads, so that work already on one of them can go on there. */
@@ -57,8 +61,11 @@ public final class InferenceWorkers implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         String prefix = b.threadNamePrefix;
         boolean background = b.background;
+        this.queueLimit = b.threads * b.queuePerThread;
+        // A lock-free queue, bounded by the waiting count: a thread that submits (an event loop) never
+        // waits for a lock a worker holds, which a background worker, preempted, may hold for long.
         this.pool = new ThreadPoolExecutor(b.threads, b.threads, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(b.threads * b.queuePerThread), r -> {
+                new LinkedTransferQueue<>(), r -> {
                     Runnable run = background ? () -> {
                         BackgroundPriority.lowerCurrentThread();
                         r.run();
@@ -69,9 +76,9 @@ public final class InferenceWorkers implements AutoCloseable {
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
         this.sheddingLimit = b.threads * b.sheddingQueuePerThread;
-        if (background) {
-            pool.prestartAllCoreThreads();   // lowering a thread's priority runs renice: at start, not on a request
-        }
+        // at start: a background thread's renice runs then, not on a request, and a submission never
+        // takes the pool's lock to add a thread
+        pool.prestartAllCoreThreads();
     }
 
     /** A pool with the defaults: half the cores (at least one), 256 waiting per thread, shedding at 1. */
@@ -85,7 +92,7 @@ public final class InferenceWorkers implements AutoCloseable {
 
     /** For work a request waits for; refuses ({@link RejectedExecutionException}) only when the queue is full. */
     public Executor executor() {
-        return pool;
+        return queueing;
     }
 
     /** For work worth doing only promptly; refuses as soon as every thread has its share of waiting tasks. */
@@ -107,23 +114,43 @@ public final class InferenceWorkers implements AutoCloseable {
 
     /** Tasks waiting for a thread now. */
     public int queued() {
-        return pool.getQueue().size();
+        return waiting.get();
     }
 
     private void executeOrShed(Runnable task) {
-        int waiting = pool.getQueue().size();
-        if (waiting >= sheddingLimit) {
-            throw new RejectedExecutionException("inference workers busy: " + waiting + " tasks waiting (expected: < "
-                    + sheddingLimit + " for work that is shed)");
-        }
-        pool.execute(task);
+        submit(task, sheddingLimit, "for work that is shed");
+    }
+
+    private void executeOrRefuse(Runnable task) {
+        submit(task, queueLimit, "queued");
     }
 
     private void executeHereOrQueue(Runnable task) {
         if (threads.contains(Thread.currentThread())) {
             task.run();
         } else {
-            pool.execute(task);
+            executeOrRefuse(task);
+        }
+    }
+
+    /** Queues {@code task} unless {@code limit} tasks already wait; counted waiting until a thread starts it. */
+    private void submit(Runnable task, int limit, String what) {
+        int now;
+        do {
+            now = waiting.get();
+            if (now >= limit) {
+                throw new RejectedExecutionException("inference workers busy: " + now + " tasks waiting (expected: < "
+                        + limit + " " + what + ")");
+            }
+        } while (!waiting.compareAndSet(now, now + 1));
+        try {
+            pool.execute(() -> {
+                waiting.decrementAndGet();
+                task.run();
+            });
+        } catch (RejectedExecutionException e) {   // shut down
+            waiting.decrementAndGet();
+            throw e;
         }
     }
 

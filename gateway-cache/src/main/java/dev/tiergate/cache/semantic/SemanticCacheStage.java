@@ -74,7 +74,9 @@ import reactor.core.publisher.Flux;
  * <p>The embedding runs on the bounded worker executor given to the builder, never on the event
  * loop; when every worker is busy the lookup is shed (outcome {@code shed}), and with a
  * {@linkplain Builder#lookupTimeout lookup timeout} a request whose lookup is not done in time goes
- * on without it (outcome {@code late}; {@link LookupDeadline}). Once its embedding is
+ * on without it (outcome {@code late}; {@link LookupDeadline}); after a lookup that took more than half
+ * the timeout, lookups are shed but one per 100 ms until one keeps up again ({@link LookupAdmission}).
+ * Once its embedding is
  * computed, nothing of a lookup is shed: its verification and, after a miss, the write go on (on the
  * {@linkplain Builder#continuing continuing} executor), since the model run was their costly part. The embedding is left
  * in the request's {@code promptEmbedding} fact for the router (and reused when one is there). What
@@ -91,6 +93,8 @@ public final class SemanticCacheStage extends NamedStage {
     public static final String NAME = "semantic-cache";
     /** The most candidates above the floor the verifier checks per lookup (the most similar first). */
     static final int MAX_VERIFIED = 4;
+    /** While lookups end late, one is still admitted this often, to see whether they keep up again. */
+    static final Duration ADMISSION_PROBE_INTERVAL = Duration.ofMillis(100);
 
     private static final Logger log = LoggerFactory.getLogger(SemanticCacheStage.class);
 
@@ -112,6 +116,8 @@ public final class SemanticCacheStage extends NamedStage {
     private final OnlineVerifier online;
     /** How long a request waits for its lookup; null: as long as the lookup takes. */
     private final Duration lookupTimeout;
+    /** With a lookup timeout: sheds lookups while the lately admitted ones end late (null without). */
+    private final LookupAdmission admission;
 
     /**
      * What the worker computed for one request; {@code partition} and {@code buckets} are keyed;
@@ -169,6 +175,8 @@ public final class SemanticCacheStage extends NamedStage {
         this.verifier = builder.verifier;
         this.online = builder.online;
         this.lookupTimeout = builder.lookupTimeout;
+        this.admission = lookupTimeout == null ? null
+                : new LookupAdmission(lookupTimeout.toNanos() / 2, ADMISSION_PROBE_INTERVAL.toNanos());
         if (verifier != null && !(embedder instanceof TokenEmbedder)) {
             throw new IllegalArgumentException("verifier: needs an embedder that gives token states (a TokenEmbedder),"
                     + " got " + embedder.getClass().getName());
@@ -277,6 +285,11 @@ public final class SemanticCacheStage extends NamedStage {
         }
         String namespace = team.namespaceFor(exchange.caller().teamId());
         CacheKeys teamKeys = keys.computeIfAbsent(settings.keyFor(team), CacheKeys::of);
+        long start = System.nanoTime();
+        if (admission != null && !admission.admit(start)) {
+            // the lookups lately ended late: the lane is starved of CPU, this one would be too
+            return StageStep.proceed(exchange, "shed");
+        }
         LookupDeadline deadline = new LookupDeadline();
         Executor lane = lookupTimeout == null ? workers : deadline.gate(workers);
         CompletableFuture<Probe> probe;
@@ -301,6 +314,7 @@ public final class SemanticCacheStage extends NamedStage {
                             looked.complete(new StageStep.Proceed(exchange, null, "late"));
                         }
                     });
+            looked.whenComplete((step, error) -> admission.took(System.nanoTime() - start));
         }
         return looked;
     }

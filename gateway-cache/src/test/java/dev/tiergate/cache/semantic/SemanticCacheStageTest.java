@@ -509,6 +509,20 @@ class SemanticCacheStageTest {
         assertThat(run(fast, TEAM_A, body(RESET, false)).cache()).isEqualTo(CacheOutcome.MISS);
     }
 
+    @Test
+    void afterALateLookupTheNextAreShedButOneAnIntervalLater() throws Exception {
+        List<Runnable> held = new CopyOnWriteArrayList<>();
+        SemanticCacheStage stage = SemanticCacheStage.builder(embedder, store, held::add)
+                .lookupTimeout(Duration.ofMillis(50)).clock(clock()).build();
+
+        assertThat(run(stage, TEAM_A, body(RESET, false)).steps()).containsExactly("semantic-cache:late");
+        assertThat(run(stage, TEAM_A, body(FORGOT, false)).steps()).containsExactly("semantic-cache:shed");
+        Thread.sleep(SemanticCacheStage.ADMISSION_PROBE_INTERVAL.toMillis() + 20);
+        assertThat(run(stage, TEAM_A, body(FORGOT, false)).steps()).as("a probe")
+                .containsExactly("semantic-cache:late");
+        assertThat(held).hasSize(2);
+    }
+
     /** Counts model runs; with a latch, each run waits for it first. A plain embedder: no token states. */
     private static final class CountingEmbedder implements SentenceEmbedder {
         private final SentenceEmbedder model;
