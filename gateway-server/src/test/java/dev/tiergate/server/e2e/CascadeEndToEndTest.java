@@ -240,9 +240,12 @@ class CascadeEndToEndTest {
         chat("TRUNCATE: something", "");
 
         // the counters move when the answer is accounted for, just after it is written: read until they have
+        // (each counter on its own: the escalation's cause may be counted a moment after its cascade)
         PrometheusText metrics = metricsOnce(m -> m.value("tiergate_router_cascades_total",
                 Map.of("team", "team-a", "outcome", "escalated")) >= 2
-                && m.value("tiergate_router_cascades_total", Map.of("team", "team-a", "outcome", "kept")) >= 1);
+                && m.value("tiergate_router_cascades_total", Map.of("team", "team-a", "outcome", "kept")) >= 1
+                && counted(m, Map.of("team", "team-a", "cause", "refusal", "tier", "small"))
+                && counted(m, Map.of("team", "team-a", "cause", "truncated", "tier", "small")));
         assertThat(metrics.value("tiergate_router_escalations_total",
                 Map.of("team", "team-a", "cause", "refusal", "tier", "small"))).isGreaterThanOrEqualTo(1);
         assertThat(metrics.value("tiergate_router_escalations_total",
@@ -251,6 +254,15 @@ class CascadeEndToEndTest {
                 .isGreaterThanOrEqualTo(1);
         assertThat(metrics.value("tiergate_router_cascades_total", Map.of("team", "team-a", "outcome", "escalated")))
                 .isGreaterThanOrEqualTo(2);
+    }
+
+    /** Whether an escalation of these labels is counted yet (its series appears with its first count). */
+    private static boolean counted(PrometheusText metrics, Map<String, String> labels) {
+        try {
+            return metrics.value("tiergate_router_escalations_total", labels) >= 1;
+        } catch (AssertionError notYet) {
+            return false;
+        }
     }
 
     /** The management port's metrics once {@code ready} holds for them, or after 5 s as they are then. */
