@@ -39,7 +39,7 @@ public record SemanticCacheConfig(
     public static SemanticCacheConfig disabled() {
         return new SemanticCacheConfig(false, DEFAULT_MODEL, DEFAULT_VERIFIER_FLOOR, Duration.ofHours(1), 64, "",
                 true, DEFAULT_PRECISION_TARGET, null, "", OnlineVerificationConfig.defaults(), DEFAULT_LOOKUP_TIMEOUT,
-                true);
+                false);
     }
 
     public boolean usesRedis() {

@@ -68,7 +68,7 @@ final class StageYaml {
     }
 
     private static String lookupPriority(YamlFields g, String path) {
-        String priority = g.string(path, "background");
+        String priority = g.string(path, "normal");
         if (!LOOKUP_PRIORITIES.contains(priority)) {
             g.problem(path, "'" + priority + "' (expected one of: background, normal)");
         }

@@ -197,12 +197,12 @@ class ConfigLoaderTest {
     @Test
     void semanticLookupsPriorityAndTimeoutAreReadAndChecked() {
         var defaults = load("cache: {semantic: {enabled: true}}\n").semanticCache();
-        assertThat(defaults.backgroundLookups()).isTrue();
+        assertThat(defaults.backgroundLookups()).isFalse();
         assertThat(defaults.lookupTimeout()).isEqualTo(java.time.Duration.ofMillis(250));
 
-        var set = load("cache: {semantic: {enabled: true, lookup-priority: normal, lookup-timeout-ms: 40}}\n")
+        var set = load("cache: {semantic: {enabled: true, lookup-priority: background, lookup-timeout-ms: 40}}\n")
                 .semanticCache();
-        assertThat(set.backgroundLookups()).isFalse();
+        assertThat(set.backgroundLookups()).isTrue();
         assertThat(set.lookupTimeout()).isEqualTo(java.time.Duration.ofMillis(40));
 
         assertThatThrownBy(() -> load("cache: {semantic: {lookup-priority: idle, lookup-timeout-ms: 0}}\n"))
