@@ -12,18 +12,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The one bounded pool that runs model inference (sentence embeddings, classification) off the
- * event loops, shared by the semantic cache and the router. The composition root creates it once
- * and gives it to both; closing it stops its threads.
+ * A bounded pool that runs model inference (sentence embeddings, classification) off the event
+ * loops. The composition root creates two: one for the router, one for the semantic cache's
+ * lookups, so that neither queues behind the other; closing one stops its threads.
  *
  * <p>A pool may run in the {@linkplain Builder#background(boolean) background}, its threads at the
- * lowest OS priority: the gateway gives the semantic cache's lookups such a pool of their own, and
- * the router a normal one, so that under CPU saturation lookups (worth doing only on idle CPU) are
- * shed and routing (which a request waits for) is not.
+ * lowest OS priority (the lookups' pool when {@code cache.semantic.lookup-priority} is
+ * {@code background}), so that under CPU saturation its work (worth doing only on idle CPU) is shed.
  *
  * <p>Half the cores by default (the event loops keep the rest), daemon threads named
- * {@code tiergate-inference-N}, a bounded queue, and {@link ThreadPoolExecutor.AbortPolicy}: a full
- * pool refuses work with {@link RejectedExecutionException}, so that callers shed load instead of
+ * {@code tiergate-inference-N}, started with the pool, and a lock-free queue bounded by a count of
+ * the tasks waiting: a submitting thread never waits for a lock a worker holds, and a full pool
+ * refuses work with {@link RejectedExecutionException}, so that callers shed load instead of
  * queueing without end. Three doors lead to the same threads:
  * <ul>
  *   <li>{@link #executor()}, for work a request waits for (routing): it queues up to

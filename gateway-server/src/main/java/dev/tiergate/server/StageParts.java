@@ -276,13 +276,14 @@ final class StageParts implements AutoCloseable {
                 // The cache's lookups have workers of their own, in the background unless configured not to:
                 // they are shed when those are busy, and given up past the lookup timeout; the router's
                 // workers stay free for routing, which requests wait for (InferenceWorkers).
-                lookupWorkers = keyed(c.backgroundLookups(), p -> p.lookupWorkers,
-                        () -> InferenceWorkers.builder().background(c.backgroundLookups())
-                                // in the background a thread per core: they take only idle CPU, and a
-                                // miss's write then never holds up the next request's lookup
-                                .threads(c.backgroundLookups() ? Runtime.getRuntime().availableProcessors()
-                                        : Math.max(1, Runtime.getRuntime().availableProcessors() / 2))
-                                .threadNamePrefix("tiergate-lookup-").build());
+                lookupWorkers = keyed(c.backgroundLookups(), p -> p.lookupWorkers, () -> {
+                    InferenceWorkers.Builder pool = InferenceWorkers.builder().threadNamePrefix("tiergate-lookup-");
+                    // in the background a thread per core: they take only idle CPU, and a miss's write
+                    // then never holds up the next request's lookup
+                    return c.backgroundLookups()
+                            ? pool.background(true).threads(Runtime.getRuntime().availableProcessors()).build()
+                            : pool.build();
+                });
                 SemanticCacheSettings settings = CacheConfigs.semanticCacheSettings(config);
                 SemanticCacheStage.Builder stage = SemanticCacheStage.builder(embedder, semanticStore.part(),
                         lookupWorkers.part().sheddingExecutor()).continuing(lookupWorkers.part().continuingExecutor())
@@ -359,7 +360,7 @@ final class StageParts implements AutoCloseable {
             }
         }
 
-        /** The pool of the router's model runs (and the semantic cache's while it has no pool of its own). */
+        /** The pool of the router's model runs (the semantic cache's lookups have their own). */
         private InferenceWorkers workers() {
             if (workers == null) {
                 workers = reuse(p -> p.workers, InferenceWorkers::create);

@@ -53,30 +53,6 @@ final class AnswerFootprint {
         return bytes;
     }
 
-    /**
-     * {@code chunk} with the very instances of {@code previous}'s id, object, creation time, model
-     * and fingerprint where they are equal; {@code chunk} itself when there is nothing to share.
-     */
-    static ChatChunk sharingIdentity(ChatChunk chunk, ChatChunk previous) {
-        if (previous == null) {
-            return chunk;
-        }
-        String id = same(chunk.id(), previous.id());
-        String object = same(chunk.object(), previous.object());
-        Long created = same(chunk.created(), previous.created());
-        String model = same(chunk.model(), previous.model());
-        String fingerprint = same(chunk.systemFingerprint(), previous.systemFingerprint());
-        if (id == chunk.id() && object == chunk.object() && created == chunk.created() && model == chunk.model()
-                && fingerprint == chunk.systemFingerprint()) {
-            return chunk;
-        }
-        return new ChatChunk(id, object, created, model, chunk.choices(), chunk.usage(), fingerprint, chunk.extra());
-    }
-
-    private static <T> T same(T value, T previous) {
-        return value != null && value.equals(previous) ? previous : value;
-    }
-
     /** A chunk alone. */
     static long of(ChatChunk chunk) {
         return of(chunk, null);

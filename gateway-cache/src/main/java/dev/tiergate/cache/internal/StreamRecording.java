@@ -79,7 +79,7 @@ public final class StreamRecording {
             return;
         }
         ChatChunk previous = chunks.isEmpty() ? null : chunks.getLast();
-        ChatChunk chunk = AnswerFootprint.sharingIdentity(passed, previous);
+        ChatChunk chunk = sharingIdentity(passed, previous);
         long weight = REFERENCE + AnswerFootprint.of(chunk, previous);
         bytes += weight;
         if (bytes > maxBytes || !budget.tryTake(weight)) {
@@ -92,6 +92,30 @@ public final class StreamRecording {
         taken += weight;
         chunks.add(chunk);
         aggregator.add(chunk);
+    }
+
+    /**
+     * {@code chunk} with the very instances of {@code previous}'s id, object, creation time, model
+     * and fingerprint where they are equal; {@code chunk} itself when there is nothing to share.
+     */
+    private static ChatChunk sharingIdentity(ChatChunk chunk, ChatChunk previous) {
+        if (previous == null) {
+            return chunk;
+        }
+        String id = same(chunk.id(), previous.id());
+        String object = same(chunk.object(), previous.object());
+        Long created = same(chunk.created(), previous.created());
+        String model = same(chunk.model(), previous.model());
+        String fingerprint = same(chunk.systemFingerprint(), previous.systemFingerprint());
+        if (id == chunk.id() && object == chunk.object() && created == chunk.created() && model == chunk.model()
+                && fingerprint == chunk.systemFingerprint()) {
+            return chunk;
+        }
+        return new ChatChunk(id, object, created, model, chunk.choices(), chunk.usage(), fingerprint, chunk.extra());
+    }
+
+    private static <T> T same(T value, T previous) {
+        return value != null && value.equals(previous) ? previous : value;
     }
 
     /** Gives back what this recording holds of the budget (its chunks stay readable until dropped). */

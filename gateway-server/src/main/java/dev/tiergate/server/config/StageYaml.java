@@ -64,15 +64,7 @@ final class StageYaml {
                 g.string(p + ".key-file", ""),
                 onlineVerification(g, p + ".online-verification"),
                 Duration.ofMillis(g.number(p + ".lookup-timeout-ms", d.lookupTimeout().toMillis(), 1, 60_000)),
-                lookupPriority(g, p + ".lookup-priority").equals("background"));
-    }
-
-    private static String lookupPriority(YamlFields g, String path) {
-        String priority = g.string(path, "normal");
-        if (!LOOKUP_PRIORITIES.contains(priority)) {
-            g.problem(path, "'" + priority + "' (expected one of: background, normal)");
-        }
-        return priority;
+                "background".equals(oneOf(g, p + ".lookup-priority", LOOKUP_PRIORITIES)));
     }
 
     /** {@code cache.semantic.online-verification} of gateway.yaml. */
