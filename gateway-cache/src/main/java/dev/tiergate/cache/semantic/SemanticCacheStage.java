@@ -176,7 +176,7 @@ public final class SemanticCacheStage extends NamedStage {
         this.online = builder.online;
         this.lookupTimeout = builder.lookupTimeout;
         this.admission = lookupTimeout == null ? null
-                : new LookupAdmission(lookupTimeout.toNanos() / 2, ADMISSION_PROBE_INTERVAL.toNanos());
+                : new LookupAdmission(lookupTimeout.toNanos() / 2, builder.admissionProbeInterval.toNanos());
         if (verifier != null && !(embedder instanceof TokenEmbedder)) {
             throw new IllegalArgumentException("verifier: needs an embedder that gives token states (a TokenEmbedder),"
                     + " got " + embedder.getClass().getName());
@@ -611,6 +611,7 @@ public final class SemanticCacheStage extends NamedStage {
         private PairVerifier verifier;
         private OnlineVerifier online;
         private Duration lookupTimeout;
+        private Duration admissionProbeInterval = ADMISSION_PROBE_INTERVAL;
 
         private Builder(SentenceEmbedder embedder, SemanticStore store, Executor workers) {
             this.embedder = requireNonNull(embedder, "embedder");
@@ -675,6 +676,12 @@ public final class SemanticCacheStage extends NamedStage {
                 throw new IllegalArgumentException("lookupTimeout: " + timeout + " (expected: > 0)");
             }
             this.lookupTimeout = timeout;
+            return this;
+        }
+
+        /** While lookups end late, how often one is still admitted; default {@link #ADMISSION_PROBE_INTERVAL}. */
+        Builder admissionProbeInterval(Duration interval) {
+            this.admissionProbeInterval = requireNonNull(interval, "admissionProbeInterval");
             return this;
         }
 

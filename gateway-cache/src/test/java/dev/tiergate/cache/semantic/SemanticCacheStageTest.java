@@ -512,12 +512,14 @@ class SemanticCacheStageTest {
     @Test
     void afterALateLookupTheNextAreShedButOneAnIntervalLater() throws Exception {
         List<Runnable> held = new CopyOnWriteArrayList<>();
+        // an interval no run of this test outlasts on a loaded machine (100 ms, the default, was)
+        Duration interval = Duration.ofSeconds(2);
         SemanticCacheStage stage = SemanticCacheStage.builder(embedder, store, held::add)
-                .lookupTimeout(Duration.ofMillis(50)).clock(clock()).build();
+                .lookupTimeout(Duration.ofMillis(50)).admissionProbeInterval(interval).clock(clock()).build();
 
         assertThat(run(stage, TEAM_A, body(RESET, false)).steps()).containsExactly("semantic-cache:late");
         assertThat(run(stage, TEAM_A, body(FORGOT, false)).steps()).containsExactly("semantic-cache:shed");
-        Thread.sleep(SemanticCacheStage.ADMISSION_PROBE_INTERVAL.toMillis() + 20);
+        Thread.sleep(interval.toMillis() + 20);
         assertThat(run(stage, TEAM_A, body(FORGOT, false)).steps()).as("a probe")
                 .containsExactly("semantic-cache:late");
         assertThat(held).hasSize(2);
