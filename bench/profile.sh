@@ -10,6 +10,10 @@
 #   hits:   identical requests (exact-cache hits after the first)
 #   unique1: as unique at one connection (--conns 1): the added latency of a lone new prompt
 #   (not in the default RUNS; name it: RUNS="unique unique1")
+#   rate150 / rate150hits: as unique / hits, each wrk connection pausing between requests so that
+#   the offered load is about RATE requests/s (default 150; the pause is CONNS*1000/RATE ms and does
+#   not subtract the latency, so a little less): the p99 at a fixed moderate load, not saturation
+#   (not in the default RUNS either)
 # run.sh sends no extra headers to a named target, so a copy of it that takes EXTRA_HEADERS is
 # made in OUT_DIR (one line changed). Tables: OUT_DIR/tables.md; profiles: OUT_DIR/<run>.jfr,
 # summarised by bench/jfr-summary.py.
@@ -37,12 +41,17 @@ JSA=$(grep -oE 'SharedArchiveFile=[^ ]+' <<<"$JVM_OPTS" | cut -d= -f2)   # the c
 [[ -n $JSA ]] && echo "### class archive $JSA: $( [[ -f $JSA ]] && echo "present before the start (used unless the jar changed)" \
   || echo "absent: written when this run's gateway exits, used from the next run on")" >> "$OUT/tables.md"
 sed -e 's|  add_target "\$name" "\$rest" "\$pid"$|  add_target "$name" "$rest" "$pid" "${EXTRA_HEADERS:-}"|' \
+    -e 's|-s "\$HERE/post.lua"|-s "${POST_LUA:-$HERE/post.lua}"|' \
     -e "s|^HERE=.*|HERE=$SHARED|" "$SHARED/run.sh" > "$OUT/run.sh"; chmod +x "$OUT/run.sh"
+# the paced runs' wrk script: run.sh's, each connection pausing BENCH_DELAY_MS before a request
+{ cat "$SHARED/post.lua"; echo 'local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")'
+  echo 'if pause > 0 then function delay() return pause end end'; } > "$OUT/paced.lua"
 taskset -c 1 node "$SHARED/mock-upstream.mjs" --port "$PORT" > "$OUT/mock.log" 2>&1 & MOCK=$!
 MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$PORT/v1 TIERGATE_USAGE_FILE=$OUT/usage.jsonl \
   taskset -c 1 "$JAVA/java" $JVM_OPTS -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
   "-Xlog:gc:file=$OUT/gc.log:timemillis" -jar "$JAR" --port "$GWP" --management-port "$MGMT" ${GW_ARGS:-} > "$OUT/gw.log" 2>&1 & GW=$!
-trap 'kill $GW $MOCK 2>/dev/null' EXIT
+# on exit the gateway is waited for: it writes the class archive as it stops
+trap 'kill $GW $MOCK 2>/dev/null; wait $GW 2>/dev/null' EXIT
 STARTED=$(date +%s.%N)
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$GWP/readyz" >/dev/null && break; sleep 0.1; done
 echo "### start-up $(echo "$(date +%s.%N) - $STARTED" | bc -l | cut -c1-5) s (until /readyz answers)" >> "$OUT/tables.md"
@@ -74,6 +83,9 @@ run off env EXTRA_HEADERS='x-tiergate-cache: off' "$OUT/run.sh" "${COMMON[@]}" -
 run unique "$OUT/run.sh" "${COMMON[@]}" --unique tiergate=http://127.0.0.1:$GWP@$GW
 run unique1 "$OUT/run.sh" "${COMMON[@]}" --unique --conns 1 tiergate=http://127.0.0.1:$GWP@$GW
 run hits "$OUT/run.sh" "${COMMON[@]}" tiergate=http://127.0.0.1:$GWP@$GW
+PACED=(env POST_LUA="$OUT/paced.lua" BENCH_DELAY_MS=$((16 * 1000 / ${RATE:-150})) "$OUT/run.sh" "${COMMON[@]}")
+run rate150 "${PACED[@]}" --unique tiergate=http://127.0.0.1:$GWP@$GW
+run rate150hits "${PACED[@]}" tiergate=http://127.0.0.1:$GWP@$GW
 echo "### RSS after the runs: $(awk '/VmRSS/ {print int($2/1024)}' /proc/$GW/status) MB, peak $(awk '/VmHWM/ {print int($2/1024)}' /proc/$GW/status) MB" >> "$OUT/tables.md"
 # RSS_BREAKDOWN=1: where the resident set goes (bench/rss-breakdown.sh; add
 # -XX:NativeMemoryTracking=detail to JVM_OPTS for the JVM's own categories).

@@ -12,6 +12,8 @@ JCMD=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jcmd
 mkdir -p "$OUT"
 echo "RSS before breakdown: $(awk '/VmRSS/ {print int($2/1024)}' /proc/$PID/status) MB"
 "$JCMD" "$PID" VM.native_memory detail > "$OUT/nmt.txt" 2>&1 || true
+# started with -XX:NativeMemoryTracking=summary: the categories without address ranges
+grep -q 'Detail tracking is not enabled' "$OUT/nmt.txt" && { "$JCMD" "$PID" VM.native_memory summary > "$OUT/nmt.txt" 2>&1 || true; }
 cp /proc/$PID/smaps "$OUT/smaps.txt"
 echo
 python3 bench/rss-breakdown.py "$PID" "$OUT/nmt.txt"
