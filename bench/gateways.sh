@@ -2,7 +2,7 @@
 # Gateways and mock are pinned to core 1 and wrk to core 0, as ../shared/bench/run.sh asks; each gateway
 # gets README's JVM options without the class archive (the variants must not share one), the bundled
 # config pointed at the mock (OPENAI_BASE_URL), no management port, and its own port from 18401 up.
-GW_OPTS="-Xms16m -Xmx96m -Xmn24m -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
+GW_OPTS="-Xms16m -Xmx64m -Xmn16m -XX:-TieredCompilation -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
 GW_JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin
 SHARED=$(realpath ../shared/bench)
 MOCK_PORT=${MOCK_PORT:-18391} NEXT_PORT=18401 PIDS=()

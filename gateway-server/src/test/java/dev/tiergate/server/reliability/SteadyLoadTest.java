@@ -137,7 +137,7 @@ class SteadyLoadTest {
         Files.writeString(dir.resolve("teams/t.yaml"), "id: t\nkeys: [{id: k, sha256: "
                 + HexFormat.of().formatHex(ApiKeyAuthenticator.sha256(KEY)) + "}]\n");
         return ChildGateway.start(dir, Map.of(), line -> line.contains("WARN") || line.contains("ERROR"),
-                "-Xms16m", "-Xmx96m", "-Xmn24m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=64m", "-XX:MinHeapFreeRatio=10",
+                "-Xms16m", "-Xmx64m", "-Xmn16m", "-XX:-TieredCompilation", "-XX:+UseSerialGC", "-XX:MetaspaceSize=64m", "-XX:MinHeapFreeRatio=10",
                 "-XX:MaxHeapFreeRatio=30", "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000",
                 "-XX:+ExitOnOutOfMemoryError",
                 "--enable-native-access=ALL-UNNAMED");
