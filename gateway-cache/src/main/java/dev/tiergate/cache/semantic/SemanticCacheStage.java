@@ -314,7 +314,9 @@ public final class SemanticCacheStage extends NamedStage {
                             looked.complete(new StageStep.Proceed(exchange, null, "late"));
                         }
                     });
-            looked.whenComplete((step, error) -> admission.took(System.nanoTime() - start));
+            // what the lookup took is known to the admission before the request goes on (and the
+            // next request asks it): the stage's step completes after the callback has run
+            return looked.whenComplete((step, error) -> admission.took(System.nanoTime() - start));
         }
         return looked;
     }
