@@ -342,23 +342,8 @@ class SemanticCacheStageTest {
     @Test
     void embedsOnAWorkerResumesOnTheEventLoopAndSharesTheEmbedding() {
         List<String> embeddingThreads = new CopyOnWriteArrayList<>();
-        SentenceEmbedder spy = new SentenceEmbedder() {
-            @Override
-            public String modelId() {
-                return embedder.modelId();
-            }
-
-            @Override
-            public int dimensions() {
-                return embedder.dimensions();
-            }
-
-            @Override
-            public float[] embed(String text) {
-                embeddingThreads.add(Thread.currentThread().getName());
-                return embedder.embed(text);
-            }
-        };
+        ObservedEmbedder spy = new ObservedEmbedder(embedder,
+                () -> embeddingThreads.add(Thread.currentThread().getName()));
         SemanticCacheStage stage = SemanticCacheStage.builder(spy, store, workers).clock(clock()).build();
         List<String> upstreamThreads = new CopyOnWriteArrayList<>();
         Exchange exchange = exchange(TEAM_A, body(RESET, false), Map.of());
@@ -473,7 +458,7 @@ class SemanticCacheStageTest {
 
     @Test
     void aLookupNoWorkerStartedByItsDeadlineIsGivenUpAndNeverRun() {
-        CountingEmbedder counting = new CountingEmbedder(embedder, null);
+        ObservedEmbedder counting = new ObservedEmbedder(embedder, () -> { });
         List<Runnable> held = new CopyOnWriteArrayList<>();
         SemanticCacheStage stage = SemanticCacheStage.builder(counting, store, held::add)
                 .lookupTimeout(Duration.ofMillis(50)).clock(clock()).build();
@@ -492,7 +477,7 @@ class SemanticCacheStageTest {
     @Test
     void aLookupStillRunningAtItsDeadlineTouchesNothingOfTheRequestWhenItEnds() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CountingEmbedder slow = new CountingEmbedder(embedder, release);
+        ObservedEmbedder slow = new ObservedEmbedder(embedder, () -> awaitQuietly(release));
         SemanticCacheStage stage = SemanticCacheStage.builder(slow, store, workers)
                 .lookupTimeout(Duration.ofMillis(50)).clock(clock()).build();
         Exchange exchange = exchange(TEAM_A, body(RESET, false), Map.of());
@@ -525,15 +510,15 @@ class SemanticCacheStageTest {
         assertThat(held).hasSize(2);
     }
 
-    /** Counts model runs; with a latch, each run waits for it first. A plain embedder: no token states. */
-    private static final class CountingEmbedder implements SentenceEmbedder {
+    /** Counts model runs and runs {@code beforeEachRun} first (a spy, a wait). A plain embedder: no token states. */
+    private static final class ObservedEmbedder implements SentenceEmbedder {
         private final SentenceEmbedder model;
-        private final CountDownLatch release;
+        private final Runnable beforeEachRun;
         private final AtomicInteger calls = new AtomicInteger();
 
-        CountingEmbedder(SentenceEmbedder model, CountDownLatch release) {
+        ObservedEmbedder(SentenceEmbedder model, Runnable beforeEachRun) {
             this.model = model;
-            this.release = release;
+            this.beforeEachRun = beforeEachRun;
         }
 
         int calls() {
@@ -553,14 +538,16 @@ class SemanticCacheStageTest {
         @Override
         public float[] embed(String text) {
             calls.incrementAndGet();
-            if (release != null) {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            beforeEachRun.run();
             return model.embed(text);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
