@@ -4,6 +4,7 @@ import dev.tiergate.core.config.AliasConfig;
 import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.ModelConfig;
 import dev.tiergate.core.config.Pricing;
+import dev.tiergate.core.memory.HeapShare;
 import dev.tiergate.router.learning.DecisionLog;
 import dev.tiergate.router.learning.InMemoryDecisionLog;
 import dev.tiergate.router.learning.InMemoryRewardStore;
@@ -20,7 +21,8 @@ import java.util.List;
 
 /**
  * The learning router's stores: in Redis when the gateway has {@code redis.url} (shared by every
- * replica, surviving restarts), in memory otherwise. Kept across config reloads while the Redis
+ * replica, surviving restarts), in memory otherwise, where the log holds at most what fits in its
+ * share of the heap ({@link HeapShare#entries}). Kept across config reloads while the Redis
  * location and the decision log's bounds stay the same.
  */
 final class LearningParts implements AutoCloseable {
@@ -54,8 +56,11 @@ final class LearningParts implements AutoCloseable {
                     new RedisDecisionLog(connection, prefix, settings.decisionTtl(), settings.maxDecisionsPerTeam()),
                     new RedisRewardStore(connection, prefix, RETENTION), connection, "redis (prefix " + prefix + ")");
         }
-        return new LearningParts(new InMemoryDecisionLog(settings.decisionTtl(), settings.maxDecisionsPerTeam(),
-                Clock.systemUTC()), new InMemoryRewardStore(), null, "in memory");
+        long configured = (long) settings.maxDecisionsPerTeam() * Math.max(1, config.teams().size());
+        int total = HeapShare.entries("router.learning.max-decisions-per-team (in memory, all teams)",
+                (int) Math.min(Integer.MAX_VALUE, configured), InMemoryDecisionLog.BYTES_PER_DECISION);
+        return new LearningParts(new InMemoryDecisionLog(settings.decisionTtl(), settings.maxDecisionsPerTeam(), total,
+                Clock.systemUTC()), new InMemoryRewardStore(), null, "in memory (at most " + total + " decisions)");
     }
 
     DecisionLog decisions() {

@@ -16,6 +16,7 @@ import dev.tiergate.core.config.GatewayConfig;
 import dev.tiergate.core.config.ModelConfig;
 import dev.tiergate.core.config.SemanticCacheConfig;
 import dev.tiergate.core.embedding.SentenceEmbedder;
+import dev.tiergate.core.memory.HeapShare;
 import dev.tiergate.core.pipeline.Terminal;
 import dev.tiergate.core.provider.ModelCatalog;
 import dev.tiergate.core.tokens.TokenCounter;
@@ -340,7 +341,8 @@ final class StageParts implements AutoCloseable {
                         .conversationTiers(new ConversationTiers(Clock.systemUTC(), name -> {
                             ModelConfig model = config.models().get(name);
                             return model == null ? null : model.pricing();
-                        }, ConversationTiers.DEFAULT_CAPACITY));
+                        }, HeapShare.entries("conversations remembered for prompt-cache affinity",
+                                ConversationTiers.DEFAULT_CAPACITY, ConversationTiers.BYTES_PER_TURN)));
                 LearningSettings learningSettings = RouterConfigs.learningSettings(config);
                 if (RouterConfigs.learningUsed(learningSettings)) {
                     learningParts = keyed(LearningParts.key(config, learningSettings), p -> p.learningParts,

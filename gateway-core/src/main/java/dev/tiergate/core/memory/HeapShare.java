@@ -9,13 +9,18 @@ import org.slf4j.LoggerFactory;
  * The most of the heap one in-memory store may fill: a store configured larger than its share of
  * the heap the JVM was started with is capped to it (with a warning), so that a config written for
  * a large machine cannot exhaust a small heap. Each in-memory store (exact cache, embeddings
- * cache, semantic cache, stored responses) gets an eighth of the heap: with the request-body budget
- * (a quarter) and the stream recordings (a sixteenth), what the gateway keeps stays under 82% of
- * the heap whatever the config says.
+ * cache, semantic cache, stored responses) gets an eighth of the heap. What the gateway keeps per
+ * routed request for a while (the learning router's decision log, the conversations' last tiers) is
+ * counted in entries, and a store of those gets a thirty-second of the heap ({@link #entries}). With
+ * the request-body budget (a quarter) and the stream recordings (a sixteenth), what the config can
+ * make the gateway keep is at most 87.5% of the heap whatever the config says; the rest is the
+ * gateway's own (tokenizer tables, models, buffers).
  */
 public final class HeapShare {
     /** The share of the maximum heap one in-memory cache may hold. */
     public static final double CACHE_SHARE = 0.125;
+    /** The share of the maximum heap one store of per-request records may hold. */
+    public static final double RECORD_SHARE = 1.0 / 32;
     private static final Logger log = LoggerFactory.getLogger(HeapShare.class);
     /** What was warned about, so that a setting read again (a reload, a second reader) is not warned twice. */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
@@ -39,5 +44,29 @@ public final class HeapShare {
     /** {@link #cacheMegabytes(String, long, long)} for this JVM's heap. */
     public static long cacheMegabytes(String what, long configuredMb) {
         return cacheMegabytes(what, configuredMb, Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * {@code configured} entries, or as many of about {@code bytesPerEntry} as fit in a thirty-second
+     * of a heap of {@code maxHeapBytes} if that is fewer (never under 100), said once in the log.
+     */
+    public static int entries(String what, int configured, long bytesPerEntry, long maxHeapBytes) {
+        if (bytesPerEntry <= 0) {
+            throw new IllegalArgumentException("bytesPerEntry: " + bytesPerEntry + " (expected: > 0)");
+        }
+        long fit = Math.max(100, (long) (maxHeapBytes * RECORD_SHARE) / bytesPerEntry);
+        if (configured <= fit) {
+            return configured;
+        }
+        if (WARNED.add(what + ":" + configured + ":" + fit)) {
+            log.info("{}: {} configured, {} kept (about {} bytes each in a thirty-second of the {} MB heap);"
+                    + " a larger -Xmx keeps more", what, configured, fit, bytesPerEntry, maxHeapBytes >> 20);
+        }
+        return (int) fit;
+    }
+
+    /** {@link #entries(String, int, long, long)} for this JVM's heap. */
+    public static int entries(String what, int configured, long bytesPerEntry) {
+        return entries(what, configured, bytesPerEntry, Runtime.getRuntime().maxMemory());
     }
 }

@@ -19,4 +19,12 @@ class HeapShareTest {
         assertThat(HeapShare.cacheMegabytes("cache", 64, 256 * MB)).isEqualTo(32);
         assertThat(HeapShare.cacheMegabytes("cache", 64, 2 * MB)).as("never below one megabyte").isEqualTo(1);
     }
+
+    @Test
+    void recordsAreCappedToWhatFitsInAThirtySecondOfTheHeap() {
+        assertThat(HeapShare.entries("log", 200_000, 500, 64 * MB)).as("2 MB of 500-byte records").isEqualTo(4_194);
+        assertThat(HeapShare.entries("log", 1_000, 500, 64 * MB)).as("fewer than fit: as configured").isEqualTo(1_000);
+        assertThat(HeapShare.entries("log", 200_000, 500, 4L << 30)).as("a 4 GB heap keeps them all").isEqualTo(200_000);
+        assertThat(HeapShare.entries("log", 200_000, 500, MB)).as("never below 100").isEqualTo(100);
+    }
 }

@@ -9,7 +9,6 @@ import dev.tiergate.core.routing.RouteDecision;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,19 +29,29 @@ import java.util.function.Function;
  * Output prices and the new model's cache writes are left out: the first favours switching, the
  * second staying, and only a downgrade is ever held back, so quality never drops for it. A switch
  * to a stronger tier always goes through. Thread-safe; holds at most {@code capacity} conversations
- * (least recently used dropped first).
+ * (least recently used dropped first, and a turn older than {@link #CACHE_LIFETIME} as a new one
+ * comes in); {@link #BYTES_PER_TURN} is what one costs the heap, for sizing the capacity to a share
+ * of it.
  */
 public final class ConversationTiers {
     /** How long providers keep an unused prompt prefix (Anthropic's default, OpenAI's usual). */
     public static final Duration CACHE_LIFETIME = Duration.ofMinutes(5);
     public static final int DEFAULT_CAPACITY = 100_000;
+    /**
+     * About what one remembered conversation costs the heap (its key of team, alias and a 32-character
+     * fingerprint, the entry and the turn), rounded up; {@code ConversationTiersTest} measures it.
+     */
+    public static final long BYTES_PER_TURN = 224;
 
     private final Clock clock;
     private final Function<String, Pricing> prices;
     private final Map<String, Turn> turns;
 
     /** The last turn of a conversation: its tier and model, its prompt tokens, when it was routed. */
-    private record Turn(String tier, String model, long promptTokens, Instant at) {
+    private record Turn(String tier, String model, long promptTokens, long atMillis) {
+        boolean expiredAt(long nowMillis) {
+            return atMillis + CACHE_LIFETIME.toMillis() < nowMillis;
+        }
     }
 
     /** {@code prices}: the price of a configured model, null when it has none. */
@@ -55,7 +64,7 @@ public final class ConversationTiers {
         this.turns = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Turn> eldest) {
-                return size() > capacity;
+                return size() > capacity || eldest.getValue().expiredAt(clock.millis());
             }
         };
     }
@@ -75,7 +84,7 @@ public final class ConversationTiers {
         synchronized (turns) {
             last = turns.get(key(team, conversation, decision.alias()));
         }
-        if (last == null || last.at().plus(CACHE_LIFETIME).isBefore(clock.instant()) || last.tier().equals(decision.tier())
+        if (last == null || last.expiredAt(clock.millis()) || last.tier().equals(decision.tier())
                 || !stronger(alias, last.tier(), decision.tier()) || !cacheWorthMore(last, decision.model(), promptTokens)) {
             return decision;
         }
@@ -90,7 +99,14 @@ public final class ConversationTiers {
         }
         synchronized (turns) {
             turns.put(key(team, conversation, decision.alias()),
-                    new Turn(decision.tier(), decision.model(), promptTokens, clock.instant()));
+                    new Turn(decision.tier(), decision.model(), promptTokens, clock.millis()));
+        }
+    }
+
+    /** The conversations held now. */
+    int size() {
+        synchronized (turns) {
+            return turns.size();
         }
     }
 

@@ -60,7 +60,7 @@ public class LearningDecisionBenchmark {
         PromptClusters clusters = PromptClusters.load();
         InMemoryRewardStore rewards = new InMemoryRewardStore();
         router = LearningRouter.builder(clusters,
-                new InMemoryDecisionLog(Duration.ofHours(1), 200_000, Clock.systemUTC()), rewards).build();
+                new InMemoryDecisionLog(Duration.ofHours(1), 200_000, 200_000, Clock.systemUTC()), rewards).build();
         Map<String, List<String>> tiers = new LinkedHashMap<>();
         tiers.put("small", List.of("s"));
         tiers.put("mid", List.of("m"));

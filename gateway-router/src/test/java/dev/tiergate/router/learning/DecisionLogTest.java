@@ -1,6 +1,7 @@
 package dev.tiergate.router.learning;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lettuce.core.RedisClient;
@@ -39,7 +40,7 @@ class DecisionLogTest {
                 return Instant.ofEpochMilli(now.get());
             }
         };
-        InMemoryDecisionLog log = new InMemoryDecisionLog(Duration.ofMinutes(10), 3, clock);
+        InMemoryDecisionLog log = new InMemoryDecisionLog(Duration.ofMinutes(10), 3, 100, clock);
         for (int i = 0; i < 5; i++) {
             log.record(decision("a", "a-" + i));
         }
@@ -58,6 +59,29 @@ class DecisionLogTest {
         assertThat(log.find("a-4").toCompletableFuture().join()).isNull();
         assertThat(log.claim("a-4", "explicit").toCompletableFuture().join()).isFalse();
         assertThat(log.swapFingerprint("a", "f", "a-5", Duration.ofSeconds(30)).toCompletableFuture().join()).isNull();
+    }
+
+    @Test
+    void aFullInMemoryLogTakesTheOldestOfTheTeamHoldingTheMost() {
+        InMemoryDecisionLog log = new InMemoryDecisionLog(Duration.ofHours(1), 100, 4, Clock.systemUTC());
+        log.record(decision("b", "b-0"));
+        for (int i = 0; i < 5; i++) {
+            log.record(decision("a", "a-" + i));
+        }
+        assertThat(log.find("a-0").toCompletableFuture().join()).as("a held the most: its oldest went").isNull();
+        assertThat(log.find("a-1").toCompletableFuture().join()).isNull();
+        assertThat(log.find("b-0").toCompletableFuture().join()).as("b's one decision stays").isNotNull();
+        assertThat(log.find("a-4").toCompletableFuture().join()).isNotNull();
+        log.swapFingerprint("b", "f0", "b-0", Duration.ofMinutes(5));
+        for (int i = 1; i <= 5; i++) {
+            log.swapFingerprint("a", "f" + i, "a-4", Duration.ofMinutes(5));
+        }
+        assertThat(log.size()).as("four decisions and four fingerprints at most").isEqualTo(8);
+        assertThat(log.swapFingerprint("b", "f0", "b-0", Duration.ofMinutes(5)).toCompletableFuture().join())
+                .as("b's one fingerprint stayed").isEqualTo("b-0");
+        assertThat(log.swapFingerprint("a", "f1", "a-4", Duration.ofMinutes(5)).toCompletableFuture().join())
+                .as("a held the most: its oldest went").isNull();
+        assertThatThrownBy(() -> log.claim("a-4", "other")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

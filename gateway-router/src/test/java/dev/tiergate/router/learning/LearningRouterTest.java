@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class LearningRouterTest {
-    private final InMemoryDecisionLog log = new InMemoryDecisionLog(Duration.ofHours(1), 100_000, Clock.systemUTC());
+    private final InMemoryDecisionLog log = new InMemoryDecisionLog(Duration.ofHours(1), 100_000, 100_000, Clock.systemUTC());
     private final InMemoryRewardStore rewards = new InMemoryRewardStore();
 
     private LearningRouter router(TeamLearning settings) {

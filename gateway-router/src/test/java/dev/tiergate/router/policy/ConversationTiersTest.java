@@ -99,4 +99,45 @@ class ConversationTiersTest {
         now = now.plus(ConversationTiers.CACHE_LIFETIME).plus(Duration.ofSeconds(1));
         assertThat(turn("mid", RouteCause.CLASSIFIER, 10_000).tier()).isEqualTo("mid");
     }
+
+    @Test
+    void turnsPastTheCacheLifetimeMakeRoomAsNewConversationsComeIn() {
+        for (int i = 0; i < 3; i++) {
+            tiers.remember("team", "old-" + i, decided("mid", RouteCause.CLASSIFIER), 100);
+        }
+        now = now.plus(ConversationTiers.CACHE_LIFETIME).plus(Duration.ofSeconds(1));
+        for (int i = 0; i < 3; i++) {
+            tiers.remember("team", "new-" + i, decided("mid", RouteCause.CLASSIFIER), 100);
+        }
+        assertThat(tiers.size()).as("each new conversation pushed out an expired one").isEqualTo(3);
+        for (int i = 3; i < 6; i++) {
+            tiers.remember("team", "new-" + i, decided("mid", RouteCause.CLASSIFIER), 100);
+        }
+        assertThat(tiers.size()).as("live ones stay").isEqualTo(6);
+    }
+
+    @Test
+    void aRememberedConversationCostsAtMostTheBytesTheCapacityCountsOn() throws InterruptedException {
+        int conversations = 50_000;
+        ConversationTiers held = new ConversationTiers(Clock.systemUTC(), PRICES::get, conversations);
+        java.util.Random random = new java.util.Random(3);
+        byte[] fingerprint = new byte[16];
+        long before = heapAfterGc();
+        for (int i = 0; i < conversations; i++) {
+            random.nextBytes(fingerprint);   // ConversationFingerprint's form: 32 hex digits
+            held.remember("team", java.util.HexFormat.of().formatHex(fingerprint), decided("mid", RouteCause.CLASSIFIER),
+                    1_000 + i);
+        }
+        double perTurn = (heapAfterGc() - before) / (double) conversations;
+        assertThat(held.size()).isEqualTo(conversations);
+        assertThat(perTurn).as("bytes per conversation").isBetween(50.0, (double) ConversationTiers.BYTES_PER_TURN);
+    }
+
+    private static long heapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
 }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Routed requests held for minutes: the bundled config with README's JVM options (OPENAI_BASE_URL at
+# ../shared/bench's mock), `auto` with a new prompt per request at 16 connections, in 30 s rounds;
+# after each round the requests and their p50 / p99, the old generation's fill, young and full
+# collections, and RSS. What the learning router and the prompt-cache affinity keep per routed
+# request must stay in its share of the heap (docs/benchmarks.md, "Routed requests for minutes").
+#   bash bench/routed-soak.sh JAR SECONDS OUT_DIR
+# Mock and gateway on core 1, wrk on core 0, as ../shared/bench/run.sh places them.
+set -u
+JAR=${1:?jar} SECS=${2:?seconds} OUT=${3:?out dir}
+mkdir -p "$OUT"
+HERE=$(cd "$(dirname "$0")/.." && pwd) SHARED=$(cd "$(dirname "$0")/../../shared/bench" && pwd)
+J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin
+PORT=${MOCK_PORT:-18591} GWP=${GATEWAY_PORT:-18592} MGMT=${MGMT_PORT:-18593}
+taskset -c 1 node "$SHARED/mock-upstream.mjs" --port "$PORT" > "$OUT/mock.log" 2>&1 & MOCK=$!
+MALLOC_ARENA_MAX=1 OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$PORT/v1 TIERGATE_USAGE_FILE=$OUT/usage.jsonl \
+  taskset -c 1 "$J/java" -Xms16m -Xmx64m -Xmn16m -XX:-TieredCompilation -XX:+UseSerialGC -XX:MetaspaceSize=64m \
+  -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 \
+  -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED "-Xlog:gc:file=$OUT/gc.log:timemillis" \
+  -jar "$JAR" --port "$GWP" --management-port "$MGMT" > "$OUT/gw.log" 2>&1 & GW=$!
+trap 'kill $GW $MOCK 2>/dev/null; wait $GW 2>/dev/null' EXIT
+for _ in $(seq 300); do curl -sf "http://127.0.0.1:$GWP/readyz" >/dev/null && break; sleep 0.2; done
+BODY='{"model":"auto","messages":[{"role":"system","content":"You are a concise assistant."},{"role":"user","content":"What is the capital of France? Answer in one sentence.__N__"}],"max_tokens":64,"temperature":0.2}'
+{
+  for ((t = 0; t < SECS; t += 30)); do
+    BENCH_BODY="$BODY" BENCH_UNIQUE=1 BENCH_NONCE=$t taskset -c 0 wrk -t1 -c16 -d30s -s "$SHARED/post.lua" \
+        "http://127.0.0.1:$GWP/v1/chat/completions" | grep BENCH_RESULT \
+      | sed -E 's/.*requests=([0-9]+).* p50_us=([0-9]+).* p99_us=([0-9]+).*status=([0-9]+).*/requests \1 p50_us \2 p99_us \3 non2xx \4/' | tr '\n' ' '
+    echo "| $("$J/jstat" -gcutil "$GW" | tail -1 | awk '{print "old%", $4, "YGC", $7, "FGC", $9, "FGCT", $10}') | RSS $(awk '/VmRSS/ {print int($2/1024)}' "/proc/$GW/status") MB"
+  done
+  echo "full collections: $(grep -c 'Pause Full' "$OUT/gc.log"); the last: $(grep 'Pause Full' "$OUT/gc.log" | tail -1)"
+} | tee "$OUT/soak.txt"
+"$J/jcmd" "$GW" GC.class_histogram | head -20 > "$OUT/histo.txt"
