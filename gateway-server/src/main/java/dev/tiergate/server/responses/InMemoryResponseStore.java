@@ -13,13 +13,18 @@ import java.util.concurrent.CompletionStage;
 /**
  * Stored responses in this process (Caffeine): each kept for {@code ttl} after it was stored, and
  * at most {@code maxBytes} of them in all (past it, Caffeine's size eviction picks which go; each counts at least
- * {@link #MIN_ENTRY_BYTES}, which bounds the number of entries too). Lost on restart.
+ * {@link #MIN_ENTRY_BYTES}, which bounds the number of entries too). Each is held as its encoded JSON
+ * ({@link StoredResponseCodec}, in clear), so the bound counts what it holds: a response's JSON trees
+ * take several times their text's bytes of heap. Read back as new trees, so a caller's changes to
+ * one never reach the store. Lost on restart.
  */
 public final class InMemoryResponseStore implements ResponseStore {
     /** The least an entry counts against the byte bound, so tiny entries cannot grow the map without end. */
     public static final int MIN_ENTRY_BYTES = 1024;
+    /** What an entry holds besides its bytes: the key, its id string and the cache's node. */
+    private static final int ENTRY_OVERHEAD_BYTES = 256;
 
-    private final Cache<Key, StoredResponse> entries;
+    private final Cache<Key, byte[]> entries;
 
     private record Key(String teamId, String id) {
     }
@@ -37,8 +42,7 @@ public final class InMemoryResponseStore implements ResponseStore {
         this.entries = Caffeine.newBuilder()
                 .expireAfterWrite(ttl)
                 .maximumWeight(maxBytes)
-                .weigher((Key key, StoredResponse value) -> (int) Math.min(Integer.MAX_VALUE,
-                        Math.max(MIN_ENTRY_BYTES, value.bytes())))
+                .weigher((Key key, byte[] value) -> Math.max(MIN_ENTRY_BYTES, value.length + ENTRY_OVERHEAD_BYTES))
                 .ticker(ticker)
                 .executor(Runnable::run)
                 .build();
@@ -46,13 +50,14 @@ public final class InMemoryResponseStore implements ResponseStore {
 
     @Override
     public CompletionStage<Void> put(StoredResponse response) {
-        entries.put(new Key(response.teamId(), response.id()), response);
+        entries.put(new Key(response.teamId(), response.id()), StoredResponseCodec.encode(response, null, null));
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletionStage<StoredResponse> get(String teamId, String id) {
-        return CompletableFuture.completedFuture(entries.getIfPresent(new Key(teamId, id)));
+        byte[] bytes = entries.getIfPresent(new Key(teamId, id));
+        return CompletableFuture.completedFuture(bytes == null ? null : StoredResponseCodec.decode(bytes, null, null));
     }
 
     @Override
