@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tiergate.core.model.EmbeddingRequest;
@@ -28,9 +29,13 @@ import java.util.Objects;
 /**
  * The exact cache of {@code /v1/embeddings}, per input string: a batch that repeats some inputs
  * sends only the new ones upstream. Key: SHA-256 of the team's namespace, the model, the
- * dimensions, the encoding format and the input text. Bounded by bytes, with the team's TTL.
+ * dimensions, the encoding format and the input text. Bounded by bytes, with the team's TTL: each
+ * embedding is held as its JSON text (an array of numbers, or a base64 string) and written back as
+ * it is, so the bound counts what it holds (a tree of number nodes takes twice and more).
  */
 public final class EmbeddingCache {
+    /** What an entry holds besides its text: the key string, the record and the cache's node. */
+    private static final int ENTRY_OVERHEAD_BYTES = 200;
     private final ExactCacheSettings settings;
     private final Cache<String, Stored> entries;
 
@@ -38,7 +43,7 @@ public final class EmbeddingCache {
         this.settings = settings;
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(settings.maxSizeBytes())
-                .weigher((String key, Stored value) -> key.length() + value.bytes())
+                .weigher((String key, Stored value) -> ENTRY_OVERHEAD_BYTES + key.length() + value.json().length())
                 .expireAfter(new dev.tiergate.cache.internal.PerEntryTtl<String, Stored>(Stored::ttl))
                 .build();
     }
@@ -63,7 +68,7 @@ public final class EmbeddingCache {
             keys[i] = key(namespace, model, request, inputs.get(i));
             Stored stored = entries.getIfPresent(keys[i]);
             if (stored != null) {
-                found[i] = stored.embedding();
+                found[i] = JsonNodeFactory.instance.rawValueNode(new RawValue(stored.json()));
             }
         }
         return new Lookup(caller, inputs, keys, found, !directives.noStore());
@@ -151,7 +156,7 @@ public final class EmbeddingCache {
                 for (int i = 0; i < inputs.size(); i++) {
                     JsonNode embedding = fresh.get(inputs.get(i));
                     if (found[i] == null && embedding != null) {
-                        entries.put(keys[i], new Stored(embedding, ttl, approximateBytes(embedding)));
+                        entries.put(keys[i], new Stored(embedding.toString(), ttl));
                     }
                 }
             }
@@ -190,11 +195,7 @@ public final class EmbeddingCache {
         }
     }
 
-    private static int approximateBytes(JsonNode embedding) {
-        // a float array as JSON numbers, or a base64 string
-        return embedding.isTextual() ? embedding.asText().length() : embedding.size() * 12;
-    }
-
-    private record Stored(JsonNode embedding, Duration ttl, int bytes) {
+    /** An embedding's JSON text (ASCII: a byte a character in a compact string). */
+    private record Stored(String json, Duration ttl) {
     }
 }

@@ -2,7 +2,7 @@ package dev.tiergate.router.learning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
+import dev.tiergate.core.testing.HeapInUse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -21,7 +21,7 @@ class InMemoryDecisionLogSizeTest {
     void aRoutedRequestWithItsFingerprintAndClaimsCostsAtMostTheBytesTheCapCountsOn() throws InterruptedException {
         Random random = new Random(7);
         InMemoryDecisionLog log = new InMemoryDecisionLog(Duration.ofHours(1), DECISIONS, DECISIONS, Clock.systemUTC());
-        long before = heapAfterGc();
+        long before = HeapInUse.afterGc();
         for (int i = 0; i < DECISIONS; i++) {
             // as LearningRouter logs one: a fresh request id and cell key, shared team, alias, tier and cause strings
             String id = "req_" + hex(random);
@@ -31,7 +31,7 @@ class InMemoryDecisionLogSizeTest {
             log.claim(id, LearningRouter.IMPLICIT);
             log.claim(id, LearningRouter.EXPLICIT);
         }
-        double perDecision = (heapAfterGc() - before) / (double) DECISIONS;
+        double perDecision = (HeapInUse.afterGc() - before) / (double) DECISIONS;
         assertThat(log.size()).isEqualTo(2 * DECISIONS);
         assertThat(perDecision).as("bytes per routed request").isBetween(100.0,
                 (double) InMemoryDecisionLog.BYTES_PER_DECISION);
@@ -41,13 +41,5 @@ class InMemoryDecisionLogSizeTest {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
-    }
-
-    private static long heapAfterGc() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

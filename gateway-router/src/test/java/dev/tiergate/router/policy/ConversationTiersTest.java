@@ -6,6 +6,7 @@ import dev.tiergate.core.config.AliasConfig;
 import dev.tiergate.core.config.Pricing;
 import dev.tiergate.core.routing.RouteCause;
 import dev.tiergate.core.routing.RouteDecision;
+import dev.tiergate.core.testing.HeapInUse;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -122,22 +123,14 @@ class ConversationTiersTest {
         ConversationTiers held = new ConversationTiers(Clock.systemUTC(), PRICES::get, conversations);
         java.util.Random random = new java.util.Random(3);
         byte[] fingerprint = new byte[16];
-        long before = heapAfterGc();
+        long before = HeapInUse.afterGc();
         for (int i = 0; i < conversations; i++) {
             random.nextBytes(fingerprint);   // ConversationFingerprint's form: 32 hex digits
             held.remember("team", java.util.HexFormat.of().formatHex(fingerprint), decided("mid", RouteCause.CLASSIFIER),
                     1_000 + i);
         }
-        double perTurn = (heapAfterGc() - before) / (double) conversations;
+        double perTurn = (HeapInUse.afterGc() - before) / (double) conversations;
         assertThat(held.size()).isEqualTo(conversations);
         assertThat(perTurn).as("bytes per conversation").isBetween(50.0, (double) ConversationTiers.BYTES_PER_TURN);
-    }
-
-    private static long heapAfterGc() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

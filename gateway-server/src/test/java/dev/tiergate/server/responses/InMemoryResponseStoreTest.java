@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tiergate.core.testing.HeapInUse;
 import dev.tiergate.core.testing.ManualClock;
 import java.time.Duration;
 import java.util.List;
@@ -54,11 +55,11 @@ class InMemoryResponseStoreTest {
     void theHeapAFullStoreHoldsIsWithinItsBound() throws InterruptedException {
         long bound = 4L << 20;
         InMemoryResponseStore store = new InMemoryResponseStore(Duration.ofHours(1), bound, clock);
-        long before = heapAfterGc();
+        long before = HeapInUse.afterGc();
         for (int i = 0; i < 20_000; i++) {   // ~26 MB of JSON offered: the store keeps its 4 MB of it
             store.put(conversationTurn("team-a", "resp_" + i));
         }
-        long held = heapAfterGc() - before;
+        long held = HeapInUse.afterGc() - before;
         assertThat(store.size()).isBetween(1_000L, 19_000L);
         assertThat(held).as("heap held by a store bounded at %d bytes", bound).isLessThan(bound * 5 / 4);
     }
@@ -90,14 +91,6 @@ class InMemoryResponseStoreTest {
         response.putArray("output").add(output);
         response.putObject("usage").put("input_tokens", 28).put("output_tokens", 12).put("total_tokens", 40);
         return StoredResponse.of(team, response, List.of(input), List.of(input, output));
-    }
-
-    private static long heapAfterGc() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static StoredResponse stored(String team, String id, int textLength) {

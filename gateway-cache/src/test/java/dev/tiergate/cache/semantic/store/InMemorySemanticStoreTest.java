@@ -3,6 +3,7 @@ package dev.tiergate.cache.semantic.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tiergate.core.testing.HeapInUse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -40,5 +41,23 @@ class InMemorySemanticStoreTest extends SemanticStoreContract {
         elapse(Duration.ofSeconds(2));
         assertThat(store.size()).isZero();
         assertThat(store.bucketCount()).isZero();
+    }
+
+    @Test
+    void theHeapAFullStoreHoldsIsWithinItsBound() throws InterruptedException {
+        long bound = 4L << 20;
+        InMemorySemanticStore store = InMemorySemanticStore.builder().maxBytes(bound).build();
+        java.util.Random random = new java.util.Random(5);
+        long before = HeapInUse.afterGc();
+        for (int i = 0; i < 5_000; i++) {   // entries as the stage writes them: 16 LSH tables of 8 bits, sealed parts
+            int[] buckets = new int[16];
+            for (int t = 0; t < buckets.length; t++) {
+                buckets[t] = random.nextInt(256);
+            }
+            store.put(new StoreEntry("p" + (i % 4), java.util.UUID.randomUUID().toString(), buckets, new byte[420],
+                    new byte[1_600], new byte[700], Duration.ofHours(1))).toCompletableFuture().join();
+        }
+        long held = HeapInUse.afterGc() - before;
+        assertThat(held).as("heap held by a store bounded at %d bytes", bound).isLessThan(bound * 5 / 4);
     }
 }
