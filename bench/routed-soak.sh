@@ -11,17 +11,8 @@
 set -u
 JAR=${1:?jar} SECS=${2:?seconds} OUT=${3:?out dir}
 mkdir -p "$OUT"
-HERE=$(cd "$(dirname "$0")/.." && pwd) SHARED=$(cd "$(dirname "$0")/../../shared/bench" && pwd)
-J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin
 PORT=${MOCK_PORT:-18591} GWP=${GATEWAY_PORT:-18592} MGMT=${MGMT_PORT:-18593}
-taskset -c 1 node "$SHARED/mock-upstream.mjs" --port "$PORT" > "$OUT/mock.log" 2>&1 & MOCK=$!
-MALLOC_ARENA_MAX=1 OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$PORT/v1 TIERGATE_USAGE_FILE=$OUT/usage.jsonl \
-  taskset -c 1 "$J/java" -Xms16m -Xmx64m -Xmn16m -XX:-TieredCompilation -XX:+UseSerialGC -XX:MetaspaceSize=64m \
-  -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 \
-  -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED "-Xlog:gc:file=$OUT/gc.log:timemillis" \
-  -jar "$JAR" --port "$GWP" --management-port "$MGMT" > "$OUT/gw.log" 2>&1 & GW=$!
-trap 'kill $GW $MOCK 2>/dev/null; wait $GW 2>/dev/null' EXIT
-for _ in $(seq 300); do curl -sf "http://127.0.0.1:$GWP/readyz" >/dev/null && break; sleep 0.2; done
+source "$(dirname "$0")/readme-gateway.sh"
 DEFAULT_BODY='{"model":"auto","messages":[{"role":"system","content":"You are a concise assistant."},{"role":"user","content":"What is the capital of France? Answer in one sentence.__N__"}],"max_tokens":64,"temperature":0.2}'
 BODY=${SOAK_BODY:-$DEFAULT_BODY} ROUTE=${SOAK_PATH:-/v1/chat/completions}
 {

@@ -9,16 +9,18 @@ import org.slf4j.LoggerFactory;
  * The most of the heap one in-memory store may fill: a store configured larger than its share of
  * the heap the JVM was started with is capped to it (with a warning), so that a config written for
  * a large machine cannot exhaust a small heap. Each in-memory store (exact cache, embeddings
- * cache, semantic cache, stored responses) gets an eighth of the heap. What the gateway keeps per
+ * cache, semantic cache, stored responses, embeddings cache) gets a sixteenth of the heap. What the gateway keeps per
  * routed request for a while (the learning router's decision log, the conversations' last tiers) is
- * counted in entries, and a store of those gets a thirty-second of the heap ({@link #entries}). With
- * the request-body budget (a quarter) and the stream recordings (a sixteenth), what the config can
- * make the gateway keep is at most 87.5% of the heap whatever the config says; the rest is the
- * gateway's own (tokenizer tables, models, buffers).
+ * counted in entries, and a store of those gets a thirty-second of the heap ({@link #entries}). So
+ * the stores together hold at most 37.5% of the heap (four sixteenths, two thirty-seconds and the
+ * stream recordings' sixteenth) whatever the config says, and the request bodies in flight at most a
+ * quarter: with README's 64 MB heap, what stays is ~20 MB of stores beside the gateway's own ~16 MB
+ * (tokenizer tables, models, buffers), within the 46 MB old generation. An eighth each, before,
+ * left a gateway with every store full at 44–47 MB after each full collection.
  */
 public final class HeapShare {
     /** The share of the maximum heap one in-memory cache may hold. */
-    public static final double CACHE_SHARE = 0.125;
+    public static final double CACHE_SHARE = 1.0 / 16;
     /** The share of the maximum heap one store of per-request records may hold. */
     public static final double RECORD_SHARE = 1.0 / 32;
     private static final Logger log = LoggerFactory.getLogger(HeapShare.class);
@@ -28,14 +30,14 @@ public final class HeapShare {
     private HeapShare() {
     }
 
-    /** {@code configuredMb}, or an eighth of a heap of {@code maxHeapBytes} if that is smaller. */
+    /** {@code configuredMb}, or a sixteenth of a heap of {@code maxHeapBytes} if that is smaller. */
     public static long cacheMegabytes(String what, long configuredMb, long maxHeapBytes) {
         long shareMb = Math.max(1, (long) (maxHeapBytes * CACHE_SHARE) >> 20);
         if (configuredMb <= shareMb) {
             return configuredMb;
         }
         if (WARNED.add(what + ":" + configuredMb + ":" + shareMb)) {
-            log.warn("{}: {} MB configured, capped to {} MB (an eighth of the {} MB heap); give the JVM a larger -Xmx"
+            log.warn("{}: {} MB configured, capped to {} MB (a sixteenth of the {} MB heap); give the JVM a larger -Xmx"
                     + " to keep more", what, configuredMb, shareMb, maxHeapBytes >> 20);
         }
         return shareMb;

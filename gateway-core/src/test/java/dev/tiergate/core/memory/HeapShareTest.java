@@ -8,15 +8,16 @@ class HeapShareTest {
     private static final long MB = 1 << 20;
 
     @Test
-    void aCacheWithinAnEighthOfTheHeapKeepsItsSize() {
+    void aCacheWithinASixteenthOfTheHeapKeepsItsSize() {
         assertThat(HeapShare.cacheMegabytes("cache", 64, 1024 * MB)).isEqualTo(64);
-        assertThat(HeapShare.cacheMegabytes("cache", 16, 128 * MB)).isEqualTo(16);
+        assertThat(HeapShare.cacheMegabytes("cache", 3, 62 * MB)).as("the bundled config at README's heap").isEqualTo(3);
+        assertThat(HeapShare.cacheMegabytes("cache", 8, 128 * MB)).isEqualTo(8);
     }
 
     @Test
-    void aLargerCacheIsCappedToAnEighthOfTheHeap() {
-        assertThat(HeapShare.cacheMegabytes("cache", 64, 128 * MB)).isEqualTo(16);
-        assertThat(HeapShare.cacheMegabytes("cache", 64, 256 * MB)).isEqualTo(32);
+    void aLargerCacheIsCappedToASixteenthOfTheHeap() {
+        assertThat(HeapShare.cacheMegabytes("cache", 64, 128 * MB)).isEqualTo(8);
+        assertThat(HeapShare.cacheMegabytes("cache", 64, 256 * MB)).isEqualTo(16);
         assertThat(HeapShare.cacheMegabytes("cache", 64, 2 * MB)).as("never below one megabyte").isEqualTo(1);
     }
 
