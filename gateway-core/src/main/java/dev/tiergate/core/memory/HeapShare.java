@@ -7,9 +7,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The most of the heap one in-memory store may fill: a store configured larger than its share of
- * the heap the JVM was started with is capped to it (with a warning), so that a config written for
+ * the heap the JVM was started with is capped to it (said once in the log), so that a config written for
  * a large machine cannot exhaust a small heap. Each in-memory store (exact cache, embeddings
- * cache, semantic cache, stored responses, embeddings cache) gets a sixteenth of the heap. What the gateway keeps per
+ * cache, semantic cache, stored responses) gets a sixteenth of the heap. What the gateway keeps per
  * routed request for a while (the learning router's decision log, the conversations' last tiers) is
  * counted in entries, and a store of those gets a thirty-second of the heap ({@link #entries}). So
  * the stores together hold at most 37.5% of the heap (four sixteenths, two thirty-seconds and the

@@ -9,10 +9,10 @@ import java.util.List;
  * A response kept for {@code GET /v1/responses/{id}}, its input items and for continuing the
  * conversation: {@code conversation} holds every item said before and in it (earlier input and
  * output, this input, this output), which a request naming it as {@code previous_response_id}
- * puts before its own input. {@code bytes} is the size of its JSON form, what a store's bound counts.
+ * puts before its own input. A store counts it by its encoded form ({@link StoredResponseCodec}).
  */
 public record StoredResponse(String id, String teamId, ObjectNode response, List<ObjectNode> inputItems,
-                             List<ObjectNode> conversation, long bytes) {
+                             List<ObjectNode> conversation) {
 
     public StoredResponse {
         requireNonNull(id, "id");
@@ -22,16 +22,9 @@ public record StoredResponse(String id, String teamId, ObjectNode response, List
         conversation = List.copyOf(conversation);
     }
 
-    /** A stored response whose size is measured from its parts. */
+    /** A stored response under the response's own {@code id}. */
     public static StoredResponse of(String teamId, ObjectNode response, List<ObjectNode> inputItems,
                                     List<ObjectNode> conversation) {
-        long bytes = response.toString().length();
-        for (ObjectNode item : conversation) {
-            bytes += item.toString().length();
-        }
-        for (ObjectNode item : inputItems) {
-            bytes += item.toString().length();
-        }
-        return new StoredResponse(response.get("id").textValue(), teamId, response, inputItems, conversation, bytes);
+        return new StoredResponse(response.get("id").textValue(), teamId, response, inputItems, conversation);
     }
 }

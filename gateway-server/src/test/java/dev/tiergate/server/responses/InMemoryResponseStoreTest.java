@@ -42,7 +42,7 @@ class InMemoryResponseStoreTest {
         long total = 0;
         for (int i = 0; i < 200; i++) {
             StoredResponse response = stored("team-a", "resp_" + i, 2000);
-            total += response.bytes();
+            total += StoredResponseCodec.encode(response, null, null).length;
             store.put(response);
         }
         assertThat(total).isGreaterThan(4 * bound);
