@@ -2,16 +2,15 @@ package dev.tiergate.inference.embedding;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import dev.tiergate.inference.OnnxRuntimeSetup;
 import dev.tiergate.inference.PooledPredictor;
+import dev.tiergate.inference.wordpiece.WordPieceTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +49,11 @@ public final class OnnxSentenceEmbedder implements TokenEmbedder {
     private static final int POOL_SIZE = 16;
 
     private final EmbeddingModel model;
-    private final HuggingFaceTokenizer tokenizer;
+    private final WordPieceTokenizer tokenizer;
     private final PooledPredictor<List<String>, List<TokenEmbedding>> runs;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private OnnxSentenceEmbedder(EmbeddingModel model, HuggingFaceTokenizer tokenizer,
+    private OnnxSentenceEmbedder(EmbeddingModel model, WordPieceTokenizer tokenizer,
                                  ZooModel<List<String>, List<TokenEmbedding>> zooModel) {
         this.model = model;
         this.tokenizer = tokenizer;
@@ -122,7 +121,7 @@ public final class OnnxSentenceEmbedder implements TokenEmbedder {
      * (a cache) check this first.
      */
     public boolean truncates(String text) {
-        return tokenizer.encode(requireNonNull(text, "text")).exceedMaxLength();
+        return tokenizer.encode(requireNonNull(text, "text")).truncated();
     }
 
     @Override
@@ -131,7 +130,6 @@ public final class OnnxSentenceEmbedder implements TokenEmbedder {
             return;
         }
         runs.close();
-        tokenizer.close();
     }
 
     /** Builds an {@link OnnxSentenceEmbedder}; {@link #build()} loads the model (about half a second). */
@@ -176,35 +174,25 @@ public final class OnnxSentenceEmbedder implements TokenEmbedder {
         }
 
         public OnnxSentenceEmbedder build() {
-            OnnxRuntimeSetup.enforceOffline();   // before the tokenizer: creating one calls home otherwise
+            OnnxRuntimeSetup.enforceOffline();   // before DJL starts: it calls home otherwise
             int limit = maxTokens != null ? Math.min(maxTokens, model.maxTokens()) : model.maxTokens();
             long started = System.nanoTime();
-            HuggingFaceTokenizer tokenizer = loadTokenizer(model, limit);
-            try {
-                ZooModel<List<String>, List<TokenEmbedding>> zooModel = loadModel(model, tokenizer, intraOpThreads);
-                log.info("loaded embedding model {} ({} dimensions, {} pooling) in {} ms", model.id(),
-                        model.dimensions(), model.pooling(), (System.nanoTime() - started) / 1_000_000);
-                return new OnnxSentenceEmbedder(model, tokenizer, zooModel);
-            } catch (RuntimeException e) {
-                tokenizer.close();
-                throw e;
-            }
+            WordPieceTokenizer tokenizer = loadTokenizer(model, limit);
+            ZooModel<List<String>, List<TokenEmbedding>> zooModel = loadModel(model, tokenizer, intraOpThreads);
+            log.info("loaded embedding model {} ({} dimensions, {} pooling) in {} ms", model.id(),
+                    model.dimensions(), model.pooling(), (System.nanoTime() - started) / 1_000_000);
+            return new OnnxSentenceEmbedder(model, tokenizer, zooModel);
         }
 
-        private static HuggingFaceTokenizer loadTokenizer(EmbeddingModel model, int maxTokens) {
-            Map<String, String> options = Map.of(
-                    "truncation", "true",
-                    "padding", "false",
-                    "maxLength", Integer.toString(maxTokens),
-                    "addSpecialTokens", "true");
+        private static WordPieceTokenizer loadTokenizer(EmbeddingModel model, int maxTokens) {
             try (InputStream in = resource(model.tokenizerResource(), model)) {
-                return HuggingFaceTokenizer.newInstance(in, options);
+                return WordPieceTokenizer.load(in, maxTokens);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read tokenizer of " + model.id(), e);
             }
         }
 
-        private static ZooModel<List<String>, List<TokenEmbedding>> loadModel(EmbeddingModel model, HuggingFaceTokenizer tokenizer,
+        private static ZooModel<List<String>, List<TokenEmbedding>> loadModel(EmbeddingModel model, WordPieceTokenizer tokenizer,
                                                            int intraOpThreads) {
             InputStream graph;
             try {

@@ -1,7 +1,5 @@
 package dev.tiergate.inference.embedding;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
+import dev.tiergate.inference.wordpiece.WordPieceEncoding;
+import dev.tiergate.inference.wordpiece.WordPieceTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,11 +23,11 @@ import java.util.List;
 final class PoolingTranslator implements Translator<List<String>, List<TokenEmbedding>> {
     private static final String ENCODINGS = "encodings";
 
-    private final HuggingFaceTokenizer tokenizer;
+    private final WordPieceTokenizer tokenizer;
     private final EmbeddingModel.Pooling pooling;
     private volatile List<String> inputNames;
 
-    PoolingTranslator(HuggingFaceTokenizer tokenizer, EmbeddingModel.Pooling pooling) {
+    PoolingTranslator(WordPieceTokenizer tokenizer, EmbeddingModel.Pooling pooling) {
         this.tokenizer = tokenizer;
         this.pooling = pooling;
     }
@@ -46,11 +46,11 @@ final class PoolingTranslator implements Translator<List<String>, List<TokenEmbe
 
     @Override
     public NDList processInput(TranslatorContext ctx, List<String> texts) {
-        Encoding[] encodings = new Encoding[texts.size()];
+        WordPieceEncoding[] encodings = new WordPieceEncoding[texts.size()];
         int longest = 0;
         for (int i = 0; i < encodings.length; i++) {
             encodings[i] = tokenizer.encode(texts.get(i));
-            longest = Math.max(longest, encodings[i].getIds().length);
+            longest = Math.max(longest, encodings[i].length());
         }
         ctx.setAttachment(ENCODINGS, encodings);
         NDManager manager = ctx.getNDManager();
@@ -59,12 +59,12 @@ final class PoolingTranslator implements Translator<List<String>, List<TokenEmbe
         for (String name : inputNames) {
             long[] data = new long[encodings.length * longest];   // padding: id 0, mask 0, type 0
             for (int i = 0; i < encodings.length; i++) {
-                long[] row = switch (name) {
-                    case "input_ids" -> encodings[i].getIds();
-                    case "attention_mask" -> encodings[i].getAttentionMask();
-                    default -> encodings[i].getTypeIds();
-                };
-                System.arraycopy(row, 0, data, i * longest, row.length);
+                int from = i * longest;
+                switch (name) {
+                    case "input_ids" -> System.arraycopy(encodings[i].ids(), 0, data, from, encodings[i].length());
+                    case "attention_mask" -> Arrays.fill(data, from, from + encodings[i].length(), 1L);
+                    default -> { }   // one sequence: every token is of type 0
+                }
             }
             NDArray array = manager.create(data, shape);
             array.setName(name);
@@ -80,14 +80,14 @@ final class PoolingTranslator implements Translator<List<String>, List<TokenEmbe
         int longest = (int) shape[1];
         int dims = (int) shape[2];
         float[] states = hidden.toFloatArray();
-        Encoding[] encodings = (Encoding[]) ctx.getAttachment(ENCODINGS);
+        WordPieceEncoding[] encodings = (WordPieceEncoding[]) ctx.getAttachment(ENCODINGS);
         List<TokenEmbedding> embeddings = new ArrayList<>(encodings.length);
         for (int i = 0; i < encodings.length; i++) {
-            long[] mask = encodings[i].getAttentionMask();
+            int tokens = encodings[i].length();
             int from = i * longest * dims;
-            float[] own = Arrays.copyOfRange(states, from, from + mask.length * dims);
-            float[] vector = normalize(pool(own, mask, mask.length, dims));
-            embeddings.add(new TokenEmbedding(vector, encodings[i].getTokens(), own, dims));
+            float[] own = Arrays.copyOfRange(states, from, from + tokens * dims);
+            float[] vector = normalize(pool(own, tokens, dims));
+            embeddings.add(new TokenEmbedding(vector, encodings[i].tokens(), own, dims));
         }
         return embeddings;
     }
@@ -97,26 +97,22 @@ final class PoolingTranslator implements Translator<List<String>, List<TokenEmbe
         return null;
     }
 
-    private float[] pool(float[] states, long[] mask, int tokens, int dims) {
+    /** Pools a text's own token states: every one of them is under the attention mask. */
+    private float[] pool(float[] states, int tokens, int dims) {
         float[] out = new float[dims];
         if (pooling == EmbeddingModel.Pooling.CLS) {
             System.arraycopy(states, 0, out, 0, dims);
             return out;
         }
-        int counted = 0;
         for (int t = 0; t < tokens; t++) {
-            if (mask[t] == 0) {
-                continue;
-            }
-            counted++;
             int offset = t * dims;
             for (int d = 0; d < dims; d++) {
                 out[d] += states[offset + d];
             }
         }
-        if (counted > 0) {
+        if (tokens > 0) {
             for (int d = 0; d < dims; d++) {
-                out[d] /= counted;
+                out[d] /= tokens;
             }
         }
         return out;
