@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -122,12 +124,14 @@ class ConfigReloadTest {
 
     @Test
     void aStreamStartedBeforeAReloadFinishesOnTheConfigItStartedWith() throws Exception {
-        // 300 ms a chunk: the stream (about 14 s) outlasts the reload, which builds every stage's parts again
-        // (about 7 s at 150 ms was not always enough on a busy 2-core machine)
-        try (TestGateway gateway = start(300, false)) {
+        // 100 ms a chunk: the stream (about 9 s) outlasts the reload (milliseconds). The body is read on a thread of
+        // its own: read in thenApply, it ran on this thread whenever the headers came first, and the reload then
+        // waited for the whole stream.
+        try (TestGateway gateway = start(100, false);
+             ExecutorService reader = Executors.newVirtualThreadPerTaskExecutor()) {
             CountDownLatch firstLine = new CountDownLatch(1);
             CompletableFuture<List<String>> stream = HTTP.sendAsync(chatRequest(gateway, TestGateway.KEY, true),
-                    HttpResponse.BodyHandlers.ofLines()).thenApply(response -> {
+                    HttpResponse.BodyHandlers.ofLines()).thenApplyAsync(response -> {
                         assertThat(response.statusCode()).isEqualTo(200);
                         List<String> lines = new ArrayList<>();
                         try (Stream<String> body = response.body()) {
@@ -137,7 +141,7 @@ class ConfigReloadTest {
                             });
                         }
                         return lines;
-                    });
+                    }, reader);
             assertThat(firstLine.await(10, TimeUnit.SECONDS)).isTrue();
 
             write("gateway.yaml", gatewayYaml(0));

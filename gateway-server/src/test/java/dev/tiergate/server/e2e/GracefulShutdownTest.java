@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -40,12 +42,14 @@ class GracefulShutdownTest {
     void fiftyOpenStreamsFinishIntactWhileTheGatewayStopsAndEveryOneIsRecorded() throws Exception {
         TestGateway gateway = TestGateway.start(gatewayYaml());
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        // each body is read on a thread of its own (in thenApply it could run on this one and block it)
+        ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
         int streams = 50;
         CountDownLatch allStarted = new CountDownLatch(streams);
         List<CompletableFuture<List<String>>> bodies = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
             HttpRequest request = chat(gateway, "stream number " + i);
-            bodies.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenApply(response -> {
+            bodies.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenApplyAsync(response -> {
                 assertThat(response.statusCode()).isEqualTo(200);
                 List<String> lines = new ArrayList<>();
                 try (Stream<String> body = response.body()) {
@@ -57,7 +61,7 @@ class GracefulShutdownTest {
                     });
                 }
                 return lines;
-            }));
+            }, readers));
         }
         assertThat(allStarted.await(20, TimeUnit.SECONDS)).isTrue();
 
@@ -77,6 +81,7 @@ class GracefulShutdownTest {
             assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"finish_reason\":\"stop\""));
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        readers.close();
         // every stream answered during the drain has its usage record, flushed before the process ends
         List<String> records = java.nio.file.Files.readAllLines(dir.resolve("usage.jsonl")).stream()
                 .filter(line -> line.contains("\"stream\":true")).toList();
