@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One structured line per request on the logger {@value #LOGGER} (JSON through the logstash
- * encoder, see logback.xml): request id (also the {@code x-tiergate-request-id} header), route,
+ * encoder, see LoggingSetup): request id (also the {@code x-tiergate-request-id} header), route,
  * status, duration, team and key id, and for chat requests the accounting fields of the usage
  * record ({@link RequestLogLine}). Never the API key; prompt and completion text only for teams
  * with {@code log-prompts}.

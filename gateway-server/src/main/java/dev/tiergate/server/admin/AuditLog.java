@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The record of admin actions: each one is a JSON line on the logger {@value #LOGGER} (see
- * logback.xml, like the request log) and is kept for {@code GET /admin/audit}: the last
+ * LoggingSetup, like the request log) and is kept for {@code GET /admin/audit}: the last
  * {@link #KEPT} of this process, or, with an {@link AuditStore} in Redis, the last ones of every
  * replica. Entries name keys by id only; no secret or hash is ever written.
  */

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Logback's {@code AsyncAppender} as {@code logback.xml} configures it for the request log (every
+ * Logback's {@code AsyncAppender} as {@link LoggingSetup} configures it for the request log (every
  * event kept, none discarded: a full queue makes the logging thread wait), with a worker that lets
  * events gather: it hands everything queued to the attached appenders, then waits
  * {@code lingerMillis} (default {@value #DEFAULT_LINGER_MILLIS} ms) before taking the next events,

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The request log line written field by field is byte for byte the line the map of its fields
  * gave through {@code Markers.appendEntries} (the encoding before, kept in
- * request-log-lines.jsonl), through the encoder logback.xml configures.
+ * request-log-lines.jsonl), through the encoder LoggingSetup configures.
  */
 class RequestLogLineTest {
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
@@ -148,7 +148,7 @@ class RequestLogLineTest {
     }
 
     private LogstashEncoder accessEncoder() {
-        LogstashEncoder encoder = new LogstashEncoder();   // as logback.xml's ACCESS_JSON
+        LogstashEncoder encoder = new LogstashEncoder();   // as LoggingSetup's ACCESS_JSON
         encoder.setContext(context);
         encoder.setIncludeContext(false);
         LogstashFieldNames names = new LogstashFieldNames();

@@ -108,9 +108,9 @@ class DashboardAssetsEndToEndTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/dashboard/nope.js", "/dashboard/..%2Flogback.xml", "/dashboard/%2E%2E",
+    @ValueSource(strings = {"/dashboard/nope.js", "/dashboard/..%2Ftiergate-prices.yaml", "/dashboard/%2E%2E",
         "/dashboard/.hidden", "/dashboard/..", "/dashboard/%2e%2e%2ftiergate-prices.yaml", "/dashboard/a%00.js",
-        "/dashboard/sub/app.js", "/dashboard/%5C..%5Clogback.xml"})
+        "/dashboard/sub/app.js", "/dashboard/%5C..%5Ctiergate-prices.yaml"})
     void nothingOutsideTheFolderCanBeNamed(String path) throws Exception {
         HttpResponse<byte[]> response = get(gateway.managementUri(path));
 
