@@ -94,8 +94,12 @@ public final class Gateway implements AutoCloseable {
     private GatewayServer server;
     private ConfigWatcher watcher;
     private ConfiguredResponseStore responses;
-    /** The HTTP client of Responses requests passed through to providers that serve the Responses API. */
-    private final java.net.http.HttpClient passthroughClient = ResponsesPassthrough.httpClient();
+    /**
+     * The HTTP client of Responses requests passed through to providers that serve the Responses API,
+     * made when a config first has one (it starts a selector thread and loads the TLS trust store).
+     */
+    private java.net.http.HttpClient passthroughClient;
+    private final Object passthroughClientLock = new Object();
     /** Online verification's shadow calls, on the shadow pipeline of the config serving now. */
     private final ShadowChatCalls shadows = new ShadowChatCalls(() -> current.get().pipelines().shadow());
 
@@ -250,7 +254,7 @@ public final class Gateway implements AutoCloseable {
             parts = StageParts.build(config, catalog, tokens, previous == null ? null : previous.parts(), shadows);
             Accounting.Stages money = accounting.stages(config, catalog, parts::cascades);
             ResponsesPassthrough passthrough = ResponsesPassthrough.anyProvider(config)
-                    ? new ResponsesPassthrough(config, passthroughClient) : null;
+                    ? new ResponsesPassthrough(config, passthroughClient()) : null;
             GatewayPipelines pipelines = GatewayPipelines.assemble(money, parts, dispatcher, passthrough,
                     spans == null ? metrics.stageObserver() : metrics.stageObserver().andThen(spans));
             return new Serving(config, adapters, parts, pipelines, new ServingState(authenticator, catalog,
@@ -448,10 +452,23 @@ public final class Gateway implements AutoCloseable {
         serving.parts().close();
         responses.close();
         admin.close();
-        passthroughClient.close();
+        synchronized (passthroughClientLock) {
+            if (passthroughClient != null) {
+                passthroughClient.close();
+            }
+        }
         accounting.close();
         metrics.close();
         tracing.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private java.net.http.HttpClient passthroughClient() {
+        synchronized (passthroughClientLock) {
+            if (passthroughClient == null) {
+                passthroughClient = ResponsesPassthrough.httpClient();
+            }
+            return passthroughClient;
+        }
     }
 }
