@@ -31,8 +31,13 @@
   let current = null;
   let tail = { next: null, timer: null, paused: false, busy: false };
 
+  /** How many times the sign-in page was shown: an API answer to a call made before the last time is dropped. */
+  let signIns = 0;
+
   /** Signals a 401 from the API: the session is gone, so the login is shown again. */
   class LoginRequired extends Error {}
+  /** Signals an API answer that arrived after the admin signed out: nothing is drawn with it. */
+  class SignedOut extends Error {}
 
   // ---------- formatting ----------
 
@@ -102,15 +107,23 @@
 
   function period() { return 'days=' + encodeURIComponent($('days').value); }
 
+  /**
+   * One API call. An answer that arrives after the admin signed out (the call was made before) is
+   * dropped with SignedOut, so that nothing of it is drawn on the sign-in page.
+   */
   async function api(path) {
+    const session = signIns;
     const res = await fetch(API + path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    if (session !== signIns) { throw new SignedOut(); }
     if (res.status === 401) { throw new LoginRequired('login required'); }
     if (!res.ok) {
       let message = res.status + ' ' + res.statusText;
       try { message = (await res.json()).error.message || message; } catch (ignored) { /* not JSON */ }
       throw new Error(message);
     }
-    return res.json();
+    const body = await res.json();
+    if (session !== signIns) { throw new SignedOut(); }
+    return body;
   }
 
   // ---------- charts ----------
@@ -481,6 +494,9 @@
   }
 
   function failed(e) {
+    if (e instanceof SignedOut) {
+      return;   // the page was cleared when the admin signed out
+    }
     if (e instanceof LoginRequired) {
       showLogin('Your session has ended; sign in again.');
     } else {
@@ -502,6 +518,7 @@
   }
 
   function showLogin(message) {
+    signIns++;
     current = null;
     clearTimeout(tail.timer);
     clearViews();

@@ -470,8 +470,19 @@ class DashboardBrowserTest {
     @Order(8)
     void signingOutEndsTheSession() throws Exception {
         signIn();
+        // the view loads again and its answers reach the page only after the sign-out: they must not be drawn
+        browser.evaluate("""
+                window.heldAnswers = 0;
+                const fetchNow = window.fetch;
+                window.fetch = (url, init) => (init && init.method === 'POST') ? fetchNow(url, init)
+                    : fetchNow(url, init).then(res => { window.heldAnswers++;
+                        return new Promise(r => setTimeout(() => { window.heldAnswers--; r(res); }, 500)); });
+                window.dispatchEvent(new HashChangeEvent('hashchange'));
+                true""");
+        browser.waitFor("window.heldAnswers > 0", WAIT);
         browser.evaluate("document.getElementById('logout').click(); true");
         browser.waitFor("document.body.dataset.view === 'login'", WAIT);
+        browser.waitFor("window.heldAnswers === 0", WAIT);
 
         assertThat(text("spend-requests")).as("nothing shown stays in the page").isEqualTo("–");
         assertThat(rows("spend-table")).isEmpty();
