@@ -21,7 +21,6 @@ import dev.tiergate.providers.internal.UpstreamCalls;
 import dev.tiergate.providers.internal.UpstreamCalls.Post;
 import dev.tiergate.providers.internal.UpstreamUris;
 import dev.tiergate.providers.transport.UpstreamClient;
-import dev.tiergate.providers.transport.UpstreamOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -77,7 +76,7 @@ public final class AnthropicAdapter extends AbstractProviderAdapter {
 
     /** Creates and owns a client sized from {@code config}. */
     public AnthropicAdapter(ProviderConfig config) {
-        this(config, new UpstreamClient(UpstreamOptions.from(config)), true, Clock.systemUTC());
+        this(config, UpstreamClient.forProvider(config), true, Clock.systemUTC());
     }
 
     /** {@code clock} stamps {@code created} and reads Retry-After dates. */

@@ -19,7 +19,6 @@ import dev.tiergate.providers.internal.UpstreamCalls;
 import dev.tiergate.providers.internal.UpstreamCalls.Post;
 import dev.tiergate.providers.internal.UpstreamUris;
 import dev.tiergate.providers.transport.UpstreamClient;
-import dev.tiergate.providers.transport.UpstreamOptions;
 import java.net.URI;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -65,7 +64,7 @@ public final class GeminiAdapter extends AbstractProviderAdapter {
 
     /** Creates and owns a client sized from {@code config}. */
     public GeminiAdapter(ProviderConfig config) {
-        this(config, new UpstreamClient(UpstreamOptions.from(config)), true, Clock.systemUTC(), GeminiAdapter::randomId);
+        this(config, UpstreamClient.forProvider(config), true, Clock.systemUTC(), GeminiAdapter::randomId);
     }
 
     /** {@code clock} stamps {@code created} and reads Retry-After dates; {@code ids} names tool calls and answers. */

@@ -20,7 +20,6 @@ import dev.tiergate.providers.internal.UpstreamCalls;
 import dev.tiergate.providers.internal.UpstreamCalls.Post;
 import dev.tiergate.providers.internal.UpstreamUris;
 import dev.tiergate.providers.transport.UpstreamClient;
-import dev.tiergate.providers.transport.UpstreamOptions;
 import java.net.URI;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -49,7 +48,7 @@ import reactor.core.publisher.Flux;
  * stream event) is kept beside the decoded one for the server to send as it came.
  *
  * <p>Wiring: {@code new OpenAiAdapter(providerConfig, upstreamClient)} with a client the caller
- * owns (e.g. {@code new UpstreamClient(UpstreamOptions.from(providerConfig))}), or
+ * owns (e.g. {@code UpstreamClient.forProvider(providerConfig)}), or
  * {@code new OpenAiAdapter(providerConfig)}, which creates its own client and closes it in
  * {@link #close()}.
  */
@@ -74,7 +73,7 @@ public final class OpenAiAdapter extends AbstractProviderAdapter {
 
     /** Creates and owns a client sized from {@code config}. */
     public OpenAiAdapter(ProviderConfig config) {
-        this(config, new UpstreamClient(UpstreamOptions.from(config)), true, Clock.systemUTC());
+        this(config, UpstreamClient.forProvider(config), true, Clock.systemUTC());
     }
 
     /** {@code clock} reads Retry-After dates. */

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.pool.ChannelHealthChecker;
 import io.netty.channel.pool.FixedChannelPool;
 import io.netty.handler.ssl.SslContext;
+import java.util.function.Supplier;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -18,10 +19,10 @@ final class ConnectionPools implements AutoCloseable {
     static final int MAX_READ_BYTES = 16 * 1024;
 
     private final UpstreamOptions options;
-    private final SslContext sslContext;
+    private final Supplier<SslContext> sslContext;
     private final ConcurrentMap<Key, FixedChannelPool> pools = new ConcurrentHashMap<>();
 
-    ConnectionPools(UpstreamOptions options, SslContext sslContext) {
+    ConnectionPools(UpstreamOptions options, Supplier<SslContext> sslContext) {
         this.options = options;
         this.sslContext = sslContext;
     }

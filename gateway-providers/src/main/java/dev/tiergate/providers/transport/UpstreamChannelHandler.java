@@ -9,6 +9,7 @@ import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
+import java.util.function.Supplier;
 
 /**
  * Builds the pipeline of a new pooled connection ({@code tls?}, {@code http}, {@code idle-guard})
@@ -21,9 +22,9 @@ final class UpstreamChannelHandler extends AbstractChannelPoolHandler {
     static final String IDLE_GUARD = "idle-guard";
 
     private final Origin origin;
-    private final SslContext sslContext;
+    private final Supplier<SslContext> sslContext;
 
-    UpstreamChannelHandler(Origin origin, SslContext sslContext) {
+    UpstreamChannelHandler(Origin origin, Supplier<SslContext> sslContext) {
         this.origin = origin;
         this.sslContext = sslContext;
     }
@@ -32,7 +33,7 @@ final class UpstreamChannelHandler extends AbstractChannelPoolHandler {
     public void channelCreated(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         if (origin.tls()) {
-            p.addLast(TLS, sslContext.newHandler(ch.alloc(), origin.socketHost(), origin.port()));
+            p.addLast(TLS, sslContext.get().newHandler(ch.alloc(), origin.socketHost(), origin.port()));
         }
         p.addLast(HTTP, new HttpClientCodec());
         p.addLast(IDLE_GUARD, IdleGuard.INSTANCE);

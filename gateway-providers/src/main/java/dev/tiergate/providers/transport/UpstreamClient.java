@@ -2,14 +2,14 @@ package dev.tiergate.providers.transport;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tiergate.core.config.ProviderConfig;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLException;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
@@ -19,21 +19,43 @@ import reactor.core.publisher.FluxSink;
  * executor passed to a call is a Netty event loop the whole exchange runs on it. TLS (with SNI and
  * host name verification) is used for {@code https} URIs. Failures are {@link UpstreamException}s.
  *
- * <p>Create one per provider ({@code new UpstreamClient(UpstreamOptions.from(providerConfig))})
+ * <p>Create one per provider ({@code UpstreamClient.forProvider(providerConfig)})
  * and {@link #close()} it at shutdown.
  */
 public final class UpstreamClient implements AutoCloseable {
     private final UpstreamOptions options;
     private final ConnectionPools pools;
 
+    /** With the process's TLS context, made when a first connection needs it. */
     public UpstreamClient(UpstreamOptions options) {
-        this(options, defaultSslContext());
+        this(options, (Supplier<SslContext>) DefaultTlsContext::get);
     }
 
     /** With a custom TLS context (trust store, client certificate, test certificates). */
     public UpstreamClient(UpstreamOptions options, SslContext sslContext) {
+        this(options, constant(requireNonNull(sslContext, "sslContext")));
+    }
+
+    private UpstreamClient(UpstreamOptions options, Supplier<SslContext> tls) {
         this.options = requireNonNull(options, "options");
-        this.pools = new ConnectionPools(options, requireNonNull(sslContext, "sslContext"));
+        this.pools = new ConnectionPools(options, tls);
+    }
+
+    /**
+     * A client sized from a provider's config. When the provider's base URL is {@code https} the TLS
+     * context is made now (once per process), so that no event loop waits for it at the first
+     * connection; for plain {@code http} it is never made.
+     */
+    public static UpstreamClient forProvider(ProviderConfig config) {
+        requireNonNull(config, "config");
+        if (config.baseUrl() == null || !"http".equalsIgnoreCase(config.baseUrl().getScheme())) {
+            DefaultTlsContext.get();
+        }
+        return new UpstreamClient(UpstreamOptions.from(config));
+    }
+
+    private static Supplier<SslContext> constant(SslContext context) {
+        return () -> context;
     }
 
     public UpstreamOptions options() {
@@ -89,13 +111,5 @@ public final class UpstreamClient implements AutoCloseable {
     @Override
     public void close() {
         pools.close();
-    }
-
-    private static SslContext defaultSslContext() {
-        try {
-            return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot create the default TLS context", e);
-        }
     }
 }
