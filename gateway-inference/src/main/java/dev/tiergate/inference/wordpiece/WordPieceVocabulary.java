@@ -2,6 +2,7 @@ package dev.tiergate.inference.wordpiece;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -59,7 +60,7 @@ final class WordPieceVocabulary {
         }
         starts[size] = at;
         int[] slots = new int[Integer.highestOneBit(Math.max(tokens.size(), 1) * 2) * 2];
-        java.util.Arrays.fill(slots, NONE);
+        Arrays.fill(slots, NONE);
         WordPieceVocabulary vocabulary = new WordPieceVocabulary(characters, starts, slots, continuationPrefix);
         for (int id = 0; id < size; id++) {
             if (byId[id] != null) {
