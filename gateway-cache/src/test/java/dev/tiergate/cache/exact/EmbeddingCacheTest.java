@@ -49,7 +49,7 @@ class EmbeddingCacheTest {
             cache.lookup(CALLER, "m", request("input " + i), CacheDirectives.NONE)
                     .complete(upstream(vector(random, 1536)));
         }
-        long held = HeapInUse.afterGc() - before;
+        long held = HeapInUse.afterGc(cache) - before;
         assertThat(held).as("heap held by a cache bounded at %d bytes", bound).isLessThan(bound * 5 / 4);
     }
 

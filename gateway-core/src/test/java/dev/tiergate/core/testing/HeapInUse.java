@@ -1,6 +1,7 @@
 package dev.tiergate.core.testing;
 
 import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
 
 /**
  * The heap in use after full collections: what a store holds is the difference across filling it.
@@ -18,5 +19,15 @@ public final class HeapInUse {
             Thread.sleep(50);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /**
+     * {@link #afterGc()} with {@code measured} kept reachable until the reading is taken: a store
+     * the test no longer uses after filling it may otherwise be collected first, and measure as nothing.
+     */
+    public static long afterGc(Object measured) throws InterruptedException {
+        long used = afterGc();
+        Reference.reachabilityFence(measured);
+        return used;
     }
 }
