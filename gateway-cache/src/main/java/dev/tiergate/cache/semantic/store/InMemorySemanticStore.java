@@ -13,34 +13,31 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The default {@link SemanticStore}: one process's memory, bounded by the approximate bytes of its
  * entries (least recently used go first: an entry is used when its evidence or answer is read, not
- * when its probe is compared as a candidate), each entry expiring after its TTL. Buckets are sets of
- * entry ids kept in step with the entries: an entry leaving (evicted, expired) leaves its buckets.
+ * when its probe is compared as a candidate), each entry expiring after its TTL. The bound counts an
+ * entry's share of the {@link BucketIndex} too. Buckets are kept in step with the entries: an entry
+ * leaving (evicted, expired) leaves its buckets.
  */
 public final class InMemorySemanticStore implements SemanticStore {
     public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
 
     private final Cache<EntryKey, StoreEntry> entries;
-    private final ConcurrentHashMap<BucketKey, Set<String>> buckets = new ConcurrentHashMap<>();
+    private final BucketIndex buckets = new BucketIndex();
     private final LongAdder evictions = new LongAdder();
     private final java.time.Clock clock;
 
     private record EntryKey(String partition, String id) {
     }
 
-    private record BucketKey(String partition, int table, int band) {
-    }
-
     private InMemorySemanticStore(long maxBytes, Ticker ticker, java.time.Clock clock) {
         this.clock = clock;
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((EntryKey key, StoreEntry entry) -> (int) Math.min(Integer.MAX_VALUE, entry.weight()))
+                .weigher((EntryKey key, StoreEntry entry) -> (int) Math.min(Integer.MAX_VALUE, weight(entry)))
                 .expireAfter(new PerEntryTtl<EntryKey, StoreEntry>(StoreEntry::ttl))
                 .ticker(ticker)
                 .executor(Runnable::run)
@@ -68,16 +65,7 @@ public final class InMemorySemanticStore implements SemanticStore {
     public CompletionStage<List<StoredProbe>> candidates(String partition, int[] buckets, int max) {
         Set<String> ids = new LinkedHashSet<>();
         for (int table = 0; table < buckets.length && ids.size() < max; table++) {
-            Set<String> bucket = this.buckets.get(new BucketKey(partition, table, buckets[table]));
-            if (bucket == null) {
-                continue;
-            }
-            for (String id : bucket) {
-                ids.add(id);
-                if (ids.size() >= max) {
-                    break;
-                }
-            }
+            this.buckets.collect(partition, table, buckets[table], ids, max);
         }
         List<StoredProbe> found = new ArrayList<>(ids.size());
         var quietly = entries.policy();
@@ -108,8 +96,7 @@ public final class InMemorySemanticStore implements SemanticStore {
         // Index first: the removal listener, which unindexes, can only run once the entry is in.
         int[] bands = entry.buckets();
         for (int table = 0; table < bands.length; table++) {
-            buckets.computeIfAbsent(new BucketKey(entry.partition(), table, bands[table]),
-                    key -> ConcurrentHashMap.newKeySet()).add(entry.id());
+            buckets.add(entry.partition(), table, bands[table], entry.id());
         }
         entries.put(new EntryKey(entry.partition(), entry.id()), entry);
         return CompletableFuture.completedFuture(null);
@@ -133,7 +120,7 @@ public final class InMemorySemanticStore implements SemanticStore {
             java.time.Duration left = expiry.getExpiresAfter(e.getKey()).orElse(java.time.Duration.ZERO);
             java.time.Instant expiresAt = now.plus(left);
             found.add(new StoredEntryInfo(entry.partition(), entry.id(), expiresAt.minus(entry.ttl()), expiresAt,
-                    entry.weight()));
+                    weight(entry)));
         }
         return CompletableFuture.completedFuture(found);
     }
@@ -188,11 +175,13 @@ public final class InMemorySemanticStore implements SemanticStore {
     private void unindex(StoreEntry entry) {
         int[] bands = entry.buckets();
         for (int table = 0; table < bands.length; table++) {
-            buckets.computeIfPresent(new BucketKey(entry.partition(), table, bands[table]), (key, ids) -> {
-                ids.remove(entry.id());
-                return ids.isEmpty() ? null : ids;
-            });
+            buckets.remove(entry.partition(), table, bands[table], entry.id());
         }
+    }
+
+    /** The bytes an entry holds here: its own and its memberships in the bucket index. */
+    private static long weight(StoreEntry entry) {
+        return entry.weight() + (long) BucketIndex.BYTES_PER_MEMBERSHIP * entry.buckets().length;
     }
 
     /** Builds an {@link InMemorySemanticStore}. */

@@ -1,0 +1,93 @@
+package dev.tiergate.cache.semantic.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class BucketIndexTest {
+
+    private record Bucket(String partition, int table, int band) {
+    }
+
+    private record Member(Bucket bucket, String id) {
+    }
+
+    @Test
+    void holdsWhatAMapOfSetsHoldsThroughGrowthRemovalsAndShrinking() {
+        BucketIndex index = new BucketIndex();
+        Map<Bucket, Set<String>> expected = new HashMap<>();
+        Random random = new Random(11);
+        List<Member> live = new ArrayList<>();   // each membership once
+        Set<Member> held = new HashSet<>();
+        for (int step = 0; step < 200_000; step++) {
+            // Grow to ~20,000 memberships, then mostly remove, so the tables grow and shrink.
+            boolean adding = step < 60_000 ? random.nextInt(4) > 0 : random.nextInt(4) == 0;
+            if (adding || live.isEmpty()) {
+                Bucket bucket = new Bucket("p" + random.nextInt(step < 100_000 ? 300 : 3), random.nextInt(16),
+                        random.nextInt(8));   // few bands: many buckets of several ids
+                Member member = new Member(bucket, "e" + random.nextInt(5_000));
+                index.add(bucket.partition(), bucket.table(), bucket.band(), member.id());
+                expected.computeIfAbsent(bucket, b -> new LinkedHashSet<>()).add(member.id());
+                if (held.add(member)) {
+                    live.add(member);
+                }
+            } else {
+                int at = random.nextInt(live.size());
+                Member member = live.get(at);
+                live.set(at, live.getLast());
+                live.removeLast();
+                held.remove(member);
+                Bucket bucket = member.bucket();
+                index.remove(bucket.partition(), bucket.table(), bucket.band(), member.id());
+                Set<String> ids = expected.get(bucket);
+                ids.remove(member.id());
+                if (ids.isEmpty()) {
+                    expected.remove(bucket);
+                }
+            }
+            if (step % 20_000 == 0 || step == 199_999) {
+                assertSameAs(expected, index);
+            }
+        }
+        assertThat(index.size()).isEqualTo(expected.size());
+    }
+
+    @Test
+    void collectsUpToTheMaximumAndKeepsPartitionsAndTablesApart() {
+        BucketIndex index = new BucketIndex();
+        for (int i = 0; i < 10; i++) {
+            index.add("a", 0, 7, "e" + i);
+        }
+        index.add("a", 1, 7, "other-table");
+        index.add("b", 0, 7, "other-partition");
+        Set<String> into = new LinkedHashSet<>();
+        index.collect("a", 0, 7, into, 4);
+        assertThat(into).containsExactly("e0", "e1", "e2", "e3");
+        Set<String> all = new LinkedHashSet<>();
+        index.collect("a", 0, 7, all, 100);
+        assertThat(all).hasSize(10).doesNotContain("other-table", "other-partition");
+        index.remove("a", 0, 7, "missing");
+        index.remove("c", 0, 7, "e1");
+        Set<String> after = new LinkedHashSet<>();
+        index.collect("a", 0, 7, after, 100);
+        assertThat(after).isEqualTo(all);
+        assertThat(index.size()).isEqualTo(3);
+    }
+
+    private static void assertSameAs(Map<Bucket, Set<String>> expected, BucketIndex index) {
+        assertThat(index.size()).isEqualTo(expected.size());
+        for (var e : expected.entrySet()) {
+            Set<String> found = new LinkedHashSet<>();
+            index.collect(e.getKey().partition(), e.getKey().table(), e.getKey().band(), found, Integer.MAX_VALUE);
+            assertThat(found).as("bucket %s", e.getKey()).isEqualTo(e.getValue());
+        }
+    }
+}
