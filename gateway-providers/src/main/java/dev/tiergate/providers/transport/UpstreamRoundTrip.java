@@ -10,9 +10,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.pool.ChannelPool;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -34,6 +36,12 @@ import java.util.concurrent.TimeoutException;
  */
 final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
     static final String NAME = "exchange";
+    /**
+     * The upstream request's headers: names are not checked character by character (the adapters'
+     * constants, or a client's header names the server's decoder already checked), values are.
+     */
+    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withNameValidation(false);
+    private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory();
 
     private final ChannelPool pool;
     private final EventLoop loop;
@@ -101,7 +109,7 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
 
     private FullHttpRequest newHttpRequest() {
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
-                request.target(), Unpooled.wrappedBuffer(request.body()));
+                request.target(), Unpooled.wrappedBuffer(request.body()), HEADERS, TRAILERS);
         for (Map.Entry<String, String> h : request.headers().entrySet()) {
             req.headers().set(h.getKey(), h.getValue());
         }

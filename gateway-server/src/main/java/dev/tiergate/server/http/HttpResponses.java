@@ -11,25 +11,37 @@ import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.server.messages.AnthropicErrors;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 
 /** Builds the gateway's HTTP responses: JSON bodies, OpenAI-format errors, SSE heads, x-tiergate headers. */
 final class HttpResponses {
+    /**
+     * The headers of the responses built here: names are not checked character by character (they
+     * are this code's constants), values are (some come from a request, e.g. a model name).
+     */
+    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withNameValidation(false);
+    private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory();
+    private static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream; charset=utf-8");
+
     private HttpResponses() {
     }
 
     static FullHttpResponse json(HttpResponseStatus status, byte[] body, String requestId) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body),
+                HEADERS, TRAILERS);
         res.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
@@ -43,7 +55,7 @@ final class HttpResponses {
     /** {@code 204 No Content}. */
     static FullHttpResponse noContent(String requestId) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
-                Unpooled.EMPTY_BUFFER);
+                Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS);
         response.headers().set(TiergateHeaders.REQUEST_ID, requestId);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         return response;
@@ -98,9 +110,9 @@ final class HttpResponses {
     }
 
     static HttpResponse eventStreamHead(String requestId, RequestFacts facts) {
-        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, HEADERS);
         res.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .set(HttpHeaderNames.CONTENT_TYPE, EVENT_STREAM)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set(TiergateHeaders.REQUEST_ID, requestId)
                 .set(TiergateHeaders.ANTHROPIC_REQUEST_ID, requestId);

@@ -8,34 +8,36 @@ import dev.tiergate.core.pipeline.Served;
 import dev.tiergate.core.routing.Escalation;
 import dev.tiergate.core.routing.RouteDecision;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
 /**
  * The public {@code x-tiergate-*} headers, named in this one place, and the one mapping from a
- * request's typed facts to them (responses) and from request headers to cache directives.
+ * request's typed facts to them (responses) and from request headers to cache directives. The names
+ * are {@link AsciiString}s: Netty hashes and writes them without a pass over their characters.
  */
 final class TiergateHeaders {
-    static final String REQUEST_ID = "x-tiergate-request-id";
+    static final AsciiString REQUEST_ID = AsciiString.cached("x-tiergate-request-id");
     /** The request id again under the name Anthropic's SDKs read ({@code request-id}). */
-    static final String ANTHROPIC_REQUEST_ID = "request-id";
-    static final String PROVIDER = "x-tiergate-provider";
-    static final String MODEL = "x-tiergate-model";
-    static final String TIER = "x-tiergate-tier";
-    static final String CACHE = "x-tiergate-cache";
-    static final String CACHE_AGE = "x-tiergate-cache-age";
-    static final String CACHE_SIMILARITY = "x-tiergate-cache-similarity";
-    static final String CACHE_HITS = "x-tiergate-cache-hits";
-    static final String COMPLEXITY = "x-tiergate-complexity";
-    static final String ROUTE_CAUSE = "x-tiergate-route-cause";
+    static final AsciiString ANTHROPIC_REQUEST_ID = AsciiString.cached("request-id");
+    static final AsciiString PROVIDER = AsciiString.cached("x-tiergate-provider");
+    static final AsciiString MODEL = AsciiString.cached("x-tiergate-model");
+    static final AsciiString TIER = AsciiString.cached("x-tiergate-tier");
+    static final AsciiString CACHE = AsciiString.cached("x-tiergate-cache");
+    static final AsciiString CACHE_AGE = AsciiString.cached("x-tiergate-cache-age");
+    static final AsciiString CACHE_SIMILARITY = AsciiString.cached("x-tiergate-cache-similarity");
+    static final AsciiString CACHE_HITS = AsciiString.cached("x-tiergate-cache-hits");
+    static final AsciiString COMPLEXITY = AsciiString.cached("x-tiergate-complexity");
+    static final AsciiString ROUTE_CAUSE = AsciiString.cached("x-tiergate-route-cause");
     /** The causes of a cascade's escalations, in order: {@code refusal}, {@code truncated}, ... */
-    static final String ESCALATION = "x-tiergate-escalation";
-    static final String ATTEMPTS = "x-tiergate-attempts";
-    static final String FALLBACK_FROM = "x-tiergate-fallback-from";
-    static final String BUDGET_WARNING = "x-tiergate-budget-warning";
-    static final String BUDGET_DEGRADED = "x-tiergate-budget-degraded";
-    static final String COST_USD = "x-tiergate-cost-usd";
+    static final AsciiString ESCALATION = AsciiString.cached("x-tiergate-escalation");
+    static final AsciiString ATTEMPTS = AsciiString.cached("x-tiergate-attempts");
+    static final AsciiString FALLBACK_FROM = AsciiString.cached("x-tiergate-fallback-from");
+    static final AsciiString BUDGET_WARNING = AsciiString.cached("x-tiergate-budget-warning");
+    static final AsciiString BUDGET_DEGRADED = AsciiString.cached("x-tiergate-budget-degraded");
+    static final AsciiString COST_USD = AsciiString.cached("x-tiergate-cost-usd");
 
     private TiergateHeaders() {
     }
@@ -58,7 +60,7 @@ final class TiergateHeaders {
                 }
             }
         }
-        String tiergate = header.apply(CACHE);
+        String tiergate = header.apply(CACHE.toString());
         if (tiergate != null && tiergate.trim().equalsIgnoreCase("off")) {
             bypass = true;
         }
@@ -114,7 +116,7 @@ final class TiergateHeaders {
         }
     }
 
-    private static void setIfPresent(HttpHeaders headers, String name, String value) {
+    private static void setIfPresent(HttpHeaders headers, AsciiString name, String value) {
         if (value != null) {
             headers.set(name, value);
         }
