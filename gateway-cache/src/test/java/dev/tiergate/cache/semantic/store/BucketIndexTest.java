@@ -82,6 +82,50 @@ class BucketIndexTest {
         assertThat(index.size()).isEqualTo(3);
     }
 
+    @Test
+    void threadsSharingBucketsLoseNoMembership() throws InterruptedException {
+        BucketIndex index = new BucketIndex();
+        int threads = 4;
+        int ids = 2_000;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String owner = "t" + t;
+            workers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (int i = 0; i < ids; i++) {   // every thread's ids in the same few buckets
+                    index.add("p" + (i % 3), i % 16, i % 5, owner + "-" + i);
+                    if (i % 2 == 1) {
+                        index.remove("p" + ((i - 1) % 3), (i - 1) % 16, (i - 1) % 5, owner + "-" + (i - 1));
+                    }
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        // each thread removed its even ids and kept its odd ones
+        Map<Bucket, Set<String>> expected = new HashMap<>();
+        for (int t = 0; t < threads; t++) {
+            for (int i = 1; i < ids; i += 2) {
+                expected.computeIfAbsent(new Bucket("p" + (i % 3), i % 16, i % 5), b -> new LinkedHashSet<>())
+                        .add("t" + t + "-" + i);
+            }
+        }
+        assertThat(index.size()).isEqualTo(expected.size());
+        for (var e : expected.entrySet()) {
+            Set<String> found = new HashSet<>();
+            index.collect(e.getKey().partition(), e.getKey().table(), e.getKey().band(), found, Integer.MAX_VALUE);
+            assertThat(found).as("bucket %s", e.getKey()).isEqualTo(e.getValue());
+        }
+    }
+
     private static void assertSameAs(Map<Bucket, Set<String>> expected, BucketIndex index) {
         assertThat(index.size()).isEqualTo(expected.size());
         for (var e : expected.entrySet()) {
