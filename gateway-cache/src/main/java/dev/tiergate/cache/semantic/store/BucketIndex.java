@@ -1,7 +1,6 @@
 package dev.tiergate.cache.semantic.store;
 
 import java.util.Arrays;
-import java.util.Set;
 
 /**
  * The LSH buckets of an {@link InMemorySemanticStore}: which entry ids lie in a partition's bucket.
@@ -45,10 +44,10 @@ final class BucketIndex {
         stripe(key).remove(key, id);
     }
 
-    /** Adds the bucket's ids to {@code into} until it holds {@code max}. */
-    void collect(String partition, int table, int bucket, Set<String> into, int max) {
+    /** Counts each of the bucket's ids in {@code ranking}. */
+    void tally(String partition, int table, int bucket, CandidateRanking ranking) {
         long key = key(partition, table, bucket);
-        stripe(key).collect(key, into, max);
+        stripe(key).tally(key, ranking);
     }
 
     /** Buckets holding at least one id. */
@@ -123,13 +122,13 @@ final class BucketIndex {
             }
         }
 
-        synchronized void collect(long key, Set<String> into, int max) {
+        synchronized void tally(long key, CandidateRanking ranking) {
             Object value = values[slotOf(key)];
-            if (value instanceof String id && into.size() < max) {
-                into.add(id);
+            if (value instanceof String id) {
+                ranking.saw(id);
             } else if (value instanceof String[] ids) {
-                for (int i = 0; i < ids.length && into.size() < max; i++) {
-                    into.add(ids[i]);
+                for (String id : ids) {
+                    ranking.saw(id);
                 }
             }
         }

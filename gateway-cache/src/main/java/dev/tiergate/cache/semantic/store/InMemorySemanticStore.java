@@ -8,9 +8,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tiergate.cache.internal.PerEntryTtl;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
@@ -63,10 +61,11 @@ public final class InMemorySemanticStore implements SemanticStore {
 
     @Override
     public CompletionStage<List<StoredProbe>> candidates(String partition, int[] buckets, int max) {
-        Set<String> ids = new LinkedHashSet<>();
-        for (int table = 0; table < buckets.length && ids.size() < max; table++) {
-            this.buckets.collect(partition, table, buckets[table], ids, max);
+        CandidateRanking ranking = new CandidateRanking();
+        for (int table = 0; table < buckets.length; table++) {
+            this.buckets.tally(partition, table, buckets[table], ranking);
         }
+        List<String> ids = ranking.closest(max);
         List<StoredProbe> found = new ArrayList<>(ids.size());
         var quietly = entries.policy();
         for (String id : ids) {

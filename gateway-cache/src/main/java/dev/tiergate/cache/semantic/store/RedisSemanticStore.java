@@ -19,10 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
@@ -105,15 +103,13 @@ public final class RedisSemanticStore implements SemanticStore {
                         "(" + now, "+inf", 0, maxBucketSize));
             }
             return allOf(members).thenCompose(ignored -> {
-                Set<String> ids = new LinkedHashSet<>();
+                CandidateRanking ranking = new CandidateRanking();
                 for (RedisFuture<List<byte[]>> future : members) {
                     for (byte[] id : future.toCompletableFuture().join()) {
-                        if (ids.size() < max) {
-                            ids.add(new String(id, StandardCharsets.UTF_8));
-                        }
+                        ranking.saw(new String(id, StandardCharsets.UTF_8));
                     }
                 }
-                List<String> ordered = List.copyOf(ids);
+                List<String> ordered = ranking.closest(max);
                 return read(redis, partition, ordered, EntryPart.PROBE).thenApply(probes -> {
                     List<StoredProbe> found = new ArrayList<>(ordered.size());
                     for (int i = 0; i < ordered.size(); i++) {

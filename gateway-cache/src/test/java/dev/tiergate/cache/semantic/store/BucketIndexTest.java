@@ -61,24 +61,18 @@ class BucketIndexTest {
     }
 
     @Test
-    void collectsUpToTheMaximumAndKeepsPartitionsAndTablesApart() {
+    void keepsPartitionsAndTablesApartAndIgnoresWhatIsNotThere() {
         BucketIndex index = new BucketIndex();
         for (int i = 0; i < 10; i++) {
             index.add("a", 0, 7, "e" + i);
         }
         index.add("a", 1, 7, "other-table");
         index.add("b", 0, 7, "other-partition");
-        Set<String> into = new LinkedHashSet<>();
-        index.collect("a", 0, 7, into, 4);
-        assertThat(into).containsExactly("e0", "e1", "e2", "e3");
-        Set<String> all = new LinkedHashSet<>();
-        index.collect("a", 0, 7, all, 100);
+        Set<String> all = ids(index, "a", 0, 7);
         assertThat(all).hasSize(10).doesNotContain("other-table", "other-partition");
         index.remove("a", 0, 7, "missing");
         index.remove("c", 0, 7, "e1");
-        Set<String> after = new LinkedHashSet<>();
-        index.collect("a", 0, 7, after, 100);
-        assertThat(after).isEqualTo(all);
+        assertThat(ids(index, "a", 0, 7)).isEqualTo(all);
         assertThat(index.size()).isEqualTo(3);
     }
 
@@ -120,17 +114,22 @@ class BucketIndexTest {
         }
         assertThat(index.size()).isEqualTo(expected.size());
         for (var e : expected.entrySet()) {
-            Set<String> found = new HashSet<>();
-            index.collect(e.getKey().partition(), e.getKey().table(), e.getKey().band(), found, Integer.MAX_VALUE);
+            Set<String> found = ids(index, e.getKey().partition(), e.getKey().table(), e.getKey().band());
             assertThat(found).as("bucket %s", e.getKey()).isEqualTo(e.getValue());
         }
+    }
+
+    /** The ids of one bucket, in the index's order. */
+    private static Set<String> ids(BucketIndex index, String partition, int table, int band) {
+        CandidateRanking ranking = new CandidateRanking();
+        index.tally(partition, table, band, ranking);
+        return new LinkedHashSet<>(ranking.closest(Integer.MAX_VALUE));
     }
 
     private static void assertSameAs(Map<Bucket, Set<String>> expected, BucketIndex index) {
         assertThat(index.size()).isEqualTo(expected.size());
         for (var e : expected.entrySet()) {
-            Set<String> found = new LinkedHashSet<>();
-            index.collect(e.getKey().partition(), e.getKey().table(), e.getKey().band(), found, Integer.MAX_VALUE);
+            Set<String> found = ids(index, e.getKey().partition(), e.getKey().table(), e.getKey().band());
             assertThat(found).as("bucket %s", e.getKey()).isEqualTo(e.getValue());
         }
     }

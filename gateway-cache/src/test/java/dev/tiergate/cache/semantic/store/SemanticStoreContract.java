@@ -67,6 +67,31 @@ abstract class SemanticStoreContract {
     }
 
     @Test
+    void overTheMaximumTheEntriesSharingTheMostBucketsComeFirst() {
+        SemanticStore store = store();
+        int[] query = buckets(40);
+        for (int i = 0; i < 6; i++) {   // crowd the query's first table: each shares that one bucket
+            int[] crowd = buckets(50 + i);
+            crowd[0] = query[0];
+            put(store, "p1", "crowd" + i, crowd, "p", "a", TTL);
+        }
+        int[] close = buckets(60);   // shares three later tables with the query
+        close[TABLES - 3] = query[TABLES - 3];
+        close[TABLES - 2] = query[TABLES - 2];
+        close[TABLES - 1] = query[TABLES - 1];
+        put(store, "p1", "close", close, "p", "a", TTL);
+        int[] closer = buckets(61);   // shares four
+        for (int t = 1; t <= 4; t++) {
+            closer[t] = query[t];
+        }
+        put(store, "p1", "closer", closer, "p", "a", TTL);
+
+        assertThat(store.candidates("p1", query, 3).toCompletableFuture().join()).extracting(StoredProbe::id)
+                .startsWith("closer", "close").hasSize(3);
+        assertThat(candidates(store, "p1", query)).hasSize(8);
+    }
+
+    @Test
     void partitionsAreIsolated() {
         SemanticStore store = store();
         put(store, "team-a:ctx", "e1", buckets(8), "p", "a", TTL);
