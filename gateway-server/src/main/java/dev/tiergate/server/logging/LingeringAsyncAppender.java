@@ -5,6 +5,8 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.spi.AppenderAttachableImpl;
+import java.io.Flushable;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * time: under load, one wake-up per request, a system call on the event loop that logs and a
  * context switch on the core it runs on. Here the event loop only queues; the worker wakes at most
  * once per linger, or as soon as the queue is half full (then the loggers may soon wait for room).
+ * After each batch it flushes the attached appenders that buffer ({@link java.io.Flushable}, as
+ * {@link BatchingConsoleAppender}): one write to stdout per batch, not one per line.
  * Events are written in the order logged, at most a linger later than logback's
  * would; {@link #stop()} writes what is queued (for up to {@code maxFlushTime} ms) before stopping
  * the attached appenders.
@@ -125,9 +129,22 @@ public final class LingeringAsyncAppender extends UnsynchronizedAppenderBase<ILo
         hand(batch);
     }
 
+    /** Hands the batch to the attached appenders, then flushes those that buffer ({@link Flushable}). */
     private void hand(List<ILoggingEvent> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
         for (ILoggingEvent event : batch) {
             appenders.appendLoopOnAppenders(event);
+        }
+        for (Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders(); it.hasNext(); ) {
+            if (it.next() instanceof Flushable flushable) {
+                try {
+                    flushable.flush();
+                } catch (IOException e) {
+                    addError("could not flush the batch", e);
+                }
+            }
         }
     }
 

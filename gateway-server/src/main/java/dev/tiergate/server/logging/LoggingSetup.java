@@ -25,7 +25,8 @@ import net.logstash.logback.encoder.LogstashEncoder;
  *       cost, saving; its level from {@code TIERGATE_ACCESS_LOG}, default INFO) and
  *       {@code tiergate.audit} (one per admin action): JSON on stdout through a
  *       {@link LingeringAsyncAppender} that lets a few milliseconds of lines gather, so that an
- *       event loop does not wake a thread per request.</li>
+ *       event loop does not wake a thread per request, into a {@link BatchingConsoleAppender}
+ *       that writes each batch to stdout in one system call.</li>
  * </ul>
  * A file named by {@code -Dlogback.configurationFile}, or a {@code logback-test.xml} on the class
  * path, replaces all of this.
@@ -89,7 +90,11 @@ public final class LoggingSetup extends ContextAwareBase implements Configurator
         encoder.getFieldNames().setLevelValue("[ignore]");
         encoder.getFieldNames().setVersion("[ignore]");
         encoder.start();
-        ConsoleAppender<ILoggingEvent> console = console(context, "ACCESS_JSON", encoder);
+        BatchingConsoleAppender<ILoggingEvent> console = new BatchingConsoleAppender<>();
+        console.setContext(context);
+        console.setName("ACCESS_JSON");
+        console.setEncoder(encoder);
+        console.start();
         LingeringAsyncAppender lingering = new LingeringAsyncAppender();
         lingering.setContext(context);
         lingering.setName("ACCESS_ASYNC");

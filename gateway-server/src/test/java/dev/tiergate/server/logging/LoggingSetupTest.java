@@ -58,7 +58,9 @@ class LoggingSetupTest {
             assertThat(logger.getLevel()).as(name).isEqualTo(Level.INFO);
             LingeringAsyncAppender lingering = (LingeringAsyncAppender) logger.getAppender("ACCESS_ASYNC");
             assertThat(lingering.isStarted()).isTrue();
-            ConsoleAppender<ILoggingEvent> json = (ConsoleAppender<ILoggingEvent>) lingering.getAppender("ACCESS_JSON");
+            BatchingConsoleAppender<ILoggingEvent> json =
+                    (BatchingConsoleAppender<ILoggingEvent>) lingering.getAppender("ACCESS_JSON");
+            assertThat(json.isStarted()).isTrue();
             assertThat(json.getEncoder()).isInstanceOf(LogstashEncoder.class);
         }
     }
@@ -69,7 +71,7 @@ class LoggingSetupTest {
         LingeringAsyncAppender lingering =
                 (LingeringAsyncAppender) context.getLogger("tiergate.access").getAppender("ACCESS_ASYNC");
         Encoder<ILoggingEvent> encoder =
-                ((ConsoleAppender<ILoggingEvent>) lingering.getAppender("ACCESS_JSON")).getEncoder();
+                ((BatchingConsoleAppender<ILoggingEvent>) lingering.getAppender("ACCESS_JSON")).getEncoder();
         ch.qos.logback.classic.spi.LoggingEvent event = new ch.qos.logback.classic.spi.LoggingEvent(
                 Logger.class.getName(), context.getLogger("tiergate.access"), Level.INFO, "POST /v1/chat/completions 200",
                 null, null);
