@@ -50,6 +50,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.SecretKey;
@@ -307,16 +308,20 @@ public final class SemanticCacheStage extends NamedStage {
         CompletableFuture<StageStep> looked = probe.thenCompose(p -> lookup(p, team, exchange, record, deadline));
         if (lookupTimeout != null) {
             // Past the deadline the request goes on as if the lookup had been shed; the lookup, if it
-            // still runs, then touches nothing of the request (LookupDeadline).
-            CompletableFuture.delayedExecutor(lookupTimeout.toNanos(), TimeUnit.NANOSECONDS, Runnable::run)
-                    .execute(() -> {
-                        if (deadline.expire()) {
-                            looked.complete(new StageStep.Proceed(exchange, null, "late"));
-                        }
-                    });
+            // still runs, then touches nothing of the request (LookupDeadline). The timer runs on the
+            // request's event loop and is cancelled when the lookup settles first (the usual case),
+            // so it neither wakes a thread nor holds the request for the rest of the timeout.
+            ScheduledFuture<?> timer = exchange.executor().schedule(() -> {
+                if (deadline.expire()) {
+                    looked.complete(new StageStep.Proceed(exchange, null, "late"));
+                }
+            }, lookupTimeout.toNanos(), TimeUnit.NANOSECONDS);
             // what the lookup took is known to the admission before the request goes on (and the
             // next request asks it): the stage's step completes after the callback has run
-            return looked.whenComplete((step, error) -> admission.took(System.nanoTime() - start));
+            return looked.whenComplete((step, error) -> {
+                timer.cancel(false);
+                admission.took(System.nanoTime() - start);
+            });
         }
         return looked;
     }

@@ -38,6 +38,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -454,6 +457,37 @@ class SemanticCacheStageTest {
         StageResult hit = run(stage, TEAM_A, body(FORGOT, false));
         assertThat(hit.cache()).isEqualTo(CacheOutcome.SEMANTIC_HIT);
         assertThat(hit.steps()).containsExactly("semantic-cache:hit");
+    }
+
+    @Test
+    void aLookupDoneInTimeCancelsItsDeadlinesTimerOnTheRequestsEventLoop() {
+        List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
+        ScheduledThreadPoolExecutor loop = new ScheduledThreadPoolExecutor(1) {
+            @Override
+            public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+                ScheduledFuture<?> timer = super.schedule(task, delay, unit);
+                if (unit.toSeconds(delay) == 30) {
+                    timers.add(timer);
+                }
+                return timer;
+            }
+        };
+        loop.setRemoveOnCancelPolicy(true);   // as a Netty event loop: a cancelled timer leaves its queue
+        try {
+            SemanticCacheStage stage = SemanticCacheStage.builder(embedder, store, workers)
+                    .lookupTimeout(Duration.ofSeconds(30)).clock(clock()).build();
+            Exchange exchange = Exchange.of("req-1", TEAM_A, ChatRequestParser.parseChat(
+                    body(RESET, false).getBytes(StandardCharsets.UTF_8)), ScriptedUpstream.directives(Map.of()),
+                    loop, Deadline.in(Duration.ofSeconds(5)));
+
+            assertThat(run(stage, exchange).steps()).containsExactly("semantic-cache:miss");
+
+            assertThat(timers).as("the deadline's timer, on the request's event loop").hasSize(1);
+            StageThreads.awaitCount(() -> timers.getFirst().isCancelled() ? 1 : 0, 1);
+            assertThat(loop.getQueue()).as("nothing left waiting for the rest of the 30 s").isEmpty();
+        } finally {
+            loop.shutdownNow();
+        }
     }
 
     @Test
