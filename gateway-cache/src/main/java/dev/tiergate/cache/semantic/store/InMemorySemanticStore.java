@@ -40,7 +40,7 @@ public final class InMemorySemanticStore implements SemanticStore {
                 .ticker(ticker)
                 .executor(Runnable::run)
                 .removalListener((EntryKey key, StoreEntry entry, RemovalCause cause) -> {
-                    if (entry != null) {
+                    if (entry != null && cause != RemovalCause.REPLACED) {   // a replaced entry: put() unindexes
                         unindex(entry);
                     }
                     if (cause == RemovalCause.SIZE) {
@@ -97,7 +97,16 @@ public final class InMemorySemanticStore implements SemanticStore {
         for (int table = 0; table < bands.length; table++) {
             buckets.add(entry.partition(), table, bands[table], entry.id());
         }
-        entries.put(new EntryKey(entry.partition(), entry.id()), entry);
+        StoreEntry previous = entries.asMap().put(new EntryKey(entry.partition(), entry.id()), entry);
+        if (previous != null) {
+            // the same id again: only the memberships the new entry does not share leave the index
+            int[] old = previous.buckets();
+            for (int table = 0; table < old.length; table++) {
+                if (table >= bands.length || old[table] != bands[table]) {
+                    buckets.remove(entry.partition(), table, old[table], entry.id());
+                }
+            }
+        }
         return CompletableFuture.completedFuture(null);
     }
 

@@ -34,6 +34,25 @@ class InMemorySemanticStoreTest extends SemanticStoreContract {
     }
 
     @Test
+    void anIdPutAgainKeepsTheBucketsItSharesWithItsOldEntryAndLeavesTheOthers() {
+        InMemorySemanticStore store = InMemorySemanticStore.builder().ticker(ticker).build();
+        int[] first = buckets(1);
+        int[] second = first.clone();
+        second[0] = first[0] + 1_000;   // one table moves, fifteen stay
+        put(store, "p1", "e1", first, "f", "a", TTL);
+        put(store, "p1", "e1", second, "g", "b", TTL);
+
+        assertThat(candidates(store, "p1", first)).as("found through the fifteen shared buckets")
+                .extracting(StoredProbe::id).containsExactly("e1");
+        int[] onlyTheOldBucket = buckets(7);
+        onlyTheOldBucket[0] = first[0];
+        assertThat(candidates(store, "p1", onlyTheOldBucket)).as("the bucket only the old entry had").isEmpty();
+        assertThat(store.bucketCount()).isEqualTo(TABLES);
+        store.clear();
+        assertThat(store.bucketCount()).isZero();
+    }
+
+    @Test
     void expiredEntriesLeaveTheirBuckets() {
         InMemorySemanticStore store = InMemorySemanticStore.builder().ticker(ticker).build();
         put(store, "p1", "e1", buckets(1), "f", "a", Duration.ofSeconds(1));
