@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # JMH microbenchmarks of the gateway's own work: bench/jmh.sh [JMH args, e.g. -f 1 -wi 2 -i 3]
 # Builds the test classes of $BENCH_MODULE (default gateway-cache, where the cache benchmarks live,
-# dev.tiergate.cache.bench; gateway-server holds the limits' ReserveSettleBenchmark, which needs
+# dev.tiergate.cache.bench; gateway-server holds the request log line's RequestLineBenchmark and the limits' ReserveSettleBenchmark, which needs
 # Redis; gateway-router the routing decision's RouterDecisionBenchmark; gateway-providers the reading of
 # an OpenAI answer, AnswerDecodeBenchmark) and runs them pinned to one
 # core. Results: docs/benchmarks.md, docs/routing.md.

@@ -35,7 +35,10 @@ public final class RequestLog implements RequestListener {
         this.lines = lines;
     }
 
-    /** One line the log wrote: its route (null when none) and, rendered on demand, its fields. */
+    /**
+     * One line the log wrote: its route (null when none) and, rendered on demand, its fields. It
+     * holds its fields' values only (not the request's facts), so it may be kept.
+     */
     public interface Line {
         String route();
 
@@ -44,8 +47,9 @@ public final class RequestLog implements RequestListener {
     }
 
     /**
-     * Told of each line the log writes. Runs on the event loop: must be quick and must not block,
-     * and must not keep the line (it holds the finished request): keep its {@link Line#json()}.
+     * Told of each line the log writes. Runs on the event loop: must be quick and must not block;
+     * it may keep the line, and should ask for its {@link Line#json()} only when it needs the text
+     * (rendering it costs more than the rest of the line's making).
      */
     @FunctionalInterface
     public interface LineListener {
@@ -60,7 +64,7 @@ public final class RequestLog implements RequestListener {
             return;
         }
         RequestLogLine line = new RequestLogLine(r, traces.of(r.requestId()));
-        lines.logged(line);   // first: the JSON its listener takes is then the one the log's writer reuses
+        lines.logged(line);
         log.info(line, "{} {} {} {}", r.method(), r.route(), r.status(), r.outcome() == null ? "-" : r.outcome());
     }
 }

@@ -27,10 +27,12 @@ import net.logstash.logback.marker.LogstashMarker;
 
 /**
  * The fields of one request's log line, in order: taken when the request finished (immutable
- * values only, so the line may be written later on the log's own thread) and written straight
- * into the encoder's generator when the line is, one typed call per field: no map, no boxing and
- * no serializer lookup per field, as {@code Markers.appendEntries} of a map would do. The bytes
- * are those the map's entries gave (RequestLogLineTest).
+ * values only, not the request's facts, so the line may be written later on the log's own thread
+ * and kept by the dashboard's tail) and written straight into the encoder's generator when the
+ * line is, one typed call per field: no map, no boxing and no serializer lookup per field, as
+ * {@code Markers.appendEntries} of a map would do. The bytes are those the map's entries gave
+ * (RequestLogLineTest). Rendered as a JSON text only when asked ({@link #json()}: the dashboard
+ * reading its tail), once.
  */
 final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
     private static final String NAME = "TIERGATE_REQUEST";
@@ -38,7 +40,15 @@ final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
     private static final ObjectReader DECIMAL_FIELDS = MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() { })
             .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private final FinishedRequest request;
+    private final String requestId;
+    private final String method;
+    private final String httpRoute;
+    private final int status;
+    private final long durationNanos;
+    private final String outcome;
+    private final String team;
+    private final String keyId;
+    private final String requestedModel;
     private final UsageRecord usage;
     private final RouteDecision route;
     private final String escalation;
@@ -51,7 +61,15 @@ final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
     /** The line of {@code request}; {@code trace} (null when not traced) adds its trace and span ids. */
     RequestLogLine(FinishedRequest request, SpanContext trace) {
         super(NAME);
-        this.request = request;
+        this.requestId = request.requestId();
+        this.method = request.method();
+        this.httpRoute = request.route();
+        this.status = request.status();
+        this.durationNanos = request.durationNanos();
+        this.outcome = request.outcome();
+        this.team = request.team();
+        this.keyId = request.keyId();
+        this.requestedModel = request.requestedModel();
         this.trace = trace;
         RequestFacts facts = request.facts();
         if (facts == null) {
@@ -71,33 +89,32 @@ final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
     }
 
     /**
-     * Writes the fields into the encoder's object: as the text {@link #json()} rendered when the
-     * object already has fields (the encoder's timestamp and message come first), so that a line
-     * whose JSON the dashboard's tail took is not rendered twice; else field by field.
+     * Writes the fields into the encoder's object: field by field, or as the text {@link #json()}
+     * already rendered (the dashboard read the line first) when the object already has fields (the
+     * encoder's timestamp and message come first).
      */
     @Override
     public void writeTo(JsonGenerator g) throws IOException {
+        String rendered = json;
         JsonStreamContext object = g.getOutputContext();
-        if (object.inObject() && object.getEntryCount() > 0) {
-            String fields = json();
+        if (rendered != null && object.inObject() && object.getEntryCount() > 0) {
             g.writeRaw(',');
-            g.writeRaw(fields, 1, fields.length() - 2);   // without the braces
+            g.writeRaw(rendered, 1, rendered.length() - 2);   // without the braces
             return;
         }
         writeFields(g);
     }
 
     private void writeFields(JsonGenerator g) throws IOException {
-        FinishedRequest r = request;
-        putIfSet(g, "request_id", r.requestId());
-        putIfSet(g, "method", r.method());
-        putIfSet(g, "route", r.route());
-        g.writeNumberField("status", r.status());
-        g.writeNumberField("duration_ms", Math.round(r.durationNanos() / 10_000.0) / 100.0);
-        putIfSet(g, "outcome", r.outcome());
-        putIfSet(g, "team", r.team());
-        putIfSet(g, "key_id", r.keyId());
-        putIfSet(g, "requested_model", r.requestedModel());
+        putIfSet(g, "request_id", requestId);
+        putIfSet(g, "method", method);
+        putIfSet(g, "route", httpRoute);
+        g.writeNumberField("status", status);
+        g.writeNumberField("duration_ms", Math.round(durationNanos / 10_000.0) / 100.0);
+        putIfSet(g, "outcome", outcome);
+        putIfSet(g, "team", team);
+        putIfSet(g, "key_id", keyId);
+        putIfSet(g, "requested_model", requestedModel);
         UsageRecord u = usage;
         if (u != null) {
             putIfSet(g, "model", u.model());
@@ -148,12 +165,12 @@ final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
 
     @Override
     public String route() {
-        return request.route();
+        return httpRoute;
     }
 
     /**
-     * The fields as one JSON object, rendered once (by the dashboard's tail on the event loop, or
-     * by the log's writer thread: a line handed from one to the other through the log's queue).
+     * The fields as one JSON object, rendered on first use (the dashboard reading its tail; the
+     * log's writer writes the fields straight into its line unless this came first).
      */
     @Override
     public String json() {

@@ -13,18 +13,18 @@ public final class RequestTail implements RequestLog.LineListener {
     private static final String DASHBOARD = "/dashboard";
     private static final java.util.Set<String> POLLED = java.util.Set.of("/healthz", "/readyz", "/metrics");
 
-    private final Ring<String> lines = new Ring<>(CAPACITY);
+    private final Ring<RequestLog.Line> lines = new Ring<>(CAPACITY);
 
     @Override
     public void logged(RequestLog.Line line) {
         String route = line.route();
         if (route == null || !(route.startsWith(DASHBOARD) || POLLED.contains(route))) {
-            lines.append(line.json());
+            lines.append(line);   // rendered when the dashboard reads it, not on the event loop now
         }
     }
 
-    /** The lines held, each as the JSON object the log wrote. */
-    public Ring<String> lines() {
+    /** The lines held; each line's {@link RequestLog.Line#json()} is the JSON object the log wrote. */
+    public Ring<RequestLog.Line> lines() {
         return lines;
     }
 }

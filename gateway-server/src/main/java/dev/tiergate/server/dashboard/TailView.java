@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiergate.core.accounting.UsageJson;
+import dev.tiergate.server.accounting.RequestLog;
 import java.io.UncheckedIOException;
 import java.util.List;
 
@@ -20,15 +21,15 @@ public final class TailView {
     }
 
     /** The lines after {@code after} (null: the last {@value #DEFAULT_LINES}). */
-    public static ObjectNode of(Ring<String> ring, Long after) {
+    public static ObjectNode of(Ring<RequestLog.Line> ring, Long after) {
         long latest = ring.latest();
-        List<Ring.Numbered<String>> lines = after == null ? ring.last(DEFAULT_LINES) : ring.after(after);
+        List<Ring.Numbered<RequestLog.Line>> lines = after == null ? ring.last(DEFAULT_LINES) : ring.after(after);
         ObjectNode root = UsageJson.mapper().createObjectNode();
         ArrayNode out = root.putArray("lines");
-        for (Ring.Numbered<String> line : lines) {
+        for (Ring.Numbered<RequestLog.Line> line : lines) {
             ObjectNode row = out.addObject();
             row.put("seq", line.number());
-            row.set("entry", entry(line.value()));
+            row.set("entry", entry(line.value().json()));
         }
         long next = !lines.isEmpty() ? lines.getLast().number()
                 : after == null || after > latest ? latest : after;

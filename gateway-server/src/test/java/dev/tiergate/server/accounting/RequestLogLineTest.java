@@ -148,6 +148,11 @@ class RequestLogLineTest {
     }
 
     private LogstashEncoder accessEncoder() {
+        return accessEncoder(context);
+    }
+
+    /** The encoder LoggingSetup gives the request log (its ACCESS_JSON appender), started. */
+    static LogstashEncoder accessEncoder(LoggerContext context) {
         LogstashEncoder encoder = new LogstashEncoder();   // as LoggingSetup's ACCESS_JSON
         encoder.setContext(context);
         encoder.setIncludeContext(false);

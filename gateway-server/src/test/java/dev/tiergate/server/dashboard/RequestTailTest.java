@@ -14,7 +14,7 @@ class RequestTailTest {
             tail.logged(new Line(route, "{\"request_id\":\"req-" + route + "\",\"route\":\"" + route + "\"}"));
         }
         tail.logged(new Line(null, "{\"request_id\":\"req-without-route\"}"));
-        assertThat(tail.lines().last(10)).extracting(line -> line.value()).containsExactly(
+        assertThat(tail.lines().last(10)).extracting(line -> line.value().json()).containsExactly(
                 "{\"request_id\":\"req-/v1/chat/completions\",\"route\":\"/v1/chat/completions\"}",
                 "{\"request_id\":\"req-/admin/audit\",\"route\":\"/admin/audit\"}",
                 "{\"request_id\":\"req-unmatched\",\"route\":\"unmatched\"}",

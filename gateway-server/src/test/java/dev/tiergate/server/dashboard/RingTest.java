@@ -3,6 +3,7 @@ package dev.tiergate.server.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import dev.tiergate.server.accounting.RequestLog;
 import org.junit.jupiter.api.Test;
 
 class RingTest {
@@ -26,9 +27,20 @@ class RingTest {
 
     @Test
     void theTailViewGivesTheLinesAfterASeqAndWhereToGoOn() {
-        Ring<String> ring = new Ring<>(500);
+        Ring<RequestLog.Line> ring = new Ring<>(500);
         for (int i = 1; i <= 150; i++) {
-            ring.append("{\"request_id\":\"req_" + i + "\"}");
+            String json = "{\"request_id\":\"req_" + i + "\"}";
+            ring.append(new RequestLog.Line() {
+                @Override
+                public String route() {
+                    return "/v1/chat/completions";
+                }
+
+                @Override
+                public String json() {
+                    return json;
+                }
+            });
         }
         var last = TailView.of(ring, null);
         assertThat(last.path("lines")).hasSize(TailView.DEFAULT_LINES);
