@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import net.logstash.logback.encoder.LogstashEncoder;
 
@@ -72,7 +73,7 @@ public final class LoggingSetup extends ContextAwareBase implements Configurator
         encoder.setContext(context);
         encoder.setPattern(PATTERN);
         encoder.start();
-        ConsoleAppender<ILoggingEvent> console = console(context, "STDOUT", encoder);
+        ConsoleAppender<ILoggingEvent> console = started(new ConsoleAppender<>(), context, "STDOUT", encoder);
         AsyncAppender async = new AsyncAppender();
         async.setContext(context);
         async.setName("ASYNC");
@@ -90,11 +91,8 @@ public final class LoggingSetup extends ContextAwareBase implements Configurator
         encoder.getFieldNames().setLevelValue("[ignore]");
         encoder.getFieldNames().setVersion("[ignore]");
         encoder.start();
-        BatchingConsoleAppender<ILoggingEvent> console = new BatchingConsoleAppender<>();
-        console.setContext(context);
-        console.setName("ACCESS_JSON");
-        console.setEncoder(encoder);
-        console.start();
+        BatchingConsoleAppender<ILoggingEvent> console =
+                started(new BatchingConsoleAppender<>(), context, "ACCESS_JSON", encoder);
         LingeringAsyncAppender lingering = new LingeringAsyncAppender();
         lingering.setContext(context);
         lingering.setName("ACCESS_ASYNC");
@@ -105,13 +103,13 @@ public final class LoggingSetup extends ContextAwareBase implements Configurator
         return lingering;
     }
 
-    private static ConsoleAppender<ILoggingEvent> console(LoggerContext context, String name,
-                                                          ch.qos.logback.core.encoder.Encoder<ILoggingEvent> encoder) {
-        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-        console.setContext(context);
-        console.setName(name);
-        console.setEncoder(encoder);
-        console.start();
-        return console;
+    /** {@code appender}, named and given its encoder, started. */
+    private static <A extends OutputStreamAppender<ILoggingEvent>> A started(
+            A appender, LoggerContext context, String name, ch.qos.logback.core.encoder.Encoder<ILoggingEvent> encoder) {
+        appender.setContext(context);
+        appender.setName(name);
+        appender.setEncoder(encoder);
+        appender.start();
+        return appender;
     }
 }
