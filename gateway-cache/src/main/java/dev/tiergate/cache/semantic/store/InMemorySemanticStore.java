@@ -28,6 +28,8 @@ public final class InMemorySemanticStore implements SemanticStore {
     private final LongAdder evictions = new LongAdder();
     private final java.time.Clock clock;
 
+    private static final int[] NO_BUCKETS = {};
+
     private record EntryKey(String partition, String id) {
     }
 
@@ -41,7 +43,7 @@ public final class InMemorySemanticStore implements SemanticStore {
                 .executor(Runnable::run)
                 .removalListener((EntryKey key, StoreEntry entry, RemovalCause cause) -> {
                     if (entry != null && cause != RemovalCause.REPLACED) {   // a replaced entry: put() unindexes
-                        unindex(entry);
+                        unindex(entry, NO_BUCKETS);
                     }
                     if (cause == RemovalCause.SIZE) {
                         evictions.increment();
@@ -99,13 +101,7 @@ public final class InMemorySemanticStore implements SemanticStore {
         }
         StoreEntry previous = entries.asMap().put(new EntryKey(entry.partition(), entry.id()), entry);
         if (previous != null) {
-            // the same id again: only the memberships the new entry does not share leave the index
-            int[] old = previous.buckets();
-            for (int table = 0; table < old.length; table++) {
-                if (table >= bands.length || old[table] != bands[table]) {
-                    buckets.remove(entry.partition(), table, old[table], entry.id());
-                }
-            }
+            unindex(previous, bands);   // the same id again: only what the new entry does not share leaves
         }
         return CompletableFuture.completedFuture(null);
     }
@@ -180,10 +176,13 @@ public final class InMemorySemanticStore implements SemanticStore {
         entries.invalidateAll();
     }
 
-    private void unindex(StoreEntry entry) {
+    /** Takes the entry out of its buckets, but for the tables where {@code kept} holds the same bucket. */
+    private void unindex(StoreEntry entry, int[] kept) {
         int[] bands = entry.buckets();
         for (int table = 0; table < bands.length; table++) {
-            buckets.remove(entry.partition(), table, bands[table], entry.id());
+            if (table >= kept.length || kept[table] != bands[table]) {
+                buckets.remove(entry.partition(), table, bands[table], entry.id());
+            }
         }
     }
 
