@@ -40,15 +40,7 @@ final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
     private static final ObjectReader DECIMAL_FIELDS = MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() { })
             .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private final String requestId;
-    private final String method;
-    private final String httpRoute;
-    private final int status;
-    private final long durationNanos;
-    private final String outcome;
-    private final String team;
-    private final String keyId;
-    private final String requestedModel;
+    private final FinishedRequest request;
     private final UsageRecord usage;
     private final RouteDecision route;
     private final String escalation;
@@ -61,15 +53,7 @@ final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
     /** The line of {@code request}; {@code trace} (null when not traced) adds its trace and span ids. */
     RequestLogLine(FinishedRequest request, SpanContext trace) {
         super(NAME);
-        this.requestId = request.requestId();
-        this.method = request.method();
-        this.httpRoute = request.route();
-        this.status = request.status();
-        this.durationNanos = request.durationNanos();
-        this.outcome = request.outcome();
-        this.team = request.team();
-        this.keyId = request.keyId();
-        this.requestedModel = request.requestedModel();
+        this.request = request.withoutFacts();
         this.trace = trace;
         RequestFacts facts = request.facts();
         if (facts == null) {
@@ -106,15 +90,16 @@ final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
     }
 
     private void writeFields(JsonGenerator g) throws IOException {
-        putIfSet(g, "request_id", requestId);
-        putIfSet(g, "method", method);
-        putIfSet(g, "route", httpRoute);
-        g.writeNumberField("status", status);
-        g.writeNumberField("duration_ms", Math.round(durationNanos / 10_000.0) / 100.0);
-        putIfSet(g, "outcome", outcome);
-        putIfSet(g, "team", team);
-        putIfSet(g, "key_id", keyId);
-        putIfSet(g, "requested_model", requestedModel);
+        FinishedRequest r = request;
+        putIfSet(g, "request_id", r.requestId());
+        putIfSet(g, "method", r.method());
+        putIfSet(g, "route", r.route());
+        g.writeNumberField("status", r.status());
+        g.writeNumberField("duration_ms", Math.round(r.durationNanos() / 10_000.0) / 100.0);
+        putIfSet(g, "outcome", r.outcome());
+        putIfSet(g, "team", r.team());
+        putIfSet(g, "key_id", r.keyId());
+        putIfSet(g, "requested_model", r.requestedModel());
         UsageRecord u = usage;
         if (u != null) {
             putIfSet(g, "model", u.model());
@@ -165,7 +150,7 @@ final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
 
     @Override
     public String route() {
-        return httpRoute;
+        return request.route();
     }
 
     /**

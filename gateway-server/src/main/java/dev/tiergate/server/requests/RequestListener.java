@@ -43,5 +43,10 @@ public interface RequestListener {
     record FinishedRequest(String requestId, String method, String route, int status, String outcome,
                            long durationNanos, String team, String keyId, String requestedModel,
                            RequestFacts facts) {
+        /** This request without its facts: what may be kept after the request (a log line's own fields). */
+        public FinishedRequest withoutFacts() {
+            return facts == null ? this : new FinishedRequest(requestId, method, route, status, outcome, durationNanos,
+                    team, keyId, requestedModel, null);
+        }
     }
 }
