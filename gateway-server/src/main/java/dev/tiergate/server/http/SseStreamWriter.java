@@ -5,9 +5,12 @@ import dev.tiergate.core.error.GatewayError;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.pipeline.Answer;
 import dev.tiergate.core.pipeline.RequestFacts;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import java.util.ArrayList;
+import java.util.List;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 
@@ -18,8 +21,16 @@ import reactor.core.CoreSubscriber;
  * pauses while the socket is not writable. A client that goes away cancels the subscription,
  * which closes the upstream call. What each chunk becomes on the wire is the {@link StreamFrames}' part
  * (chat chunks, or the Responses API's events).
+ *
+ * <p>The frames of the chunks that arrive in one turn of the event loop (one upstream read, as a
+ * rule) go out as one body part and one write: each chunk still reaches the client as soon as it
+ * arrives, without a trip through the HTTP encoder and an output buffer entry per chunk. At most
+ * {@value #MAX_GATHERED_BYTES} bytes are gathered before they are written.
  */
 final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
+    /** Gathered frames beyond this size are written at once (and count against the socket's writability). */
+    static final int MAX_GATHERED_BYTES = 16 * 1024;
+
     private final HttpCall call;
     private final Answer.Stream answer;
     private final RequestFacts facts;
@@ -29,6 +40,9 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
     private boolean awaitingWritable;
     private int chunks;
     private boolean flushScheduled;
+    /** Frames of this loop turn not yet written, and their size. */
+    private final List<byte[]> gathered = new ArrayList<>(4);
+    private int gatheredBytes;
 
     SseStreamWriter(HttpCall call, Answer.Stream answer, RequestFacts facts, StreamFrames frames) {
         this.call = call;
@@ -84,7 +98,11 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
         if (frame != null) {
             sendHeadOnce();
             chunks++;
-            call.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)));
+            gathered.add(frame);
+            gatheredBytes += frame.length;
+            if (gatheredBytes >= MAX_GATHERED_BYTES) {
+                writeGathered();
+            }
             flushSoon();
         }
         if (frame == null || call.ctx.channel().isWritable()) {
@@ -106,6 +124,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
             }
             FatalErrors.escalate(t);
             GatewayError error = GatewayError.from(t);
+            writeGathered();
             call.ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frames.failure(error))));
             call.closeAfter(call.ctx.writeAndFlush(new DefaultLastHttpContent()));
             call.finish(200, "stream_error:" + error.code() + " after " + chunks + " chunks");
@@ -119,8 +138,9 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
                 return;
             }
             sendHeadOnce();
-            // the last frames and the end of the body in one message: one write, one flush
-            var future = call.ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(frames.end())));
+            // the frames not yet written, the last ones and the end of the body in one message: one write, one flush
+            gathered.add(frames.end());
+            var future = call.ctx.writeAndFlush(new DefaultLastHttpContent(takeGathered()));
             if (!call.keepsConnection()) {
                 call.closeAfter(future);
             }
@@ -137,9 +157,34 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
             flushScheduled = true;
             call.eventLoop().execute(() -> {
                 flushScheduled = false;
-                call.ctx.flush();
+                if (!call.isDone()) {
+                    writeGathered();
+                    call.ctx.flush();
+                }
             });
         }
+    }
+
+    /** Writes the gathered frames as one body part (not flushed). */
+    private void writeGathered() {
+        if (!gathered.isEmpty()) {
+            call.ctx.write(new DefaultHttpContent(takeGathered()));
+        }
+    }
+
+    /** The gathered frames in one buffer of the channel's allocator (the socket writes from it as it is); none left. */
+    private ByteBuf takeGathered() {
+        int size = 0;
+        for (byte[] frame : gathered) {
+            size += frame.length;
+        }
+        ByteBuf out = call.ctx.alloc().buffer(size);
+        for (byte[] frame : gathered) {
+            out.writeBytes(frame);
+        }
+        gathered.clear();
+        gatheredBytes = 0;
+        return out;
     }
 
     private void sendHeadOnce() {
