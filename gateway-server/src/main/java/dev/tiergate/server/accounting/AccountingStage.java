@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 
 /**
@@ -116,14 +117,14 @@ public final class AccountingStage extends NamedStage {
         switch (answer) {
             case Answer.Complete complete -> {
                 ChatCompletion completion = complete.completion();
-                account(exchange, UsageRecord.COMPLETE, completion.usage(), new WholeText(completionText(completion)));
+                account(exchange, UsageRecord.COMPLETE, completion.usage(), new WholeText(() -> completionText(completion)));
                 return complete;
             }
             case Answer.Stream stream -> {
                 return stream.withChunks(meter(stream.chunks(), exchange));
             }
             case Answer.Embeddings embeddings -> {
-                account(exchange, UsageRecord.COMPLETE, embeddings.response().usage(), new WholeText(""));
+                account(exchange, UsageRecord.COMPLETE, embeddings.response().usage(), new WholeText(() -> ""));
                 return embeddings;
             }
         }
@@ -262,26 +263,33 @@ public final class AccountingStage extends NamedStage {
         String text();
     }
 
-    /** A complete answer, already in memory. */
+    /**
+     * A complete answer, already in memory: its text is put together only when asked for (the
+     * provider reported no usage, or the team logs prompts), once.
+     */
     private final class WholeText implements AnswerText {
-        private final String text;
+        private final Supplier<String> source;
+        private String text;
 
-        WholeText(String text) {
-            this.text = text;
+        WholeText(Supplier<String> source) {
+            this.source = source;
         }
 
         @Override
         public long tokens() {
-            return tokenCounter.text(text);
+            return tokenCounter.text(text());
         }
 
         @Override
         public int uncountedChars() {
-            return text.length();
+            return text().length();
         }
 
         @Override
         public String text() {
+            if (text == null) {
+                text = source.get();
+            }
             return text;
         }
     }
