@@ -17,8 +17,9 @@ import reactor.core.CoreSubscriber;
 /**
  * Writes a streamed answer to the client as SSE, chunk by chunk as it arrives. Commits late: the
  * 200 head goes out with the first chunk, so an upstream failure before it is still a proper
- * HTTP error. Demand follows the client socket: one chunk is requested at a time and reading
- * pauses while the socket is not writable. A client that goes away cancels the subscription,
+ * HTTP error. Demand follows the client socket: chunks are requested {@value #DEMAND} at a time,
+ * the next ones only once those came and the socket is writable, so reading pauses while it is not
+ * (at most that many chunks arrive after it stopped being writable). A client that goes away cancels the subscription,
  * which closes the upstream call. What each chunk becomes on the wire is the {@link StreamFrames}' part
  * (chat chunks, or the Responses API's events).
  *
@@ -30,6 +31,8 @@ import reactor.core.CoreSubscriber;
 final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
     /** Gathered frames beyond this size are written at once (and count against the socket's writability). */
     static final int MAX_GATHERED_BYTES = 16 * 1024;
+    /** Chunks asked for at a time: one request travels up the operators per this many chunks, not per chunk. */
+    static final int DEMAND = 16;
 
     private final HttpCall call;
     private final Answer.Stream answer;
@@ -38,6 +41,8 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
     private Subscription subscription;
     private boolean headSent;
     private boolean awaitingWritable;
+    /** Chunks asked for and not yet come. */
+    private int outstanding;
     private int chunks;
     private boolean flushScheduled;
     /** Frames of this loop turn not yet written, and their size. */
@@ -56,7 +61,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
         call.onWritable(() -> {
             if (awaitingWritable) {
                 awaitingWritable = false;
-                subscription.request(1);
+                askForMore();
             }
         });
         answer.chunks().subscribe(this);
@@ -75,7 +80,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
             if (call.isDone()) {
                 s.cancel();
             } else {
-                s.request(1);
+                askForMore();
             }
         });
     }
@@ -90,7 +95,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
         }
     }
 
-    /** Writes a chunk's frame (none: a chunk held back or dropped) and asks for the next one while the socket takes more. */
+    /** Gathers a chunk's frame (none: a chunk held back or dropped); once the chunks asked for came, asks for more while the socket takes more. */
     private void send(byte[] frame) {
         if (call.isDone()) {
             return;
@@ -105,11 +110,19 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
             }
             flushSoon();
         }
-        if (frame == null || call.ctx.channel().isWritable()) {
-            subscription.request(1);
+        if (--outstanding > 0) {
+            return;
+        }
+        if (call.ctx.channel().isWritable()) {
+            askForMore();
         } else {
             awaitingWritable = true;
         }
+    }
+
+    private void askForMore() {
+        outstanding = DEMAND;
+        subscription.request(DEMAND);
     }
 
     @Override

@@ -36,6 +36,8 @@ class SseStreamWriterTest {
     private static final Duration NEVER = Duration.ofHours(1);
 
     private final Sinks.Many<ChatChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
+    /** Each request the writer made upstream. */
+    private final List<Long> requested = new ArrayList<>();
     private final EmbeddedChannel server = new EmbeddedChannel(new GatewayChannelInitializer(
             Map.of(new GatewayHttpHandler.Route(HttpMethod.POST, "/stream"), this::stream),
             new ConnectionSettings(1 << 20, NEVER, NEVER, 10, NEVER), new InFlightRequests(), request -> { },
@@ -92,8 +94,36 @@ class SseStreamWriterTest {
         assertThat(parts).endsWith("end");
     }
 
+    @Test
+    void chunksAreAskedForSixteenAtATimeAndNoMoreWhileTheSocketIsNotWritable() {
+        request();
+        assertThat(requested).containsExactly((long) SseStreamWriter.DEMAND);
+
+        emit(texts(SseStreamWriter.DEMAND - 1));
+        assertThat(requested).as("not one request per chunk").hasSize(1);
+        emit("last of the first");
+        assertThat(requested).containsExactly((long) SseStreamWriter.DEMAND, (long) SseStreamWriter.DEMAND);
+
+        server.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        emit(texts(SseStreamWriter.DEMAND));
+        assertThat(requested).as("the socket cannot take more").hasSize(2);
+
+        server.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        server.pipeline().fireChannelWritabilityChanged();
+        server.runPendingTasks();
+        assertThat(requested).hasSize(3);
+    }
+
+    private static String[] texts(int count) {
+        String[] texts = new String[count];
+        for (int i = 0; i < count; i++) {
+            texts[i] = "t" + i;
+        }
+        return texts;
+    }
+
     private void stream(HttpCall call) {
-        new SseStreamWriter(call, new Answer.Stream(upstream.asFlux()), new RequestFacts(), new TextFrames()).start();
+        new SseStreamWriter(call, new Answer.Stream(upstream.asFlux().doOnRequest(requested::add)), new RequestFacts(), new TextFrames()).start();
     }
 
     private void request() {
