@@ -117,7 +117,8 @@ public final class AccountingStage extends NamedStage {
         switch (answer) {
             case Answer.Complete complete -> {
                 ChatCompletion completion = complete.completion();
-                account(exchange, UsageRecord.COMPLETE, completion.usage(), new WholeText(() -> completionText(completion)));
+                account(exchange, UsageRecord.COMPLETE, completion.usage(),
+                        new WholeText(() -> completionText(completion)));
                 return complete;
             }
             case Answer.Stream stream -> {

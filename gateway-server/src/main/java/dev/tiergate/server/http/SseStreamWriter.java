@@ -19,9 +19,9 @@ import reactor.core.CoreSubscriber;
  * 200 head goes out with the first chunk, so an upstream failure before it is still a proper
  * HTTP error. Demand follows the client socket: chunks are requested {@value #DEMAND} at a time,
  * the next ones only once those came and the socket is writable, so reading pauses while it is not
- * (at most that many chunks arrive after it stopped being writable). A client that goes away cancels the subscription,
- * which closes the upstream call. What each chunk becomes on the wire is the {@link StreamFrames}' part
- * (chat chunks, or the Responses API's events).
+ * (at most that many chunks arrive after it stopped being writable). A client that goes away
+ * cancels the subscription, which closes the upstream call. What each chunk becomes on the wire
+ * is the {@link StreamFrames}' part (chat chunks, or the Responses API's events).
  *
  * <p>The frames of the chunks that arrive in one turn of the event loop (one upstream read, as a
  * rule) go out as one body part and one write: each chunk still reaches the client as soon as it
@@ -95,7 +95,10 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
         }
     }
 
-    /** Gathers a chunk's frame (none: a chunk held back or dropped); once the chunks asked for came, asks for more while the socket takes more. */
+    /**
+     * Gathers a chunk's frame (none: a chunk held back or dropped); once the chunks asked for came,
+     * asks for more while the socket takes more.
+     */
     private void send(byte[] frame) {
         if (call.isDone()) {
             return;

@@ -123,7 +123,8 @@ class SseStreamWriterTest {
     }
 
     private void stream(HttpCall call) {
-        new SseStreamWriter(call, new Answer.Stream(upstream.asFlux().doOnRequest(requested::add)), new RequestFacts(), new TextFrames()).start();
+        Answer.Stream answer = new Answer.Stream(upstream.asFlux().doOnRequest(requested::add));
+        new SseStreamWriter(call, answer, new RequestFacts(), new TextFrames()).start();
     }
 
     private void request() {
