@@ -106,8 +106,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
         if (frame != null) {
             sendHeadOnce();
             chunks++;
-            gathered.add(frame);
-            gatheredBytes += frame.length;
+            gather(frame);
             if (gatheredBytes >= MAX_GATHERED_BYTES) {
                 writeGathered();
             }
@@ -155,7 +154,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
             }
             sendHeadOnce();
             // the frames not yet written, the last ones and the end of the body in one message: one write, one flush
-            gathered.add(frames.end());
+            gather(frames.end());
             var future = call.ctx.writeAndFlush(new DefaultLastHttpContent(takeGathered()));
             if (!call.keepsConnection()) {
                 call.closeAfter(future);
@@ -181,6 +180,11 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
         }
     }
 
+    private void gather(byte[] frame) {
+        gathered.add(frame);
+        gatheredBytes += frame.length;
+    }
+
     /** Writes the gathered frames as one body part (not flushed). */
     private void writeGathered() {
         if (!gathered.isEmpty()) {
@@ -190,11 +194,7 @@ final class SseStreamWriter implements CoreSubscriber<ChatChunk> {
 
     /** The gathered frames in one buffer of the channel's allocator (the socket writes from it as it is); none left. */
     private ByteBuf takeGathered() {
-        int size = 0;
-        for (byte[] frame : gathered) {
-            size += frame.length;
-        }
-        ByteBuf out = call.ctx.alloc().buffer(size);
+        ByteBuf out = call.ctx.alloc().buffer(gatheredBytes);
         for (byte[] frame : gathered) {
             out.writeBytes(frame);
         }
