@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import dev.tiergate.server.testing.ChildGateway;
 import dev.tiergate.server.testing.ProcessGauges;
+import dev.tiergate.server.testing.ReadmeRunCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,10 +139,8 @@ class SteadyLoadTest {
         Files.writeString(dir.resolve("teams/t.yaml"), "id: t\nkeys: [{id: k, sha256: "
                 + HexFormat.of().formatHex(ApiKeyAuthenticator.sha256(KEY)) + "}]\n");
         return ChildGateway.start(dir, Map.of(), line -> line.contains("WARN") || line.contains("ERROR"),
-                "-Xms16m", "-Xmx64m", "-Xmn16m", "-XX:-TieredCompilation", "-XX:+UseSerialGC", "-XX:MetaspaceSize=64m", "-XX:MinHeapFreeRatio=10",
-                "-XX:MaxHeapFreeRatio=30", "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000",
-                "-XX:+ExitOnOutOfMemoryError",
-                "--enable-native-access=ALL-UNNAMED");
+                Stream.concat(ReadmeRunCommand.memoryOptions().stream(), Stream.of("--enable-native-access=ALL-UNNAMED"))
+                        .toArray(String[]::new));
     }
 
     /** The fixed-rate load of one phase: its clients, counts and latencies. */
