@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# One gateway under caches-off load in 10 s windows: per window, the server core's busy time per
-# request (as run.sh counts it), the gateway's and the mock's CPU per request, and each gateway
-# thread's (event loop, request log, usage writer, collector, C2, GC notifications) in µs per
-# request. Gateway and mock share one core, wrk has the other, as in run.sh.
+# One gateway under load in 10 s windows, a new prompt per request: per window, the server core's
+# busy time per request (as run.sh counts it), the gateway's and the mock's CPU per request, and
+# each gateway thread's (event loop, lookup lane, request log, usage writer, collector, C2, GC
+# notifications) in µs per request. Gateway and mock share one core, wrk has the other, as in run.sh.
 #   bench/thread-cpu-windows.sh JAR OUT_DIR
 # Env: WARM ["json:30"] scenario:seconds of warm-up, SEQ ["json json json json json"] the measured
-# windows (json or stream), LOGTO [OUT_DIR/gw.log] where stdout goes, USAGE [OUT_DIR/usage.jsonl].
+# windows (json or stream), CONNS [16] wrk's connections, CACHE [off] the x-tiergate-cache header
+# (on: no header, every stage runs, as run.sh --unique), LOGTO [OUT_DIR/gw.log] where stdout goes,
+# USAGE [OUT_DIR/usage.jsonl].
 # JVM options: README's run command.
 set -uo pipefail
 JAR=$(realpath "$1"); OUT=$(realpath -m "$2"); mkdir -p "$OUT"
@@ -25,14 +27,15 @@ body() {
     "$([[ $1 == stream ]] && echo '"stream":true,')"
 }
 load() {   # load SCENARIO SECONDS: requests answered
-  BENCH_BODY=$(body "$1") BENCH_UNIQUE=1 BENCH_HEADERS='x-tiergate-cache: off' BENCH_NONCE=$RANDOM$RANDOM \
-    taskset -c 0 wrk -t1 -c16 -d"$2"s -s "$S/post.lua" http://127.0.0.1:18792/v1/chat/completions \
+  BENCH_BODY=$(body "$1") BENCH_UNIQUE=1 BENCH_HEADERS=$HEADERS BENCH_NONCE=$RANDOM$RANDOM \
+    taskset -c 0 wrk -t1 -c"${CONNS:-16}" -d"$2"s -s "$S/post.lua" http://127.0.0.1:18792/v1/chat/completions \
     | awk '/requests in/ {print $1}'
 }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 threads() { for t in /proc/$GW/task/*; do echo "${t##*/} $(tr -d ' ' < "$t/comm") $(awk '{print $14 + $15}' "$t/stat")"; done | sort; }
 core() { awk '$1 == "cpu1" {print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
 US=$((1000000 / $(getconf CLK_TCK)))
+HEADERS=$([[ ${CACHE:-off} == on ]] || echo 'x-tiergate-cache: off')
 for w in ${WARM:-json:30}; do load "${w%:*}" "${w#*:}" > /dev/null; done
 i=0
 for s in ${SEQ:-json json json json json}; do
