@@ -22,6 +22,8 @@ w = onnx_weights(JAR)
 T = teacher(w)
 models = {"teacher-6L": (T, None), "pruned-1L": (T, 1), "pruned-2L": (T, 2)}
 for name in ("1layer", "2layer"):
+    if not os.path.exists("student_%s.pt" % name):   # train.py --only trains one of them
+        continue
     ck = torch.load("student_%s.pt" % name)
     s = MiniLM(len(ck["layers_from_teacher"]))
     s.load_state_dict(ck["state_dict"]); s.eval()

@@ -13,6 +13,10 @@ ap.add_argument("--max-sentences", type=int, default=60000)
 ap.add_argument("--batch", type=int, default=64)
 ap.add_argument("--lr", type=float, default=1e-4)
 ap.add_argument("--select-steps", type=int, default=30)
+ap.add_argument("--chat", type=int, default=0,
+                help="also this many chat-style prompts: the verifier's training-split chat pairs (10 times each)"
+                     " and the router's MMLU training prompts (no cache validation data)")
+ap.add_argument("--only", default=None, help="train only this student: 1layer or 2layer")
 args = ap.parse_args()
 t0 = time.time()
 log = open("train.log", "a")
@@ -26,6 +30,17 @@ sts = sorted({s for p in read("stsb-train.jsonl") for s in (p["a"], p["b"])})
 rng = random.Random(0)
 rng.shuffle(sents)
 pool = sts + sents
+if args.chat:
+    import os
+    from common import HERE, REPO
+    pairs = [json.loads(l) for l in open(os.path.join(os.path.dirname(HERE), "data", "chat-pairs.jsonl"))]
+    chat = sorted({t for p in pairs if p["split"] == "train" for t in (p["a"], p["b"])})
+    mmlu = [json.loads(l)["prompt"] for l in open(os.path.join(REPO, "..", "shared", "data", "complexity",
+                                                                "routellm-mmlu-train.jsonl"))]
+    rng.shuffle(mmlu)
+    extra = (chat * 10 + mmlu)[:args.chat]
+    say("chat-style prompts:", len(extra), "(%d training-split chat texts x10, then MMLU prompts)" % len(chat))
+    pool = pool[:args.max_sentences - len(extra)] + extra
 pool = pool[:args.max_sentences]
 rng.shuffle(pool)
 seqs = [tok(s, MAXLEN) for s in pool]
@@ -105,6 +120,8 @@ say("picked 2-layer init", pick, "t=%.0fs" % (time.time() - t0))
 
 # ---- main distillation: both students on the same batches, one teacher forward per batch ----
 students = {"1layer": ([0],) + make_student([0]), "2layer": (pick,) + make_student(pick)}
+if args.only:
+    students = {args.only: students[args.only]}
 train_idx = list(range(0, len(seqs) - 256))  # last 256 kept as the selection eval slice
 step, seen, epoch = 0, 0, 0
 start = time.time()
