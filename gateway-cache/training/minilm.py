@@ -15,6 +15,10 @@ from onnx import numpy_helper
 from torch import nn
 
 HIDDEN, HEADS, FFN, LAYERS, EPS = 384, 12, 1536, 6, 1e-12
+# a Layer's modules -> their BERT names under encoder.layer.<i>. in the ONNX graphs
+LAYER_MODULES = {"query": "attention.self.query", "key": "attention.self.key", "value": "attention.self.value",
+                 "attn_out": "attention.output.dense", "attn_norm": "attention.output.LayerNorm",
+                 "inter": "intermediate.dense", "out": "output.dense", "out_norm": "output.LayerNorm"}
 
 
 def onnx_weights(path):
@@ -59,10 +63,7 @@ class Layer(nn.Module):
         return self.out_norm(x + self.out(nn.functional.gelu(self.inter(x))))
 
     def load(self, w, prefix):
-        names = {"query": "attention.self.query", "key": "attention.self.key", "value": "attention.self.value",
-                 "attn_out": "attention.output.dense", "attn_norm": "attention.output.LayerNorm",
-                 "inter": "intermediate.dense", "out": "output.dense", "out_norm": "output.LayerNorm"}
-        for mine, theirs in names.items():
+        for mine, theirs in LAYER_MODULES.items():
             m = getattr(self, mine)
             m.weight.data = torch.tensor(w[prefix + theirs + ".weight"])
             m.bias.data = torch.tensor(w[prefix + theirs + ".bias"])

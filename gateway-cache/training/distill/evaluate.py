@@ -1,7 +1,7 @@
 """Held-out evaluation: 4,000 seeded QQP half-B pairs and all of stsb-dev.
 Usage: taskset -c 1 nice -n 19 /usr/bin/python3 evaluate.py
 """
-import json, random, time
+import json, os, random, time
 import numpy as np
 import torch
 from common import WordPiece, read, split_qqp, teacher, MiniLM, embed, onnx_weights, JAR, MAXLEN
@@ -12,7 +12,6 @@ tok = WordPiece()
 _, B = split_qqp(seed=0)
 qqp = random.Random(1).sample(B, 4000)
 sts = read("stsb-dev.jsonl")
-import os
 if os.environ.get("QUICK"):
     qqp, sts = qqp[:300], sts[:300]
 sets = {"QQP-B": ([p["a"] for p in qqp], [p["b"] for p in qqp], np.array([p["paraphrase"] for p in qqp])),

@@ -13,10 +13,8 @@ import torch
 from onnx import helper, numpy_helper
 
 from common import _jar
+from minilm import LAYER_MODULES
 
-NAMES = {"query": "attention.self.query", "key": "attention.self.key", "value": "attention.self.value",
-         "attn_out": "attention.output.dense", "attn_norm": "attention.output.LayerNorm",
-         "inter": "intermediate.dense", "out": "output.dense", "out_norm": "output.LayerNorm"}
 
 
 def runtime_graph():
@@ -91,7 +89,7 @@ def main(student_path, out_path):
     model = cut(runtime_graph(), layers)
     modules = matmul_modules(model)
     for i in range(layers):
-        for mine, theirs in NAMES.items():
+        for mine, theirs in LAYER_MODULES.items():
             prefix = "encoder.layer.%d.%s" % (i, theirs)
             set_init(model, prefix + ".bias", sd["layers.%d.%s.bias" % (i, mine)])
             if mine.endswith("norm"):
