@@ -1,0 +1,125 @@
+"""Second stage: fine-tune a distilled student on the pair verifier's training pairs, matching what the
+verifier reads of a pair (issue #20): the teacher's token-to-token cosines between the two prompts
+(the whole matrix and each token's best match, BERTScore-like), the pair's sentence cosine, and, as in
+train.py, each prompt's token states and pooled vector.
+Usage: /usr/bin/python3 train_pairs.py --init student_2layer.pt --out DIR --until EPOCH_SECONDS [--rel 10]
+Pairs: gateway-cache/training/build/pairs-train.jsonl and pairs-train-surface.jsonl only (train.sh's
+training split; calibration and validation pairs are never read).
+"""
+import argparse, json, os, random, time
+import numpy as np
+import torch
+from common import WordPiece, read, split_qqp, teacher, student, mean_pool, pad, onnx_weights, JAR, MAXLEN, HERE
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--init", required=True, help="a student from train.py (its .pt)")
+ap.add_argument("--out", required=True)
+ap.add_argument("--until", type=float, required=True, help="stop training at this unix time")
+ap.add_argument("--pairs-per-batch", type=int, default=24)
+ap.add_argument("--sentences-per-batch", type=int, default=32)
+ap.add_argument("--lr", type=float, default=1e-4)
+ap.add_argument("--rel", type=float, default=10.0, help="weight of the pair terms against train.py's loss")
+ap.add_argument("--threads", type=int, default=1)
+args = ap.parse_args()
+torch.set_num_threads(args.threads)
+os.makedirs(args.out, exist_ok=True)
+t0 = time.time()
+log = open(os.path.join(args.out, "train.log"), "a")
+def say(*a):
+    s = " ".join(str(x) for x in a); print(s, flush=True); log.write(s + "\n"); log.flush()
+
+say("args", vars(args))
+tok = WordPiece()
+build = os.path.join(os.path.dirname(HERE), "build")
+pairs = [json.loads(l) for name in ("pairs-train.jsonl", "pairs-train-surface.jsonl")
+         for l in open(os.path.join(build, name))]
+pair_seqs = [(tok(p["a"], MAXLEN), tok(p["b"], MAXLEN)) for p in pairs]
+A, _ = split_qqp(seed=0)
+sents = sorted({q for p in A for q in (p["a"], p["b"])})
+sts = sorted({s for p in read("stsb-train.jsonl") for s in (p["a"], p["b"])})
+chat = sorted({t for p in pairs for t in (p["a"], p["b"])})
+rng = random.Random(1)
+rng.shuffle(sents)
+pool = [tok(s, MAXLEN) for s in sts + sents[:30000] + chat]
+say("pairs", len(pairs), "(positives %d)" % sum(p["label"] for p in pairs), "sentences", len(pool),
+    "t=%.0fs" % (time.time() - t0))
+
+w = onnx_weights(JAR)
+T = teacher(w)
+for p in T.parameters():
+    p.requires_grad_(False)
+ck = torch.load(args.init)
+S = student(w, ck["layers_from_teacher"])
+S.load_state_dict(ck["state_dict"])
+S.word.weight.requires_grad_(False)
+opt = torch.optim.Adam([p for p in S.parameters() if p.requires_grad], lr=args.lr)
+
+
+def norm(x):
+    return torch.nn.functional.normalize(x, dim=-1)
+
+
+def own_loss(s, t, mask):
+    m = mask.unsqueeze(-1).float()
+    mse = (((s - t) ** 2) * m).sum() / (m.sum() * s.shape[-1])
+    cos = torch.nn.functional.cosine_similarity(mean_pool(s, mask), mean_pool(t, mask), dim=-1)
+    return mse, (1 - cos).mean()
+
+
+def pair_terms(sq, sc, tq, tc, mq, mc):
+    """Token-cosine matrix MSE, best-match MSE (both sides), sentence-cosine MSE of the pairs."""
+    Ss = torch.bmm(norm(sq), norm(sc).transpose(1, 2))
+    St = torch.bmm(norm(tq), norm(tc).transpose(1, 2))
+    m = (mq.unsqueeze(2) * mc.unsqueeze(1)).float()
+    mat = (((Ss - St) ** 2) * m).sum() / m.sum()
+    neg = (1 - m) * -4.0
+    best = 0
+    for dim, mm in ((2, mq), (1, mc)):
+        bs, bt = (Ss + neg).max(dim).values, (St + neg).max(dim).values
+        mm = mm.float()
+        best = best + (((bs - bt) ** 2) * mm).sum() / mm.sum()
+    cs = (norm(mean_pool(sq, mq)) * norm(mean_pool(sc, mc))).sum(-1)
+    ct = (norm(mean_pool(tq, mq)) * norm(mean_pool(tc, mc))).sum(-1)
+    return mat, best / 2, ((cs - ct) ** 2).mean()
+
+
+def forward(model, seqs):
+    ids, mask = pad(seqs)
+    return model(ids, mask, torch.zeros_like(ids)), mask
+
+
+step = 0
+start = time.time()
+running = []
+order = list(range(len(pairs)))
+while time.time() < args.until:
+    rng.shuffle(order)
+    for k in range(0, len(order) - args.pairs_per_batch, args.pairs_per_batch):
+        if time.time() > args.until:
+            break
+        idx = order[k:k + args.pairs_per_batch]
+        qs, cs = [pair_seqs[i][0] for i in idx], [pair_seqs[i][1] for i in idx]
+        extra = [pool[rng.randrange(len(pool))] for _ in range(args.sentences_per_batch)]
+        with torch.no_grad():
+            tq, mq = forward(T, qs); tc, mc = forward(T, cs); te, me = forward(T, extra)
+        sq, _ = forward(S, qs); sc, _ = forward(S, cs); se, _ = forward(S, extra)
+        own = [own_loss(s, t, m) for s, t, m in ((sq, tq, mq), (sc, tc, mc), (se, te, me))]
+        mse = sum(o[0] for o in own) / 3; cosl = sum(o[1] for o in own) / 3
+        mat, best, pcos = pair_terms(sq, sc, tq, tc, mq, mc)
+        loss = mse + cosl + args.rel * (mat + best + pcos)
+        lr = args.lr * min(1.0, (step + 1) / 50)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        opt.zero_grad(); loss.backward(); opt.step()
+        running.append([loss.item(), mse.item(), cosl.item(), mat.item(), best.item(), pcos.item()])
+        step += 1
+        if step % 25 == 0 or step == 1:
+            r = np.mean(running[-25:], 0)
+            say("step %d %.0fs | loss %.4f mse %.4f 1-cos %.4f | pair: matrix %.5f best %.5f cosine %.5f" % (
+                (step, time.time() - start) + tuple(r)))
+        if step % 100 == 0:
+            torch.save({"layers_from_teacher": ck["layers_from_teacher"], "state_dict": S.state_dict()},
+                       os.path.join(args.out, "student_%dlayer.pt" % len(ck["layers_from_teacher"])))
+torch.save({"layers_from_teacher": ck["layers_from_teacher"], "state_dict": S.state_dict()},
+           os.path.join(args.out, "student_%dlayer.pt" % len(ck["layers_from_teacher"])))
+say("done: steps", step, "train time %.0fs" % (time.time() - start))
