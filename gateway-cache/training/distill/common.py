@@ -156,6 +156,15 @@ def mean_pool(x, mask):
     return (x * m).sum(1) / m.sum(1).clamp(min=1)
 
 
+def state_loss(s_states, t_states, mask):
+    """The distillation loss's two parts (train.py, train_pairs.py): masked MSE of the token states and
+    the mean of 1 - cosine of the mean-pooled vectors."""
+    m = mask.unsqueeze(-1).float()
+    mse = (((s_states - t_states) ** 2) * m).sum() / (m.sum() * s_states.shape[-1])
+    cos = torch.nn.functional.cosine_similarity(mean_pool(s_states, mask), mean_pool(t_states, mask), dim=-1)
+    return mse, (1 - cos).mean()
+
+
 @torch.no_grad()
 def embed(model, seqs, upto=None, bs=128):
     """L2-normalised mean-pooled sentence embeddings, length-sorted batches."""

@@ -4,7 +4,7 @@ Usage: taskset -c 1 nice -n 19 /usr/bin/python3 train.py --until EPOCH_SECONDS [
 import argparse, json, random, time
 import numpy as np
 import torch
-from common import WordPiece, read, split_qqp, teacher, student, mean_pool, pad, onnx_weights, JAR, MAXLEN
+from common import WordPiece, read, split_qqp, teacher, student, state_loss, pad, onnx_weights, JAR, MAXLEN
 
 torch.set_num_threads(1)
 ap = argparse.ArgumentParser()
@@ -54,10 +54,8 @@ for p in T.parameters():
 
 
 def loss_fn(s_states, t_states, mask):
-    m = mask.unsqueeze(-1).float()
-    mse = (((s_states - t_states) ** 2) * m).sum() / (m.sum() * s_states.shape[-1])
-    cos = torch.nn.functional.cosine_similarity(mean_pool(s_states, mask), mean_pool(t_states, mask), dim=-1)
-    return mse + (1 - cos).mean(), mse.item(), (1 - cos).mean().item()
+    mse, cos = state_loss(s_states, t_states, mask)
+    return mse + cos, mse.item(), cos.item()
 
 
 def make_student(layers):

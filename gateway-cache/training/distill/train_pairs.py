@@ -9,7 +9,7 @@ training split; calibration and validation pairs are never read).
 import argparse, json, os, random, time
 import numpy as np
 import torch
-from common import WordPiece, read, split_qqp, teacher, student, mean_pool, pad, onnx_weights, JAR, MAXLEN, HERE
+from common import WordPiece, read, split_qqp, teacher, student, mean_pool, state_loss, pad, onnx_weights, JAR, MAXLEN, HERE
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--init", required=True, help="a student from train.py (its .pt)")
@@ -37,10 +37,10 @@ pair_seqs = [(tok(p["a"], MAXLEN), tok(p["b"], MAXLEN)) for p in pairs]
 A, _ = split_qqp(seed=0)
 sents = sorted({q for p in A for q in (p["a"], p["b"])})
 sts = sorted({s for p in read("stsb-train.jsonl") for s in (p["a"], p["b"])})
-chat = sorted({t for p in pairs for t in (p["a"], p["b"])})
+pair_texts = sorted({t for p in pairs for t in (p["a"], p["b"])})
 rng = random.Random(1)
 rng.shuffle(sents)
-pool = [tok(s, MAXLEN) for s in sts + sents[:30000] + chat]
+pool = [tok(s, MAXLEN) for s in sts + sents[:30000] + pair_texts]
 say("pairs", len(pairs), "(positives %d)" % sum(p["label"] for p in pairs), "sentences", len(pool),
     "t=%.0fs" % (time.time() - t0))
 
@@ -59,13 +59,6 @@ def norm(x):
     return torch.nn.functional.normalize(x, dim=-1)
 
 
-def own_loss(s, t, mask):
-    m = mask.unsqueeze(-1).float()
-    mse = (((s - t) ** 2) * m).sum() / (m.sum() * s.shape[-1])
-    cos = torch.nn.functional.cosine_similarity(mean_pool(s, mask), mean_pool(t, mask), dim=-1)
-    return mse, (1 - cos).mean()
-
-
 def pair_terms(sq, sc, tq, tc, mq, mc):
     """Token-cosine matrix MSE, best-match MSE (both sides), sentence-cosine MSE of the pairs."""
     Ss = torch.bmm(norm(sq), norm(sc).transpose(1, 2))
@@ -81,6 +74,11 @@ def pair_terms(sq, sc, tq, tc, mq, mc):
     cs = (norm(mean_pool(sq, mq)) * norm(mean_pool(sc, mc))).sum(-1)
     ct = (norm(mean_pool(tq, mq)) * norm(mean_pool(tc, mc))).sum(-1)
     return mat, best / 2, ((cs - ct) ** 2).mean()
+
+
+def save():
+    torch.save({"layers_from_teacher": ck["layers_from_teacher"], "state_dict": S.state_dict()},
+               os.path.join(args.out, "student_%dlayer.pt" % len(ck["layers_from_teacher"])))
 
 
 def forward(model, seqs):
@@ -103,7 +101,7 @@ while time.time() < args.until:
         with torch.no_grad():
             tq, mq = forward(T, qs); tc, mc = forward(T, cs); te, me = forward(T, extra)
         sq, _ = forward(S, qs); sc, _ = forward(S, cs); se, _ = forward(S, extra)
-        own = [own_loss(s, t, m) for s, t, m in ((sq, tq, mq), (sc, tc, mc), (se, te, me))]
+        own = [state_loss(s, t, m) for s, t, m in ((sq, tq, mq), (sc, tc, mc), (se, te, me))]
         mse = sum(o[0] for o in own) / 3; cosl = sum(o[1] for o in own) / 3
         mat, best, pcos = pair_terms(sq, sc, tq, tc, mq, mc)
         loss = mse + cosl + args.rel * (mat + best + pcos)
@@ -118,8 +116,6 @@ while time.time() < args.until:
             say("step %d %.0fs | loss %.4f mse %.4f 1-cos %.4f | pair: matrix %.5f best %.5f cosine %.5f" % (
                 (step, time.time() - start) + tuple(r)))
         if step % 100 == 0:
-            torch.save({"layers_from_teacher": ck["layers_from_teacher"], "state_dict": S.state_dict()},
-                       os.path.join(args.out, "student_%dlayer.pt" % len(ck["layers_from_teacher"])))
-torch.save({"layers_from_teacher": ck["layers_from_teacher"], "state_dict": S.state_dict()},
-           os.path.join(args.out, "student_%dlayer.pt" % len(ck["layers_from_teacher"])))
+            save()
+save()
 say("done: steps", step, "train time %.0fs" % (time.time() - start))
