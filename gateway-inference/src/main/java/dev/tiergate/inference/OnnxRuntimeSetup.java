@@ -66,7 +66,9 @@ public final class OnnxRuntimeSetup {
 
     /**
      * Loads an ONNX graph with DJL on ONNX Runtime, offline. ONNX Runtime reads a file: the graph
-     * is copied from {@code graph} to a temporary directory, loaded, and the copy deleted.
+     * is written from {@code graph} to a temporary directory with its large weights in a file beside
+     * it ({@link MappedWeightsWriter}: ONNX Runtime maps them instead of copying them), loaded, and
+     * both files deleted (the mapping keeps the weights' file readable until the model is closed).
      *
      * @param what           what is loaded, for error messages (e.g. {@code embedding model all-minilm-l6-v2-q})
      * @param graph          the {@code .onnx} bytes, usually a classpath resource; closed here
@@ -88,8 +90,7 @@ public final class OnnxRuntimeSetup {
         Path dir = null;
         try (graph) {
             dir = Files.createTempDirectory("tiergate-onnx-");
-            Path file = dir.resolve("model.onnx");
-            Files.copy(graph, file);
+            Path file = MappedWeightsWriter.write(graph, dir);
             return criteria
                     .optEngine(ENGINE)
                     .optModelPath(file)
@@ -116,7 +117,7 @@ public final class OnnxRuntimeSetup {
             }
             Files.deleteIfExists(dir);
         } catch (IOException e) {
-            // A temporary file left behind is harmless: the model is already in memory.
+            // A temporary file left behind is harmless: the model is already loaded.
             log.debug("could not delete {}: {}", dir, e.toString());
         }
     }
