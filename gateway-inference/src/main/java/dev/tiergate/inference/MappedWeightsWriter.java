@@ -16,10 +16,10 @@ import java.nio.file.Path;
 /**
  * Writes an ONNX model as two files: the graph, and beside it its large weights, which the graph
  * names as external data. ONNX Runtime maps external data from its file instead of copying it into
- * memory, so a weight its kernels have repacked at load (the quantized matrices) never becomes
- * resident again, and the rest are clean file pages the kernel can drop. Loaded from one
+ * memory, so the weights its kernels repack at load (the quantized matrices) are not also kept as
+ * anonymous memory, and what is mapped are clean file pages the kernel can drop. Loaded from one
  * self-contained file, the same model keeps every weight as anonymous memory for the process's
- * life: about 10 MB more for the embedding model.
+ * life: 3 to 12 MB more for the embedding model (a bare JVM, docs/benchmarks.md).
  *
  * <p>The rewrite works on the protobuf wire format and streams: only the graph without its large
  * weights is held in memory (about 0.4 MB for the embedding model). It changes nothing but where
