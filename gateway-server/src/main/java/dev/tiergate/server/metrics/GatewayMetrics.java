@@ -23,7 +23,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import dev.tiergate.server.health.HeapReading;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -78,7 +77,6 @@ public final class GatewayMetrics implements AutoCloseable {
     public static final String UNKNOWN = "unknown";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<String, CacheCounts> cacheByTeam = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
     /** A stage's timer and step counters by stage name, bound once (a step only looks up and records). */
@@ -91,7 +89,7 @@ public final class GatewayMetrics implements AutoCloseable {
 
     public GatewayMetrics(EventLoopGroup eventLoops) {
         new JvmMemoryMetrics().bindTo(registry);
-        gc.bindTo(registry);
+        new PolledGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -478,7 +476,6 @@ public final class GatewayMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        gc.close();
         registry.close();
     }
 
