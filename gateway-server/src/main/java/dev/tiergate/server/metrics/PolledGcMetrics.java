@@ -10,7 +10,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -65,7 +64,7 @@ final class PolledGcMetrics implements MeterBinder {
     }
 
     /** The heap pool that holds long-lived objects (Serial's and Parallel's old gen, G1's old gen), or null. */
-    static MemoryPoolMXBean oldGeneration(List<MemoryPoolMXBean> pools) {
+    private static MemoryPoolMXBean oldGeneration(List<MemoryPoolMXBean> pools) {
         for (MemoryPoolMXBean pool : pools) {
             String name = pool.getName();
             if (pool.getType() == MemoryType.HEAP && (name.contains("Old Gen") || name.contains("Tenured"))) {
