@@ -26,7 +26,8 @@ import java.util.Map;
  * Reads OpenAI's answers, a {@code chat.completion.chunk} payload or a whole
  * {@code chat.completion} body, with a hand-written walk over Jackson's token stream: the modelled
  * fields straight into the records, only fields we do not model (kept in {@code extra}) as trees,
- * no data binding. Gives the very records {@code OpenAiJson.reader()} binds
+ * no data binding; a chunk of the usual shape is read from its bytes by {@link OpenAiChunkBytes}
+ * first, without a parser. Gives the very records {@code OpenAiJson.reader()} binds
  * ({@code OpenAiAnswerScanTest} holds the two equal over a corpus and random variants). A body
  * whose shape is not the usual one (a number where text is expected, a float index, a null in a
  * list, content as parts, malformed JSON: what data binding coerces or rejects) is handed to data
@@ -40,7 +41,11 @@ final class OpenAiAnswerScan {
 
     /** The chunk of {@code payload}, or null when it is not one (not JSON, not an object, fields of the wrong types). */
     static ChatChunk chunk(byte[] payload) {
-        ChatChunk chunk = scanChunk(payload);
+        ChatChunk chunk = OpenAiChunkBytes.read(payload);
+        if (chunk != null) {
+            return chunk;
+        }
+        chunk = scanChunk(payload);
         if (chunk != null) {
             return chunk;
         }

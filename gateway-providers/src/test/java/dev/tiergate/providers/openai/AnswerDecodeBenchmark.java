@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * An OpenAI answer read into its record: by data binding (what the adapter did before) and by
- * {@link OpenAiAnswerScan} (what it does now), for the three shapes a stream's chunks have (a
+ * {@link OpenAiAnswerScan} (a walk over Jackson's tokens) and bytes first ({@link OpenAiChunkBytes}, what the
+ * stream decoder does now), for the three shapes a stream's chunks have (a
  * content delta, most of them; a tool call's opening fragment; the usage-only last chunk) and for a
  * plain answer's body (a {@code chat.completion}). The parser alone ({@link #tokens}) is the floor. Run with {@code BENCH_MODULE=gateway-providers bench/jmh.sh}; see docs/benchmarks.md. Not a
  * test: nothing here runs under {@code ./mvnw verify}.
@@ -95,6 +96,15 @@ public class AnswerDecodeBenchmark {
     @Benchmark
     public Object scan() {
         return plain ? OpenAiAnswerScan.scanCompletion(payload) : OpenAiAnswerScan.scanChunk(payload);
+    }
+
+    /**
+     * What the stream decoder does with a chunk now: {@link OpenAiChunkBytes} from the bytes, the scan
+     * where it gives up (a tool call, usage details); a plain answer as {@link #scan}.
+     */
+    @Benchmark
+    public Object bytesFirst() {
+        return plain ? OpenAiAnswerScan.scanCompletion(payload) : OpenAiAnswerScan.chunk(payload);
     }
 
     /** The floor under both: the parser alone, every token read and every string made, nothing built. */

@@ -242,7 +242,7 @@ class OpenAiAnswerScanTest {
         }
     }
 
-    private static void assertSameAsBinding(byte[] payload, ChatChunk actual) throws IOException {
+    static void assertSameAsBinding(byte[] payload, ChatChunk actual) throws IOException {
         ChatChunk bound;
         try {
             bound = OpenAiJson.reader().readValue(payload, ChatChunk.class);
@@ -259,7 +259,7 @@ class OpenAiAnswerScanTest {
 
     // ---- a generator of chunks as OpenAI-compatible servers write them, with wrong types now and then
 
-    private static ObjectNode randomChunk(Random r, boolean unusual) {
+    static ObjectNode randomChunk(Random r, boolean unusual) {
         ObjectNode chunk = NODES.objectNode();
         List<Runnable> fields = new ArrayList<>();
         fields.add(() -> chunk.set("id", maybe(r, NODES.textNode("chatcmpl-" + r.nextInt(1000)))));
@@ -419,7 +419,7 @@ class OpenAiAnswerScanTest {
     }
 
     /** JSON text of {@code node} with random whitespace between tokens and random {@code \\u} escapes. */
-    private static String write(JsonNode node, Random r) {
+    static String write(JsonNode node, Random r) {
         StringBuilder out = new StringBuilder();
         write(node, r, out);
         return space(r) + out + space(r);
