@@ -30,6 +30,10 @@ public final class SseDecoder {
     private byte[] data = new byte[256];
     private int dataLength;
     private boolean hasData;
+    /** The event's only data line so far when it is still in the slice being fed (not yet in {@link #data}), else null. */
+    private byte[] pendingData;
+    private int pendingOff;
+    private int pendingLength;
     private String eventName;
     private long eventBytes;
 
@@ -72,9 +76,17 @@ public final class SseDecoder {
                 while (i < end && buf[i] != '\n' && buf[i] != '\r') {
                     i++;
                 }
-                append(buf, start, i - start);
+                if (lineLength == 0 && i < end) {   // a whole line in this slice: read where it is
+                    count(i - start);
+                    afterCr = buf[i] == '\r';
+                    i++;
+                    line(buf, start, i - 1 - start, out);
+                } else {
+                    append(buf, start, i - start);
+                }
             }
         }
+        keepPendingData();
     }
 
     /** Convenience for a whole array. */
@@ -83,13 +95,17 @@ public final class SseDecoder {
     }
 
     private void append(byte[] buf, int off, int len) {
+        count(len);
+        line = room(line, lineLength, len);
+        System.arraycopy(buf, off, line, lineLength, len);
+        lineLength += len;
+    }
+
+    private void count(int len) {
         eventBytes += len;
         if (eventBytes > maxEventBytes) {
             throw new IllegalStateException("SSE event larger than " + maxEventBytes + " bytes");
         }
-        line = room(line, lineLength, len);
-        System.arraycopy(buf, off, line, lineLength, len);
-        lineLength += len;
     }
 
     private static byte[] room(byte[] array, int used, int more) {
@@ -99,39 +115,68 @@ public final class SseDecoder {
     private void endLine(Consumer<SseEvent> out) {
         int length = lineLength;
         lineLength = 0;
+        line(line, 0, length, out);
+        shrinkLine();
+    }
+
+    /** A whole line, {@code length} bytes of {@code src} from {@code off} (the line buffer or a fed slice). */
+    private void line(byte[] src, int off, int length, Consumer<SseEvent> out) {
         if (length == 0) {
             dispatch(out);
             return;
         }
-        if (line[0] == ':') {
-            shrinkLine();
+        if (src[off] == ':') {
             return;
         }
         int colon = 0;
-        while (colon < length && line[colon] != ':') {
+        while (colon < length && src[off + colon] != ':') {
             colon++;
         }
         int value = colon == length ? length
-                : colon + 1 < length && line[colon + 1] == ' ' ? colon + 2 : colon + 1;
-        if (isField(DATA, colon)) {
-            int valueLength = length - value;
-            data = room(data, dataLength, valueLength + 1);
-            if (hasData) {
-                data[dataLength++] = '\n';
-            }
-            System.arraycopy(line, value, data, dataLength, valueLength);
-            dataLength += valueLength;
-            hasData = true;
-        } else if (isField(EVENT, colon)) {
-            eventName = new String(line, value, length - value, StandardCharsets.UTF_8);
+                : colon + 1 < length && src[off + colon + 1] == ' ' ? colon + 2 : colon + 1;
+        if (isField(src, off, DATA, colon)) {
+            data(src, off + value, length - value);
+        } else if (isField(src, off, EVENT, colon)) {
+            eventName = new String(src, off + value, length - value, StandardCharsets.UTF_8);
         }
         // id, retry and unknown fields are ignored
-        shrinkLine();
     }
 
-    /** Whether the line's field name (its first {@code length} bytes) is {@code name}. */
-    private boolean isField(byte[] name, int length) {
-        return length == name.length && Arrays.equals(line, 0, length, name, 0, length);
+    /**
+     * A data line's value. The event's first one, when it lies in a fed slice, stays there until
+     * the event ends in the same slice (its payload is then copied once) or the slice is done.
+     */
+    private void data(byte[] src, int off, int length) {
+        if (!hasData && src != line) {
+            pendingData = src;
+            pendingOff = off;
+            pendingLength = length;
+            hasData = true;
+            return;
+        }
+        keepPendingData();
+        data = room(data, dataLength, length + 1);
+        if (hasData) {
+            data[dataLength++] = '\n';
+        }
+        System.arraycopy(src, off, data, dataLength, length);
+        dataLength += length;
+        hasData = true;
+    }
+
+    /** Copies a first data line still in a fed slice into {@link #data}: the slice is about to go. */
+    private void keepPendingData() {
+        if (pendingData != null) {
+            data = room(data, 0, pendingLength);
+            System.arraycopy(pendingData, pendingOff, data, 0, pendingLength);
+            dataLength = pendingLength;
+            pendingData = null;
+        }
+    }
+
+    /** Whether a line's field name (its first {@code length} bytes, from {@code off}) is {@code name}. */
+    private static boolean isField(byte[] src, int off, byte[] name, int length) {
+        return length == name.length && Arrays.equals(src, off, off + length, name, 0, length);
     }
 
     private void shrinkLine() {
@@ -143,7 +188,9 @@ public final class SseDecoder {
     private void dispatch(Consumer<SseEvent> out) {
         String name = eventName;
         boolean emit = hasData;
-        byte[] payload = emit ? Arrays.copyOf(data, dataLength) : null;
+        byte[] payload = !emit ? null : pendingData != null
+                ? Arrays.copyOfRange(pendingData, pendingOff, pendingOff + pendingLength) : Arrays.copyOf(data, dataLength);
+        pendingData = null;
         dataLength = 0;
         if (data.length > 64 * 1024) {
             data = new byte[256];

@@ -5,17 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SseDecoderTest {
 
+    /**
+     * The events of {@code text} fed {@code sliceSize} bytes at a time, each slice from the middle of
+     * one buffer that is overwritten as soon as it was fed (as a network buffer is reused).
+     */
     private static List<SseEvent> decodeInSlices(String text, int sliceSize) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         SseDecoder decoder = new SseDecoder();
         List<SseEvent> out = new ArrayList<>();
+        byte[] reused = new byte[sliceSize + 2];
         for (int off = 0; off < bytes.length; off += sliceSize) {
-            decoder.feed(bytes, off, Math.min(sliceSize, bytes.length - off), out::add);
+            int length = Math.min(sliceSize, bytes.length - off);
+            System.arraycopy(bytes, off, reused, 1, length);
+            decoder.feed(reused, 1, length, out::add);
+            Arrays.fill(reused, (byte) '#');
         }
         return out;
     }
@@ -37,7 +46,7 @@ class SseDecoderTest {
         String text = "event: message_start\r\ndata: {\"t\":\"héllo 世界 🎉\"}\r\n\r\n: ping\n\ndata: x\ndata: y\n\n";
         List<SseEvent> expected = List.of(
                 new SseEvent("message_start", "{\"t\":\"héllo 世界 🎉\"}"), new SseEvent(null, "x\ny"));
-        for (int slice = 1; slice <= 8; slice++) {
+        for (int slice = 1; slice <= text.length() + 1; slice++) {
             assertThat(decodeInSlices(text, slice)).as("slice %d", slice).isEqualTo(expected);
         }
     }
