@@ -2,6 +2,7 @@ package dev.tiergate.core.sse;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tiergate.core.json.AsciiRuns;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -73,6 +74,9 @@ public final class SseDecoder {
             } else {
                 afterCr = false;
                 int start = i;
+                for (int last = end - Long.BYTES; i <= last && AsciiRuns.noLineEnd((long) AsciiRuns.LONGS.get(buf, i)); ) {
+                    i += Long.BYTES;
+                }
                 while (i < end && buf[i] != '\n' && buf[i] != '\r') {
                     i++;
                 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.tiergate.core.json.AsciiRuns;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatChunk.ChunkChoice;
 import dev.tiergate.core.model.ChatChunk.Delta;
@@ -409,10 +410,17 @@ final class OpenAiChunkBytes {
         return text();
     }
 
-    /** A string: printable ASCII copied as it is, escapes and UTF-8 decoded strictly. */
+    /**
+     * A string: printable ASCII copied as it is (skipped eight bytes at a time while there is no
+     * quote, backslash, control or multi-byte character among them), escapes and UTF-8 decoded
+     * strictly.
+     */
     private String text() {
         expect('"');
         int start = i;
+        for (int last = b.length - Long.BYTES; i <= last && AsciiRuns.plainText((long) AsciiRuns.LONGS.get(b, i)); ) {
+            i += Long.BYTES;
+        }
         byte c;
         while ((c = b[i]) != '"') {
             if (c < 0x20 || c == '\\') {   // negative: a byte of a multi-byte character
