@@ -121,31 +121,21 @@ final class OpenAiChunkBytes {
     }
 
     private List<ChunkChoice> choices() {
-        if (b[i] == 'n') {
-            literal("null");
+        if (nullLiteral()) {
             return null;
         }
-        expect('[');
-        space();
-        if (b[i] == ']') {
-            i++;
+        if (!openArray()) {
             return List.of();
         }
         ChunkChoice first = choice();
-        space();
-        if (b[i] == ']') {
-            i++;
+        if (!nextElement()) {
             return List.of(first);
         }
         List<ChunkChoice> all = new ArrayList<>(4);
         all.add(first);
-        while (b[i] == ',') {
-            i++;
-            space();
+        do {
             all.add(choice());
-            space();
-        }
-        expect(']');
+        } while (nextElement());
         return all;
     }
 
@@ -176,8 +166,7 @@ final class OpenAiChunkBytes {
     }
 
     private Delta delta() {
-        if (b[i] == 'n') {
-            literal("null");
+        if (nullLiteral()) {
             return null;
         }
         String role = null;
@@ -202,8 +191,7 @@ final class OpenAiChunkBytes {
     }
 
     private Usage usage() {
-        if (b[i] == 'n') {
-            literal("null");
+        if (nullLiteral()) {
             return null;
         }
         Integer prompt = null;
@@ -284,22 +272,10 @@ final class OpenAiChunkBytes {
         if (depth > MAX_DEPTH) {
             throw Unusual.INSTANCE;
         }
-        expect('[');
-        space();
         ArrayNode array = JsonNodeFactory.instance.arrayNode();
-        if (b[i] == ']') {
-            i++;
-            return array;
-        }
-        array.add(node(depth));
-        space();
-        while (b[i] == ',') {
-            i++;
-            space();
+        for (boolean more = openArray(); more; more = nextElement()) {
             array.add(node(depth));
-            space();
         }
-        expect(']');
         return array;
     }
 
@@ -312,12 +288,9 @@ final class OpenAiChunkBytes {
 
     // ---- structure: objects, names, literals, white space
 
-    /** Reads {@code {}} and the first field's name and colon; whether the object has a field. */
+    /** Reads an object's opening brace and its first field's name and colon; whether the object has a field. */
     private boolean openObject() {
-        expect('{');
-        space();
-        if (b[i] == '}') {
-            i++;
+        if (!open('{', '}')) {
             return false;
         }
         name();
@@ -326,16 +299,45 @@ final class OpenAiChunkBytes {
 
     /** After a value: the next field's name and colon (true), or the object's end (false). */
     private boolean nextField() {
+        if (!next('}')) {
+            return false;
+        }
+        name();
+        return true;
+    }
+
+    /** Reads {@code [} and the space after it; whether the array has an element (the next byte is its first). */
+    private boolean openArray() {
+        return open('[', ']');
+    }
+
+    /** After an element: the next one's first byte (true), or the array's end (false). */
+    private boolean nextElement() {
+        return next(']');
+    }
+
+    /** Reads {@code opening} and the space after it; false (the closing read too) when the container is empty. */
+    private boolean open(char opening, char closing) {
+        expect(opening);
+        space();
+        if (b[i] == closing) {
+            i++;
+            return false;
+        }
+        return true;
+    }
+
+    /** After a member: a comma and the space after it (true), or {@code closing} (false). */
+    private boolean next(char closing) {
         space();
         byte c = b[i++];
-        if (c == '}') {
+        if (c == closing) {
             return false;
         }
         if (c != ',') {
             throw Unusual.INSTANCE;
         }
         space();
-        name();
         return true;
     }
 
@@ -347,17 +349,11 @@ final class OpenAiChunkBytes {
     private void name() {
         expect('"');
         nameStart = i;
-        escapedName = null;
-        byte c;
-        while ((c = b[i]) != '"') {
-            if (c < 0x20 || c == '\\') {   // negative: a byte of a multi-byte character
-                escapedName = decodedText(nameStart);
-                break;
-            }
-            i++;
-        }
-        if (escapedName == null) {
+        if (plainRun()) {
+            escapedName = null;
             nameEnd = i++;
+        } else {
+            escapedName = decodedText(nameStart);
         }
         space();
         expect(':');
@@ -374,6 +370,15 @@ final class OpenAiChunkBytes {
     private String fieldName() {
         return escapedName != null ? escapedName
                 : new String(b, nameStart, nameEnd - nameStart, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads a {@code null} when one is next; false (nothing read) when another value is. */
+    private boolean nullLiteral() {
+        if (b[i] != 'n') {
+            return false;
+        }
+        literal("null");
+        return true;
     }
 
     private void literal(String word) {
@@ -403,32 +408,36 @@ final class OpenAiChunkBytes {
     // ---- values
 
     private String textOrNull() {
-        if (b[i] == 'n') {
-            literal("null");
+        if (nullLiteral()) {
             return null;
         }
         return text();
     }
 
-    /**
-     * A string: printable ASCII copied as it is (skipped eight bytes at a time while there is no
-     * quote, backslash, control or multi-byte character among them), escapes and UTF-8 decoded
-     * strictly.
-     */
+    /** A string: printable ASCII copied as it is ({@link #plainRun}), escapes and UTF-8 decoded strictly. */
     private String text() {
         expect('"');
         int start = i;
+        return plainRun() ? new String(b, start, i++ - start, StandardCharsets.ISO_8859_1) : decodedText(start);
+    }
+
+    /**
+     * Moves {@code i} over a string's printable ASCII, eight bytes at a time while there is no quote,
+     * backslash, control or multi-byte character among them; true when it stops on the closing
+     * quote, false on an escape or a byte that is not ASCII (the string must be decoded).
+     */
+    private boolean plainRun() {
         for (int last = b.length - Long.BYTES; i <= last && AsciiRuns.plainText((long) AsciiRuns.LONGS.get(b, i)); ) {
             i += Long.BYTES;
         }
         byte c;
         while ((c = b[i]) != '"') {
             if (c < 0x20 || c == '\\') {   // negative: a byte of a multi-byte character
-                return decodedText(start);
+                return false;
             }
             i++;
         }
-        return new String(b, start, i++ - start, StandardCharsets.ISO_8859_1);
+        return true;
     }
 
     /** The rest of a string from {@code i}, which stands on an escape or a byte that is not ASCII. */
@@ -509,8 +518,7 @@ final class OpenAiChunkBytes {
     }
 
     private Integer intOrNull() {
-        if (b[i] == 'n') {
-            literal("null");
+        if (nullLiteral()) {
             return null;
         }
         return intValue();
@@ -525,8 +533,7 @@ final class OpenAiChunkBytes {
     }
 
     private Long longOrNull() {
-        if (b[i] == 'n') {
-            literal("null");
+        if (nullLiteral()) {
             return null;
         }
         return integer(18);

@@ -104,14 +104,8 @@ class OpenAiAnswerScanTest {
     @Test
     void readsTheUsualShapesItselfAsBindingDoes() throws IOException {
         List<String> corpus = new ArrayList<>(USUAL);
-        for (String fixture : List.of("text.sse", "tool-calls.sse", "tool-calls-whole.sse", "cached.sse",
-                "mid-stream-error.sse")) {
-            for (String line : Fixtures.read("openai", fixture).split("\r?\n")) {
-                if (line.startsWith("data: {")) {
-                    corpus.add(line.substring("data: ".length()));
-                }
-            }
-        }
+        corpus.addAll(fixturePayloads("text.sse", "tool-calls.sse", "tool-calls-whole.sse", "cached.sse",
+                "mid-stream-error.sse"));
         assertThat(corpus).hasSizeGreaterThan(USUAL.size() + 10);
         for (String payload : corpus) {
             byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
@@ -240,6 +234,19 @@ class OpenAiAnswerScanTest {
             assertThat(Json.mapper().readTree(Json.mapper().writeValueAsBytes(actual))).as(as)
                     .isEqualTo(Json.mapper().readTree(Json.mapper().writeValueAsBytes(bound)));
         }
+    }
+
+    /** The JSON payloads of the {@code data:} lines in these OpenAI stream fixtures. */
+    static List<String> fixturePayloads(String... fixtures) {
+        List<String> payloads = new ArrayList<>();
+        for (String fixture : fixtures) {
+            for (String line : Fixtures.read("openai", fixture).split("\r?\n")) {
+                if (line.startsWith("data: {")) {
+                    payloads.add(line.substring("data: ".length()));
+                }
+            }
+        }
+        return payloads;
     }
 
     static void assertSameAsBinding(byte[] payload, ChatChunk actual) throws IOException {

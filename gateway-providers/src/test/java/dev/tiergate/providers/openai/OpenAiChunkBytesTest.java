@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tiergate.core.model.ChatChunk;
-import dev.tiergate.providers.testing.Fixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -76,11 +75,7 @@ class OpenAiChunkBytesTest {
     @Test
     void readsTheChunksOfATextStreamItselfAsBindingDoes() throws IOException {
         List<String> corpus = new ArrayList<>(TEXT_STREAM);
-        for (String line : Fixtures.read("openai", "text.sse").split("\r?\n")) {
-            if (line.startsWith("data: {")) {
-                corpus.add(line.substring("data: ".length()));
-            }
-        }
+        corpus.addAll(OpenAiAnswerScanTest.fixturePayloads("text.sse"));
         assertThat(corpus).hasSizeGreaterThan(TEXT_STREAM.size() + 3);
         for (String payload : corpus) {
             byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
