@@ -40,6 +40,7 @@ import java.io.IOException;
 import java.time.Clock;
 import dev.tiergate.server.http.GatewayServer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,7 +156,8 @@ public final class Gateway implements AutoCloseable {
                 : Runtime.getRuntime().availableProcessors();
         ServerTransport transport = ServerTransport.detect();
         EventLoopGroup group = new GuardedEventLoopGroup(threads, "tiergate-io", transport.newIoHandlerFactory(), fatal);
-        log.info("event loops: {} x {}", threads, transport.name());
+        log.info("event loops: {} x {}, buffer access: {}", threads, transport.name(),
+                PlatformDependent.hasUnsafe() ? "unsafe" : "ByteBuffer views (io.netty.noUnsafe)");
         GatewayMetrics metrics = new GatewayMetrics(group);
         Accounting accounting = null;
         Gateway gateway = null;

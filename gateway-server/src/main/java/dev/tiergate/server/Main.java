@@ -22,11 +22,14 @@ import java.util.function.UnaryOperator;
  */
 public final class Main {
     static final String LEAK_LEVEL_PROPERTY = "io.netty.leakDetection.level";
+    static final String NO_UNSAFE_PROPERTY = "io.netty.noUnsafe";
 
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
+        // before any Netty class reads it
+        nettyNoUnsafe(System.getProperty(NO_UNSAFE_PROPERTY)).ifPresent(v -> System.setProperty(NO_UNSAFE_PROPERTY, v));
         productionLeakLevel(System.getProperty(LEAK_LEVEL_PROPERTY)).ifPresent(ResourceLeakDetector::setLevel);
         // An OutOfMemoryError on any thread ends the process (one log line, status 3), so that it is restarted.
         ExitOnOutOfMemory fatal = ExitOnOutOfMemory.halting();
@@ -82,6 +85,19 @@ public final class Main {
      */
     static Optional<ResourceLeakDetector.Level> productionLeakLevel(String requested) {
         return requested == null ? Optional.of(ResourceLeakDetector.Level.DISABLED) : Optional.empty();
+    }
+
+    /**
+     * Netty reads and writes its buffers through {@code sun.misc.Unsafe} on JDK 21 to 24, and from
+     * JDK 25 on only when asked: otherwise every copy between a buffer and an array goes through a
+     * new {@code ByteBuffer} view, and the HTTP codecs read byte by byte through bounds checks (3%
+     * of a stream's throughput, docs/benchmarks.md). Asked for ({@code false}) unless
+     * {@code -Dio.netty.noUnsafe} is given. JDK 25 then prints its warning about the deprecated
+     * methods once at start-up; {@code --sun-misc-unsafe-memory-access=allow} (JDK 23+) silences it,
+     * {@code =deny} turns the access off again.
+     */
+    static Optional<String> nettyNoUnsafe(String requested) {
+        return requested == null ? Optional.of("false") : Optional.empty();
     }
 
     /** {@code --check-config}: validates the config and reports; 0 when it is valid, 2 when not. */

@@ -44,4 +44,10 @@ class CommandLineTest {
         assertThat(Main.productionLeakLevel(null)).contains(io.netty.util.ResourceLeakDetector.Level.DISABLED);
         assertThat(Main.productionLeakLevel("paranoid")).isEmpty();
     }
+
+    @Test
+    void nettyUsesUnsafeUnlessTheCommandLineChose() {
+        assertThat(Main.nettyNoUnsafe(null)).contains("false");
+        assertThat(Main.nettyNoUnsafe("true")).isEmpty();
+    }
 }

@@ -6,12 +6,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import dev.tiergate.server.testing.ChildGateway;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,16 +26,7 @@ class OutOfMemoryExitProcessTest {
 
     @Test
     void runningOutOfDirectMemoryOnAnEventLoopEndsTheProcessWithOneLine(@TempDir Path dir) throws Exception {
-        Files.createDirectories(dir.resolve("teams"));
-        Files.writeString(dir.resolve("gateway.yaml"), """
-                server: {host: 127.0.0.1, port: 0, management-port: off}
-                providers: {sim: {type: demo}}
-                models: {demo-small: {provider: sim}}
-                usage: {file: "%s"}
-                """.formatted(dir.resolve("usage.jsonl")));
-        Files.writeString(dir.resolve("teams/t.yaml"), "id: t\nkeys: [{id: k, sha256: "
-                + HexFormat.of().formatHex(ApiKeyAuthenticator.sha256(KEY)) + "}]\n");
-        ChildGateway gateway = ChildGateway.start(dir, Map.of(), line -> true, "-Xmx256m",
+        ChildGateway gateway = ChildGateway.start(ChildGateway.writeDemoConfig(dir, KEY), Map.of(), line -> true, "-Xmx256m",
                 "-Dio.netty.maxDirectMemory=1048576");
         Process child = gateway.process();
         List<String> output = gateway.output();

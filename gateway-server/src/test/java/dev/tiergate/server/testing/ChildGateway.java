@@ -1,13 +1,16 @@
 package dev.tiergate.server.testing;
 
 import dev.tiergate.server.Main;
+import dev.tiergate.server.auth.ApiKeyAuthenticator;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +58,23 @@ public final class ChildGateway {
 
     public Process process() {
         return process;
+    }
+
+    /**
+     * Writes into {@code dir} a config with one demo model ({@code demo-small}), one team whose key
+     * is {@code key}, no management port and a usage file of its own; returns {@code dir}.
+     */
+    public static Path writeDemoConfig(Path dir, String key) throws IOException {
+        Files.createDirectories(dir.resolve("teams"));
+        Files.writeString(dir.resolve("gateway.yaml"), """
+                server: {host: 127.0.0.1, port: 0, management-port: off}
+                providers: {sim: {type: demo}}
+                models: {demo-small: {provider: sim}}
+                usage: {file: "%s"}
+                """.formatted(dir.resolve("usage.jsonl")));
+        Files.writeString(dir.resolve("teams/t.yaml"), "id: t\nkeys: [{id: k, sha256: "
+                + HexFormat.of().formatHex(ApiKeyAuthenticator.sha256(key)) + "}]\n");
+        return dir;
     }
 
     /** The lines collected so far. */
