@@ -67,7 +67,12 @@ final class AnthropicStreamDecoder {
      * still emits the chunks decoded before it, then the error.
      */
     Flux<ChatChunk> decode(Flux<byte[]> body) {
-        return SliceDecoding.chunks(body, this::decode, () -> done ? Flux.empty() : Flux.error(errors.truncated()));
+        return SliceDecoding.chunks(body, this::decode, () -> {
+            if (!done) {
+                throw errors.truncated();
+            }
+            return List.of();
+        });
     }
 
     /** Adds the chunks completed by this slice of the body to {@code out}. */

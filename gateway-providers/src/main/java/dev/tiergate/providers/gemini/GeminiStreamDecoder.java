@@ -59,7 +59,7 @@ final class GeminiStreamDecoder {
      * failure inside a slice still emits the chunks decoded before it, then the error.
      */
     Flux<ChatChunk> decode(Flux<byte[]> body) {
-        return SliceDecoding.chunks(body, this::decode, () -> Flux.fromIterable(finish()));
+        return SliceDecoding.chunks(body, this::decode, this::finish);
     }
 
     /** Adds the chunks completed by this slice of the body to {@code out}. */

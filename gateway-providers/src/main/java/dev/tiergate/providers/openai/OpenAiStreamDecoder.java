@@ -49,9 +49,12 @@ final class OpenAiStreamDecoder {
      * (an HTML page or a JSON body where a stream was asked for) fails as a malformed response.
      */
     Flux<ChatChunk> decode(Flux<byte[]> body) {
-        return SliceDecoding.chunks(body, this::decode, () -> sawEvent ? Flux.empty()
-                : Flux.error(errors.malformed("the stream ended without a single event (expected: text/event-stream)",
-                        null)));
+        return SliceDecoding.chunks(body, this::decode, () -> {
+            if (!sawEvent) {
+                throw errors.malformed("the stream ended without a single event (expected: text/event-stream)", null);
+            }
+            return List.of();
+        });
     }
 
     /** Adds the chunks completed by this slice of the body to {@code out}. */

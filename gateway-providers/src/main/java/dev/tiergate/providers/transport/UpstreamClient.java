@@ -11,7 +11,6 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 
 /**
  * A non-blocking HTTP/1.1 client for provider APIs, on Netty. Connections are pooled and kept
@@ -93,17 +92,16 @@ public final class UpstreamClient implements AutoCloseable {
     public Flux<byte[]> stream(UpstreamRequest request, Executor executor, Consumer<ResponseHead> onHead) {
         requireNonNull(request, "request");
         requireNonNull(onHead, "onHead");
-        return Flux.create(sink -> {
-            UpstreamRoundTrip exchange = newExchange(request, executor,
-                    new StreamingListener(sink, onHead, options.maxErrorBodyBytes()));
-            sink.onRequest(n -> exchange.demand());
-            sink.onDispose(exchange::cancel);
-            exchange.start();
-        }, FluxSink.OverflowStrategy.BUFFER);
+        EventLoop loop = EventLoops.select(requireNonNull(executor, "executor"));
+        return new StreamedBody(loop, listener -> newExchange(request, loop, listener), onHead,
+                options.maxErrorBodyBytes());
     }
 
     private UpstreamRoundTrip newExchange(UpstreamRequest request, Executor executor, RoundTripListener listener) {
-        EventLoop loop = EventLoops.select(requireNonNull(executor, "executor"));
+        return newExchange(request, EventLoops.select(requireNonNull(executor, "executor")), listener);
+    }
+
+    private UpstreamRoundTrip newExchange(UpstreamRequest request, EventLoop loop, RoundTripListener listener) {
         return new UpstreamRoundTrip(pools.pool(loop, Origin.of(request.uri())), loop, request, listener, options);
     }
 

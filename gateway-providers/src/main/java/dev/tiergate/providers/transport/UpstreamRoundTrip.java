@@ -84,7 +84,11 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
 
     /** Reads more if the listener wants to; safe from any thread. */
     void demand() {
-        onLoop(this::readIfWanted);
+        if (loop.inEventLoop()) {
+            readIfWanted();
+        } else {
+            loop.execute(this::readIfWanted);
+        }
     }
 
     private void onAcquired(Future<Channel> f) {

@@ -10,14 +10,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.SignalType;
 
 class UpstreamClientTest {
     @RegisterExtension
@@ -134,6 +138,56 @@ class UpstreamClientTest {
             assertThat(first.await(5, TimeUnit.SECONDS)).isTrue();
             subscription.dispose();
             assertThat(eof.await(5, TimeUnit.SECONDS)).as("upstream saw EOF").isTrue();
+        }
+    }
+
+    @Test
+    void aStreamHandsOnOnlyTheSlicesAskedForAndGoesOnWhenAskedAgain() throws Exception {
+        try (RawSocketUpstream upstream = new RawSocketUpstream((head, in, out) -> {
+            RawSocketUpstream.write(out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
+                    + "3\r\none\r\n3\r\ntwo\r\n3\r\nsix\r\n0\r\n\r\n");
+            return true;
+        })) {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            CountDownLatch ended = new CountDownLatch(1);
+            BaseSubscriber<byte[]> subscriber = new BaseSubscriber<>() {
+                @Override
+                protected void hookOnSubscribe(Subscription subscription) {
+                    // asked for below, from this test's thread
+                }
+
+                @Override
+                protected void hookOnNext(byte[] slice) {
+                    seen.add(new String(slice, StandardCharsets.UTF_8));
+                }
+
+                @Override
+                protected void hookFinally(SignalType type) {
+                    ended.countDown();
+                }
+            };
+            client.stream(UpstreamRequest.get(upstream.uri("/s"), Map.of()), loop()).subscribe(subscriber);
+            subscriber.request(1);
+            pause(300);   // the whole body has come by now; only one slice was asked for
+            assertThat(seen).containsExactly("one");
+            assertThat(ended.getCount()).isEqualTo(1);
+            subscriber.request(5);
+            assertThat(ended.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(seen).containsExactly("one", "two", "six");
+        }
+    }
+
+    @Test
+    void slicesReadBeforeTheConnectionDropsGoOutBeforeTheFailure() throws Exception {
+        try (RawSocketUpstream upstream = new RawSocketUpstream((head, in, out) -> {
+            RawSocketUpstream.write(out, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nfirst\r\n");
+            return false;
+        })) {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            Throwable e = failureOf(client.stream(UpstreamRequest.get(upstream.uri("/s"), Map.of()), loop())
+                    .doOnNext(b -> seen.add(new String(b, StandardCharsets.UTF_8))));
+            assertThat(e).isInstanceOf(UpstreamConnectionException.class);
+            assertThat(seen).containsExactly("first");
         }
     }
 
