@@ -37,39 +37,114 @@ public final class RawJson {
         requireNonNull(object, "object");
         Map<String, String> pending = new LinkedHashMap<>(fields);
         ByteArrayOutputStream out = new ByteArrayOutputStream(object.length + 64);
-        try (JsonParser parser = FACTORY.createParser(object)) {
-            expect(parser.nextToken(), JsonToken.START_OBJECT);
-            int open = offset(parser) + 1;
-            out.write(object, 0, open);
+        try {
+            int i = skipSpace(object, 0);
+            if (object[i] != '{') {
+                throw new IllegalArgumentException("not a JSON object: starts with '" + (char) object[i] + "'");
+            }
+            out.write(object, 0, i + 1);
             boolean first = true;
-            int fieldStart = -1;
-            String name = null;
-            for (JsonToken token = parser.nextToken(); ; token = parser.nextToken()) {
-                int tokenStart = offset(parser);
-                if (token == JsonToken.FIELD_NAME || token == JsonToken.END_OBJECT) {
-                    if (name != null) {
-                        first = copyField(object, fieldStart, tokenStart, name, pending, first, out);
-                    }
-                    if (token == JsonToken.END_OBJECT) {
-                        for (Map.Entry<String, String> added : pending.entrySet()) {
-                            if (added.getValue() != null) {
-                                first = writeField(added.getKey(), added.getValue(), first, out);
-                            }
-                        }
-                        out.write(object, tokenStart, object.length - tokenStart);
-                        return out.toByteArray();
-                    }
-                    name = parser.currentName();
-                    fieldStart = tokenStart;
-                    parser.nextToken();
-                    parser.skipChildren();
-                } else {
-                    throw new IllegalArgumentException("not a JSON object: unexpected " + token);
+            i = skipSpace(object, i + 1);
+            while (object[i] != '}') {
+                int fieldStart = i;
+                int nameEnd = skipString(object, i);
+                String name = name(object, fieldStart, nameEnd);
+                i = skipSpace(object, nameEnd);
+                if (object[i] != ':') {
+                    throw new IllegalArgumentException("not a JSON object: no ':' after field " + name);
+                }
+                i = skipSpace(object, skipValue(object, skipSpace(object, i + 1)));
+                if (object[i] == ',') {
+                    i = skipSpace(object, i + 1);
+                } else if (object[i] != '}') {
+                    throw new IllegalArgumentException("not a JSON object: '" + (char) object[i] + "' after field " + name);
+                }
+                first = copyField(object, fieldStart, i, name, pending, first, out);
+            }
+            for (Map.Entry<String, String> added : pending.entrySet()) {
+                if (added.getValue() != null) {
+                    first = writeField(added.getKey(), added.getValue(), first, out);
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("not a JSON object", e);
+            out.write(object, i, object.length - i);
+            return out.toByteArray();
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("not a JSON object: it ends too early", e);
         }
+    }
+
+    /** The index after the JSON value (valid JSON) that starts at {@code i}. */
+    private static int skipValue(byte[] b, int i) {
+        byte c = b[i];
+        if (c == '"') {
+            return skipString(b, i);
+        }
+        if (c != '{' && c != '[') {   // a number or a literal: up to the next delimiter
+            while (!isDelimiter(b[i])) {
+                i++;
+            }
+            return i;
+        }
+        int depth = 0;
+        do {
+            c = b[i];
+            if (c == '"') {
+                i = skipString(b, i);
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+            i++;
+        } while (depth > 0);
+        return i;
+    }
+
+    /** The index after the string whose opening quote is at {@code i}; eight plain bytes at a time where it can. */
+    private static int skipString(byte[] b, int i) {
+        if (b[i] != '"') {
+            throw new IllegalArgumentException("not a JSON object: a field name or string expected at byte " + i);
+        }
+        i++;
+        while (true) {
+            if (i + 8 <= b.length && AsciiRuns.plainText((long) AsciiRuns.LONGS.get(b, i))) {
+                i += 8;
+                continue;
+            }
+            byte c = b[i];
+            if (c == '"') {
+                return i + 1;
+            }
+            i += c == '\\' ? 2 : 1;
+        }
+    }
+
+    /** A field's name from its string token (start at the opening quote, end after the closing one). */
+    private static String name(byte[] b, int start, int end) {
+        for (int i = start + 1; i < end - 1; i++) {
+            if (b[i] == '\\') {
+                try (JsonParser parser = FACTORY.createParser(b, start, end - start)) {
+                    parser.nextToken();
+                    return parser.getText();
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("not a JSON object: a bad field name", e);
+                }
+            }
+        }
+        return new String(b, start + 1, end - start - 2, StandardCharsets.UTF_8);
+    }
+
+    private static int skipSpace(byte[] b, int i) {
+        while (isSpace(b[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isDelimiter(byte b) {
+        return b == ',' || b == '}' || b == ']' || isSpace(b);
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tiergate.core.error.InternalGatewayError;
 import dev.tiergate.core.json.RawJson;
 import dev.tiergate.core.model.ChatRequest;
+import dev.tiergate.core.model.StreamOptions;
 import dev.tiergate.core.provider.PassThrough;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,9 +44,12 @@ final class OpenAiRequestBody {
     }
 
     /** The value as the mapper writes it; null (the field left out, as the mapper omits nulls) for null. */
-    private static String encode(Object value) {
+    static String encode(Object value) {
         if (value == null) {
             return null;
+        }
+        if (value instanceof StreamOptions options && options.extra().isEmpty()) {   // the usual one, without the mapper
+            return options.includeUsage() == null ? "{}" : "{\"include_usage\":" + options.includeUsage() + "}";
         }
         if (value instanceof String text) {
             return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + '"';
