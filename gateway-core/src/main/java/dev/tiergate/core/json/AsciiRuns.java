@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  */
 public final class AsciiRuns {
     /** Eight bytes of a {@code byte[]} at any offset as one {@code long}, the first byte lowest. */
-    public static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
@@ -26,13 +26,34 @@ public final class AsciiRuns {
     }
 
     /** Whether the eight bytes of {@code word} are printable ASCII other than {@code "} and {@code \}. */
-    public static boolean plainText(long word) {
+    static boolean plainText(long word) {
         return ((zeroBytes(word ^ QUOTES) | zeroBytes(word ^ BACKSLASHES) | (word - SPACES) | word) & HIGHS) == 0;
     }
 
     /** Whether none of the eight bytes of {@code word} is a line feed or a carriage return. */
-    public static boolean noLineEnd(long word) {
+    static boolean noLineEnd(long word) {
         return ((zeroBytes(word ^ LINE_FEEDS) | zeroBytes(word ^ CARRIAGE_RETURNS)) & HIGHS) == 0;
+    }
+
+    /**
+     * Where a scan of {@code bytes} from {@code from} must go on byte by byte: past every whole
+     * eight bytes of plain text ({@link #plainText}) that lie before {@code end}.
+     */
+    public static int skipPlainText(byte[] bytes, int from, int end) {
+        int i = from;
+        for (int last = end - Long.BYTES; i <= last && plainText((long) LONGS.get(bytes, i)); ) {
+            i += Long.BYTES;
+        }
+        return i;
+    }
+
+    /** As {@link #skipPlainText}, past eight bytes at a time with no line end ({@link #noLineEnd}). */
+    public static int skipNoLineEnd(byte[] bytes, int from, int end) {
+        int i = from;
+        for (int last = end - Long.BYTES; i <= last && noLineEnd((long) LONGS.get(bytes, i)); ) {
+            i += Long.BYTES;
+        }
+        return i;
     }
 
     /** High bit set in (at least) each byte of {@code word} that is zero. */

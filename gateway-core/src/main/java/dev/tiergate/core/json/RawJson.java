@@ -109,10 +109,7 @@ public final class RawJson {
         }
         i++;
         while (true) {
-            if (i + 8 <= b.length && AsciiRuns.plainText((long) AsciiRuns.LONGS.get(b, i))) {
-                i += 8;
-                continue;
-            }
+            i = AsciiRuns.skipPlainText(b, i, b.length);
             byte c = b[i];
             if (c == '"') {
                 return i + 1;

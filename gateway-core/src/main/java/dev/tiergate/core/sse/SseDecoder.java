@@ -74,9 +74,7 @@ public final class SseDecoder {
             } else {
                 afterCr = false;
                 int start = i;
-                for (int last = end - Long.BYTES; i <= last && AsciiRuns.noLineEnd((long) AsciiRuns.LONGS.get(buf, i)); ) {
-                    i += Long.BYTES;
-                }
+                i = AsciiRuns.skipNoLineEnd(buf, i, end);
                 while (i < end && buf[i] != '\n' && buf[i] != '\r') {
                     i++;
                 }

@@ -41,6 +41,37 @@ class AsciiRunsTest {
         }
     }
 
+    /** The skips stop on the first eight bytes that are not all ordinary, or where fewer than eight are left before the end. */
+    @Test
+    void skipsWholeOrdinaryWordsOnlyAndStopsBeforeTheEnd() {
+        Random random = new Random(10);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            for (int k = 0; k < bytes.length; k++) {
+                bytes[k] = (byte) (random.nextInt(12) == 0 ? random.nextInt(256) : 0x20 + random.nextInt(0x60));
+            }
+            int from = bytes.length == 0 ? 0 : random.nextInt(bytes.length);
+            int end = from + random.nextInt(bytes.length - from + 1);
+            assertThat(AsciiRuns.skipPlainText(bytes, from, end)).isEqualTo(skipByWords(bytes, from, end, true));
+            assertThat(AsciiRuns.skipNoLineEnd(bytes, from, end)).isEqualTo(skipByWords(bytes, from, end, false));
+        }
+    }
+
+    /** The skip worked out byte by byte: whole words of eight ordinary bytes, none reaching past {@code end}. */
+    private static int skipByWords(byte[] bytes, int from, int end, boolean plainText) {
+        int i = from;
+        while (i + 8 <= end) {
+            for (int k = i; k < i + 8; k++) {
+                int b = bytes[k] & 0xFF;
+                if (plainText ? !plainTextByte(b) : lineEndByte(b)) {
+                    return i;
+                }
+            }
+            i += 8;
+        }
+        return i;
+    }
+
     @Test
     void findsNoLineEndWhereThereIsNone() {
         Random random = new Random(9);

@@ -427,9 +427,7 @@ final class OpenAiChunkBytes {
      * quote, false on an escape or a byte that is not ASCII (the string must be decoded).
      */
     private boolean plainRun() {
-        for (int last = b.length - Long.BYTES; i <= last && AsciiRuns.plainText((long) AsciiRuns.LONGS.get(b, i)); ) {
-            i += Long.BYTES;
-        }
+        i = AsciiRuns.skipPlainText(b, i, b.length);
         byte c;
         while ((c = b[i]) != '"') {
             if (c < 0x20 || c == '\\') {   // negative: a byte of a multi-byte character

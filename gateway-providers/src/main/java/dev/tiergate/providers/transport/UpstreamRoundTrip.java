@@ -55,6 +55,8 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
     private final ActivityDeadline readDeadline;
     private HttpResponse head;
     private boolean done;
+    /** {@link #readIfWanted()} made once: {@link #demand()} comes once per slice a stream asks for. */
+    private final Runnable readIfWantedTask = this::readIfWanted;
 
     UpstreamRoundTrip(ChannelPool pool, EventLoop loop, UpstreamRequest request, RoundTripListener listener,
                      UpstreamOptions options) {
@@ -84,11 +86,7 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
 
     /** Reads more if the listener wants to; safe from any thread. */
     void demand() {
-        if (loop.inEventLoop()) {
-            readIfWanted();
-        } else {
-            loop.execute(this::readIfWanted);
-        }
+        onLoop(readIfWantedTask);
     }
 
     private void onAcquired(Future<Channel> f) {
