@@ -9,8 +9,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import dev.tiergate.core.json.JsonLineWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 
@@ -28,10 +27,6 @@ public final class UsageJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
-    /** {@link #MAPPER} with the counts, flags and ledger parts that are zero or false left out. */
-    private static final ObjectMapper LINES = MAPPER.copy()
-            .addMixIn(UsageRecord.class, ZerosLeftOut.Record.class)
-            .addMixIn(SavingsLedger.class, ZerosLeftOut.Ledger.class);
 
     private UsageJson() {
     }
@@ -51,21 +46,62 @@ public final class UsageJson {
     /**
      * Records as JSON Lines, as a batch of the usage file is: each as {@link #write} writes it but
      * without its zero counts, zero ledger parts and a false {@code stream} ({@link #read} reads
-     * them back as zero and false), then a newline; written by one generator into one array (no
-     * string per record).
+     * them back as zero and false), then a newline. Written field by field ({@link JsonLineWriter}:
+     * the bytes the mapper would write, {@code UsageLinesTest}), not through the mapper's bean
+     * serializers: the usage file's writer does this for every request.
      */
     public static byte[] lines(List<UsageRecord> records) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(records.size() * 512);
-        try (JsonGenerator generator = LINES.createGenerator(out)) {
-            generator.setRootValueSeparator(null);
-            for (UsageRecord record : records) {
-                LINES.writeValue(generator, record);
-                generator.writeRaw('\n');
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        JsonLineWriter out = new JsonLineWriter(records.size() * 480);
+        for (UsageRecord record : records) {
+            line(out, record);
+            out.raw((byte) '\n');
         }
         return out.toByteArray();
+    }
+
+    /** One record's object, the fields in the record's order, zeros, false and nulls left out. */
+    private static void line(JsonLineWriter out, UsageRecord r) {
+        out.startObject()
+                .field("request_id", r.requestId())
+                .field("timestamp", r.timestamp().toString())
+                .field("team", r.team())
+                .fieldIfSet("key_id", r.keyId())
+                .fieldIfSet("requested_model", r.requestedModel())
+                .fieldIfSet("model", r.model())
+                .fieldIfSet("provider", r.provider())
+                .fieldIfSet("tier", r.tier())
+                .fieldIfSet("cache", r.cache());
+        if (r.stream()) {
+            out.field("stream", true);
+        }
+        out.fieldIfSet("outcome", r.outcome());
+        nonZero(out, "input_tokens", r.inputTokens());
+        nonZero(out, "output_tokens", r.outputTokens());
+        nonZero(out, "cached_tokens", r.cachedTokens());
+        out.field("tokens_source", r.tokensSource().value())
+                .plainField("cost_usd", r.costUsd())
+                .plainField("saving_usd", r.savingUsd())
+                .field("saving_reason", r.savingReason().value())
+                .fieldIfSet("baseline_model", r.baselineModel());
+        nonZero(out, "cache_write_tokens", r.cacheWriteTokens());
+        nonZero(out, "cache_write1h_tokens", r.cacheWrite1hTokens());
+        SavingsLedger l = r.ledger();
+        out.startObject("ledger");
+        nonZero(out, "baseline_nanos", l.baselineNanos());
+        nonZero(out, "exact_cache_nanos", l.exactCacheNanos());
+        nonZero(out, "semantic_cache_nanos", l.semanticCacheNanos());
+        nonZero(out, "routing_nanos", l.routingNanos());
+        nonZero(out, "prompt_cache_nanos", l.promptCacheNanos());
+        nonZero(out, "escalation_nanos", l.escalationNanos());
+        nonZero(out, "shadow_check_nanos", l.shadowCheckNanos());
+        nonZero(out, "failed_attempts_nanos", l.failedAttemptsNanos());
+        out.endObject().endObject();
+    }
+
+    private static void nonZero(JsonLineWriter out, String name, long value) {
+        if (value != 0) {
+            out.field(name, value);
+        }
     }
 
     /** Parses one record; IllegalArgumentException when the text is not one. */
@@ -74,26 +110,6 @@ public final class UsageJson {
             return MAPPER.readValue(json, UsageRecord.class);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("not a usage record: " + e.getMessage(), e);
-        }
-    }
-
-    /** Mix-ins for {@link #LINES}: the properties left out of a usage file's line when they are zero or false. */
-    private static final class ZerosLeftOut {
-        private ZerosLeftOut() {
-        }
-
-        @SuppressWarnings("unused")
-        abstract static class Record {
-            @JsonInclude(JsonInclude.Include.NON_DEFAULT) abstract boolean stream();
-            @JsonInclude(JsonInclude.Include.NON_DEFAULT) abstract long inputTokens();
-            @JsonInclude(JsonInclude.Include.NON_DEFAULT) abstract long outputTokens();
-            @JsonInclude(JsonInclude.Include.NON_DEFAULT) abstract long cachedTokens();
-            @JsonInclude(JsonInclude.Include.NON_DEFAULT) abstract long cacheWriteTokens();
-            @JsonInclude(JsonInclude.Include.NON_DEFAULT) abstract long cacheWrite1hTokens();
-        }
-
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
-        abstract static class Ledger {
         }
     }
 }

@@ -1,10 +1,9 @@
 package dev.tiergate.server.accounting;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.io.SegmentedStringWriter;
-import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,10 +11,12 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.tiergate.core.accounting.Costs;
 import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.json.Json;
+import dev.tiergate.core.json.JsonLineWriter;
 import dev.tiergate.core.pipeline.LoggedTexts;
 import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.core.routing.Escalation;
 import dev.tiergate.core.routing.RouteDecision;
+import dev.tiergate.server.logging.JsonLineFields;
 import dev.tiergate.server.requests.RequestListener.FinishedRequest;
 import io.opentelemetry.api.trace.SpanContext;
 import java.io.IOException;
@@ -28,13 +29,14 @@ import net.logstash.logback.marker.LogstashMarker;
 /**
  * The fields of one request's log line, in order: taken when the request finished (immutable
  * values only, not the request's facts, so the line may be written later on the log's own thread
- * and kept by the dashboard's tail) and written straight into the encoder's generator when the
- * line is, one typed call per field: no map, no boxing and no serializer lookup per field, as
- * {@code Markers.appendEntries} of a map would do. The bytes are those the map's entries gave
- * (RequestLogLineTest). Rendered as a JSON text only when asked ({@link #json()}: the dashboard
- * reading its tail), once.
+ * and kept by the dashboard's tail) and written straight into the line when the line is written
+ * ({@link JsonLineFields}, by the request log's encoder), one typed call per field: no map, no
+ * boxing and no serializer lookup per field, as {@code Markers.appendEntries} of a map would do.
+ * The bytes are those the map's entries gave through the logstash encoder (RequestLogLineTest).
+ * Rendered as a JSON text only when asked ({@link #json()}: the dashboard reading its tail, or a
+ * logstash encoder of the operator's own logging configuration), once.
  */
-final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
+final class RequestLogLine extends LogstashMarker implements RequestLog.Line, JsonLineFields {
     private static final String NAME = "TIERGATE_REQUEST";
     private static final ObjectMapper MAPPER = Json.mapper();
     private static final ObjectReader DECIMAL_FIELDS = MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() { })
@@ -73,78 +75,79 @@ final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
     }
 
     /**
-     * Writes the fields into the encoder's object: field by field, or as the text {@link #json()}
-     * already rendered (the dashboard read the line first) when the object already has fields (the
-     * encoder's timestamp and message come first).
+     * Writes the fields into a logstash encoder's object (a logging configuration of the operator's
+     * own; LoggingSetup's encoder calls {@link #writeFields(JsonLineWriter)}): the text
+     * {@link #json()} renders, without its braces, after the fields the object has (the encoder's
+     * timestamp and message come first), or field by field through the generator when it has none.
      */
     @Override
     public void writeTo(JsonGenerator g) throws IOException {
-        String rendered = json;
+        String rendered = json();
         JsonStreamContext object = g.getOutputContext();
-        if (rendered != null && object.inObject() && object.getEntryCount() > 0) {
-            g.writeRaw(',');
-            g.writeRaw(rendered, 1, rendered.length() - 2);   // without the braces
+        if (object.inObject() && object.getEntryCount() > 0) {
+            if (rendered.length() > 2) {
+                g.writeRaw(',');
+                g.writeRaw(rendered, 1, rendered.length() - 2);   // without the braces
+            }
             return;
         }
-        writeFields(g);
+        try (JsonParser fields = MAPPER.createParser(rendered)) {
+            fields.nextToken();
+            while (fields.nextToken() == JsonToken.FIELD_NAME) {
+                g.copyCurrentStructure(fields);
+            }
+        }
     }
 
-    private void writeFields(JsonGenerator g) throws IOException {
+    @Override
+    public void writeFields(JsonLineWriter g) {
         FinishedRequest r = request;
-        putIfSet(g, "request_id", r.requestId());
-        putIfSet(g, "method", r.method());
-        putIfSet(g, "route", r.route());
-        g.writeNumberField("status", r.status());
-        g.writeNumberField("duration_ms", Math.round(r.durationNanos() / 10_000.0) / 100.0);
-        putIfSet(g, "outcome", r.outcome());
-        putIfSet(g, "team", r.team());
-        putIfSet(g, "key_id", r.keyId());
-        putIfSet(g, "requested_model", r.requestedModel());
+        g.fieldIfSet("request_id", r.requestId())
+                .fieldIfSet("method", r.method())
+                .fieldIfSet("route", r.route())
+                .field("status", r.status())
+                .field("duration_ms", Math.round(r.durationNanos() / 10_000.0) / 100.0)
+                .fieldIfSet("outcome", r.outcome())
+                .fieldIfSet("team", r.team())
+                .fieldIfSet("key_id", r.keyId())
+                .fieldIfSet("requested_model", r.requestedModel());
         UsageRecord u = usage;
         if (u != null) {
-            putIfSet(g, "model", u.model());
-            putIfSet(g, "provider", u.provider());
-            putIfSet(g, "tier", u.tier());
-            putIfSet(g, "cache", u.cache());
-            g.writeBooleanField("stream", u.stream());
-            putIfSet(g, "answer", u.outcome());
-            g.writeNumberField("input_tokens", u.inputTokens());
-            g.writeNumberField("output_tokens", u.outputTokens());
-            g.writeNumberField("cached_tokens", u.cachedTokens());
+            g.fieldIfSet("model", u.model())
+                    .fieldIfSet("provider", u.provider())
+                    .fieldIfSet("tier", u.tier())
+                    .fieldIfSet("cache", u.cache())
+                    .field("stream", u.stream())
+                    .fieldIfSet("answer", u.outcome())
+                    .field("input_tokens", u.inputTokens())
+                    .field("output_tokens", u.outputTokens())
+                    .field("cached_tokens", u.cachedTokens());
             if (u.cacheWriteTokens() > 0) {
-                g.writeNumberField("cache_write_tokens", u.cacheWriteTokens());
+                g.field("cache_write_tokens", u.cacheWriteTokens());
             }
-            g.writeStringField("tokens_source", u.tokensSource().value());
-            g.writeNumberField("cost_usd", u.costUsd());
-            g.writeNumberField("baseline_usd", Costs.fromNanos(u.ledger().baselineNanos()));
-            g.writeNumberField("saving_usd", u.savingUsd());
-            g.writeStringField("saving_reason", u.savingReason().value());
-            putIfSet(g, "baseline_model", u.baselineModel());
+            g.field("tokens_source", u.tokensSource().value())
+                    .field("cost_usd", u.costUsd())
+                    .field("baseline_usd", Costs.fromNanos(u.ledger().baselineNanos()))
+                    .field("saving_usd", u.savingUsd())
+                    .field("saving_reason", u.savingReason().value())
+                    .fieldIfSet("baseline_model", u.baselineModel());
         }
         if (route != null) {
-            putIfSet(g, "route_tier", route.tier());
-            putIfSet(g, "route_cause", route.cause() == null ? null : route.cause().headerValue());
+            g.fieldIfSet("route_tier", route.tier())
+                    .fieldIfSet("route_cause", route.cause() == null ? null : route.cause().headerValue());
             if (route.score() != null) {
-                g.writeNumberField("complexity", route.score().doubleValue());
+                g.field("complexity", route.score().doubleValue());
             }
         }
-        putIfSet(g, "escalation", escalation);
+        g.fieldIfSet("escalation", escalation);
         if (budgetWarnings != null) {
-            g.writeStringField("budget_warning", String.join("; ", budgetWarnings));
+            g.field("budget_warning", String.join("; ", budgetWarnings));
         }
         if (texts != null) {
-            putIfSet(g, "prompt", texts.prompt());
-            putIfSet(g, "completion", texts.completion());
+            g.fieldIfSet("prompt", texts.prompt()).fieldIfSet("completion", texts.completion());
         }
         if (trace != null) {
-            g.writeStringField("trace_id", trace.getTraceId());
-            g.writeStringField("span_id", trace.getSpanId());
-        }
-    }
-
-    private static void putIfSet(JsonGenerator g, String name, String value) throws IOException {
-        if (value != null) {
-            g.writeStringField(name, value);
+            g.field("trace_id", trace.getTraceId()).field("span_id", trace.getSpanId());
         }
     }
 
@@ -168,20 +171,9 @@ final class RequestLogLine extends LogstashMarker implements RequestLog.Line {
     }
 
     private String render() {
-        JsonFactory factory = MAPPER.getFactory();
-        BufferRecycler buffers = factory._getBufferRecycler();
-        try (SegmentedStringWriter out = new SegmentedStringWriter(buffers);
-             JsonGenerator g = factory.createGenerator(out)) {
-            g.writeStartObject();
-            writeFields(g);
-            g.writeEndObject();
-            g.flush();
-            return out.getAndClear();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            buffers.releaseToPool();
-        }
+        JsonLineWriter line = new JsonLineWriter(1024).startObject();
+        writeFields(line);
+        return line.endObject().toString();
     }
 
     /** The fields in order, as JSON reads them back (tests). */

@@ -27,7 +27,8 @@ import net.logstash.logback.encoder.LogstashEncoder;
  *       {@code tiergate.audit} (one per admin action): JSON on stdout through a
  *       {@link LingeringAsyncAppender} that lets a few milliseconds of lines gather, so that an
  *       event loop does not wake a thread per request, into a {@link BatchingConsoleAppender}
- *       that writes each batch to stdout in one system call.</li>
+ *       that writes each batch to stdout in one system call; a request's line is encoded by
+ *       {@link AccessLogEncoder}, every other line by the logstash encoder.</li>
  * </ul>
  * A file named by {@code -Dlogback.configurationFile}, or a {@code logback-test.xml} on the class
  * path, replaces all of this.
@@ -85,11 +86,12 @@ public final class LoggingSetup extends ContextAwareBase implements Configurator
     }
 
     private static Appender<ILoggingEvent> jsonAppender(LoggerContext context) {
-        LogstashEncoder encoder = new LogstashEncoder();
+        LogstashEncoder logstash = new LogstashEncoder();
+        logstash.setIncludeContext(false);
+        logstash.getFieldNames().setLevelValue("[ignore]");
+        logstash.getFieldNames().setVersion("[ignore]");
+        AccessLogEncoder encoder = new AccessLogEncoder(logstash);
         encoder.setContext(context);
-        encoder.setIncludeContext(false);
-        encoder.getFieldNames().setLevelValue("[ignore]");
-        encoder.getFieldNames().setVersion("[ignore]");
         encoder.start();
         BatchingConsoleAppender<ILoggingEvent> console =
                 started(new BatchingConsoleAppender<>(), context, "ACCESS_JSON", encoder);

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.spi.AppenderAttachable;
 import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.model.ChatRequest;
@@ -18,6 +23,8 @@ import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.core.routing.Escalation;
 import dev.tiergate.core.routing.RouteCause;
 import dev.tiergate.core.routing.RouteDecision;
+import dev.tiergate.server.logging.AccessLogEncoder;
+import dev.tiergate.server.logging.LoggingSetup;
 import dev.tiergate.server.requests.RequestListener.FinishedRequest;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -43,7 +50,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The request log line written field by field is byte for byte the line the map of its fields
  * gave through {@code Markers.appendEntries} (the encoding before, kept in
- * request-log-lines.jsonl), through the encoder LoggingSetup configures.
+ * request-log-lines.jsonl), through the logstash encoder as LoggingSetup configured it before and
+ * through the encoder LoggingSetup configures now (AccessLogEncoder).
  */
 class RequestLogLineTest {
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
@@ -58,6 +66,7 @@ class RequestLogLineTest {
     @Test
     void aLineIsByteIdenticalToTheLineTheMapOfItsFieldsGave() throws IOException {
         LogstashEncoder encoder = accessEncoder();
+        Encoder<ILoggingEvent> gatewayEncoder = gatewayEncoder();
         List<String> before;
         try (InputStream in = getClass().getResourceAsStream("/accounting/request-log-lines.jsonl")) {
             before = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
@@ -71,8 +80,10 @@ class RequestLogLineTest {
                 line.json();   // as the dashboard's tail takes it before the log's writer encodes the line
             }
             String after = encode(encoder, requests.get(i), line);
+            String fast = encode(gatewayEncoder, requests.get(i), new RequestLogLine(requests.get(i), trace(i)));
 
             assertThat(after).as("request %d", i).isEqualTo(before.get(i) + "\n");
+            assertThat(fast).as("request %d through the gateway's encoder", i).isEqualTo(before.get(i) + "\n");
         }
     }
 
@@ -147,6 +158,18 @@ class RequestLogLineTest {
                 Deadline.in(Duration.ofSeconds(5))).facts();
     }
 
+    /** The request log's encoder as LoggingSetup configures it. */
+    @SuppressWarnings("unchecked")
+    static Encoder<ILoggingEvent> gatewayEncoder() {
+        LoggerContext configured = new LoggerContext();
+        configured.setMDCAdapter(new LogbackMDCAdapter());
+        new LoggingSetup().configure(configured);
+        Encoder<ILoggingEvent> encoder = ((OutputStreamAppender<ILoggingEvent>) ((AppenderAttachable<ILoggingEvent>)
+                configured.getLogger(RequestLog.LOGGER).getAppender("ACCESS_ASYNC")).getAppender("ACCESS_JSON")).getEncoder();
+        assertThat(encoder).isInstanceOf(AccessLogEncoder.class);
+        return encoder;
+    }
+
     private LogstashEncoder accessEncoder() {
         return accessEncoder(context);
     }
@@ -164,7 +187,7 @@ class RequestLogLineTest {
         return encoder;
     }
 
-    private String encode(LogstashEncoder encoder, FinishedRequest r, LogstashMarker marker) {
+    private String encode(Encoder<ILoggingEvent> encoder, FinishedRequest r, LogstashMarker marker) {
         LoggingEvent event = new LoggingEvent("fqcn", context.getLogger(RequestLog.LOGGER), Level.INFO, "{} {} {} {}", null,
                 new Object[] {r.method(), r.route(), r.status(), r.outcome() == null ? "-" : r.outcome()});
         event.setInstant(Instant.parse("2026-12-02T13:34:33.239148160Z"));

@@ -2,21 +2,28 @@ package dev.tiergate.server.accounting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tiergate.core.accounting.SavingReason;
 import dev.tiergate.core.accounting.SavingsLedger;
 import dev.tiergate.core.accounting.TokensSource;
 import dev.tiergate.core.accounting.UsageJson;
 import dev.tiergate.core.accounting.UsageRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * A batch of the usage file: one line a record, written by one generator, each reading back as its
- * record; what is zero or false is left out of the line, not out of the record.
+ * record; what is zero or false is left out of the line, not out of the record; the bytes are
+ * those Jackson's mapper writes.
  */
 class UsageLinesTest {
     private static final Instant AT = Instant.parse("2026-11-01T00:00:00Z");
@@ -58,6 +65,71 @@ class UsageLinesTest {
                 new SavingsLedger(579, 1, 2, 3, 4, -5, -6, -7));
 
         assertThat(text(List.of(full))).isEqualTo(UsageJson.write(full) + "\n");
+    }
+
+    /**
+     * The lines are the bytes Jackson's mapper writes for the records with the zeros left out by
+     * mix-ins (how the file was written before): random records with every field varied (absent
+     * strings, zero and non-zero counts, escapes and non-ASCII text, nanosecond times, any ledger).
+     */
+    @Test
+    void randomRecordsHaveTheLinesTheMapperWrites() throws IOException {
+        ObjectMapper mapper = UsageJson.mapper().copy()
+                .addMixIn(UsageRecord.class, ZerosLeftOut.Record.class)
+                .addMixIn(SavingsLedger.class, ZerosLeftOut.Ledger.class);
+        Random random = new Random(20261205);
+        List<UsageRecord> records = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            records.add(randomRecord(random, i));
+        }
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (UsageRecord record : records) {
+            expected.write(mapper.writeValueAsBytes(record));
+            expected.write('\n');
+        }
+
+        assertThat(text(records)).isEqualTo(expected.toString(StandardCharsets.UTF_8));
+    }
+
+    private static UsageRecord randomRecord(Random random, int i) {
+        String[] texts = {null, "gpt-4o-mini", "équipe \"α\"", "tab\there", "smile \uD83D\uDE00", "", "a\\b/c\u0001"};
+        long[] counts = {0, 0, 1, 7, 12_345, Long.MAX_VALUE};
+        Instant at = AT.plusNanos(random.nextLong(1_000_000_000_000_000L) / (random.nextBoolean() ? 1 : 1_000_000));
+        return new UsageRecord("req_" + i, at, texts[1 + random.nextInt(texts.length - 1)], pick(random, texts),
+                pick(random, texts), pick(random, texts), pick(random, texts), pick(random, texts),
+                pick(random, texts), random.nextBoolean(), pick(random, texts), pick(random, counts),
+                pick(random, counts), pick(random, counts), random.nextBoolean() ? TokensSource.PROVIDER
+                        : TokensSource.ESTIMATED, BigDecimal.valueOf(random.nextLong(), random.nextInt(20) - 5),
+                BigDecimal.valueOf(random.nextInt(), random.nextInt(12)),
+                SavingReason.values()[random.nextInt(SavingReason.values().length)], pick(random, texts),
+                pick(random, counts), pick(random, counts), new SavingsLedger(pick(random, counts),
+                        -pick(random, counts), pick(random, counts), pick(random, counts), pick(random, counts),
+                        pick(random, counts), -pick(random, counts), pick(random, counts)));
+    }
+
+    private static String pick(Random random, String[] values) {
+        return values[random.nextInt(values.length)];
+    }
+
+    private static long pick(Random random, long[] values) {
+        return values[random.nextInt(values.length)];
+    }
+
+    /** What the mapper left out of a line: counts, flags and ledger parts at zero or false. */
+    private static final class ZerosLeftOut {
+        @SuppressWarnings("unused")
+        abstract static class Record {
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) abstract boolean stream();
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) abstract long inputTokens();
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) abstract long outputTokens();
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) abstract long cachedTokens();
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) abstract long cacheWriteTokens();
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) abstract long cacheWrite1hTokens();
+        }
+
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        abstract static class Ledger {
+        }
     }
 
     private static String text(List<UsageRecord> records) {

@@ -11,7 +11,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import java.nio.charset.StandardCharsets;
-import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.marker.Markers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +60,7 @@ class LoggingSetupTest {
             BatchingConsoleAppender<ILoggingEvent> json =
                     (BatchingConsoleAppender<ILoggingEvent>) lingering.getAppender("ACCESS_JSON");
             assertThat(json.isStarted()).isTrue();
-            assertThat(json.getEncoder()).isInstanceOf(LogstashEncoder.class);
+            assertThat(json.getEncoder()).isInstanceOf(AccessLogEncoder.class);
         }
     }
 
