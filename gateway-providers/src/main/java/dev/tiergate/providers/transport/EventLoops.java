@@ -9,15 +9,22 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 
 /**
  * Picks the event loop an upstream connection lives on: the caller's own Netty loop when it is
- * one (NIO or epoll), so a request never changes threads; otherwise a small shared NIO group.
- * Epoll is on the runtime class path only, so its classes are looked up by name.
+ * one (NIO, epoll or io_uring), so a request never changes threads; otherwise a small shared NIO
+ * group. The native transports' classes are looked up by name: a jar without them still runs.
  */
 final class EventLoops {
     private static final int FALLBACK_THREADS = 2;
+    private static final List<NativeTransport> NATIVE = Stream.of(
+                    NativeTransport.named("io.netty.channel.uring.IoUringIoHandler", "io.netty.channel.uring.IoUringSocketChannel"),
+                    NativeTransport.named("io.netty.channel.epoll.EpollIoHandler", "io.netty.channel.epoll.EpollSocketChannel"))
+            .flatMap(Optional::stream).toList();
 
     private EventLoops() {
     }
@@ -35,8 +42,10 @@ final class EventLoops {
             if (io.isIoType(NioIoHandler.class)) {
                 return NioSocketChannel.class;
             }
-            if (Epoll.HANDLER != null && io.isIoType(Epoll.HANDLER)) {
-                return Epoll.CHANNEL;
+            for (NativeTransport transport : NATIVE) {
+                if (io.isIoType(transport.handler())) {
+                    return transport.channel();
+                }
             }
         }
         return null;
@@ -48,24 +57,17 @@ final class EventLoops {
                 new DefaultThreadFactory("tiergate-upstream", true), NioIoHandler.newFactory());
     }
 
-    /** Epoll's handler and channel classes, or nulls when epoll is not on the class path. */
-    private static final class Epoll {
-        static final Class<? extends IoHandler> HANDLER;
-        static final Class<? extends Channel> CHANNEL;
-
-        static {
-            Class<? extends IoHandler> handler = null;
-            Class<? extends Channel> channel = null;
+    /** A native transport's loop handler and socket channel classes. */
+    private record NativeTransport(Class<? extends IoHandler> handler, Class<? extends Channel> channel) {
+        /** The transport of these class names, or empty when its classes are not on the class path. */
+        static Optional<NativeTransport> named(String handler, String channel) {
             try {
                 ClassLoader cl = EventLoops.class.getClassLoader();
-                handler = Class.forName("io.netty.channel.epoll.EpollIoHandler", false, cl).asSubclass(IoHandler.class);
-                channel = Class.forName("io.netty.channel.epoll.EpollSocketChannel", false, cl).asSubclass(Channel.class);
+                return Optional.of(new NativeTransport(Class.forName(handler, false, cl).asSubclass(IoHandler.class),
+                        Class.forName(channel, false, cl).asSubclass(Channel.class)));
             } catch (ClassNotFoundException | LinkageError e) {
-                handler = null;
-                channel = null;
+                return Optional.empty();
             }
-            HANDLER = handler;
-            CHANNEL = channel;
         }
     }
 }
