@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Event loops (of whichever transport: NIO or epoll) on which an {@link OutOfMemoryError} is never swallowed. Netty catches what a
+ * Event loops (of whichever transport: NIO, epoll or io_uring) on which an {@link OutOfMemoryError} is never swallowed. Netty catches what a
  * task throws, logs it and runs the next one, so a loop whose allocations fail would go on half
  * dead; here the loops' threads carry the gateway's uncaught-exception handler, and every task
  * given to {@code execute} or {@code schedule} hands what it throws to {@link FatalErrors#escalate}
