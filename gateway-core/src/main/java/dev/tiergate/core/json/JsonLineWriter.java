@@ -57,14 +57,9 @@ public final class JsonLineWriter {
         return this;
     }
 
-    /** The text's bytes so far: {@link #array()} from 0 to this. */
+    /** How many bytes the text has so far. */
     public int size() {
         return size;
-    }
-
-    /** The array written into (valid up to {@link #size()}; replaced as the text grows). */
-    public byte[] array() {
-        return bytes;
     }
 
     /** The text so far, as a copy. */
@@ -112,19 +107,6 @@ public final class JsonLineWriter {
     public JsonLineWriter raw(byte b) {
         put(b);
         return this;
-    }
-
-    /** {@code bytes} as they are (JSON the caller made, or the separator between two lines). */
-    public JsonLineWriter raw(byte[] text, int offset, int length) {
-        ensure(length);
-        System.arraycopy(text, offset, bytes, size, length);
-        size += length;
-        return this;
-    }
-
-    /** The text of another writer, written as it is (the caller vouches it continues this one's JSON). */
-    public JsonLineWriter raw(JsonLineWriter other) {
-        return raw(other.bytes, 0, other.size);
     }
 
     public JsonLineWriter field(String name, String value) {
@@ -175,12 +157,6 @@ public final class JsonLineWriter {
             string(Double.toString(value));   // Jackson quotes NaN and the infinities
         }
         return this;
-    }
-
-    /** A field whose value is a JSON text the caller wrote (ASCII or UTF-8, valid JSON). */
-    public JsonLineWriter rawField(String name, byte[] json, int offset, int length) {
-        name(name);
-        return raw(json, offset, length);
     }
 
     /** A string value: escaped as Jackson escapes it, else UTF-8. */
