@@ -17,6 +17,7 @@ import dev.tiergate.core.pipeline.Deadline;
 import dev.tiergate.core.pipeline.Exchange;
 import dev.tiergate.core.pipeline.RequestFacts;
 import dev.tiergate.server.requests.RequestListener.FinishedRequest;
+import dev.tiergate.server.testing.AccessLogEncoders;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,8 +63,8 @@ public class RequestLineBenchmark {
 
     @Setup
     public void setUp() {
-        logstash = RequestLogLineTest.accessEncoder(context);
-        gateway = RequestLogLineTest.gatewayEncoder();
+        logstash = AccessLogEncoders.logstash(context);
+        gateway = AccessLogEncoders.gateway(new LoggerContext());
         RequestFacts facts = Exchange.of("req", new Caller(new TeamConfig("demo", List.of(), Set.of("*"), null,
                 Map.of()), "demo-key"), ChatRequest.of("gpt-4o-mini", List.of(Message.user("hi"))),
                 CacheDirectives.NONE, executor, Deadline.in(Duration.ofSeconds(5))).facts();

@@ -6,10 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import ch.qos.logback.classic.util.LogbackMDCAdapter;
-import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
-import ch.qos.logback.core.spi.AppenderAttachable;
 import dev.tiergate.core.accounting.UsageRecord;
 import dev.tiergate.core.config.TeamConfig;
 import dev.tiergate.core.model.ChatRequest;
@@ -24,8 +21,8 @@ import dev.tiergate.core.routing.Escalation;
 import dev.tiergate.core.routing.RouteCause;
 import dev.tiergate.core.routing.RouteDecision;
 import dev.tiergate.server.logging.AccessLogEncoder;
-import dev.tiergate.server.logging.LoggingSetup;
 import dev.tiergate.server.requests.RequestListener.FinishedRequest;
+import dev.tiergate.server.testing.AccessLogEncoders;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
@@ -42,7 +39,6 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import net.logstash.logback.encoder.LogstashEncoder;
-import net.logstash.logback.fieldnames.LogstashFieldNames;
 import net.logstash.logback.marker.LogstashMarker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,8 +61,9 @@ class RequestLogLineTest {
 
     @Test
     void aLineIsByteIdenticalToTheLineTheMapOfItsFieldsGave() throws IOException {
-        LogstashEncoder encoder = accessEncoder();
-        Encoder<ILoggingEvent> gatewayEncoder = gatewayEncoder();
+        LogstashEncoder encoder = AccessLogEncoders.logstash(context);
+        Encoder<ILoggingEvent> gatewayEncoder = AccessLogEncoders.gateway(new LoggerContext());
+        assertThat(gatewayEncoder).isInstanceOf(AccessLogEncoder.class);
         List<String> before;
         try (InputStream in = getClass().getResourceAsStream("/accounting/request-log-lines.jsonl")) {
             before = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
@@ -156,35 +153,6 @@ class RequestLogLineTest {
         return Exchange.of("req", new Caller(new TeamConfig("demo", List.of(), Set.of("*"), null, Map.of()), "demo-key"),
                 ChatRequest.of("auto", List.of(Message.user("hi"))), CacheDirectives.NONE, executor,
                 Deadline.in(Duration.ofSeconds(5))).facts();
-    }
-
-    /** The request log's encoder as LoggingSetup configures it. */
-    @SuppressWarnings("unchecked")
-    static Encoder<ILoggingEvent> gatewayEncoder() {
-        LoggerContext configured = new LoggerContext();
-        configured.setMDCAdapter(new LogbackMDCAdapter());
-        new LoggingSetup().configure(configured);
-        Encoder<ILoggingEvent> encoder = ((OutputStreamAppender<ILoggingEvent>) ((AppenderAttachable<ILoggingEvent>)
-                configured.getLogger(RequestLog.LOGGER).getAppender("ACCESS_ASYNC")).getAppender("ACCESS_JSON")).getEncoder();
-        assertThat(encoder).isInstanceOf(AccessLogEncoder.class);
-        return encoder;
-    }
-
-    private LogstashEncoder accessEncoder() {
-        return accessEncoder(context);
-    }
-
-    /** The encoder LoggingSetup gives the request log (its ACCESS_JSON appender), started. */
-    static LogstashEncoder accessEncoder(LoggerContext context) {
-        LogstashEncoder encoder = new LogstashEncoder();   // as LoggingSetup's ACCESS_JSON
-        encoder.setContext(context);
-        encoder.setIncludeContext(false);
-        LogstashFieldNames names = new LogstashFieldNames();
-        names.setLevelValue("[ignore]");
-        names.setVersion("[ignore]");
-        encoder.setFieldNames(names);
-        encoder.start();
-        return encoder;
     }
 
     private String encode(Encoder<ILoggingEvent> encoder, FinishedRequest r, LogstashMarker marker) {

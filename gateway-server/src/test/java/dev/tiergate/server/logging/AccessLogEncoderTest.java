@@ -6,10 +6,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.encoder.Encoder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tiergate.core.json.JsonLineWriter;
+import dev.tiergate.server.testing.AccessLogEncoders;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +34,8 @@ import org.slf4j.event.KeyValuePair;
  */
 class AccessLogEncoderTest {
     private final LoggerContext context = new LoggerContext();
-    private final LogstashEncoder logstash = logstash(context);
-    private final AccessLogEncoder encoder = gatewayEncoder(context);
+    private final LogstashEncoder logstash = AccessLogEncoders.logstash(context);
+    private final AccessLogEncoder encoder = AccessLogEncoders.gateway(context);
 
     @AfterEach
     void stop() {
@@ -105,28 +105,6 @@ class AccessLogEncoderTest {
 
     private static String text(Encoder<ILoggingEvent> encoder, ILoggingEvent event) {
         return new String(encoder.encode(event), StandardCharsets.UTF_8);
-    }
-
-    /** The logstash encoder as LoggingSetup configures the request log's, started. */
-    private static LogstashEncoder logstash(LoggerContext context) {
-        LogstashEncoder encoder = new LogstashEncoder();
-        encoder.setContext(context);
-        encoder.setIncludeContext(false);
-        encoder.getFieldNames().setLevelValue("[ignore]");
-        encoder.getFieldNames().setVersion("[ignore]");
-        encoder.start();
-        return encoder;
-    }
-
-    /** The request log's encoder from LoggingSetup's own configuration. */
-    @SuppressWarnings("unchecked")
-    private static AccessLogEncoder gatewayEncoder(LoggerContext context) {
-        context.setMDCAdapter(new LogbackMDCAdapter());
-        new LoggingSetup().configure(context);
-        LingeringAsyncAppender lingering =
-                (LingeringAsyncAppender) context.getLogger("tiergate.access").getAppender("ACCESS_ASYNC");
-        return (AccessLogEncoder) ((BatchingConsoleAppender<ILoggingEvent>) lingering.getAppender("ACCESS_JSON"))
-                .getEncoder();
     }
 
     /** A marker with a field of every kind, written both ways. */
