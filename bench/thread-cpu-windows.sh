@@ -8,7 +8,7 @@
 # windows (json or stream), CONNS [16] wrk's connections, CACHE [off] the x-tiergate-cache header
 # (on: no header, every stage runs, as run.sh --unique), LOGTO [OUT_DIR/gw.log] where stdout goes,
 # USAGE [OUT_DIR/usage.jsonl].
-# JVM options: README's run command.
+# JVM options: README's run command, then EXTRA_JVM (e.g. -Dtiergate.transport=epoll).
 set -uo pipefail
 JAR=$(realpath "$1"); OUT=$(realpath -m "$2"); mkdir -p "$OUT"
 HERE=$(cd "$(dirname "$0")" && pwd); S=$(realpath "$HERE/../../shared/bench")
@@ -19,7 +19,7 @@ MALLOC_ARENA_MAX=1 OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:1879
   -XX:-TieredCompilation -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
   -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:SharedArchiveFile="${JAR%.jar}.jsa" \
   -XX:+AutoCreateSharedArchive -Xlog:cds=off -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
-  -jar "$JAR" --port 18792 --management-port 18793 > "${LOGTO:-$OUT/gw.log}" 2>&1 & GW=$!
+  ${EXTRA_JVM:-} -jar "$JAR" --port 18792 --management-port 18793 > "${LOGTO:-$OUT/gw.log}" 2>&1 & GW=$!
 trap 'kill $GW $MOCK 2>/dev/null; wait $GW 2>/dev/null' EXIT
 for _ in $(seq 300); do curl -sf localhost:18792/readyz > /dev/null && break; sleep 0.2; done
 body() {
