@@ -1,4 +1,5 @@
-# Sourced by bench/ab.sh and bench/cpu-per-request.sh: the mock, and gateways started from NAME=JAR[|EXTRA_JVM_OPTS].
+# Sourced by bench/ab.sh and bench/cpu-per-request.sh (the mock, and gateways started from NAME=JAR[|EXTRA_JVM_OPTS]) and by
+# bench/paired-throughput.sh and bench/paired-rate.sh (two gateways, each with its own mock: start_side).
 # Gateways and mock are pinned to core 1 and wrk to core 0, as ../shared/bench/run.sh asks; each gateway
 # gets README's JVM options without the class archive (the variants must not share one), the bundled
 # config pointed at the mock (OPENAI_BASE_URL), no management port, and its own port from 18401 up.
@@ -33,4 +34,26 @@ start_gateway() {  # start_gateway OUT NAME=JAR[|EXTRA_JVM_OPTS]: sets GW_NAME, 
   # alone, PREWARM (40) seconds of each scenario: a cold gateway keeps its JIT compiler busy for about a minute of load
   load "$GW_PORT" "${PREWARM:-40}" '' > /dev/null; load "$GW_PORT" "${PREWARM:-40}" '"stream":true,' > /dev/null
   echo "# $GW_NAME: $jar $extra (port $GW_PORT): $(grep -o 'event loops: .*' "$1/$GW_NAME.log" | head -1)"
+}
+
+# Two gateways side by side (bench/paired-throughput.sh, bench/paired-rate.sh): each with its own mock.
+start_side() {  # start_side OUT SIDE JAR "JVM_OPTS" PORT: the mock on PORT+1, the gateway on PORT with exactly
+  # JVM_OPTS, the bundled config pointed at that mock, no management port, both on core 1; OUT/{mock,gw}-SIDE.log
+  local out=$1 side=$2 jar=$3 opts=$4 p=$5
+  taskset -c 1 node "$SHARED/mock-upstream.mjs" --port $((p + 1)) > "$out/mock-$side.log" 2>&1 & PIDS+=($!)
+  MALLOC_ARENA_MAX=1 OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$((p + 1))/v1 \
+    TIERGATE_USAGE_FILE=$out/usage-$side.jsonl taskset -c 1 "$GW_JAVA/java" $opts -jar "$jar" \
+    --port "$p" --management-port off > "$out/gw-$side.log" 2>&1 & PIDS+=($!)
+}
+
+wait_ready() {  # wait_ready PORT: until the gateway on PORT answers /readyz (60 s at most, else fails)
+  for _ in $(seq 600); do curl -sf "http://127.0.0.1:$1/readyz" > /dev/null && return 0; sleep 0.1; done
+  echo "the gateway on port $1 did not start" >&2; return 1
+}
+
+chat_body() {  # chat_body json|stream: run.sh's request (a system and a user message, max_tokens 64); __N__ where
+  # post.lua puts a per-request nonce
+  printf '{"model":"gpt-4o-mini",%s"messages":[{"role":"system","content":"You are a concise assistant."},' \
+    "$([[ $1 == stream ]] && echo '"stream":true,')"
+  printf '{"role":"user","content":"What is the capital of France? Answer in one sentence.__N__"}],"max_tokens":64,"temperature":0.2}'
 }

@@ -16,31 +16,16 @@ set -uo pipefail
 OUT=$(realpath -m "$1"); SC=$2; JAR_A=$(realpath "$3"); OPTS_A=$4; JAR_B=$(realpath "$5"); OPTS_B=$6
 mkdir -p "$OUT"
 cd "$(dirname "$0")/.."
-JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin
-SHARED=$(realpath ../shared/bench)
-CONNS=${CONNS:-16} PIDS=()
+source bench/gateways.sh
+CONNS=${CONNS:-16}
 { cat "$SHARED/post.lua"; echo 'local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")'
   echo 'if pause > 0 then function delay() return pause end end'; } > "$OUT/paced.lua"
-start() {  # start SIDE JAR "OPTS" PORT: the mock on PORT+1, the gateway on PORT, its management port PORT+2
-  local side=$1 jar=$2 opts=$3 p=$4
-  taskset -c 1 node "$SHARED/mock-upstream.mjs" --port $((p + 1)) > "$OUT/mock-$side.log" 2>&1 & PIDS+=($!)
-  MALLOC_ARENA_MAX=1 OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$((p + 1))/v1 \
-    TIERGATE_USAGE_FILE=$OUT/usage-$side.jsonl taskset -c 1 "$JAVA/java" $opts --enable-native-access=ALL-UNNAMED \
-    -jar "$jar" --port "$p" --management-port $((p + 2)) > "$OUT/gw-$side.log" 2>&1 & PIDS+=($!)
-}
-start a "$JAR_A" "$OPTS_A" 18820; start b "$JAR_B" "$OPTS_B" 18830
+start_side "$OUT" a "$JAR_A" "$OPTS_A --enable-native-access=ALL-UNNAMED" 18820
+start_side "$OUT" b "$JAR_B" "$OPTS_B --enable-native-access=ALL-UNNAMED" 18830
 trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; rm -f "$OUT"/usage-*.jsonl' EXIT
-for p in 18820 18830; do
-  for _ in $(seq 600); do curl -sf "localhost:$p/readyz" > /dev/null && break; sleep 0.1; done
-  curl -sf "localhost:$p/readyz" > /dev/null || { echo "gateway on $p did not start: $OUT/gw-*.log" >&2; exit 1; }
-done
-request() {
-  printf '{"model":"gpt-4o-mini",%s"messages":[{"role":"system","content":"You are a concise assistant."},' \
-    "$([[ $SC == stream ]] && echo '"stream":true,')"
-  printf '{"role":"user","content":"What is the capital of France? Answer in one sentence.__N__"}],"max_tokens":64,"temperature":0.2}'
-}
+wait_ready 18820 && wait_ready 18830 || exit 1
 load() {  # load PORT SECONDS PAUSE_MS: wrk on core 0; prints BENCH_RESULT's fields
-  BENCH_BODY=$(request) BENCH_UNIQUE=${UNIQUE:-0} BENCH_DELAY_MS=$3 BENCH_NONCE=$RANDOM$RANDOM \
+  BENCH_BODY=$(chat_body "$SC") BENCH_UNIQUE=${UNIQUE:-0} BENCH_DELAY_MS=$3 BENCH_NONCE=$RANDOM$RANDOM \
     taskset -c 0 wrk -t1 -c"$CONNS" -d"$2"s --latency -s "$OUT/paced.lua" "http://127.0.0.1:$1/v1/chat/completions" \
     | sed -n 's/^BENCH_RESULT //p'
 }
@@ -67,4 +52,4 @@ for r in $(seq "${ROUNDS:-4}"); do
 done
 for side in a b; do echo "# $side: cache headers of the last request: $(curl -s -D - -o /dev/null "localhost:$([[ $side == a ]] \
   && echo 18820 || echo 18830)/v1/chat/completions" -H 'Authorization: Bearer sk-tiergate-demo' -H 'Content-Type: application/json' \
-  -d "$(request | sed 's/__N__//')" | grep -i '^x-tiergate-cache:' | tr -d '\r')"; done
+  -d "$(chat_body "$SC" | sed 's/__N__//')" | grep -i '^x-tiergate-cache:' | tr -d '\r')"; done

@@ -11,18 +11,10 @@ set -uo pipefail
 OUT=$(realpath -m "$1"); SC=$2; JAR_A=$(realpath "$3"); JAR_B=$(realpath "$5"); mkdir -p "$OUT"
 cd "$(dirname "$0")/.."
 source bench/gateways.sh
-start() { # side jar extra port
-  local side=$1 jar=$2 extra=$3 p=$4
-  taskset -c 1 node "$SHARED/mock-upstream.mjs" --port $((p+1)) > "$OUT/mock-$side.log" 2>&1 & PIDS+=($!)
-  MALLOC_ARENA_MAX=1 OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$((p+1))/v1 \
-    TIERGATE_USAGE_FILE=$OUT/usage-$side.jsonl taskset -c 1 "$GW_JAVA/java" $GW_OPTS $extra -jar "$jar" \
-    --port $p --management-port off > "$OUT/gw-$side.log" 2>&1 & PIDS+=($!)
-}
-start a "$JAR_A" "$4" 18800; start b "$JAR_B" "$6" 18810
+start_side "$OUT" a "$JAR_A" "$GW_OPTS $4" 18800; start_side "$OUT" b "$JAR_B" "$GW_OPTS $6" 18810
 trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; rm -f "$OUT"/usage-*.jsonl "$OUT"/gw-*.log' EXIT
-for p in 18800 18810; do for _ in $(seq 300); do curl -sf localhost:$p/readyz > /dev/null && break; sleep 0.2; done; done
-request() { printf '{"model":"gpt-4o-mini",%s"messages":[{"role":"system","content":"You are a concise assistant."},{"role":"user","content":"What is the capital of France? Answer in one sentence.__N__"}],"max_tokens":64,"temperature":0.2}' "$([[ $1 == stream ]] && echo '"stream":true,')"; }
-pair_load() { BENCH_BODY=$(request "$SC") BENCH_UNIQUE=1 BENCH_HEADERS='x-tiergate-cache: off' BENCH_NONCE=$RANDOM$RANDOM \
+wait_ready 18800 && wait_ready 18810 || exit 1
+pair_load() { BENCH_BODY=$(chat_body "$SC") BENCH_UNIQUE=1 BENCH_HEADERS='x-tiergate-cache: off' BENCH_NONCE=$RANDOM$RANDOM \
     taskset -c 0 wrk -t1 -c16 -d"$2"s -s "$SHARED/post.lua" http://127.0.0.1:$1/v1/chat/completions | awk '/requests in/ {print $1}'; }
 pair_load 18800 ${WARM:-40} > /dev/null & W=$!; pair_load 18810 ${WARM:-40} > /dev/null; wait $W
 for r in $(seq ${ROUNDS:-3}); do
