@@ -75,7 +75,8 @@ import reactor.core.publisher.Flux;
  * <p>The embedding runs on the bounded worker executor given to the builder, never on the event
  * loop; when every worker is busy the lookup is shed (outcome {@code shed}), and with a
  * {@linkplain Builder#lookupTimeout lookup timeout} a request whose lookup is not done in time goes
- * on without it (outcome {@code late}; {@link LookupDeadline}); after a lookup that took more than half
+ * on without it (outcome {@code late}; {@link LookupDeadline}); either way the request's cache
+ * outcome is a miss (it goes upstream); after a lookup that took more than half
  * the timeout, lookups are shed but one per 100 ms until one keeps up again ({@link LookupAdmission}).
  * Once its embedding is
  * computed, nothing of a lookup is shed: its verification and, after a miss, the write go on (on the
@@ -289,7 +290,7 @@ public final class SemanticCacheStage extends NamedStage {
         long start = System.nanoTime();
         if (admission != null && !admission.admit(start)) {
             // the lookups lately ended late: the lane is starved of CPU, this one would be too
-            return StageStep.proceed(exchange, "shed");
+            return shed(exchange, "shed");
         }
         LookupDeadline deadline = new LookupDeadline();
         Executor lane = lookupTimeout == null ? workers : deadline.gate(workers);
@@ -302,7 +303,7 @@ public final class SemanticCacheStage extends NamedStage {
                     : CompletableFuture.supplyAsync(() -> probe(exchange, prompt, namespace, teamKeys, null), lane);
         } catch (RejectedExecutionException e) {
             // Load shedding, not a failure: the lookup is skipped rather than queued behind model runs.
-            return StageStep.proceed(exchange, "shed");
+            return shed(exchange, "shed");
         }
         boolean record = !exchange.cacheDirectives().noStore() && team.ttl().isPositive();
         CompletableFuture<StageStep> looked = probe.thenCompose(p -> lookup(p, team, exchange, record, deadline));
@@ -313,6 +314,8 @@ public final class SemanticCacheStage extends NamedStage {
             // so it neither wakes a thread nor holds the request for the rest of the timeout.
             ScheduledFuture<?> timer = exchange.executor().schedule(() -> {
                 if (deadline.expire()) {
+                    // the lookup, if it still runs, can no longer decide: this is the request's only outcome
+                    exchange.facts().semanticCache().set(CacheLookup.miss());
                     looked.complete(new StageStep.Proceed(exchange, null, "late"));
                 }
             }, lookupTimeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -324,6 +327,16 @@ public final class SemanticCacheStage extends NamedStage {
             });
         }
         return looked;
+    }
+
+    /**
+     * A lookup not made (shed under load): for the request it is a miss, as it goes upstream, so its
+     * {@code x-tiergate-cache} says {@code miss} also when the exact cache is off; the step's outcome
+     * ({@code shed}) says why in the stage's metrics.
+     */
+    private static CompletionStage<StageStep> shed(Exchange exchange, String outcome) {
+        exchange.facts().semanticCache().set(CacheLookup.miss());
+        return StageStep.proceed(exchange, outcome);
     }
 
     /** Whether this request needs its own model run: for the verifier's token states, or no usable vector yet. */

@@ -19,6 +19,7 @@ import dev.tiergate.core.embedding.SentenceEmbedder;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
 import dev.tiergate.core.model.ChatRequestParser;
+import dev.tiergate.core.pipeline.CacheLookup;
 import dev.tiergate.core.pipeline.CacheOutcome;
 import dev.tiergate.core.pipeline.Caller;
 import dev.tiergate.core.pipeline.Exchange;
@@ -422,6 +423,7 @@ class SemanticCacheStageTest {
         StageResult shed = run(full, TEAM_A, body(RESET, false));
         assertThat(shed.isStream()).isFalse();
         assertThat(shed.steps()).containsExactly("semantic-cache:shed");
+        assertThat(shed.cache()).as("a lookup not made is a miss for the request").isEqualTo(CacheOutcome.MISS);
 
         SentenceEmbedder broken = new SentenceEmbedder() {
             @Override
@@ -500,7 +502,7 @@ class SemanticCacheStageTest {
         StageResult late = run(stage, TEAM_A, body(RESET, false));
 
         assertThat(late.steps()).containsExactly("semantic-cache:late");
-        assertThat(late.cache()).as("no outcome of its own, as a shed lookup").isNull();
+        assertThat(late.cache()).as("a miss for the request, as a shed lookup").isEqualTo(CacheOutcome.MISS);
         assertThat(late.completion().choices().getFirst().message().text()).isEqualTo("answer 1");
         assertThat(held).hasSize(1);
         held.forEach(Runnable::run);   // a worker frees up after the deadline
@@ -522,7 +524,8 @@ class SemanticCacheStageTest {
 
         assertThat(late.steps()).containsExactly("semantic-cache:late");
         assertThat(slow.calls()).isEqualTo(1);
-        assertThat(exchange.facts().semanticCache().get()).as("the late lookup set no outcome").isNull();
+        assertThat(exchange.facts().semanticCache().get()).as("the deadline's miss, untouched by the late lookup")
+                .isEqualTo(CacheLookup.miss());
         assertThat(stage.stats().stores()).as("nor stored the answer").isZero();
         SemanticCacheStage fast = SemanticCacheStage.builder(embedder, store, workers).clock(clock()).build();
         assertThat(run(fast, TEAM_A, body(RESET, false)).cache()).isEqualTo(CacheOutcome.MISS);
@@ -537,7 +540,9 @@ class SemanticCacheStageTest {
                 .lookupTimeout(Duration.ofMillis(50)).admissionProbeInterval(interval).clock(clock()).build();
 
         assertThat(run(stage, TEAM_A, body(RESET, false)).steps()).containsExactly("semantic-cache:late");
-        assertThat(run(stage, TEAM_A, body(FORGOT, false)).steps()).containsExactly("semantic-cache:shed");
+        StageResult shed = run(stage, TEAM_A, body(FORGOT, false));
+        assertThat(shed.steps()).containsExactly("semantic-cache:shed");
+        assertThat(shed.cache()).isEqualTo(CacheOutcome.MISS);
         Thread.sleep(interval.toMillis() + 20);
         assertThat(run(stage, TEAM_A, body(FORGOT, false)).steps()).as("a probe")
                 .containsExactly("semantic-cache:late");
