@@ -9,8 +9,11 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 TOOL="$HERE/build/tool"
 mkdir -p "$HERE/build"
+# Features on the ONNX Runtime the committed classifier was trained with (the root pom's
+# training.onnxruntime.version), which may differ from the one the gateway runs.
+ORT_VERSION="$(sed -n 's:.*<training.onnxruntime.version>\(.*\)</training.onnxruntime.version>.*:\1:p' "$REPO/pom.xml")"
 (cd "$REPO" && ./mvnw -B -q -pl gateway-router -am test-compile dependency:build-classpath \
-  -Dmdep.includeScope=runtime -Dmdep.outputFile="$HERE/build/classpath") >&2
+  -Donnxruntime.version="$ORT_VERSION" -Dmdep.includeScope=runtime -Dmdep.outputFile="$HERE/build/classpath") >&2
 CP="$REPO/gateway-router/target/classes:$REPO/gateway-inference/target/classes:$REPO/gateway-core/target/classes"
 CP="$CP:$(cat "$HERE/build/classpath")"
 rm -rf "$TOOL" && mkdir -p "$TOOL"
