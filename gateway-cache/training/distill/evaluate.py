@@ -19,8 +19,8 @@ sets = {"QQP-B": ([p["a"] for p in qqp], [p["b"] for p in qqp], np.array([p["par
 
 w = onnx_weights(JAR)
 T = teacher(w)
-models = {"teacher-6L": (T, None), "pruned-1L": (T, 1), "pruned-2L": (T, 2)}
-for name in ("1layer", "2layer"):
+models = {"teacher-6L": (T, None), "pruned-1L": (T, 1), "pruned-2L": (T, 2), "pruned-3L": (T, 3)}
+for name in ("1layer", "2layer", "3layer"):
     if not os.path.exists("student_%s.pt" % name):   # train.py --only trains one of them
         continue
     ck = torch.load("student_%s.pt" % name)

@@ -1,4 +1,4 @@
-"""Distil 1-layer and 2-layer students from the 6-layer all-MiniLM-L6-v2 teacher.
+"""Distil a 1-layer and a 2- or 3-layer student from the 6-layer all-MiniLM-L6-v2 teacher.
 Usage: taskset -c 1 nice -n 19 /usr/bin/python3 train.py --until EPOCH_SECONDS [--max-sentences 60000]
 """
 import argparse, json, random, time
@@ -16,7 +16,9 @@ ap.add_argument("--select-steps", type=int, default=30)
 ap.add_argument("--chat", type=int, default=0,
                 help="also this many chat-style prompts: the verifier's training-split chat pairs (10 times each)"
                      " and the router's MMLU training prompts (no cache validation data)")
-ap.add_argument("--only", default=None, help="train only this student: 1layer or 2layer")
+ap.add_argument("--only", default=None, help="train only this student: 1layer or the deeper one (2layer / 3layer)")
+ap.add_argument("--depth", type=int, default=2, choices=(2, 3),
+                help="layers of the deeper student; its start is picked among INITS[depth] of the teacher's layers")
 args = ap.parse_args()
 t0 = time.time()
 log = open("train.log", "a")
@@ -79,7 +81,8 @@ def batches(order, bs):
     return out
 
 
-# ---- pick the 2-layer init on a small slice of the training sentences ----
+# ---- pick the deeper student's init on a small slice of the training sentences ----
+INITS = {2: ([0, 5], [0, 1]), 3: ([0, 2, 5], [0, 1, 2], [1, 3, 5])}
 sel_train = list(range(0, args.select_steps * 32))
 sel_eval = list(range(len(seqs) - 256, len(seqs)))
 with torch.no_grad():
@@ -103,7 +106,7 @@ def eval_loss(s):
 
 
 selection = {}
-for layers in ([0, 5], [0, 1]):
+for layers in INITS[args.depth]:
     s, opt = make_student(layers)
     before = eval_loss(s)
     for ids, mask, ty, tt in cache_train:
@@ -113,11 +116,11 @@ for layers in ([0, 5], [0, 1]):
     selection[str(layers)] = {"init_loss": before, "after_%d_steps" % len(cache_train): after}
     say("select", layers, "loss(total,mse,1-cos) at init %s, after %d steps of 32 %s" % (
         ["%.4f" % x for x in before], len(cache_train), ["%.4f" % x for x in after]))
-pick = min(([0, 5], [0, 1]), key=lambda L: selection[str(L)]["after_%d_steps" % len(cache_train)][0])
-say("picked 2-layer init", pick, "t=%.0fs" % (time.time() - t0))
+pick = min(INITS[args.depth], key=lambda L: selection[str(L)]["after_%d_steps" % len(cache_train)][0])
+say("picked %d-layer init" % args.depth, pick, "t=%.0fs" % (time.time() - t0))
 
 # ---- main distillation: both students on the same batches, one teacher forward per batch ----
-students = {"1layer": ([0],) + make_student([0]), "2layer": (pick,) + make_student(pick)}
+students = {"1layer": ([0],) + make_student([0]), "%dlayer" % args.depth: (pick,) + make_student(pick)}
 if args.only:
     students = {args.only: students[args.only]}
 train_idx = list(range(0, len(seqs) - 256))  # last 256 kept as the selection eval slice
