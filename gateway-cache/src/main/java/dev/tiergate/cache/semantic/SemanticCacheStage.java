@@ -290,7 +290,7 @@ public final class SemanticCacheStage extends NamedStage {
         long start = System.nanoTime();
         if (admission != null && !admission.admit(start)) {
             // the lookups lately ended late: the lane is starved of CPU, this one would be too
-            return shed(exchange, "shed");
+            return CompletableFuture.completedFuture(withoutLookup(exchange, "shed"));
         }
         LookupDeadline deadline = new LookupDeadline();
         Executor lane = lookupTimeout == null ? workers : deadline.gate(workers);
@@ -303,7 +303,7 @@ public final class SemanticCacheStage extends NamedStage {
                     : CompletableFuture.supplyAsync(() -> probe(exchange, prompt, namespace, teamKeys, null), lane);
         } catch (RejectedExecutionException e) {
             // Load shedding, not a failure: the lookup is skipped rather than queued behind model runs.
-            return shed(exchange, "shed");
+            return CompletableFuture.completedFuture(withoutLookup(exchange, "shed"));
         }
         boolean record = !exchange.cacheDirectives().noStore() && team.ttl().isPositive();
         CompletableFuture<StageStep> looked = probe.thenCompose(p -> lookup(p, team, exchange, record, deadline));
@@ -315,8 +315,7 @@ public final class SemanticCacheStage extends NamedStage {
             ScheduledFuture<?> timer = exchange.executor().schedule(() -> {
                 if (deadline.expire()) {
                     // the lookup, if it still runs, can no longer decide: this is the request's only outcome
-                    exchange.facts().semanticCache().set(CacheLookup.miss());
-                    looked.complete(new StageStep.Proceed(exchange, null, "late"));
+                    looked.complete(withoutLookup(exchange, "late"));
                 }
             }, lookupTimeout.toNanos(), TimeUnit.NANOSECONDS);
             // what the lookup took is known to the admission before the request goes on (and the
@@ -330,13 +329,13 @@ public final class SemanticCacheStage extends NamedStage {
     }
 
     /**
-     * A lookup not made (shed under load): for the request it is a miss, as it goes upstream, so its
-     * {@code x-tiergate-cache} says {@code miss} also when the exact cache is off; the step's outcome
-     * ({@code shed}) says why in the stage's metrics.
+     * The request goes on without a lookup's answer (shed under load, or late): for it a miss, as it
+     * goes upstream, so its {@code x-tiergate-cache} says {@code miss} also when the exact cache is
+     * off; the step's outcome ({@code shed}, {@code late}) says why in the stage's metrics.
      */
-    private static CompletionStage<StageStep> shed(Exchange exchange, String outcome) {
+    private static StageStep withoutLookup(Exchange exchange, String outcome) {
         exchange.facts().semanticCache().set(CacheLookup.miss());
-        return StageStep.proceed(exchange, outcome);
+        return new StageStep.Proceed(exchange, null, outcome);
     }
 
     /** Whether this request needs its own model run: for the verifier's token states, or no usable vector yet. */
