@@ -224,7 +224,7 @@ final class UpstreamRoundTrip extends ChannelInboundHandlerAdapter {
         if (ch.pipeline().context(this) != null) {
             ch.pipeline().remove(this);
         }
-        ch.close();
+        ConnectionTeardown.close(ch);
         pool.release(ch);
     }
 
