@@ -1,6 +1,7 @@
 package dev.tiergate.cache.semantic;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.tiergate.core.json.Json;
 import dev.tiergate.core.model.ChatChunk;
 import dev.tiergate.core.model.ChatCompletion;
@@ -14,7 +15,8 @@ import java.util.List;
  * chunks (when streamed), where it came from and when. The prompt is not part of it.
  */
 final class AnswerCodec {
-    private static final ObjectMapper MAPPER = Json.mapper();
+    private static final ObjectWriter WRITER = Json.mapper().writerFor(StoredAnswer.class);
+    private static final ObjectReader READER = Json.mapper().readerFor(StoredAnswer.class);
 
     /** A stored answer. */
     record StoredAnswer(ChatCompletion completion, List<ChatChunk> chunks, String provider, String model,
@@ -26,7 +28,7 @@ final class AnswerCodec {
 
     static byte[] encode(StoredAnswer answer) {
         try {
-            return MAPPER.writeValueAsBytes(answer);
+            return WRITER.writeValueAsBytes(answer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -34,7 +36,7 @@ final class AnswerCodec {
 
     static StoredAnswer decode(byte[] json) {
         try {
-            return MAPPER.readValue(json, StoredAnswer.class);
+            return READER.readValue(json);
         } catch (IOException e) {
             throw new IllegalArgumentException("answer is not valid JSON: " + e.getMessage(), e);
         }

@@ -451,7 +451,7 @@ public final class SemanticCacheStage extends NamedStage {
 
     /** The candidates whose probe opens with the team's key, at or above the floor, passing the guards; best first. */
     private List<Ranked> rank(Probe probe, List<StoredProbe> found, double floor) {
-        List<Ranked> ranked = new ArrayList<>();
+        List<Ranked> ranked = new ArrayList<>(found.size());
         String context = context(probe, EntryPart.PROBE);
         boolean guarded = !settings.guards().isEmpty();
         for (StoredProbe candidate : found) {

@@ -14,11 +14,16 @@ import java.util.Map;
  */
 final class CandidateRanking {
     /** How many of the query's buckets each id was found in, in the order the ids were met. */
-    private final Map<String, Integer> collisions = new LinkedHashMap<>();
+    private final Map<String, Tally> collisions = new LinkedHashMap<>();
+
+    /** One id's count, bumped in place (no boxed integer per sighting). */
+    private static final class Tally {
+        int count;
+    }
 
     /** Counts one sighting of {@code id} in one of the query's buckets. */
     void saw(String id) {
-        collisions.merge(id, 1, Integer::sum);
+        collisions.computeIfAbsent(id, ignored -> new Tally()).count++;
     }
 
     /** At most {@code max} ids, those found in the most buckets first. */
@@ -26,8 +31,8 @@ final class CandidateRanking {
         if (collisions.size() <= max) {
             return List.copyOf(collisions.keySet());
         }
-        List<Map.Entry<String, Integer>> ranked = new ArrayList<>(collisions.entrySet());
-        ranked.sort(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()));   // stable
+        List<Map.Entry<String, Tally>> ranked = new ArrayList<>(collisions.entrySet());
+        ranked.sort(Comparator.comparingInt((Map.Entry<String, Tally> e) -> e.getValue().count).reversed());   // stable
         List<String> ids = new ArrayList<>(max);
         for (int i = 0; i < max; i++) {
             ids.add(ranked.get(i).getKey());

@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.tiergate.inference.embedding.TokenEmbedding;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What the pair verifier compares of one prompt: its text and the embedding model's token states,
@@ -39,19 +37,20 @@ public record PromptEvidence(String text, String[] tokens, byte[] states, float[
     /** The evidence of {@code text} from one model run over it. */
     public static PromptEvidence of(String text, TokenEmbedding run) {
         int dims = run.dimensions();
-        List<Integer> kept = new ArrayList<>();
         String[] all = run.tokens();
-        for (int t = 0; t < all.length && kept.size() < MAX_TOKENS; t++) {
+        int[] kept = new int[Math.min(all.length, MAX_TOKENS)];
+        int count = 0;
+        for (int t = 0; t < all.length && count < MAX_TOKENS; t++) {
             if (!(all[t].startsWith("[") && all[t].endsWith("]"))) {
-                kept.add(t);
+                kept[count++] = t;
             }
         }
-        String[] tokens = new String[kept.size()];
-        byte[] states = new byte[kept.size() * dims];
-        float[] norms = new float[kept.size()];
+        String[] tokens = new String[count];
+        byte[] states = new byte[count * dims];
+        float[] norms = new float[count];
         float[] source = run.states();
-        for (int k = 0; k < kept.size(); k++) {
-            int t = kept.get(k);
+        for (int k = 0; k < count; k++) {
+            int t = kept[k];
             tokens[k] = all[t];
             double sum = 0;
             for (int d = 0; d < dims; d++) {
@@ -59,7 +58,7 @@ public record PromptEvidence(String text, String[] tokens, byte[] states, float[
                 sum += (double) v * v;
             }
             double scale = sum > 0 ? 127.0 / Math.sqrt(sum) : 0;
-            double quantisedSum = 0;
+            int quantisedSum = 0;   // exact, as fromBytes's: at most 4096 * 127^2 < 2^31
             for (int d = 0; d < dims; d++) {
                 long q = Math.round(source[t * dims + d] * scale);
                 byte b = (byte) Math.max(-127, Math.min(127, q));

@@ -13,8 +13,18 @@ import java.util.Arrays;
  */
 final class TokenSimilarities {
     /** Each thread's widened states of the two sides, grown when a pair needs more. */
-    private static final ThreadLocal<int[][]> SCRATCH = ThreadLocal.withInitial(
-            () -> new int[][] {new int[PromptEvidence.MAX_TOKENS * 384], new int[PromptEvidence.MAX_TOKENS * 384]});
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * A thread's int buffers, and whose states the query buffer holds: a lookup compares one query
+     * with several candidates in a row, so its states are widened once, not once per candidate
+     * (evidence is never changed after it is made, so the same array means the same values).
+     */
+    private static final class Scratch {
+        int[] query = new int[PromptEvidence.MAX_TOKENS * 384];
+        int[] candidate = new int[PromptEvidence.MAX_TOKENS * 384];
+        byte[] queryStates;
+    }
 
     private TokenSimilarities() {
     }
@@ -29,9 +39,13 @@ final class TokenSimilarities {
         int nc = candidate.tokens().length;
         Arrays.fill(bestForQuery, -1);
         Arrays.fill(bestForCandidate, -1);
-        int[][] scratch = SCRATCH.get();
-        int[] q = widen(query.states(), scratch, 0);
-        int[] c = widen(candidate.states(), scratch, 1);
+        Scratch scratch = SCRATCH.get();
+        if (scratch.queryStates != query.states()) {
+            scratch.query = widen(query.states(), scratch.query);
+            scratch.queryStates = query.states();
+        }
+        int[] q = scratch.query;
+        int[] c = scratch.candidate = widen(candidate.states(), scratch.candidate);
         float[] queryNorms = query.norms();
         float[] candidateNorms = candidate.norms();
         for (int i = 0; i < nq; i++) {
@@ -58,15 +72,12 @@ final class TokenSimilarities {
         return sum;
     }
 
-    private static int[] widen(byte[] states, int[][] scratch, int slot) {
-        int[] into = scratch[slot];
-        if (into.length < states.length) {
-            into = new int[states.length];
-            scratch[slot] = into;
-        }
+    /** {@code states} as ints in {@code into}, or in a larger array when it is too short. */
+    private static int[] widen(byte[] states, int[] into) {
+        int[] widened = into.length < states.length ? new int[states.length] : into;
         for (int k = 0; k < states.length; k++) {
-            into[k] = states[k];
+            widened[k] = states[k];
         }
-        return into;
+        return widened;
     }
 }

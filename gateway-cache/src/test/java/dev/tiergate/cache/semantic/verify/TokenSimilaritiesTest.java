@@ -92,6 +92,26 @@ class TokenSimilaritiesTest {
         assertThat(evidence(CAP_CANDIDATE).tokens()).hasSize(PromptEvidence.MAX_TOKENS);
     }
 
+    /**
+     * A lookup compares one query with several candidates in a row (its states widened once for
+     * them); a candidate then becoming a query, and a query of another length after a longer one,
+     * still give the reference.
+     */
+    @Test
+    void aQueryComparedWithSeveralCandidatesInARowAndThenTheirTurnAsQueries() {
+        PromptEvidence query = evidence("how do I reset my Gmail password");
+        List<PromptEvidence> candidates = List.of(evidence("I forgot my Gmail password, how can I change it"),
+                evidence("hi"), evidence(CAP_CANDIDATE), evidence("how do I reset my Yahoo password"));
+        for (PromptEvidence candidate : candidates) {
+            assertThat(onePass(query, candidate)).isDeepEqualTo(scalar(query, candidate));
+        }
+        for (PromptEvidence asQuery : candidates) {
+            assertThat(onePass(asQuery, query)).isDeepEqualTo(scalar(asQuery, query));
+            assertThat(onePass(asQuery, candidates.getFirst())).isDeepEqualTo(scalar(asQuery, candidates.getFirst()));
+        }
+        assertThat(onePass(query, candidates.get(2))).isDeepEqualTo(scalar(query, candidates.get(2)));
+    }
+
     @Test
     void aSideWithoutTokensLeavesTheOtherUnaligned() {
         PromptEvidence empty = new PromptEvidence("", new String[0], new byte[0], new float[0], 384);
