@@ -6,28 +6,27 @@
 # and scenario (JSON, stream of 10 chunks; 16 connections, a new prompt per request,
 # x-tiergate-cache: off), each gateway's own CPU per request (/proc/PID/stat) and its mock's, and
 # its threads' CPU and context switches (bench/thread-switches.py). Ports 27411-27422; README's JVM
-# options. OUT/summary.md holds the figures.
+# options without the class archive (bench/gateways.sh's GW_OPTS). OUT/summary.md holds the figures.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+source bench/gateways.sh   # GW_OPTS, chat_body
 OUT=$1 SECS=$2 ROUNDS=$3 A=$4 B=$5
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin; BN=$(realpath ../shared/bench); T=$(realpath bench)
 A=$(realpath "$A") B=$(realpath "$B")
 OUT=$(realpath -m "$OUT"); mkdir -p "$OUT"; PORTS=(27411 27421)
 for p in 27411 27412 27421 27422; do ss -ltn | grep -q ":$p " && { echo "port $p busy"; exit 1; }; done
-body() { printf '{"model":"gpt-4o-mini",%s"messages":[{"role":"system","content":"You are a concise assistant."},{"role":"user","content":"What is the capital of France? Answer in one sentence.__N__"}],"max_tokens":64,"temperature":0.2}' "$([[ $1 == stream ]] && echo '"stream":true,')"; }
 cpu() { awk '{print $14+$15}' /proc/$1/stat; }
 PIDS=(); MOCKS=(); NAMES=()
 for k in 0 1; do
   jar=$([[ $k == 0 ]] && echo $A || echo $B); base=${PORTS[$k]}; NAMES+=($(basename $jar .jar))
   taskset -c 1 node $BN/mock-upstream.mjs --port $base > "$OUT/mock$k.log" 2>&1 & MOCKS+=($!)
   OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$base/v1 TIERGATE_USAGE_FILE=$OUT/usage$k.jsonl \
-    taskset -c 1 $JAVA/java -Xms32m -Xmx256m -XX:+UseSerialGC -XX:MetaspaceSize=64m -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
-    -jar "$jar" --port $((base+1)) --management-port off > "$OUT/gw$k.log" 2>&1 & PIDS+=($!)
+    MALLOC_ARENA_MAX=1 taskset -c 1 $JAVA/java $GW_OPTS -jar "$jar" --port $((base+1)) --management-port off > "$OUT/gw$k.log" 2>&1 & PIDS+=($!)
 done
 trap 'kill ${PIDS[@]} ${MOCKS[@]} 2>/dev/null' EXIT
 for k in 0 1; do for _ in $(seq 900); do curl -sf "http://127.0.0.1:$((PORTS[k]+1))/readyz" >/dev/null && break; sleep 0.2; done; done
 load() { # load K SCENARIO SECS OUTFILE
-  BENCH_BODY=$(body $2) BENCH_UNIQUE=1 BENCH_HEADERS='x-tiergate-cache: off' BENCH_NONCE=n$RANDOM taskset -c 0 wrk -t1 -c16 -d${3}s -s $BN/post.lua http://127.0.0.1:$((PORTS[$1]+1))/v1/chat/completions > "$4" 2>&1
+  BENCH_BODY=$(chat_body $2) BENCH_UNIQUE=1 BENCH_HEADERS='x-tiergate-cache: off' BENCH_NONCE=n$RANDOM taskset -c 0 wrk -t1 -c16 -d${3}s -s $BN/post.lua http://127.0.0.1:$((PORTS[$1]+1))/v1/chat/completions > "$4" 2>&1
 }
 for s in json stream json stream; do load 0 $s 15 /dev/null & W=$!; load 1 $s 15 /dev/null; wait $W; done
 for round in $(seq $ROUNDS); do for s in json stream; do

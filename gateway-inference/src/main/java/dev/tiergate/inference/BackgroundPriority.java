@@ -55,7 +55,7 @@ public final class BackgroundPriority {
     }
 
     /** The calling thread's nice value from {@code /proc/thread-self/stat}, or null when it cannot be read. */
-    public static Integer currentNice() {
+    static Integer currentNice() {
         try {
             String stat = Files.readString(Path.of("/proc/thread-self/stat"));
             // after "(comm)" come the state and then fields 4..; nice is field 19
