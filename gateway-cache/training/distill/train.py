@@ -16,6 +16,13 @@ ap.add_argument("--select-steps", type=int, default=30)
 ap.add_argument("--chat", type=int, default=0,
                 help="also this many chat-style prompts: the verifier's training-split chat pairs (10 times each)"
                      " and the router's MMLU training prompts (no cache validation data)")
+ap.add_argument("--router-prompts", type=int, default=0,
+                help="also up to this many of the complexity router's labelled prompts (gateway-router/training/"
+                     "build/prompts.jsonl, prepare.py) of its DEVELOPMENT folds only (train.py's split(), fold 0 ="
+                     " its test set left out), from --router-sources, round-robin over the sources")
+ap.add_argument("--router-sources", default="math,routellm-gsm8k,arena-hard,everyday,open-ended,svamp")
+ap.add_argument("--router-maxlen", type=int, default=256,
+                help="token window for the router prompts (the runtime embeds up to 256 tokens)")
 ap.add_argument("--only", default=None, help="train only this student: 1layer or the deeper one (2layer / 3layer)")
 ap.add_argument("--depth", type=int, default=2, choices=(2, 3),
                 help="layers of the deeper student; its start is picked among INITS[depth] of the teacher's layers")
@@ -32,6 +39,23 @@ sts = sorted({s for p in read("stsb-train.jsonl") for s in (p["a"], p["b"])})
 rng = random.Random(0)
 rng.shuffle(sents)
 pool = sts + sents
+extra = []
+if args.chat or args.router_prompts:
+    # The complexity router's folds (gateway-router/training/train.py's split() over build/prompts.jsonl, prepare.py):
+    # its test fold (fold 0) is never trained on here, neither as a router prompt nor among --chat's MMLU prompts
+    # (routellm-mmlu-train.jsonl holds the router's MMLU prompts, test fold included).
+    import importlib.util, os, sys
+    from common import REPO
+    rdir = os.path.join(REPO, "gateway-router", "training")
+    sys.path.insert(0, rdir)      # its calibration / evaluate / onnx_export, not this directory's evaluate.py
+    spec = importlib.util.spec_from_file_location("router_train", os.path.join(rdir, "train.py"))
+    rt = importlib.util.module_from_spec(spec); spec.loader.exec_module(rt)
+    sys.path.remove(rdir)
+    rp = [json.loads(l) for l in open(os.path.join(rdir, "build", "prompts.jsonl"), encoding="utf-8") if l.strip()]
+    rp = [p for p in rp if p["label"] >= 0]          # the rows train.py's Data keeps, in its order
+    fold = rt.split(np.array([p["label"] for p in rp]), np.array([p["source"] for p in rp]),
+                    np.array([p["group"] for p in rp]))
+    test_texts = {p["text"] for p, f in zip(rp, fold) if f == rt.TEST_FOLD}
 if args.chat:
     import os
     from common import HERE, REPO
@@ -39,13 +63,38 @@ if args.chat:
     chat = sorted({t for p in pairs if p["split"] == "train" for t in (p["a"], p["b"])})
     mmlu = [json.loads(l)["prompt"] for l in open(os.path.join(REPO, "..", "shared", "data", "complexity",
                                                                 "routellm-mmlu-train.jsonl"))]
+    n_chat = len(chat)
+    chat = [t for t in chat if t not in test_texts]
+    if n_chat != len(chat):
+        say("chat texts in the router's test fold left out:", n_chat - len(chat))
+    n_mmlu = len(mmlu)
+    mmlu = [t for t in mmlu if t not in test_texts]
+    say("MMLU training prompts: %d, %d of them in the router's test fold left out" % (n_mmlu, n_mmlu - len(mmlu)))
     rng.shuffle(mmlu)
     extra = (chat * 10 + mmlu)[:args.chat]
     say("chat-style prompts:", len(extra), "(%d training-split chat texts x10, then MMLU prompts)" % len(chat))
     pool = pool[:args.max_sentences - len(extra)] + extra
+long_texts = set()
+if args.router_prompts:
+    by_src = {}
+    for p, f in zip(rp, fold):
+        if f != rt.TEST_FOLD and p["source"] in args.router_sources.split(",") and p["text"] not in test_texts:
+            by_src.setdefault(p["source"], []).append(p["text"])
+    for v in by_src.values():
+        rng.shuffle(v)
+    rextra, k = [], 0
+    while len(rextra) < args.router_prompts and any(k < len(v) for v in by_src.values()):
+        rextra += [v[k] for v in by_src.values() if k < len(v)]; k += 1
+    rextra = rextra[:args.router_prompts]
+    src_of = {t: s for s, v in by_src.items() for t in v}
+    say("router development-fold prompts:", len(rextra), {s: sum(src_of[t] == s for t in rextra) for s in by_src},
+        "(fold %d of %d left out: %d prompts)" % (rt.TEST_FOLD, rt.FOLDS, len(test_texts)))
+    long_texts = set(rextra)
+    base = pool[:len(pool) - len(extra)]             # the chat prompts (--chat) stay
+    pool = base[:args.max_sentences - len(extra) - len(rextra)] + extra + rextra
 pool = pool[:args.max_sentences]
 rng.shuffle(pool)
-seqs = [tok(s, MAXLEN) for s in pool]
+seqs = [tok(s, args.router_maxlen if s in long_texts else MAXLEN) for s in pool]
 say("training sentences:", len(seqs), "(stsb-train %d, qqp-A %d available)" % (len(sts), len(sents)),
     "mean tokens %.1f" % np.mean([len(s) for s in seqs]), "tokenized in %.0fs" % (time.time() - t0))
 
