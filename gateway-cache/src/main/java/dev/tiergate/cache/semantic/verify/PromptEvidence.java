@@ -58,7 +58,7 @@ public record PromptEvidence(String text, String[] tokens, byte[] states, float[
                 sum += (double) v * v;
             }
             double scale = sum > 0 ? 127.0 / Math.sqrt(sum) : 0;
-            int quantisedSum = 0;   // exact, as fromBytes's: at most 4096 * 127^2 < 2^31
+            int quantisedSum = 0;   // exact, as fromBytes's: dims * 127^2 stays below 2^31 up to 133,000 dimensions
             for (int d = 0; d < dims; d++) {
                 long q = Math.round(source[t * dims + d] * scale);
                 byte b = (byte) Math.max(-127, Math.min(127, q));
