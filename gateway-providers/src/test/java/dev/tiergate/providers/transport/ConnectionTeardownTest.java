@@ -8,13 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringIoHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,8 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -36,16 +28,8 @@ import org.junit.jupiter.api.Test;
 class ConnectionTeardownTest {
     @Test
     void theUpstreamSeesTheEndAndTheChannelClosesOnEveryTransport() throws Exception {
-        Map<String, IoHandlerFactory> transports = new LinkedHashMap<>();
-        transports.put("nio", NioIoHandler.newFactory());
-        if (Epoll.isAvailable()) {
-            transports.put("epoll", EpollIoHandler.newFactory());
-        }
-        if (IoUring.isAvailable()) {
-            transports.put("io_uring", IoUringIoHandler.newFactory());
-        }
-        for (var transport : transports.entrySet()) {
-            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.getValue());
+        for (LoopTransport transport : LoopTransport.available()) {
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.handlers());
             try (ServerSocket upstream = new ServerSocket(0)) {
                 CompletableFuture<Void> sawEnd = new CompletableFuture<>();
                 CompletableFuture<Void> writeFailed = new CompletableFuture<>();
@@ -61,7 +45,7 @@ class ConnectionTeardownTest {
                 Thread.sleep(100);   // some of the stream read, more of it waiting in the socket
                 loop.submit(() -> ConnectionTeardown.close(channel)).sync();
 
-                assertThat(channel.closeFuture().await(5, TimeUnit.SECONDS)).as(transport.getKey() + ": closed").isTrue();
+                assertThat(channel.closeFuture().await(5, TimeUnit.SECONDS)).as(transport.name() + ": closed").isTrue();
                 sawEnd.get(5, TimeUnit.SECONDS);
                 writeFailed.get(5, TimeUnit.SECONDS);
             } finally {
