@@ -51,9 +51,4 @@ wait_ready() {  # wait_ready PORT: until the gateway on PORT answers /readyz (60
   echo "the gateway on port $1 did not start" >&2; return 1
 }
 
-chat_body() {  # chat_body json|stream: run.sh's request (a system and a user message, max_tokens 64); __N__ where
-  # post.lua puts a per-request nonce
-  printf '{"model":"gpt-4o-mini",%s"messages":[{"role":"system","content":"You are a concise assistant."},' \
-    "$([[ $1 == stream ]] && echo '"stream":true,')"
-  printf '{"role":"user","content":"What is the capital of France? Answer in one sentence.__N__"}],"max_tokens":64,"temperature":0.2}'
-}
+source "$(dirname "${BASH_SOURCE[0]}")/chat-body.sh"   # chat_body json|stream

@@ -18,8 +18,7 @@ mkdir -p "$OUT"
 cd "$(dirname "$0")/.."
 source bench/gateways.sh
 CONNS=${CONNS:-16}
-{ cat "$SHARED/post.lua"; echo 'local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")'
-  echo 'if pause > 0 then function delay() return pause end end'; } > "$OUT/paced.lua"
+bench/paced-lua.sh "$SHARED" "$OUT/paced.lua"
 start_side "$OUT" a "$JAR_A" "$OPTS_A --enable-native-access=ALL-UNNAMED" 18820
 start_side "$OUT" b "$JAR_B" "$OPTS_B --enable-native-access=ALL-UNNAMED" 18830
 trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; rm -f "$OUT"/usage-*.jsonl' EXIT

@@ -44,8 +44,7 @@ sed -e 's|  add_target "\$name" "\$rest" "\$pid"$|  add_target "$name" "$rest" "
     -e 's|-s "\$HERE/post.lua"|-s "${POST_LUA:-$HERE/post.lua}"|' \
     -e "s|^HERE=.*|HERE=$SHARED|" "$SHARED/run.sh" > "$OUT/run.sh"; chmod +x "$OUT/run.sh"
 # the paced runs' wrk script: run.sh's, each connection pausing BENCH_DELAY_MS before a request
-{ cat "$SHARED/post.lua"; echo 'local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")'
-  echo 'if pause > 0 then function delay() return pause end end'; } > "$OUT/paced.lua"
+bench/paced-lua.sh "$SHARED" "$OUT/paced.lua"
 taskset -c 1 node "$SHARED/mock-upstream.mjs" --port "$PORT" > "$OUT/mock.log" 2>&1 & MOCK=$!
 MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:$PORT/v1 TIERGATE_USAGE_FILE=$OUT/usage.jsonl \
   taskset -c 1 "$JAVA/java" $JVM_OPTS -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \

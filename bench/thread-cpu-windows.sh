@@ -22,12 +22,9 @@ MALLOC_ARENA_MAX=1 OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=http://127.0.0.1:1879
   ${EXTRA_JVM:-} -jar "$JAR" --port 18792 --management-port 18793 > "${LOGTO:-$OUT/gw.log}" 2>&1 & GW=$!
 trap 'kill $GW $MOCK 2>/dev/null; wait $GW 2>/dev/null' EXIT
 for _ in $(seq 300); do curl -sf localhost:18792/readyz > /dev/null && break; sleep 0.2; done
-body() {
-  printf '{"model":"gpt-4o-mini",%s"messages":[{"role":"system","content":"You are a concise assistant."},{"role":"user","content":"What is the capital of France? Answer in one sentence.__N__"}],"max_tokens":64,"temperature":0.2}' \
-    "$([[ $1 == stream ]] && echo '"stream":true,')"
-}
+source "$HERE/chat-body.sh"
 load() {   # load SCENARIO SECONDS: requests answered
-  BENCH_BODY=$(body "$1") BENCH_UNIQUE=1 BENCH_HEADERS=$HEADERS BENCH_NONCE=$RANDOM$RANDOM \
+  BENCH_BODY=$(chat_body "$1") BENCH_UNIQUE=1 BENCH_HEADERS=$HEADERS BENCH_NONCE=$RANDOM$RANDOM \
     taskset -c 0 wrk -t1 -c"${CONNS:-16}" -d"$2"s -s "$S/post.lua" http://127.0.0.1:18792/v1/chat/completions \
     | awk '/requests in/ {print $1}'
 }

@@ -8,7 +8,9 @@ REPO="$(cd "$HERE/../.." && pwd)"
 if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true OMP_NUM_THREADS=1
 OWN="$REPO/gateway-core/target/classes:$REPO/gateway-inference/target/classes:$REPO/gateway-cache/target/classes"
-CP="$OWN:$(cat "$HERE/target/classpath.txt")"
+# EMBEDDING_CLASSPATH (optional): a directory or jar put first, e.g. a distilled student as all-minilm-l6-v2-q.onnx
+# (gateway-cache/training/distill/README.md); the features are then that graph's, not the runtime model's.
+CP="${EMBEDDING_CLASSPATH:+$EMBEDDING_CLASSPATH:}$OWN:$(cat "$HERE/target/classpath.txt")"
 mkdir -p "$HERE/target/tool-classes"
 "$JAVA_HOME/bin/javac" -d "$HERE/target/tool-classes" -cp "$CP" "$HERE"/src/main/java/dev/tiergate/cache/training/*.java
 cp "$HERE/src/main/resources/logback.xml" "$HERE/target/tool-classes/"

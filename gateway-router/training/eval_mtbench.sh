@@ -20,6 +20,7 @@ nice -n 15 ./mvnw -B -q -o -pl gateway-router -am test-compile dependency:build-
   -Dmdep.includeScope=test -Dmdep.outputFile="$BUILD/classpath"
 CP="gateway-router/target/test-classes:gateway-router/target/classes:gateway-core/target/classes"
 CP="$CP:gateway-inference/target/classes:$(cat "$BUILD/classpath")"
+CP="${EMBEDDING_CLASSPATH:+$EMBEDDING_CLASSPATH:}$CP"   # optional, as in gateway-cache/training/features.sh
 nice -n 15 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true \
   -Dlogback.configurationFile="$REPO/gateway-router/training/src/main/resources/logback.xml" \
   -cp "$CP" dev.tiergate.router.bench.ReplayContexts "$DATA" "$BUILD/contexts.jsonl" 0.9

@@ -19,4 +19,5 @@ CP="$CP:$(cat "$HERE/build/classpath")"
 rm -rf "$TOOL" && mkdir -p "$TOOL"
 "$JAVA_HOME/bin/javac" -d "$TOOL" -cp "$CP" "$HERE/src/main/java/dev/tiergate/router/training/FeatureDump.java" >&2
 cp "$HERE/src/main/resources/logback.xml" "$TOOL/"
-echo "$TOOL:$CP"
+# EMBEDDING_CLASSPATH (optional): put first, as in gateway-cache/training/features.sh
+echo "${EMBEDDING_CLASSPATH:+$EMBEDDING_CLASSPATH:}$TOOL:$CP"

@@ -177,3 +177,39 @@ def embed(model, seqs, upto=None, bs=128):
         e = torch.nn.functional.normalize(mean_pool(x, mask), dim=-1)
         out[idx] = e.numpy()
     return out
+
+
+class RouterFolds:
+    """The complexity router's labelled prompts (gateway-router/training/build/prompts.jsonl, its prepare.py) and
+    their folds from the router's own train.py split(): fold TEST_FOLD is the router's test set, never trained on."""
+
+    def __init__(self):
+        import importlib.util, sys
+        rdir = os.path.join(REPO, "gateway-router", "training")
+        sys.path.insert(0, rdir)      # its calibration / evaluate / onnx_export, not this directory's evaluate.py
+        spec = importlib.util.spec_from_file_location("router_train", os.path.join(rdir, "train.py"))
+        rt = importlib.util.module_from_spec(spec); spec.loader.exec_module(rt)
+        sys.path.remove(rdir)
+        rp = [json.loads(l) for l in open(os.path.join(rdir, "build", "prompts.jsonl"), encoding="utf-8") if l.strip()]
+        self.prompts = [p for p in rp if p["label"] >= 0]          # the rows the router's Data keeps, in its order
+        self.fold = rt.split(np.array([p["label"] for p in self.prompts]), np.array([p["source"] for p in self.prompts]),
+                             np.array([p["group"] for p in self.prompts]))
+        self.test_fold, self.folds = rt.TEST_FOLD, rt.FOLDS
+        self.test_texts = {p["text"] for p, f in zip(self.prompts, self.fold) if f == rt.TEST_FOLD}
+
+    def development_prompts(self, n, sources, rng, say=print):
+        """Up to n prompt texts of the development folds from the given sources, round-robin over the sources."""
+        by_src = {}
+        for p, f in zip(self.prompts, self.fold):
+            if f != self.test_fold and p["source"] in sources and p["text"] not in self.test_texts:
+                by_src.setdefault(p["source"], []).append(p["text"])
+        for v in by_src.values():
+            rng.shuffle(v)
+        out, k = [], 0
+        while len(out) < n and any(k < len(v) for v in by_src.values()):
+            out += [v[k] for v in by_src.values() if k < len(v)]; k += 1
+        out = out[:n]
+        src_of = {t: s for s, v in by_src.items() for t in v}
+        say("router development-fold prompts:", len(out), {s: sum(src_of[t] == s for t in out) for s in by_src},
+            "(fold %d of %d left out: %d prompts)" % (self.test_fold, self.folds, len(self.test_texts)))
+        return out

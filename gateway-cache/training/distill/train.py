@@ -4,9 +4,8 @@ Usage: taskset -c 1 nice -n 19 /usr/bin/python3 train.py --until EPOCH_SECONDS [
 import argparse, json, random, time
 import numpy as np
 import torch
-from common import WordPiece, read, split_qqp, teacher, student, state_loss, pad, onnx_weights, JAR, MAXLEN
+from common import WordPiece, read, split_qqp, teacher, student, state_loss, pad, onnx_weights, JAR, MAXLEN, RouterFolds
 
-torch.set_num_threads(1)
 ap = argparse.ArgumentParser()
 ap.add_argument("--until", type=float, required=True, help="stop training at this unix time")
 ap.add_argument("--max-sentences", type=int, default=60000)
@@ -26,7 +25,13 @@ ap.add_argument("--router-maxlen", type=int, default=256,
 ap.add_argument("--only", default=None, help="train only this student: 1layer or the deeper one (2layer / 3layer)")
 ap.add_argument("--depth", type=int, default=2, choices=(2, 3),
                 help="layers of the deeper student; its start is picked among INITS[depth] of the teacher's layers")
+ap.add_argument("--threads", type=int, default=1, help="PyTorch's intra-op threads")
+ap.add_argument("--init-layers", default=None,
+                help="the deeper student's start, e.g. 0,2,5 (the teacher's layers), instead of picking it by the loss")
+ap.add_argument("--decay", action="store_true",
+                help="cosine learning-rate decay over the time left until --until (default: constant after warm-up)")
 args = ap.parse_args()
+torch.set_num_threads(args.threads)
 t0 = time.time()
 log = open("train.log", "a")
 def say(*a):
@@ -41,21 +46,10 @@ rng.shuffle(sents)
 pool = sts + sents
 extra = []
 if args.chat or args.router_prompts:
-    # The complexity router's folds (gateway-router/training/train.py's split() over build/prompts.jsonl, prepare.py):
-    # its test fold (fold 0) is never trained on here, neither as a router prompt nor among --chat's MMLU prompts
-    # (routellm-mmlu-train.jsonl holds the router's MMLU prompts, test fold included).
-    import importlib.util, os, sys
-    from common import REPO
-    rdir = os.path.join(REPO, "gateway-router", "training")
-    sys.path.insert(0, rdir)      # its calibration / evaluate / onnx_export, not this directory's evaluate.py
-    spec = importlib.util.spec_from_file_location("router_train", os.path.join(rdir, "train.py"))
-    rt = importlib.util.module_from_spec(spec); spec.loader.exec_module(rt)
-    sys.path.remove(rdir)
-    rp = [json.loads(l) for l in open(os.path.join(rdir, "build", "prompts.jsonl"), encoding="utf-8") if l.strip()]
-    rp = [p for p in rp if p["label"] >= 0]          # the rows train.py's Data keeps, in its order
-    fold = rt.split(np.array([p["label"] for p in rp]), np.array([p["source"] for p in rp]),
-                    np.array([p["group"] for p in rp]))
-    test_texts = {p["text"] for p, f in zip(rp, fold) if f == rt.TEST_FOLD}
+    # The complexity router's folds: its test fold is never trained on here, neither as a router prompt nor
+    # among --chat's MMLU prompts (routellm-mmlu-train.jsonl holds the router's MMLU prompts, test fold included).
+    router = RouterFolds()
+    test_texts = router.test_texts
 if args.chat:
     import os
     from common import HERE, REPO
@@ -76,19 +70,7 @@ if args.chat:
     pool = pool[:args.max_sentences - len(extra)] + extra
 long_texts = set()
 if args.router_prompts:
-    by_src = {}
-    for p, f in zip(rp, fold):
-        if f != rt.TEST_FOLD and p["source"] in args.router_sources.split(",") and p["text"] not in test_texts:
-            by_src.setdefault(p["source"], []).append(p["text"])
-    for v in by_src.values():
-        rng.shuffle(v)
-    rextra, k = [], 0
-    while len(rextra) < args.router_prompts and any(k < len(v) for v in by_src.values()):
-        rextra += [v[k] for v in by_src.values() if k < len(v)]; k += 1
-    rextra = rextra[:args.router_prompts]
-    src_of = {t: s for s, v in by_src.items() for t in v}
-    say("router development-fold prompts:", len(rextra), {s: sum(src_of[t] == s for t in rextra) for s in by_src},
-        "(fold %d of %d left out: %d prompts)" % (rt.TEST_FOLD, rt.FOLDS, len(test_texts)))
+    rextra = router.development_prompts(args.router_prompts, args.router_sources.split(","), rng, say)
     long_texts = set(rextra)
     base = pool[:len(pool) - len(extra)]             # the chat prompts (--chat) stay
     pool = base[:args.max_sentences - len(extra) - len(rextra)] + extra + rextra
@@ -132,6 +114,9 @@ def batches(order, bs):
 
 # ---- pick the deeper student's init on a small slice of the training sentences ----
 INITS = {2: ([0, 5], [0, 1]), 3: ([0, 2, 5], [0, 1, 2], [1, 3, 5])}
+if args.init_layers:
+    INITS[args.depth] = ([int(x) for x in args.init_layers.split(",")],)
+    assert len(INITS[args.depth][0]) == args.depth, "--init-layers must name --depth layers"
 sel_train = list(range(0, args.select_steps * 32))
 sel_eval = list(range(len(seqs) - 256, len(seqs)))
 with torch.no_grad():
@@ -186,6 +171,8 @@ while not done:
             tt = T(ids, mask, ty)
         for name, (layers, s, opt) in students.items():
             lr = args.lr * min(1.0, (step + 1) / 50)
+            if args.decay:
+                lr *= 0.5 * (1 + np.cos(np.pi * min(1.0, (time.time() - start) / max(1.0, args.until - start))))
             for g in opt.param_groups:
                 g["lr"] = lr
             l, a, b = loss_fn(s(ids, mask, ty), tt, mask)
@@ -205,6 +192,6 @@ for name, (layers, s, opt) in students.items():
     torch.save({"layers_from_teacher": layers, "state_dict": s.state_dict()}, "student_%s.pt" % name)
     say(name, "final eval-slice loss", ["%.4f" % x for x in eval_loss(s)])
 json.dump({"sentences_in_pool": len(seqs), "sentences_seen": seen, "steps": step, "epochs_completed": epoch,
-           "batch": args.batch, "lr": args.lr, "train_seconds": train_time, "selection": selection, "picked": pick},
+           "batch": args.batch, "lr": args.lr, "decay": args.decay, "threads": args.threads, "train_seconds": train_time, "selection": selection, "picked": pick},
           open("train_summary.json", "w"), indent=1)
 say("done: steps", step, "sentences seen", seen, "train time %.0fs" % train_time)

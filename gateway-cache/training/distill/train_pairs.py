@@ -9,7 +9,8 @@ training split; calibration and validation pairs are never read).
 import argparse, json, os, random, time
 import numpy as np
 import torch
-from common import WordPiece, read, split_qqp, teacher, student, mean_pool, state_loss, pad, onnx_weights, JAR, MAXLEN, HERE
+from common import (WordPiece, read, split_qqp, teacher, student, mean_pool, state_loss, pad, onnx_weights, JAR, MAXLEN,
+                    HERE, RouterFolds)
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--init", required=True, help="a student from train.py (its .pt)")
@@ -20,6 +21,13 @@ ap.add_argument("--sentences-per-batch", type=int, default=32)
 ap.add_argument("--lr", type=float, default=1e-4)
 ap.add_argument("--rel", type=float, default=10.0, help="weight of the pair terms against train.py's loss")
 ap.add_argument("--threads", type=int, default=1)
+ap.add_argument("--decay", action="store_true", help="cosine learning-rate decay over the time left until --until")
+ap.add_argument("--router-prompts", type=int, default=0,
+                help="also keep the student close to the teacher on up to this many of the complexity router's"
+                     " development-fold prompts (as train.py --router-prompts; its test fold left out)")
+ap.add_argument("--router-per-batch", type=int, default=4, help="router prompts a step, a forward of their own")
+ap.add_argument("--router-sources", default="math,routellm-gsm8k,arena-hard,everyday,open-ended,svamp")
+ap.add_argument("--router-maxlen", type=int, default=256)
 args = ap.parse_args()
 torch.set_num_threads(args.threads)
 os.makedirs(args.out, exist_ok=True)
@@ -41,6 +49,10 @@ pair_texts = sorted({t for p in pairs for t in (p["a"], p["b"])})
 rng = random.Random(1)
 rng.shuffle(sents)
 pool = [tok(s, MAXLEN) for s in sts + sents[:30000] + pair_texts]
+router_pool = []
+if args.router_prompts:
+    router_pool = [tok(t, args.router_maxlen) for t in RouterFolds().development_prompts(
+        args.router_prompts, args.router_sources.split(","), random.Random(2), say)]
 say("pairs", len(pairs), "(positives %d)" % sum(p["label"] for p in pairs), "sentences", len(pool),
     "t=%.0fs" % (time.time() - t0))
 
@@ -92,20 +104,26 @@ running = []
 order = list(range(len(pairs)))
 while time.time() < args.until:
     rng.shuffle(order)
-    for k in range(0, len(order) - args.pairs_per_batch, args.pairs_per_batch):
+    for k in range(0, len(order) - args.pairs_per_batch + 1, args.pairs_per_batch):
         if time.time() > args.until:
             break
         idx = order[k:k + args.pairs_per_batch]
         qs, cs = [pair_seqs[i][0] for i in idx], [pair_seqs[i][1] for i in idx]
         extra = [pool[rng.randrange(len(pool))] for _ in range(args.sentences_per_batch)]
+        groups = [qs, cs, extra]
+        if router_pool:
+            groups.append([router_pool[rng.randrange(len(router_pool))] for _ in range(args.router_per_batch)])
         with torch.no_grad():
-            tq, mq = forward(T, qs); tc, mc = forward(T, cs); te, me = forward(T, extra)
-        sq, _ = forward(S, qs); sc, _ = forward(S, cs); se, _ = forward(S, extra)
-        own = [state_loss(s, t, m) for s, t, m in ((sq, tq, mq), (sc, tc, mc), (se, te, me))]
-        mse = sum(o[0] for o in own) / 3; cosl = sum(o[1] for o in own) / 3
+            teach = [forward(T, g) for g in groups]
+        taught = [forward(S, g)[0] for g in groups]
+        own = [state_loss(s, t, m) for s, (t, m) in zip(taught, teach)]
+        mse = sum(o[0] for o in own) / len(own); cosl = sum(o[1] for o in own) / len(own)
+        (sq, sc), ((tq, mq), (tc, mc)) = taught[:2], teach[:2]
         mat, best, pcos = pair_terms(sq, sc, tq, tc, mq, mc)
         loss = mse + cosl + args.rel * (mat + best + pcos)
         lr = args.lr * min(1.0, (step + 1) / 50)
+        if args.decay:
+            lr *= 0.5 * (1 + np.cos(np.pi * min(1.0, (time.time() - start) / max(1.0, args.until - start))))
         for g in opt.param_groups:
             g["lr"] = lr
         opt.zero_grad(); loss.backward(); opt.step()
