@@ -1,5 +1,5 @@
 """Shared bits: WordPiece tokenizer, data split, model construction, embedding."""
-import json, random, sys, unicodedata, glob, os, zipfile
+import json, random, sys, time, unicodedata, glob, os, zipfile
 import numpy as np
 import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -177,6 +177,16 @@ def embed(model, seqs, upto=None, bs=128):
         e = torch.nn.functional.normalize(mean_pool(x, mask), dim=-1)
         out[idx] = e.numpy()
     return out
+
+
+def cosine_decay(start, until):
+    """train.py's and train_pairs.py's --decay: the learning rate's factor now, falling along a cosine from 1 at
+    start to 0 at until (unix times)."""
+    return 0.5 * (1 + np.cos(np.pi * min(1.0, (time.time() - start) / max(1.0, until - start))))
+
+
+# The router's sources whose development-fold prompts --router-prompts takes (train.py, train_pairs.py).
+ROUTER_SOURCES = "math,routellm-gsm8k,arena-hard,everyday,open-ended,svamp"
 
 
 class RouterFolds:

@@ -4,7 +4,8 @@ Usage: taskset -c 1 nice -n 19 /usr/bin/python3 train.py --until EPOCH_SECONDS [
 import argparse, json, random, time
 import numpy as np
 import torch
-from common import WordPiece, read, split_qqp, teacher, student, state_loss, pad, onnx_weights, JAR, MAXLEN, RouterFolds
+from common import (WordPiece, read, split_qqp, teacher, student, state_loss, pad, onnx_weights, JAR, MAXLEN, RouterFolds,
+                    cosine_decay, ROUTER_SOURCES)
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--until", type=float, required=True, help="stop training at this unix time")
@@ -19,7 +20,7 @@ ap.add_argument("--router-prompts", type=int, default=0,
                 help="also up to this many of the complexity router's labelled prompts (gateway-router/training/"
                      "build/prompts.jsonl, prepare.py) of its DEVELOPMENT folds only (train.py's split(), fold 0 ="
                      " its test set left out), from --router-sources, round-robin over the sources")
-ap.add_argument("--router-sources", default="math,routellm-gsm8k,arena-hard,everyday,open-ended,svamp")
+ap.add_argument("--router-sources", default=ROUTER_SOURCES)
 ap.add_argument("--router-maxlen", type=int, default=256,
                 help="token window for the router prompts (the runtime embeds up to 256 tokens)")
 ap.add_argument("--only", default=None, help="train only this student: 1layer or the deeper one (2layer / 3layer)")
@@ -172,7 +173,7 @@ while not done:
         for name, (layers, s, opt) in students.items():
             lr = args.lr * min(1.0, (step + 1) / 50)
             if args.decay:
-                lr *= 0.5 * (1 + np.cos(np.pi * min(1.0, (time.time() - start) / max(1.0, args.until - start))))
+                lr *= cosine_decay(start, args.until)
             for g in opt.param_groups:
                 g["lr"] = lr
             l, a, b = loss_fn(s(ids, mask, ty), tt, mask)

@@ -10,7 +10,7 @@ import argparse, json, os, random, time
 import numpy as np
 import torch
 from common import (WordPiece, read, split_qqp, teacher, student, mean_pool, state_loss, pad, onnx_weights, JAR, MAXLEN,
-                    HERE, RouterFolds)
+                    HERE, RouterFolds, cosine_decay, ROUTER_SOURCES)
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--init", required=True, help="a student from train.py (its .pt)")
@@ -26,7 +26,7 @@ ap.add_argument("--router-prompts", type=int, default=0,
                 help="also keep the student close to the teacher on up to this many of the complexity router's"
                      " development-fold prompts (as train.py --router-prompts; its test fold left out)")
 ap.add_argument("--router-per-batch", type=int, default=4, help="router prompts a step, a forward of their own")
-ap.add_argument("--router-sources", default="math,routellm-gsm8k,arena-hard,everyday,open-ended,svamp")
+ap.add_argument("--router-sources", default=ROUTER_SOURCES)
 ap.add_argument("--router-maxlen", type=int, default=256)
 args = ap.parse_args()
 torch.set_num_threads(args.threads)
@@ -123,7 +123,7 @@ while time.time() < args.until:
         loss = mse + cosl + args.rel * (mat + best + pcos)
         lr = args.lr * min(1.0, (step + 1) / 50)
         if args.decay:
-            lr *= 0.5 * (1 + np.cos(np.pi * min(1.0, (time.time() - start) / max(1.0, args.until - start))))
+            lr *= cosine_decay(start, args.until)
         for g in opt.param_groups:
             g["lr"] = lr
         opt.zero_grad(); loss.backward(); opt.step()
